@@ -1,0 +1,74 @@
+// Builds Tally with esbuild (tsc --noEmit typechecks separately: `npm run typecheck`).
+//   dist/extension.js   the extension host bundle (node, cjs, `vscode` external)
+//   dist/lazy/*.js      heavy libraries, each its own bundle, required on first use only (never at activation):
+//                       the openai SDK and js-tiktoken with one file per encoding's ranks
+//   dist/webview.js     the chat panel's browser bundle (iife)
+// Flags: --production (minify, no source maps), --watch. Sizes are printed from esbuild's metafile.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+// Bare specifiers that the host code imports dynamically, and the bundle file that serves each.
+const LAZY = {
+  openai: 'lazy/openai',
+  'js-tiktoken/lite': 'lazy/tiktoken',
+  'js-tiktoken/ranks/o200k_base': 'lazy/o200k_base',
+  'js-tiktoken/ranks/cl100k_base': 'lazy/cl100k_base',
+};
+
+// In the host bundle, a lazy specifier becomes `require('./lazy/<name>.js')`, resolved next to dist/extension.js.
+const lazyExternals = {
+  name: 'lazy-externals',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(LAZY).map((k) => k.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./${LAZY[args.path]}.js`, external: true }));
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: true,
+  legalComments: 'none',
+};
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs',
+    target: 'node20', external: ['vscode'], plugins: [lazyExternals],
+    // import('openai') -> require('./lazy/openai.js'), which the extension host's CommonJS loader resolves.
+    supported: { 'dynamic-import': false } },
+  { ...common, entryPoints: Object.fromEntries(Object.entries(LAZY).map(([spec, out]) => [out, spec])), outdir: 'dist',
+    platform: 'node', format: 'cjs', target: 'node20' },
+  { ...common, entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist', platform: 'browser', format: 'iife',
+    target: 'es2022' },
+];
+
+function report(results) {
+  const rows = [];
+  for (const r of results) {
+    for (const [file, out] of Object.entries(r.metafile.outputs)) {
+      if (!file.endsWith('.map')) rows.push(`${(out.bytes / 1024).toFixed(1).padStart(8)} KiB  ${file}`);
+    }
+  }
+  console.log(`esbuild${production ? ' (production)' : ''}:\n${rows.join('\n')}`);
+  fs.writeFileSync(path.join('dist', 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));
+}
+
+async function main() {
+  fs.rmSync('dist', { recursive: true, force: true });
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    console.log('esbuild: watching');
+    return;
+  }
+  report(await Promise.all(builds.map((b) => esbuild.build(b))));
+}
+
+main().catch((e) => { console.error(e.message); process.exit(1); });

@@ -1,0 +1,116 @@
+// Error classification: any failure of a chat request becomes an ErrorView (kind, message, actions) for the panel,
+// and a `retryable` verdict for the retry policy. Works on the SDK's error shapes by duck typing (status, code,
+// headers, name), so classifying never loads the SDK.
+import type { ErrorKind, ErrorView } from '../shared/errors';
+
+export interface Classified {
+  view: ErrorView;
+  retryable: boolean;
+  /** HTTP status when the server answered. */
+  status?: number;
+  /** Wait the server asked for (Retry-After / retry-after-ms), in milliseconds. */
+  retryAfterMs?: number;
+}
+
+interface ApiErrorShape {
+  status?: number;
+  code?: string | null;
+  type?: string;
+  error?: { message?: string; code?: string | null; type?: string } | null;
+  headers?: Headers | Record<string, string> | null;
+  requestID?: string | null;
+  message?: string;
+  name?: string;
+  cause?: unknown;
+}
+
+/** Thrown by Tally itself (timeouts, stalls, bad stream data), with its kind decided where it happens. */
+export class TallyError extends Error {
+  constructor(readonly kind: ErrorKind, message: string, readonly retryable: boolean, readonly detail?: string) {
+    super(message);
+    this.name = 'TallyError';
+  }
+}
+
+function header(headers: ApiErrorShape['headers'], name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const rec = headers as Record<string, string>;
+  return rec[name] ?? rec[name.toLowerCase()];
+}
+
+/** Milliseconds the server asked to wait: `retry-after-ms`, else `Retry-After` as seconds or an HTTP date. */
+export function parseRetryAfter(headers: ApiErrorShape['headers'], now: number): number | undefined {
+  const ms = Number(header(headers, 'retry-after-ms'));
+  if (header(headers, 'retry-after-ms') !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  const raw = header(headers, 'retry-after');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function isAbort(e: ApiErrorShape): boolean {
+  return e.name === 'AbortError' || e.name === 'APIUserAbortError';
+}
+
+const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504]);
+
+function view(kind: ErrorKind, message: string, extra: Partial<ErrorView> = {}): ErrorView {
+  const actions: ErrorView['actions'] = {
+    auth: ['setApiKey', 'showLog'], noApiKey: ['setApiKey'], quota: ['openBilling', 'showLog'],
+    rateLimited: ['retry', 'showLog'], contextTooLong: ['newChat', 'retry'], modelNotFound: ['chooseModel', 'showLog'],
+    badRequest: ['showLog'], server: ['retry', 'showLog'], network: ['retry', 'openSettings', 'showLog'],
+    timeout: ['retry', 'showLog'], cancelled: [], unknown: ['retry', 'showLog'],
+  }[kind] as ErrorView['actions'];
+  return { kind, message, actions, ...extra };
+}
+
+/** Classifies anything thrown while requesting or streaming a reply. `now` is for HTTP-date Retry-After. */
+export function classifyError(err: unknown, now = Date.now()): Classified {
+  if (err instanceof TallyError) {
+    return { view: view(err.kind, err.message, err.detail ? { detail: err.detail } : {}), retryable: err.retryable };
+  }
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ApiErrorShape;
+  if (isAbort(e)) return { view: view('cancelled', 'Stopped.'), retryable: false };
+  const apiMessage = e.error?.message ?? e.message;
+  const code = e.code ?? e.error?.code ?? undefined;
+  const requestId = e.requestID ?? header(e.headers, 'x-request-id') ?? undefined;
+  const extra: Partial<ErrorView> = { ...(apiMessage ? { detail: apiMessage } : {}), ...(requestId ? { requestId } : {}) };
+  const status = typeof e.status === 'number' ? e.status : undefined;
+
+  if (status === undefined) {
+    if (e.name === 'APIConnectionTimeoutError') {
+      return { view: view('timeout', 'The API did not answer in time.', extra), retryable: true };
+    }
+    // APIConnectionError and plain fetch/socket errors: the request never got an HTTP answer.
+    if (e.name === 'APIConnectionError' || e.name === 'TypeError' || e.name === 'FetchError' || /ECONN|ENOTFOUND|EAI_AGAIN|socket|network|terminated/i.test(e.message ?? '')) {
+      return { view: view('network', 'Could not reach the API. Check your connection and the base URL (tally.baseUrl).', extra), retryable: true };
+    }
+    return { view: view('unknown', 'The request failed unexpectedly.', extra), retryable: false };
+  }
+  const retryAfterMs = parseRetryAfter(e.headers, now);
+  const base = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  if (status === 401 || status === 403) {
+    return { ...base, view: view('auth', status === 401 ? 'The API rejected the API key.' : 'The API key is not allowed to use this model or endpoint.', extra), retryable: false };
+  }
+  if (status === 429 && (code === 'insufficient_quota' || e.error?.type === 'insufficient_quota')) {
+    return { ...base, view: view('quota', 'Your API quota is used up. Add credit or raise the limit in your billing settings.', extra), retryable: false };
+  }
+  if (status === 429) return { ...base, view: view('rateLimited', 'Rate limited by the API.', extra), retryable: true };
+  if (code === 'context_length_exceeded') {
+    return { ...base, view: view('contextTooLong', 'The conversation is too long for this model. Start a new chat or shorten the input.', extra), retryable: false };
+  }
+  if (status === 404) {
+    return { ...base, view: view('modelNotFound', 'The model was not found at this endpoint. Choose another model (tally.model).', extra), retryable: false };
+  }
+  if (status === 400 || status === 422) {
+    return { ...base, view: view('badRequest', apiMessage ? `The API refused the request: ${apiMessage}` : 'The API refused the request.', extra), retryable: false };
+  }
+  if (status === 408) return { ...base, view: view('timeout', 'The API timed out.', extra), retryable: true };
+  if (RETRYABLE_STATUS.has(status)) {
+    return { ...base, view: view('server', `The API had a server error (${status}).`, extra), retryable: true };
+  }
+  return { ...base, view: view('unknown', `The API answered with status ${status}.`, extra), retryable: false };
+}

@@ -1,0 +1,97 @@
+// The one file that talks to the `openai` SDK. The SDK is imported on first use (never at activation); in the
+// bundle `import('openai')` becomes a require of dist/lazy/openai.js (see esbuild.js).
+// The SDK's own retries are off: Tally's retry policy (retry.ts) is the only one, so attempts never multiply.
+import type { Usage } from '../shared/conversation';
+import type { Endpoint } from './endpoint';
+
+export interface ChatRequestMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatRequestMessage[];
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** What one streamed attempt yields, in order: one `response`, then deltas, a `finish`, and `usage` when sent. */
+export type StreamEvent =
+  | { type: 'response'; requestId?: string; headers: Record<string, string> }
+  | { type: 'delta'; text: string }
+  | { type: 'finish'; reason: string | null }
+  | { type: 'usage'; usage: Usage };
+
+export interface ChatClient {
+  stream(endpoint: Endpoint, request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+}
+
+type OpenAIModule = typeof import('openai');
+type OpenAIClient = InstanceType<OpenAIModule['default']>;
+
+/** Maps the SDK's usage object to ours. */
+export function toUsage(u: { prompt_tokens: number; completion_tokens: number; total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null }): Usage {
+  const usage: Usage = { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens };
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  if (cached) usage.cachedPromptTokens = cached;
+  return usage;
+}
+
+export interface OpenAIChatClientOptions {
+  /** SDK timeout per attempt; the retry policy and stall detection add their own limits. */
+  timeoutMs?: number;
+  /** Loads the SDK; replaced in tests that count loads. */
+  load?: () => Promise<OpenAIModule>;
+}
+
+/** ChatClient over the real `openai` SDK. Keeps one SDK client per endpoint (base URL + key). */
+export class OpenAIChatClient implements ChatClient {
+  private sdk: Promise<OpenAIModule> | undefined;
+  private client: { key: string; value: OpenAIClient } | undefined;
+
+  constructor(private readonly options: OpenAIChatClientOptions = {}) {}
+
+  /** True once the SDK has been requested (for the "not loaded at activation" check). */
+  get loaded(): boolean {
+    return this.sdk !== undefined;
+  }
+
+  private async clientFor(endpoint: Endpoint): Promise<OpenAIClient> {
+    const key = `${endpoint.baseUrl}\n${endpoint.apiKey}`;
+    if (this.client?.key === key) return this.client.value;
+    this.sdk ??= (this.options.load ?? (() => import('openai')))();
+    const { default: OpenAI } = await this.sdk;
+    const value = new OpenAI({
+      apiKey: endpoint.apiKey,
+      baseURL: endpoint.baseUrl,
+      maxRetries: 0,
+      timeout: this.options.timeoutMs ?? 10 * 60_000,
+    });
+    this.client = { key, value };
+    return value;
+  }
+
+  async *stream(endpoint: Endpoint, request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
+    const client = await this.clientFor(endpoint);
+    const { data: stream, response, request_id } = await client.chat.completions.create({
+      model: request.model,
+      messages: request.messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.maxTokens !== undefined ? { max_completion_tokens: request.maxTokens } : {}),
+    }, { signal }).withResponse();
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => { headers[name] = value; });
+    yield { type: 'response', requestId: request_id ?? undefined, headers };
+    for await (const chunk of stream) {
+      const choice = chunk.choices?.[0];
+      const text = choice?.delta?.content;
+      if (text) yield { type: 'delta', text };
+      if (choice?.finish_reason) yield { type: 'finish', reason: choice.finish_reason };
+      if (chunk.usage) yield { type: 'usage', usage: toUsage(chunk.usage) };
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// Connects the chat service to the panel: turns a send into posts of started/delta/done/error, tracks the busy
+// state (the `tally.busy` context key drives the Stop command), and answers the webview's `ready` with the state.
+import * as vscode from 'vscode';
+import type { ChatService, ChatSink } from '../core/chatService';
+import type { PanelConfig } from '../shared/protocol';
+import type { ChatViewProvider } from './chatViewProvider';
+
+export interface ChatControllerDeps {
+  service: ChatService;
+  view: ChatViewProvider;
+  panelConfig(): Promise<PanelConfig>;
+  newId(prefix: string): string;
+}
+
+export class ChatController {
+  constructor(private readonly deps: ChatControllerDeps) {}
+
+  /** Sends a user turn. Resolves when the reply has ended (complete, stopped or failed). */
+  async send(text: string, requestId = this.deps.newId('r')): Promise<void> {
+    await this.run((sink) => this.deps.service.send(requestId, text, sink), requestId);
+  }
+
+  /** Sends the last user turn again, replacing the reply that followed it. */
+  async retry(requestId = this.deps.newId('r')): Promise<void> {
+    await this.run((sink) => this.deps.service.retry(requestId, sink), requestId);
+  }
+
+  private async run(work: (sink: ChatSink) => Promise<void>, requestId: string): Promise<void> {
+    const { service, view } = this.deps;
+    const sink: ChatSink = {
+      started: (user, assistant) => view.post({ type: 'chat/started', requestId, user, assistant }),
+      delta: (t) => view.post({ type: 'chat/delta', requestId, text: t }),
+      done: (assistant) => view.post({ type: 'chat/done', requestId, assistant }),
+      error: (error, assistant) => view.post({ type: 'chat/error', requestId, error, ...(assistant ? { assistant } : {}) }),
+      removed: (fromMessageId) => view.post({ type: 'chat/removed', fromMessageId }),
+    };
+    await vscode.commands.executeCommand('setContext', 'tally.busy', true);
+    try {
+      await work(sink);
+    } finally {
+      await vscode.commands.executeCommand('setContext', 'tally.busy', service.busyRequestId !== undefined);
+    }
+  }
+
+  stop(requestId?: string): boolean {
+    return this.deps.service.cancel(requestId);
+  }
+
+  newChat(): void {
+    this.deps.service.clear();
+    this.deps.view.post({ type: 'chat/cleared' });
+  }
+
+  /** The full state for a webview that just loaded. */
+  async sendInit(): Promise<void> {
+    const { service, view } = this.deps;
+    const busy = service.busyRequestId;
+    view.post({ type: 'init', config: await this.deps.panelConfig(), messages: service.history.map((m) => ({ ...m })),
+      ...(busy ? { busyRequestId: busy } : {}) });
+  }
+
+  async configChanged(): Promise<void> {
+    this.deps.view.post({ type: 'config/changed', config: await this.deps.panelConfig() });
+  }
+}

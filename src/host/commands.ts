@@ -1,0 +1,63 @@
+// The command table: id -> handler, one small function each. Every id here is also in package.json.
+import * as vscode from 'vscode';
+import { API_KEY_SECRET } from '../core/endpoint';
+import type { ChatController } from './chatController';
+import type { ChatViewProvider } from './chatViewProvider';
+
+export interface CommandDeps {
+  controller: ChatController;
+  view: ChatViewProvider;
+  secrets: vscode.SecretStorage;
+  log: vscode.LogOutputChannel;
+}
+
+/** The prompt sent by "Explain Selection": the code fenced with its language, and where it comes from. */
+export function explainPrompt(code: string, languageId: string, file: string, startLine: number, endLine: number): string {
+  const fence = code.includes('```') ? '````' : '```';
+  return `Explain this code from \`${file}\` (lines ${startLine}–${endLine}). Say what it does, how, and anything surprising.\n\n${fence}${languageId}\n${code}\n${fence}`;
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { controller, view, secrets, log } = deps;
+  const table: Record<string, (...args: unknown[]) => unknown> = {
+    'tally.newChat': async () => {
+      controller.newChat();
+      await view.reveal();
+    },
+    // An optional string argument sets the key without the input box (automation); it is never logged.
+    'tally.setApiKey': async (arg?: unknown) => {
+      const key = typeof arg === 'string' ? arg : await vscode.window.showInputBox({
+        title: 'Tally: Set API Key',
+        prompt: 'Your API key is kept in VS Code\'s secret storage (the OS keychain), never in settings.',
+        placeHolder: 'sk-…',
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim().length === 0 ? 'Enter a key, or press Escape to cancel.' : /\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
+      });
+      if (key === undefined || key.trim() === '') return;
+      await secrets.store(API_KEY_SECRET, key.trim());
+      log.info('API key stored in secret storage');
+      await controller.configChanged();
+    },
+    'tally.clearApiKey': async () => {
+      await secrets.delete(API_KEY_SECRET);
+      log.info('API key removed from secret storage');
+      await controller.configChanged();
+    },
+    'tally.explainSelection': async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.selection.isEmpty) {
+        void vscode.window.showInformationMessage('Tally: select some code first, then run "Explain Selection".');
+        return;
+      }
+      const { selection, document } = editor;
+      const prompt = explainPrompt(document.getText(selection), document.languageId, vscode.workspace.asRelativePath(document.uri),
+        selection.start.line + 1, selection.end.line + 1);
+      await view.reveal();
+      await controller.send(prompt);
+    },
+    'tally.stop': () => controller.stop(),
+    'tally.showLog': () => log.show(true),
+  };
+  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}

@@ -1,0 +1,66 @@
+// Activation: build the dependencies, register the view and commands, and own every disposable. Heavy libraries (the
+// openai SDK, the tokenizer) are not loaded here: they load on first use. Activation reports its own failure.
+import * as vscode from 'vscode';
+import { ChatService } from '../core/chatService';
+import { displayEndpoint, resolveApiKey, resolveBaseUrl } from '../core/endpoint';
+import { newId } from '../core/ids';
+import { OpenAIChatClient } from '../core/openaiClient';
+import { systemClock } from '../core/ports';
+import { ChatController } from './chatController';
+import { ChatViewProvider } from './chatViewProvider';
+import { registerCommands } from './commands';
+import { createMessageRouter } from './messageRouter';
+import { onSettingsChanged, readSettings } from './settings';
+import { secretStore } from './storage';
+import { createTestApi, type TallyTestApi } from './testApi';
+
+export async function activate(context: vscode.ExtensionContext): Promise<TallyTestApi | undefined> {
+  try {
+    return activateTally(context);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    void vscode.window.showErrorMessage(`Tally failed to start: ${message}`);
+    throw e;
+  }
+}
+
+function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefined {
+  const log = vscode.window.createOutputChannel('Tally', { log: true });
+  context.subscriptions.push(log);
+  const secrets = secretStore(context.secrets);
+  const client = new OpenAIChatClient();
+
+  const endpoint = async () => {
+    const apiKey = await resolveApiKey(secrets, process.env);
+    return apiKey ? { apiKey, baseUrl: resolveBaseUrl(readSettings().baseUrl, process.env) } : undefined;
+  };
+  const service = new ChatService({
+    client, endpoint, logger: log, clock: systemClock, newId,
+    settings: () => { const s = readSettings(); return { model: s.model, systemPrompt: s.systemPrompt }; },
+  });
+
+  const view = new ChatViewProvider(context.extensionUri, (msg) => router(msg), log);
+  const controller = new ChatController({
+    service, view, newId,
+    panelConfig: async () => ({
+      model: readSettings().model,
+      hasApiKey: (await resolveApiKey(secrets, process.env)) !== undefined,
+      endpoint: displayEndpoint(resolveBaseUrl(readSettings().baseUrl, process.env)),
+    }),
+  });
+  const router = createMessageRouter(controller);
+
+  context.subscriptions.push(
+    view,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
+    ...registerCommands({ controller, view, secrets: context.secrets, log }),
+    onSettingsChanged(() => void controller.configChanged()),
+    context.secrets.onDidChange(() => void controller.configChanged()),
+    { dispose: () => service.cancel() },
+  );
+  log.info(`Tally ${context.extension.packageJSON.version as string} activated`);
+  return context.extensionMode === vscode.ExtensionMode.Production ? undefined
+    : createTestApi({ context, view, controller, service, client });
+}
+
+export function deactivate(): void {}

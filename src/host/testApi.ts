@@ -1,0 +1,45 @@
+// What activate() returns outside production (extension tests, development): a narrow window into the running
+// extension so integration tests in the real extension host can act as the webview and observe what it is sent.
+// Nothing here exposes the API key.
+import * as vscode from 'vscode';
+import type { ChatService } from '../core/chatService';
+import type { OpenAIChatClient } from '../core/openaiClient';
+import type { ChatMessage } from '../shared/conversation';
+import type { HostToWebview } from '../shared/protocol';
+import type { ChatController } from './chatController';
+import type { ChatViewProvider } from './chatViewProvider';
+
+export interface TallyTestApi {
+  /** Resolves once the chat view is resolved and its webview has said `ready` (immediately if it has). */
+  whenViewReady(): Promise<void>;
+  /** Delivers a message as if the webview had posted it (it is validated like a real one). */
+  receive(raw: unknown): Promise<void>;
+  /** Every message posted to the webview from now on. */
+  onDidPost: vscode.Event<HostToWebview>;
+  history(): readonly ChatMessage[];
+  /** Whether the openai SDK has been loaded (it must not be at activation). */
+  sdkLoaded(): boolean;
+  /** Where this extension's logs (the Tally output channel) are written. */
+  logUri: vscode.Uri;
+  globalState: vscode.Memento;
+  workspaceState: vscode.Memento;
+  controller: ChatController;
+}
+
+export function createTestApi(deps: { context: vscode.ExtensionContext; view: ChatViewProvider; controller: ChatController;
+  service: ChatService; client: OpenAIChatClient }): TallyTestApi {
+  const { context, view, controller, service, client } = deps;
+  return {
+    whenViewReady: () => view.isReady ? Promise.resolve() : new Promise<void>((resolve) => {
+      const sub = view.onDidBecomeReady(() => { sub.dispose(); resolve(); });
+    }),
+    receive: (raw) => view.receive(raw),
+    onDidPost: view.onDidPost,
+    history: () => service.history,
+    sdkLoaded: () => client.loaded,
+    logUri: context.logUri,
+    globalState: context.globalState,
+    workspaceState: context.workspaceState,
+    controller,
+  };
+}

@@ -1,0 +1,27 @@
+// Conversation data shared by host and webview: plain, serialisable, no behaviour.
+
+export type Role = 'system' | 'user' | 'assistant';
+
+/** Token usage as the API reports it (or as Tally estimates it when the API could not report it). */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** Prompt tokens served from the provider's prompt cache (billed at the cached-input price). */
+  cachedPromptTokens?: number;
+  /** True when counted locally because the API sent no usage (stopped or failed stream). */
+  estimated?: boolean;
+}
+
+/** How an assistant message ended. `streaming` only while the reply is arriving. */
+export type ReplyStatus = 'streaming' | 'complete' | 'stopped' | 'interrupted';
+
+export interface ChatMessage {
+  id: string;
+  role: Role;
+  content: string;
+  createdAt: number;
+  model?: string;
+  usage?: Usage;
+  status?: ReplyStatus;
+}

@@ -1,0 +1,62 @@
+// The typed message protocol between the chat webview and the extension host.
+// One union per direction. Messages from the webview are untrusted: `parseWebviewMessage` validates them with
+// valibot schemas, and the WebviewToHost type is inferred from those schemas, so the two cannot drift apart.
+import * as v from 'valibot';
+import type { ChatMessage } from './conversation';
+import type { ErrorAction, ErrorView } from './errors';
+
+/** Longest draft the panel may send (characters): far above any model's context, well below a memory problem. */
+export const MAX_DRAFT_CHARS = 2_000_000;
+
+const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+
+const webviewToHostSchema = v.variant('type', [
+  v.strictObject({ type: v.literal('ready') }),
+  v.strictObject({ type: v.literal('chat/send'), requestId, text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_DRAFT_CHARS)) }),
+  v.strictObject({ type: v.literal('chat/cancel'), requestId }),
+  v.strictObject({ type: v.literal('chat/new') }),
+  v.strictObject({ type: v.literal('chat/retry'), requestId }),
+  v.strictObject({ type: v.literal('action/run'), action: v.picklist(['setApiKey', 'openBilling', 'retry', 'newChat', 'chooseModel', 'showLog', 'openSettings'] as const satisfies readonly ErrorAction[]) }),
+]);
+
+export type WebviewToHost = v.InferOutput<typeof webviewToHostSchema>;
+
+export type ParseResult = { ok: true; message: WebviewToHost } | { ok: false; error: string };
+
+/** Validates a message that arrived from the webview. Never throws. */
+export function parseWebviewMessage(raw: unknown): ParseResult {
+  const result = v.safeParse(webviewToHostSchema, raw);
+  if (result.success) return { ok: true, message: result.output };
+  const issue = result.issues[0];
+  const where = issue.path?.map((p) => String(p.key)).join('.') || 'message';
+  return { ok: false, error: `${where}: ${issue.message}` };
+}
+
+export interface PanelConfig {
+  model: string;
+  /** Whether an API key is available (SecretStorage or OPENAI_API_KEY); never the key itself. */
+  hasApiKey: boolean;
+  /** Where requests go, for display (no credentials). */
+  endpoint: string;
+}
+
+export type HostToWebview =
+  | { type: 'init'; config: PanelConfig; messages: ChatMessage[]; busyRequestId?: string }
+  | { type: 'config/changed'; config: PanelConfig }
+  | { type: 'chat/started'; requestId: string; user: ChatMessage; assistant: ChatMessage }
+  | { type: 'chat/delta'; requestId: string; text: string }
+  | { type: 'chat/done'; requestId: string; assistant: ChatMessage }
+  | { type: 'chat/error'; requestId: string; error: ErrorView; assistant?: ChatMessage }
+  | { type: 'chat/removed'; fromMessageId: string }
+  | { type: 'chat/cleared' };
+
+/** A handler for every message type of a union: adding a message does not compile until it is handled. */
+export type Handlers<U extends { type: string }> = {
+  [K in U['type']]: (msg: Extract<U, { type: K }>) => void | Promise<void>;
+};
+
+/** Calls the handler for `msg.type`. */
+export function dispatch<U extends { type: string }>(handlers: Handlers<U>, msg: U): void | Promise<void> {
+  const handler = handlers[msg.type as U['type']] as (m: U) => void | Promise<void>;
+  return handler(msg);
+}

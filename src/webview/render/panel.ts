@@ -1,0 +1,148 @@
+// The whole panel: header, message list, error banner, composer. It renders a PanelState into the DOM, keeping one
+// MessageView per message and re-rendering the streaming one at most once per animation frame.
+import type { ErrorAction } from '../../shared/errors';
+import type { WebviewToHost } from '../../shared/protocol';
+import type { UiState } from '../hostClient';
+import type { PanelState } from '../state';
+import { MessageView } from './messageView';
+
+export interface PanelCallbacks {
+  post(msg: WebviewToHost): void;
+  saveUi(state: UiState): void;
+  newRequestId(): string;
+}
+
+const ACTION_LABEL: Record<ErrorAction, string> = {
+  setApiKey: 'Set API Key', openBilling: 'Open Billing', retry: 'Retry', newChat: 'New Chat',
+  chooseModel: 'Choose Model', showLog: 'Show Log', openSettings: 'Open Settings',
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}
+
+function actionButton(action: ErrorAction, post: PanelCallbacks['post']): HTMLButtonElement {
+  const b = el('button', { type: 'button', className: 'action', textContent: ACTION_LABEL[action] });
+  b.dataset.action = action;
+  b.addEventListener('click', () => post({ type: 'action/run', action }));
+  return b;
+}
+
+export class Panel {
+  private readonly header = el('header', { id: 'status' });
+  private readonly notice = el('div', { id: 'notice' });
+  private readonly list = el('main', { id: 'messages' });
+  private readonly errorBox = el('div', { id: 'error', role: 'alert' });
+  private readonly input = el('textarea', { id: 'composer-input', rows: 3, placeholder: 'Ask Tally… (Enter to send, Shift+Enter for a new line)' });
+  private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
+  private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
+  private readonly views = new Map<string, MessageView>();
+  private state: PanelState | undefined;
+  private frame = 0;
+
+  constructor(root: HTMLElement, private readonly cb: PanelCallbacks, ui: UiState) {
+    const form = el('form', { id: 'composer' }, this.input, el('div', { className: 'composer-bar' }, this.stop, this.send));
+    root.replaceChildren(this.header, this.notice, this.list, this.errorBox, form);
+    this.input.value = ui.draft;
+    this.input.setAttribute('aria-label', 'Message');
+    form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.submit(); }
+    });
+    this.input.addEventListener('input', () => this.saveUi());
+    this.list.addEventListener('scroll', () => this.saveUi(), { passive: true });
+    this.stop.addEventListener('click', () => {
+      if (this.state?.busyRequestId) this.cb.post({ type: 'chat/cancel', requestId: this.state.busyRequestId });
+    });
+    if (ui.scrollTop !== undefined) requestAnimationFrame(() => { this.list.scrollTop = ui.scrollTop ?? 0; });
+  }
+
+  private saveUi(): void {
+    this.cb.saveUi({ draft: this.input.value, scrollTop: this.list.scrollTop });
+  }
+
+  private submit(): void {
+    const text = this.input.value.trim();
+    if (!text || this.state?.busyRequestId) return;
+    this.cb.post({ type: 'chat/send', requestId: this.cb.newRequestId(), text });
+    this.input.value = '';
+    this.saveUi();
+  }
+
+  /** Schedules a render of `state` (coalesced to one per animation frame). */
+  render(state: PanelState): void {
+    this.state = state;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => { this.frame = 0; this.paint(); });
+  }
+
+  private paint(): void {
+    const state = this.state;
+    if (!state) return;
+    const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
+    this.paintHeader(state);
+    this.paintMessages(state);
+    this.paintError(state);
+    const busy = state.busyRequestId !== undefined;
+    this.send.disabled = busy;
+    this.stop.hidden = !busy;
+    document.body.dataset.busy = String(busy);
+    if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  private paintHeader(state: PanelState): void {
+    const c = state.config;
+    this.header.textContent = c ? `${c.model} · ${c.endpoint}` : 'Connecting…';
+    this.notice.replaceChildren();
+    if (c && !c.hasApiKey) {
+      this.notice.append(
+        el('p', { textContent: 'Tally needs an API key for your endpoint. It is kept in VS Code\'s secret storage, never in settings. You can also set the OPENAI_API_KEY environment variable.' }),
+        actionButton('setApiKey', this.cb.post),
+      );
+    }
+    this.notice.hidden = this.notice.childElementCount === 0;
+  }
+
+  private paintMessages(state: PanelState): void {
+    const seen = new Set<string>();
+    let previous: Element | null = null;
+    for (const m of state.messages) {
+      if (m.role === 'system') continue;
+      seen.add(m.id);
+      let view = this.views.get(m.id);
+      if (view) view.update(m);
+      else {
+        view = new MessageView(m);
+        this.views.set(m.id, view);
+      }
+      const expected: Element | null = previous ? previous.nextElementSibling : this.list.firstElementChild;
+      if (expected !== view.el) this.list.insertBefore(view.el, expected);
+      previous = view.el;
+    }
+    for (const [id, view] of this.views) {
+      if (!seen.has(id)) { view.el.remove(); this.views.delete(id); }
+    }
+    if (state.messages.length === 0) this.list.dataset.empty = 'true';
+    else delete this.list.dataset.empty;
+  }
+
+  private paintError(state: PanelState): void {
+    this.errorBox.replaceChildren();
+    const e = state.error?.error;
+    this.errorBox.hidden = !e;
+    if (!e) return;
+    this.errorBox.dataset.kind = e.kind;
+    this.errorBox.append(el('p', { className: 'error-message', textContent: e.message }));
+    if (e.detail || e.requestId) {
+      const details = el('details', {}, el('summary', { textContent: 'Details' }));
+      if (e.detail) details.append(el('p', { textContent: e.detail }));
+      if (e.requestId) details.append(el('p', { textContent: `Request id: ${e.requestId}` }));
+      this.errorBox.append(details);
+    }
+    const actions = el('div', { className: 'actions' });
+    for (const a of e.actions) actions.append(actionButton(a, this.cb.post));
+    if (actions.childElementCount) this.errorBox.append(actions);
+  }
+}

@@ -1,0 +1,65 @@
+// The panel's state and its pure reducer: every message from the host becomes a new state. No DOM here, so it is
+// unit-tested in plain Node.
+import type { ChatMessage } from '../shared/conversation';
+import type { ErrorView } from '../shared/errors';
+import type { HostToWebview, PanelConfig } from '../shared/protocol';
+
+export interface PanelState {
+  config?: PanelConfig;
+  messages: ChatMessage[];
+  /** The request whose reply is arriving. */
+  busyRequestId?: string;
+  /** The last failure, shown under the conversation until the next send. */
+  error?: { requestId: string; error: ErrorView };
+}
+
+export const initialState: PanelState = { messages: [] };
+
+function replaceMessage(messages: ChatMessage[], msg: ChatMessage): ChatMessage[] {
+  const i = messages.findIndex((m) => m.id === msg.id);
+  if (i < 0) return [...messages, msg];
+  const next = messages.slice();
+  next[i] = msg;
+  return next;
+}
+
+export function reduce(state: PanelState, msg: HostToWebview): PanelState {
+  switch (msg.type) {
+    case 'init':
+      return { config: msg.config, messages: msg.messages, ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}) };
+    case 'config/changed': {
+      const next = { ...state, config: msg.config };
+      if (msg.config.hasApiKey && state.error?.error.kind === 'noApiKey') delete next.error;
+      return next;
+    }
+    case 'chat/started':
+      return { config: state.config, messages: [...state.messages, msg.user, msg.assistant], busyRequestId: msg.requestId };
+    case 'chat/delta': {
+      if (state.busyRequestId !== msg.requestId) return state;
+      const last = state.messages[state.messages.length - 1];
+      if (!last || last.role !== 'assistant') return state;
+      return { ...state, messages: [...state.messages.slice(0, -1), { ...last, content: last.content + msg.text }] };
+    }
+    case 'chat/done': {
+      const { busyRequestId: _, ...rest } = state;
+      return { ...rest, messages: replaceMessage(state.messages, msg.assistant) };
+    }
+    case 'chat/error': {
+      const { busyRequestId: _, ...rest } = state;
+      let messages = state.messages;
+      if (msg.assistant) messages = replaceMessage(messages, msg.assistant);
+      else if (state.busyRequestId === msg.requestId) {
+        const last = messages[messages.length - 1];
+        if (last?.role === 'assistant' && last.content === '') messages = messages.slice(0, -1);
+      }
+      return { ...rest, messages, error: { requestId: msg.requestId, error: msg.error } };
+    }
+    case 'chat/removed': {
+      const i = state.messages.findIndex((m) => m.id === msg.fromMessageId);
+      const { error: _, ...rest } = state;
+      return i < 0 ? rest : { ...rest, messages: state.messages.slice(0, i) };
+    }
+    case 'chat/cleared':
+      return { ...(state.config ? { config: state.config } : {}), messages: [] };
+  }
+}
