@@ -6,7 +6,8 @@ import type { ErrorView } from '../shared/errors';
 import type { ChatClient, ChatRequestMessage } from './openaiClient';
 import type { Endpoint } from './endpoint';
 import { classifyError } from './errors';
-import type { Clock, Logger } from './ports';
+import { redactErrorView } from './redact';
+import { abortError, type Clock, type Logger } from './ports';
 
 export interface ChatSink {
   started(user: ChatMessage, assistant: ChatMessage): void;
@@ -111,12 +112,15 @@ export class ChatService {
           logger.info(`chat ${requestId}: response ${event.requestId ?? ''} after ${clock.now() - started} ms`);
         }
       }
+      // The SDK's stream ends quietly (no throw) when its signal aborts: that is a Stop, not a complete reply.
+      if (signal.aborted) throw abortError();
       assistant.status = 'complete';
       if (usage) assistant.usage = usage;
       logger.info(`chat ${requestId}: complete in ${clock.now() - started} ms, first token after ${firstTokenAt === undefined ? '-' : firstTokenAt - started} ms, tokens in=${usage?.promptTokens ?? '?'} out=${usage?.completionTokens ?? '?'}`);
       sink.done({ ...assistant });
     } catch (err) {
       const classified = classifyError(err, clock.now());
+      classified.view = redactErrorView(classified.view, endpoint.apiKey);
       if (signal.aborted || classified.view.kind === 'cancelled') {
         assistant.status = 'stopped';
         logger.info(`chat ${requestId}: stopped after ${clock.now() - started} ms with ${assistant.content.length} characters`);

@@ -1,0 +1,106 @@
+// ChatService over the real openai SDK and real HTTP to the loopback test server.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { ChatService, type ChatSink } from '../../src/core/chatService';
+import { OpenAIChatClient } from '../../src/core/openaiClient';
+import { silentLogger, systemClock } from '../../src/core/ports';
+import type { ChatMessage } from '../../src/shared/conversation';
+import type { ErrorView } from '../../src/shared/errors';
+import { FakeOpenAIServer } from '../support/fakeOpenAI';
+
+class RecordingSink implements ChatSink {
+  events: string[] = [];
+  deltas: string[] = [];
+  final?: ChatMessage;
+  failure?: ErrorView;
+  started() { this.events.push('started'); }
+  delta(t: string) { this.deltas.push(t); }
+  done(a: ChatMessage) { this.events.push('done'); this.final = a; }
+  error(e: ErrorView, a?: ChatMessage) { this.events.push('error'); this.failure = e; this.final = a; }
+  removed(id: string) { this.events.push(`removed:${id}`); }
+}
+
+describe('ChatService', () => {
+  let server: FakeOpenAIServer;
+  let n = 0;
+  const service = () => new ChatService({
+    client: new OpenAIChatClient(),
+    endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
+    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.' }),
+    logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
+  });
+  before(async () => { server = await FakeOpenAIServer.start(); });
+  beforeEach(() => server.reset());
+  after(() => server.close());
+
+  it('streams a reply, records usage, sends system + history', async () => {
+    const s = service();
+    const sink = new RecordingSink();
+    await s.send('r1', 'hello', sink);
+    assert.deepEqual(sink.events, ['started', 'done']);
+    assert.equal(sink.deltas.join(''), 'Echo: hello');
+    assert.equal(sink.final?.status, 'complete');
+    assert.equal(sink.final?.usage?.promptTokens, server.requests[0].promptTokens);
+    const body = server.requests[0].body as { messages: unknown[] };
+    assert.deepEqual(body.messages, [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello' }]);
+    assert.equal(s.history.length, 2);
+  });
+
+  it('cancel aborts at once and keeps the partial reply', async () => {
+    server.enqueue({ text: 'x'.repeat(400), chunkSize: 10, chunkDelayMs: 50 });
+    const s = service();
+    const sink = new RecordingSink();
+    const sending = s.send('r2', 'go', sink);
+    while (sink.deltas.length < 2) await new Promise((r) => setTimeout(r, 10));
+    const t0 = Date.now();
+    assert.equal(s.cancel('r2'), true);
+    await sending;
+    assert.ok(Date.now() - t0 < 500, 'cancel took effect at once');
+    assert.equal(sink.final?.status, 'stopped');
+    assert.ok(sink.final!.content.length >= 20 && sink.final!.content.length < 400);
+    assert.equal((await server.waitForSettled(0)).clientClosedEarly, true);
+    assert.equal(s.busyRequestId, undefined);
+  });
+
+  it('a failure before any token keeps no empty reply; after tokens keeps the partial one as interrupted', async () => {
+    server.enqueue({ status: 400, error: { message: 'bad thing', type: 'invalid_request_error', code: null } });
+    const s = service();
+    const early = new RecordingSink();
+    await s.send('r3', 'one', early);
+    assert.equal(early.failure?.kind, 'badRequest');
+    assert.match(early.failure?.message ?? '', /bad thing/);
+    assert.deepEqual(s.history.map((m) => m.role), ['user']);
+
+    server.enqueue({ text: 'abcdefghijklmnopqrstuvwxyz', chunkSize: 5, dropAfterChunks: 2 });
+    const late = new RecordingSink();
+    await s.send('r4', 'two', late);
+    assert.equal(late.final?.status, 'interrupted');
+    assert.equal(late.final?.content, 'abcdefghij');
+    assert.equal(s.history.at(-1)?.content, 'abcdefghij');
+  });
+
+  it('retry replaces the last turn and its reply instead of duplicating them', async () => {
+    const s = service();
+    server.enqueue({ text: 'partial answer', dropAfterChunks: 1, chunkSize: 4 });
+    await s.send('r5', 'question', new RecordingSink());
+    assert.equal(s.history.length, 2);
+    const sink = new RecordingSink();
+    await s.retry('r6', sink);
+    assert.match(sink.events[0], /^removed:m\d+$/);
+    assert.deepEqual(s.history.map((m) => [m.role, m.content]), [['user', 'question'], ['assistant', 'Echo: question']]);
+    const bodies = server.requests.map((r) => (r.body as { messages: { role: string }[] }).messages.length);
+    assert.deepEqual(bodies, [2, 2], 'the retried request does not carry the failed turn twice');
+  });
+
+  it('refuses a second send while a reply is streaming', async () => {
+    server.enqueue({ text: 'slow reply', chunkDelayMs: 100, chunkSize: 2 });
+    const s = service();
+    const first = s.send('r7', 'a', new RecordingSink());
+    while (!s.busyRequestId) await new Promise((r) => setTimeout(r, 5));
+    const second = new RecordingSink();
+    await s.send('r8', 'b', second);
+    assert.match(second.failure?.message ?? '', /still arriving/);
+    s.cancel();
+    await first;
+  });
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { displayEndpoint, resolveApiKey, resolveBaseUrl, API_KEY_SECRET } from '../../src/core/endpoint';
+import { redact, redactErrorView } from '../../src/core/redact';
+import { parseWebviewMessage } from '../../src/shared/protocol';
+
+const secrets = (value?: string) => ({ get: async (k: string) => (k === API_KEY_SECRET ? value : undefined), store: async () => {}, delete: async () => {} });
+
+describe('endpoint', () => {
+  it('base URL: setting, else OPENAI_BASE_URL, else OpenAI; trailing slash dropped', () => {
+    assert.equal(resolveBaseUrl('http://localhost:11434/v1/', {}), 'http://localhost:11434/v1');
+    assert.equal(resolveBaseUrl('  ', { OPENAI_BASE_URL: 'http://127.0.0.1:4000/v1' }), 'http://127.0.0.1:4000/v1');
+    assert.equal(resolveBaseUrl(undefined, {}), 'https://api.openai.com/v1');
+  });
+
+  it('API key: secret storage first, then OPENAI_API_KEY, else none', async () => {
+    assert.equal(await resolveApiKey(secrets('sk-stored'), { OPENAI_API_KEY: 'sk-env' }), 'sk-stored');
+    assert.equal(await resolveApiKey(secrets(undefined), { OPENAI_API_KEY: ' sk-env ' }), 'sk-env');
+    assert.equal(await resolveApiKey(secrets(''), {}), undefined);
+  });
+
+  it('display strips credentials and queries from the URL', () => {
+    assert.equal(displayEndpoint('https://user:pw@proxy.example/v1?api-key=abc'), 'https://proxy.example/v1');
+    assert.equal(displayEndpoint('not a url'), '(invalid URL)');
+  });
+});
+
+describe('redaction', () => {
+  it('removes the known key and key-shaped strings', () => {
+    assert.equal(redact('bad key abc123XYZ here', 'abc123XYZ'), 'bad key [redacted key] here');
+    assert.equal(redact('Incorrect API key provided: sk-proj-abcdefghijklmnop.'), 'Incorrect API key provided: sk-pr…[redacted].');
+    const v = redactErrorView({ kind: 'auth', message: 'no', detail: 'key sk-live-1234567890', actions: [] });
+    assert.ok(!v.detail?.includes('1234567890'));
+  });
+});
+
+describe('webview message validation', () => {
+  it('accepts well-formed messages and rejects everything else with a reason', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'chat/send', requestId: 'r1', text: 'hi' }), { ok: true, message: { type: 'chat/send', requestId: 'r1', text: 'hi' } });
+    for (const bad of [null, 'x', {}, { type: 'nope' }, { type: 'chat/send', requestId: 'r1' }, { type: 'chat/send', requestId: 'r 1', text: 'x' },
+      { type: 'chat/send', requestId: 'r1', text: '' }, { type: 'chat/send', requestId: 'r1', text: 'x', extra: 1 }, { type: 'action/run', action: 'rm -rf' }]) {
+      const r = parseWebviewMessage(bad);
+      assert.equal(r.ok, false, JSON.stringify(bad));
+      if (!r.ok) assert.ok(r.error.length > 0);
+    }
+  });
+});
