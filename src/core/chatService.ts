@@ -1,13 +1,16 @@
 // One conversation's chat loop: append the user's turn, stream the reply through the ChatClient, keep what arrived
 // whatever happens (done, stopped, failed), and report each step to a ChatSink (the panel). Cancellation is by
 // requestId and takes effect at once: the AbortSignal reaches the HTTP request.
-import type { ChatMessage, Usage } from '../shared/conversation';
+import type { ChatMessage } from '../shared/conversation';
 import type { ErrorView } from '../shared/errors';
-import type { ChatClient, ChatRequestMessage } from './openaiClient';
+import type { ChatClient, ChatRequest, ChatRequestMessage } from './openaiClient';
 import type { Endpoint } from './endpoint';
-import { classifyError } from './errors';
 import { redactErrorView } from './redact';
-import { abortError, type Clock, type Logger } from './ports';
+import type { Clock, Logger } from './ports';
+import { streamReply, type AttemptRecord, type RetryNotice } from './replyStream';
+import type { RetryPolicy } from './retry';
+import type { StreamTimeouts } from './streamWatchdog';
+import { headroomWarning, readRateLimits, type RateLimitSnapshot } from './rateLimits';
 
 export interface ChatSink {
   started(user: ChatMessage, assistant: ChatMessage): void;
@@ -16,11 +19,17 @@ export interface ChatSink {
   error(error: ErrorView, assistant?: ChatMessage): void;
   /** Messages from this id on were taken out of the conversation (a retry replaces them). */
   removed(fromMessageId: string): void;
+  /** Tally is waiting to try again (before any token arrived). */
+  retrying(notice: RetryNotice): void;
+  /** Something the user should know before the reply (e.g. rate-limit headroom). */
+  notice(text: string): void;
 }
 
 export interface ChatSettings {
   model: string;
   systemPrompt: string;
+  retryPolicy: RetryPolicy;
+  timeouts: StreamTimeouts;
 }
 
 export interface ChatServiceDeps {
@@ -31,6 +40,11 @@ export interface ChatServiceDeps {
   logger: Logger;
   clock: Clock;
   newId(prefix: string): string;
+  /** Jitter source for backoff (tests make it fixed). */
+  random?: () => number;
+  onAttempt?(record: AttemptRecord): void;
+  /** Prompt tokens a request will use (the tokenizer); without it, a rough 4-characters-per-token guess. */
+  estimateTokens?(messages: ChatRequestMessage[], model: string): Promise<number>;
 }
 
 const NO_KEY: ErrorView = {
@@ -41,6 +55,7 @@ const NO_KEY: ErrorView = {
 
 export class ChatService {
   private messages: ChatMessage[] = [];
+  private rateLimits: RateLimitSnapshot | undefined;
   private readonly active = new Map<string, AbortController>();
 
   constructor(private readonly deps: ChatServiceDeps) {}
@@ -76,6 +91,11 @@ export class ChatService {
       const assistant: ChatMessage = { id: this.deps.newId('m'), role: 'assistant', content: '', createdAt: clock.now(), model, status: 'streaming' };
       this.messages.push(assistant);
       sink.started(user, { ...assistant });
+      const estimate = this.deps.estimateTokens
+        ? await this.deps.estimateTokens(request, model)
+        : Math.ceil(request.reduce((n, m) => n + m.content.length, 0) / 4);
+      const warning = headroomWarning(this.rateLimits, estimate, clock.now());
+      if (warning) sink.notice(warning);
       await this.stream(requestId, endpoint, { model, messages: request }, assistant, controller.signal, sink);
     } finally {
       this.active.delete(requestId);
@@ -93,47 +113,40 @@ export class ChatService {
     ];
   }
 
-  private async stream(requestId: string, endpoint: Endpoint, request: { model: string; messages: ChatRequestMessage[] },
-    assistant: ChatMessage, signal: AbortSignal, sink: ChatSink): Promise<void> {
+  private async stream(requestId: string, endpoint: Endpoint, request: ChatRequest, assistant: ChatMessage,
+    signal: AbortSignal, sink: ChatSink): Promise<void> {
     const { logger, clock } = this.deps;
+    const settings = this.deps.settings();
     const started = clock.now();
-    let firstTokenAt: number | undefined;
-    let usage: Usage | undefined;
     logger.info(`chat ${requestId}: model=${request.model} messages=${request.messages.length}`);
-    try {
-      for await (const event of this.deps.client.stream(endpoint, request, signal)) {
-        if (event.type === 'delta') {
-          firstTokenAt ??= clock.now();
-          assistant.content += event.text;
-          sink.delta(event.text);
-        } else if (event.type === 'usage') {
-          usage = event.usage;
-        } else if (event.type === 'response') {
-          logger.info(`chat ${requestId}: response ${event.requestId ?? ''} after ${clock.now() - started} ms`);
-        }
-      }
-      // The SDK's stream ends quietly (no throw) when its signal aborts: that is a Stop, not a complete reply.
-      if (signal.aborted) throw abortError();
+    const outcome = await streamReply({
+      client: this.deps.client, clock, logger, policy: settings.retryPolicy, timeouts: settings.timeouts,
+      ...(this.deps.random ? { random: this.deps.random } : {}),
+      ...(this.deps.onAttempt ? { onAttempt: this.deps.onAttempt } : {}),
+      onHeaders: (headers) => { this.rateLimits = readRateLimits(headers, clock.now()) ?? this.rateLimits; },
+    }, requestId, endpoint, request, signal, {
+      delta: (text) => { assistant.content += text; sink.delta(text); },
+      retrying: (notice) => sink.retrying(notice),
+    });
+    const elapsed = clock.now() - started;
+    if (outcome.kind === 'complete') {
       assistant.status = 'complete';
-      if (usage) assistant.usage = usage;
-      logger.info(`chat ${requestId}: complete in ${clock.now() - started} ms, first token after ${firstTokenAt === undefined ? '-' : firstTokenAt - started} ms, tokens in=${usage?.promptTokens ?? '?'} out=${usage?.completionTokens ?? '?'}`);
+      if (outcome.usage) assistant.usage = outcome.usage;
+      logger.info(`chat ${requestId}: complete in ${elapsed} ms, tokens in=${outcome.usage?.promptTokens ?? '?'} out=${outcome.usage?.completionTokens ?? '?'}`);
       sink.done({ ...assistant });
-    } catch (err) {
-      const classified = classifyError(err, clock.now());
-      classified.view = redactErrorView(classified.view, endpoint.apiKey);
-      if (signal.aborted || classified.view.kind === 'cancelled') {
-        assistant.status = 'stopped';
-        logger.info(`chat ${requestId}: stopped after ${clock.now() - started} ms with ${assistant.content.length} characters`);
-        sink.done({ ...assistant });
-        return;
-      }
-      logger.warn(`chat ${requestId}: failed (${classified.view.kind}${classified.status ? ` ${classified.status}` : ''}) after ${clock.now() - started} ms: ${classified.view.detail ?? ''}${classified.view.requestId ? ` [request ${classified.view.requestId}]` : ''}`);
-      if (assistant.content.length > 0) {
+    } else if (outcome.kind === 'stopped') {
+      assistant.status = 'stopped';
+      logger.info(`chat ${requestId}: stopped after ${elapsed} ms with ${assistant.content.length} characters`);
+      sink.done({ ...assistant });
+    } else {
+      const view = redactErrorView(outcome.failure.view, endpoint.apiKey);
+      logger.warn(`chat ${requestId}: failed (${view.kind}${outcome.failure.status ? ` ${outcome.failure.status}` : ''}) after ${elapsed} ms: ${view.detail ?? view.message}${view.requestId ? ` [request ${view.requestId}]` : ''}`);
+      if (outcome.afterTokens) {
         assistant.status = 'interrupted';
-        sink.error(classified.view, { ...assistant });
+        sink.error(view, { ...assistant });
       } else {
         this.messages.splice(this.messages.indexOf(assistant), 1);
-        sink.error(classified.view);
+        sink.error(view);
       }
     }
   }

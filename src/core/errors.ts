@@ -81,11 +81,12 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
   const status = typeof e.status === 'number' ? e.status : undefined;
 
   if (status === undefined) {
-    if (e.name === 'APIConnectionTimeoutError') {
-      return { view: view('timeout', 'The API did not answer in time.', extra), retryable: true };
+    // The SDK parses each SSE event as JSON: a SyntaxError means the server sent data that is not a chunk.
+    if (e.name === 'SyntaxError' || /Could not parse message into JSON/.test(e.message ?? '')) {
+      return { view: view('server', 'The API sent malformed stream data.', extra), retryable: true };
     }
-    // APIConnectionError and plain fetch/socket errors: the request never got an HTTP answer.
-    if (e.name === 'APIConnectionError' || e.name === 'TypeError' || e.name === 'FetchError' || /ECONN|ENOTFOUND|EAI_AGAIN|socket|network|terminated/i.test(e.message ?? '')) {
+    // Socket and fetch errors that reached us untranslated: the request never got an HTTP answer, or lost it.
+    if (e.name === 'TypeError' || /ECONN|ENOTFOUND|EAI_AGAIN|socket|network|terminated|fetch failed/i.test(e.message ?? '')) {
       return { view: view('network', 'Could not reach the API. Check your connection and the base URL (tally.baseUrl).', extra), retryable: true };
     }
     return { view: view('unknown', 'The request failed unexpectedly.', extra), retryable: false };

@@ -3,6 +3,7 @@
 // The SDK's own retries are off: Tally's retry policy (retry.ts) is the only one, so attempts never multiply.
 import type { Usage } from '../shared/conversation';
 import type { Endpoint } from './endpoint';
+import { TallyError } from './errors';
 
 export interface ChatRequestMessage {
   role: 'system' | 'user' | 'assistant';
@@ -75,23 +76,43 @@ export class OpenAIChatClient implements ChatClient {
 
   async *stream(endpoint: Endpoint, request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
     const client = await this.clientFor(endpoint);
-    const { data: stream, response, request_id } = await client.chat.completions.create({
-      model: request.model,
-      messages: request.messages,
-      stream: true,
-      stream_options: { include_usage: true },
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.maxTokens !== undefined ? { max_completion_tokens: request.maxTokens } : {}),
-    }, { signal }).withResponse();
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => { headers[name] = value; });
-    yield { type: 'response', requestId: request_id ?? undefined, headers };
-    for await (const chunk of stream) {
-      const choice = chunk.choices?.[0];
-      const text = choice?.delta?.content;
-      if (text) yield { type: 'delta', text };
-      if (choice?.finish_reason) yield { type: 'finish', reason: choice.finish_reason };
-      if (chunk.usage) yield { type: 'usage', usage: toUsage(chunk.usage) };
+    const sdk = await this.sdk!;
+    try {
+      const { data: stream, response, request_id } = await client.chat.completions.create({
+        model: request.model,
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        ...(request.maxTokens !== undefined ? { max_completion_tokens: request.maxTokens } : {}),
+      }, { signal }).withResponse();
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => { headers[name] = value; });
+      yield { type: 'response', requestId: request_id ?? undefined, headers };
+      for await (const chunk of stream) {
+        const choice = chunk.choices?.[0];
+        const text = choice?.delta?.content;
+        if (text) yield { type: 'delta', text };
+        if (choice?.finish_reason) yield { type: 'finish', reason: choice.finish_reason };
+        if (chunk.usage) yield { type: 'usage', usage: toUsage(chunk.usage) };
+      }
+    } catch (e) {
+      throw translateSdkError(sdk, e);
     }
   }
+}
+
+/**
+ * The SDK's connection-level errors carry no status and a generic name ('Error'), so they are told apart here, where
+ * the SDK's classes are known, and turned into TallyErrors of the right kind. HTTP errors (with a status) and aborts
+ * pass through unchanged: errors.ts classifies those by their status, code and headers.
+ */
+function translateSdkError(sdk: OpenAIModule, e: unknown): unknown {
+  if (e instanceof sdk.APIUserAbortError) return e;
+  if (e instanceof sdk.APIConnectionTimeoutError) return new TallyError('timeout', 'The API did not answer in time.', true);
+  if (e instanceof sdk.APIConnectionError) {
+    const cause = e.cause instanceof Error ? `${e.cause.message}${(e.cause as { cause?: Error }).cause ? `: ${(e.cause as { cause?: Error }).cause?.message}` : ''}` : e.message;
+    return new TallyError('network', 'Could not reach the API. Check your connection and the base URL (tally.baseUrl).', true, cause);
+  }
+  return e;
 }

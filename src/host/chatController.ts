@@ -33,6 +33,8 @@ export class ChatController {
       done: (assistant) => view.post({ type: 'chat/done', requestId, assistant }),
       error: (error, assistant) => view.post({ type: 'chat/error', requestId, error, ...(assistant ? { assistant } : {}) }),
       removed: (fromMessageId) => view.post({ type: 'chat/removed', fromMessageId }),
+      retrying: (notice) => view.post({ type: 'chat/retrying', requestId, notice }),
+      notice: (text) => view.post({ type: 'chat/notice', requestId, text }),
     };
     await vscode.commands.executeCommand('setContext', 'tally.busy', true);
     try {

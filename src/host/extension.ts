@@ -36,7 +36,7 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
   };
   const service = new ChatService({
     client, endpoint, logger: log, clock: systemClock, newId,
-    settings: () => { const s = readSettings(); return { model: s.model, systemPrompt: s.systemPrompt }; },
+    settings: readSettings,
   });
 
   const view = new ChatViewProvider(context.extensionUri, (msg) => router(msg), log);

@@ -1,20 +1,35 @@
 // Typed reads of Tally's configuration: the one place that knows the setting names.
 import * as vscode from 'vscode';
+import type { RetryPolicy } from '../core/retry';
+import type { StreamTimeouts } from '../core/streamWatchdog';
 
 export interface TallySettings {
   baseUrl: string;
   model: string;
   systemPrompt: string;
+  retryPolicy: RetryPolicy;
+  timeouts: StreamTimeouts;
 }
 
 const SECTION = 'tally';
 
 export function readSettings(): TallySettings {
   const c = vscode.workspace.getConfiguration(SECTION);
+  const seconds = (key: string, fallback: number) => {
+    const v = c.get<number>(key, fallback);
+    return Math.round((Number.isFinite(v) && v >= 0 ? v : fallback) * 1000);
+  };
   return {
     baseUrl: c.get<string>('baseUrl', '').trim(),
     model: c.get<string>('model', 'gpt-4o-mini').trim() || 'gpt-4o-mini',
     systemPrompt: c.get<string>('systemPrompt', ''),
+    retryPolicy: {
+      maxRetries: Math.max(0, Math.floor(c.get<number>('retry.maxRetries', 3))),
+      baseDelayMs: seconds('retry.initialDelaySeconds', 1),
+      maxDelayMs: seconds('retry.maxDelaySeconds', 20),
+      maxRetryAfterMs: seconds('retry.maxRetryAfterSeconds', 120),
+    },
+    timeouts: { firstByteMs: seconds('timeout.firstByteSeconds', 60), idleMs: seconds('timeout.idleSeconds', 90) },
   };
 }
 

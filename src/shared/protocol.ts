@@ -40,11 +40,23 @@ export interface PanelConfig {
   endpoint: string;
 }
 
+/** Tally is waiting to try again: "Rate limited — retrying in 8 s (attempt 2 of 4)". */
+export interface RetryNoticeView {
+  reason: string;
+  attempt: number;
+  of: number;
+  delayMs: number;
+  /** Epoch ms when the next attempt starts (the panel counts down to it). */
+  until: number;
+}
+
 export type HostToWebview =
   | { type: 'init'; config: PanelConfig; messages: ChatMessage[]; busyRequestId?: string }
   | { type: 'config/changed'; config: PanelConfig }
   | { type: 'chat/started'; requestId: string; user: ChatMessage; assistant: ChatMessage }
   | { type: 'chat/delta'; requestId: string; text: string }
+  | { type: 'chat/retrying'; requestId: string; notice: RetryNoticeView }
+  | { type: 'chat/notice'; requestId: string; text: string }
   | { type: 'chat/done'; requestId: string; assistant: ChatMessage }
   | { type: 'chat/error'; requestId: string; error: ErrorView; assistant?: ChatMessage }
   | { type: 'chat/removed'; fromMessageId: string }

@@ -2,7 +2,7 @@
 // unit-tested in plain Node.
 import type { ChatMessage } from '../shared/conversation';
 import type { ErrorView } from '../shared/errors';
-import type { HostToWebview, PanelConfig } from '../shared/protocol';
+import type { HostToWebview, PanelConfig, RetryNoticeView } from '../shared/protocol';
 
 export interface PanelState {
   config?: PanelConfig;
@@ -11,6 +11,10 @@ export interface PanelState {
   busyRequestId?: string;
   /** The last failure, shown under the conversation until the next send. */
   error?: { requestId: string; error: ErrorView };
+  /** Tally is waiting to try again (before the first token). */
+  retry?: { requestId: string; notice: RetryNoticeView };
+  /** A warning about the current request (rate-limit headroom), shown until the next send. */
+  notice?: { requestId: string; text: string };
 }
 
 export const initialState: PanelState = { messages: [] };
@@ -34,18 +38,23 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
     }
     case 'chat/started':
       return { config: state.config, messages: [...state.messages, msg.user, msg.assistant], busyRequestId: msg.requestId };
+    case 'chat/notice':
+      return { ...state, notice: { requestId: msg.requestId, text: msg.text } };
+    case 'chat/retrying':
+      return state.busyRequestId === msg.requestId ? { ...state, retry: { requestId: msg.requestId, notice: msg.notice } } : state;
     case 'chat/delta': {
       if (state.busyRequestId !== msg.requestId) return state;
       const last = state.messages[state.messages.length - 1];
       if (!last || last.role !== 'assistant') return state;
-      return { ...state, messages: [...state.messages.slice(0, -1), { ...last, content: last.content + msg.text }] };
+      const { retry: _, ...rest } = state;
+      return { ...rest, messages: [...state.messages.slice(0, -1), { ...last, content: last.content + msg.text }] };
     }
     case 'chat/done': {
-      const { busyRequestId: _, ...rest } = state;
+      const { busyRequestId: _, retry: _r, ...rest } = state;
       return { ...rest, messages: replaceMessage(state.messages, msg.assistant) };
     }
     case 'chat/error': {
-      const { busyRequestId: _, ...rest } = state;
+      const { busyRequestId: _, retry: _r, ...rest } = state;
       let messages = state.messages;
       if (msg.assistant) messages = replaceMessage(messages, msg.assistant);
       else if (state.busyRequestId === msg.requestId) {

@@ -4,6 +4,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatService, type ChatSink } from '../../src/core/chatService';
 import { OpenAIChatClient } from '../../src/core/openaiClient';
 import { silentLogger, systemClock } from '../../src/core/ports';
+import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
+import { DEFAULT_TIMEOUTS } from '../../src/core/streamWatchdog';
 import type { ChatMessage } from '../../src/shared/conversation';
 import type { ErrorView } from '../../src/shared/errors';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
@@ -18,6 +20,9 @@ class RecordingSink implements ChatSink {
   done(a: ChatMessage) { this.events.push('done'); this.final = a; }
   error(e: ErrorView, a?: ChatMessage) { this.events.push('error'); this.failure = e; this.final = a; }
   removed(id: string) { this.events.push(`removed:${id}`); }
+  retrying() { this.events.push('retrying'); }
+  notices: string[] = [];
+  notice(t: string) { this.notices.push(t); }
 }
 
 describe('ChatService', () => {
@@ -26,7 +31,7 @@ describe('ChatService', () => {
   const service = () => new ChatService({
     client: new OpenAIChatClient(),
     endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
-    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.' }),
+    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.', retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }, timeouts: DEFAULT_TIMEOUTS }),
     logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
   });
   before(async () => { server = await FakeOpenAIServer.start(); });
@@ -90,6 +95,18 @@ describe('ChatService', () => {
     assert.deepEqual(s.history.map((m) => [m.role, m.content]), [['user', 'question'], ['assistant', 'Echo: question']]);
     const bodies = server.requests.map((r) => (r.body as { messages: { role: string }[] }).messages.length);
     assert.deepEqual(bodies, [2, 2], 'the retried request does not carry the failed turn twice');
+  });
+
+  it('says before sending when the request will not fit in the rate-limit headroom', async () => {
+    const s = service();
+    server.enqueue({ headers: { 'x-ratelimit-remaining-tokens': '5', 'x-ratelimit-reset-tokens': '30s', 'x-ratelimit-remaining-requests': '10' } });
+    const first = new RecordingSink();
+    await s.send('h1', 'first', first);
+    assert.deepEqual(first.notices, [], 'nothing known before the first response');
+    const second = new RecordingSink();
+    await s.send('h2', 'a question long enough to need more than five tokens', second);
+    assert.equal(second.notices.length, 1);
+    assert.match(second.notices[0], /only 5 remain in the rate-limit window for about 30 s/);
   });
 
   it('refuses a second send while a reply is streaming', async () => {

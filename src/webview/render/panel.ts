@@ -35,6 +35,9 @@ export class Panel {
   private readonly notice = el('div', { id: 'notice' });
   private readonly list = el('main', { id: 'messages' });
   private readonly errorBox = el('div', { id: 'error', role: 'alert' });
+  private readonly retryBox = el('div', { id: 'retry-notice', role: 'status' });
+  private readonly requestNotice = el('div', { id: 'request-notice', role: 'status' });
+  private countdown = 0;
   private readonly input = el('textarea', { id: 'composer-input', rows: 3, placeholder: 'Ask Tally… (Enter to send, Shift+Enter for a new line)' });
   private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
   private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
@@ -44,7 +47,7 @@ export class Panel {
 
   constructor(root: HTMLElement, private readonly cb: PanelCallbacks, ui: UiState) {
     const form = el('form', { id: 'composer' }, this.input, el('div', { className: 'composer-bar' }, this.stop, this.send));
-    root.replaceChildren(this.header, this.notice, this.list, this.errorBox, form);
+    root.replaceChildren(this.header, this.notice, this.list, this.requestNotice, this.retryBox, this.errorBox, form);
     this.input.value = ui.draft;
     this.input.setAttribute('aria-label', 'Message');
     form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
@@ -84,6 +87,9 @@ export class Panel {
     const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
     this.paintHeader(state);
     this.paintMessages(state);
+    this.requestNotice.textContent = state.notice?.text ?? '';
+    this.requestNotice.hidden = !state.notice;
+    this.paintRetry(state);
     this.paintError(state);
     const busy = state.busyRequestId !== undefined;
     this.send.disabled = busy;
@@ -126,6 +132,27 @@ export class Panel {
     }
     if (state.messages.length === 0) this.list.dataset.empty = 'true';
     else delete this.list.dataset.empty;
+  }
+
+  /** "Rate limited — retrying in 8 s (attempt 2 of 4)", counting down each second, with a way to cancel. */
+  private paintRetry(state: PanelState): void {
+    clearInterval(this.countdown);
+    this.retryBox.replaceChildren();
+    const retry = state.retry;
+    this.retryBox.hidden = !retry;
+    if (!retry) return;
+    const { notice, requestId } = retry;
+    const text = el('span', { className: 'retry-text' });
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((notice.until - Date.now()) / 1000));
+      text.textContent = `${notice.reason} — retrying in ${left} s (attempt ${notice.attempt} of ${notice.of})`;
+    };
+    tick();
+    this.countdown = window.setInterval(tick, 250);
+    const cancel = el('button', { type: 'button', className: 'action', textContent: 'Cancel' });
+    cancel.dataset.action = 'cancel';
+    cancel.addEventListener('click', () => this.cb.post({ type: 'chat/cancel', requestId }));
+    this.retryBox.append(text, cancel);
   }
 
   private paintError(state: PanelState): void {
