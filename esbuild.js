@@ -17,6 +17,7 @@ const LAZY = {
   'js-tiktoken/lite': 'lazy/tiktoken',
   'js-tiktoken/ranks/o200k_base': 'lazy/o200k_base',
   'js-tiktoken/ranks/cl100k_base': 'lazy/cl100k_base',
+  '@redis/client': 'lazy/redis',
 };
 
 // In the host bundle, a lazy specifier becomes `require('./lazy/<name>.js')`, resolved next to dist/extension.js.
