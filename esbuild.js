@@ -20,14 +20,15 @@ const LAZY = {
   '@redis/client': 'lazy/redis',
 };
 
-// In the host bundle, a lazy specifier becomes `require('./lazy/<name>.js')`, resolved next to dist/extension.js.
-const lazyExternals = {
+// A lazy specifier becomes `require('<dir><name>.js')`: from dist/extension.js that is './lazy/…', from a bundle
+// that itself lives in dist/lazy/ (the token-count worker) it is './…'.
+const lazyExternals = (dir) => ({
   name: 'lazy-externals',
   setup(build) {
     const filter = new RegExp(`^(${Object.keys(LAZY).map((k) => k.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: `./${LAZY[args.path]}.js`, external: true }));
+    build.onResolve({ filter }, (args) => ({ path: `${dir}${LAZY[args.path].replace(/^lazy\//, '')}.js`, external: true }));
   },
-};
+});
 
 const common = {
   bundle: true,
@@ -41,11 +42,14 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs',
-    target: 'node20', external: ['vscode'], plugins: [lazyExternals],
+    target: 'node20', external: ['vscode'], plugins: [lazyExternals('./lazy/')],
     // import('openai') -> require('./lazy/openai.js'), which the extension host's CommonJS loader resolves.
     supported: { 'dynamic-import': false } },
   { ...common, entryPoints: Object.fromEntries(Object.entries(LAZY).map(([spec, out]) => [out, spec])), outdir: 'dist',
     platform: 'node', format: 'cjs', target: 'node20' },
+  // The token-count worker (src/core/tokenCountWorker.ts): started with worker_threads, loads its encoding lazily.
+  { ...common, entryPoints: { 'lazy/tokenCountWorker': 'src/core/tokenCountWorker.ts' }, outdir: 'dist', platform: 'node',
+    format: 'cjs', target: 'node20', plugins: [lazyExternals('./')], supported: { 'dynamic-import': false } },
   { ...common, entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist', platform: 'browser', format: 'iife',
     target: 'es2022' },
 ];

@@ -3,7 +3,10 @@
 // requestId and takes effect at once: the AbortSignal reaches the HTTP request.
 import type { ChatMessage } from '../shared/conversation';
 import type { ErrorView } from '../shared/errors';
-import type { ChatClient, ChatRequest, ChatRequestMessage } from './openaiClient';
+import type { ResolvedModel } from './models';
+import type { ChatClient, ChatRequest } from './openaiClient';
+import { ContextBudgetError, RequestPlanner, type RequestPlan } from './requestPlanner';
+import type { Tokenizers } from './tokens';
 import type { Endpoint } from './endpoint';
 import { redactErrorView } from './redact';
 import type { Clock, Logger } from './ports';
@@ -25,9 +28,16 @@ export interface ChatSink {
   notice(text: string): void;
 }
 
+export interface SendOptions {
+  /** How a truncation notice names the input ("selection" for Explain Selection). */
+  inputLabel?: string;
+}
+
 export interface ChatSettings {
   model: string;
   systemPrompt: string;
+  /** Most tokens a reply may use: requested from the API and reserved in the context window. */
+  maxReplyTokens: number;
   retryPolicy: RetryPolicy;
   timeouts: StreamTimeouts;
 }
@@ -43,8 +53,9 @@ export interface ChatServiceDeps {
   /** Jitter source for backoff (tests make it fixed). */
   random?: () => number;
   onAttempt?(record: AttemptRecord): void;
-  /** Prompt tokens a request will use (the tokenizer); without it, a rough 4-characters-per-token guess. */
-  estimateTokens?(messages: ChatRequestMessage[], model: string): Promise<number>;
+  tokenizers: Tokenizers;
+  /** The registry entry for a model id (with the user's overrides). */
+  resolveModel(id: string): ResolvedModel;
 }
 
 const NO_KEY: ErrorView = {
@@ -57,8 +68,11 @@ export class ChatService {
   private messages: ChatMessage[] = [];
   private rateLimits: RateLimitSnapshot | undefined;
   private readonly active = new Map<string, AbortController>();
+  private readonly planner: RequestPlanner;
 
-  constructor(private readonly deps: ChatServiceDeps) {}
+  constructor(private readonly deps: ChatServiceDeps) {
+    this.planner = new RequestPlanner(deps.tokenizers);
+  }
 
   get history(): readonly ChatMessage[] {
     return this.messages;
@@ -70,7 +84,7 @@ export class ChatService {
   }
 
   /** Sends `text` as the user's next turn and streams the reply into `sink`. Resolves when the reply ended. */
-  async send(requestId: string, text: string, sink: ChatSink): Promise<void> {
+  async send(requestId: string, text: string, sink: ChatSink, options: SendOptions = {}): Promise<void> {
     const { clock } = this.deps;
     if (this.active.size > 0) {
       sink.error({ kind: 'unknown', message: 'A reply is still arriving. Stop it before sending another message.', actions: [] });
@@ -84,33 +98,49 @@ export class ChatService {
         sink.error(NO_KEY);
         return;
       }
-      const { model, systemPrompt } = this.deps.settings();
-      const user: ChatMessage = { id: this.deps.newId('m'), role: 'user', content: text, createdAt: clock.now() };
-      const request = this.requestMessages(systemPrompt, user);
-      this.messages.push(user);
-      const assistant: ChatMessage = { id: this.deps.newId('m'), role: 'assistant', content: '', createdAt: clock.now(), model, status: 'streaming' };
-      this.messages.push(assistant);
+      const settings = this.deps.settings();
+      const plan = await this.planOrReport(text, options.inputLabel, controller.signal, sink);
+      if (!plan) return;
+      const user: ChatMessage = { id: this.deps.newId('m'), role: 'user', content: text, createdAt: clock.now(),
+        ...(plan.newestTokenCounts ? { tokenCounts: { ...plan.newestTokenCounts } } : {}) };
+      const assistant: ChatMessage = { id: this.deps.newId('m'), role: 'assistant', content: '', createdAt: clock.now(),
+        model: settings.model, status: 'streaming' };
+      this.messages.push(user, assistant);
       sink.started(user, { ...assistant });
-      const estimate = this.deps.estimateTokens
-        ? await this.deps.estimateTokens(request, model)
-        : Math.ceil(request.reduce((n, m) => n + m.content.length, 0) / 4);
-      const warning = headroomWarning(this.rateLimits, estimate, clock.now());
-      if (warning) sink.notice(warning);
-      await this.stream(requestId, endpoint, { model, messages: request }, assistant, controller.signal, sink);
+      const notices = [
+        plan.truncation ? `${plan.truncation.notice[0].toUpperCase()}${plan.truncation.notice.slice(1)}.` : undefined,
+        headroomWarning(this.rateLimits, plan.promptTokens + plan.maxReplyTokens, clock.now()),
+      ].filter((n) => n !== undefined);
+      if (notices.length) sink.notice(notices.join(' '));
+      await this.stream(requestId, endpoint, { model: settings.model, messages: plan.messages, maxTokens: plan.maxReplyTokens },
+        assistant, controller.signal, sink);
     } finally {
       this.active.delete(requestId);
     }
   }
 
-  private requestMessages(systemPrompt: string, user: ChatMessage): ChatRequestMessage[] {
-    const history = this.messages
-      .filter((m) => m.role !== 'system' && m.content.length > 0)
-      .map((m) => ({ role: m.role, content: m.content }));
-    return [
-      ...(systemPrompt.trim() ? [{ role: 'system' as const, content: systemPrompt }] : []),
-      ...history,
-      { role: 'user', content: user.content },
-    ];
+  /** The plan for sending `text` now: what would go out and what it would cost (the live estimate of a draft). */
+  async estimate(text: string, signal?: AbortSignal): Promise<RequestPlan & { model: ResolvedModel }> {
+    const settings = this.deps.settings();
+    const model = this.deps.resolveModel(settings.model);
+    const plan = await this.planner.plan({ model, systemPrompt: settings.systemPrompt, history: this.messages, text,
+      maxReplyTokens: settings.maxReplyTokens, ...(signal ? { signal } : {}) });
+    return { ...plan, model };
+  }
+
+  private async planOrReport(text: string, inputLabel: string | undefined, signal: AbortSignal, sink: ChatSink): Promise<RequestPlan | undefined> {
+    const settings = this.deps.settings();
+    try {
+      return await this.planner.plan({ model: this.deps.resolveModel(settings.model), systemPrompt: settings.systemPrompt,
+        history: this.messages, text, maxReplyTokens: settings.maxReplyTokens, ...(inputLabel ? { inputLabel } : {}), signal });
+    } catch (e) {
+      if (signal.aborted) return undefined;
+      if (e instanceof ContextBudgetError) {
+        sink.error({ kind: 'contextTooLong', message: `${e.message} Shorten the system prompt (tally.systemPrompt) or lower tally.maxReplyTokens.`, actions: ['openSettings'] });
+        return undefined;
+      }
+      throw e;
+    }
   }
 
   private async stream(requestId: string, endpoint: Endpoint, request: ChatRequest, assistant: ChatMessage,

@@ -1,7 +1,7 @@
 // Connects the chat service to the panel: turns a send into posts of started/delta/done/error, tracks the busy
 // state (the `tally.busy` context key drives the Stop command), and answers the webview's `ready` with the state.
 import * as vscode from 'vscode';
-import type { ChatService, ChatSink } from '../core/chatService';
+import type { ChatService, ChatSink, SendOptions } from '../core/chatService';
 import type { PanelConfig } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 
@@ -13,11 +13,13 @@ export interface ChatControllerDeps {
 }
 
 export class ChatController {
+  private estimating: AbortController | undefined;
+
   constructor(private readonly deps: ChatControllerDeps) {}
 
   /** Sends a user turn. Resolves when the reply has ended (complete, stopped or failed). */
-  async send(text: string, requestId = this.deps.newId('r')): Promise<void> {
-    await this.run((sink) => this.deps.service.send(requestId, text, sink), requestId);
+  async send(text: string, requestId = this.deps.newId('r'), options: SendOptions = {}): Promise<void> {
+    await this.run((sink) => this.deps.service.send(requestId, text, sink, options), requestId);
   }
 
   /** Sends the last user turn again, replacing the reply that followed it. */
@@ -41,6 +43,26 @@ export class ChatController {
       await work(sink);
     } finally {
       await vscode.commands.executeCommand('setContext', 'tally.busy', service.busyRequestId !== undefined);
+    }
+  }
+
+  /** Answers a draft estimate; a newer draft aborts the estimate of the previous one. */
+  async estimate(seq: number, text: string): Promise<void> {
+    this.estimating?.abort();
+    const controller = new AbortController();
+    this.estimating = controller;
+    try {
+      const plan = await this.deps.service.estimate(text, controller.signal);
+      if (controller.signal.aborted) return;
+      this.deps.view.post({ type: 'draft/estimated', estimate: {
+        seq, model: plan.model.id, promptTokens: plan.promptTokens, maxReplyTokens: plan.maxReplyTokens, droppedCount: plan.droppedCount,
+        ...(plan.minUsd !== undefined ? { minUsd: plan.minUsd } : {}), ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
+        ...(plan.truncation ? { truncation: plan.truncation.notice } : {}),
+      } });
+    } catch (e) {
+      if (!controller.signal.aborted) throw e;
+    } finally {
+      if (this.estimating === controller) this.estimating = undefined;
     }
   }
 

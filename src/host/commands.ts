@@ -54,7 +54,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const prompt = explainPrompt(document.getText(selection), document.languageId, vscode.workspace.asRelativePath(document.uri),
         selection.start.line + 1, selection.end.line + 1);
       await view.reveal();
-      await controller.send(prompt);
+      await controller.send(prompt, undefined, { inputLabel: 'selection' });
     },
     'tally.stop': () => controller.stop(),
     'tally.showLog': () => log.show(true),

@@ -5,7 +5,10 @@ import { ChatService } from '../core/chatService';
 import { displayEndpoint, resolveApiKey, resolveBaseUrl } from '../core/endpoint';
 import { newId } from '../core/ids';
 import { OpenAIChatClient } from '../core/openaiClient';
+import { parseModelOverrides, resolveModel, type ModelOverrides, type ResolvedModel } from '../core/models';
 import { systemClock } from '../core/ports';
+import { createWorkerCounter } from '../core/tokenCountWorker';
+import { Tokenizers } from '../core/tokens';
 import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import { registerCommands } from './commands';
@@ -34,9 +37,15 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
     const apiKey = await resolveApiKey(secrets, process.env);
     return apiKey ? { apiKey, baseUrl: resolveBaseUrl(readSettings().baseUrl, process.env) } : undefined;
   };
+  // Token counting runs in a worker thread (dist/lazy/tokenCountWorker.js): loading an encoding takes ~1 s of CPU
+  // and ~130 MB, none of it on the extension host's thread; nothing loads before the first count.
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'lazy', 'tokenCountWorker.js').fsPath;
+  const tokenizers = new Tokenizers({ asyncCounter: (encoding) => createWorkerCounter({ workerPath, encoding }) });
+  const models = modelResolver(log);
   const service = new ChatService({
-    client, endpoint, logger: log, clock: systemClock, newId,
+    client, endpoint, logger: log, clock: systemClock, newId, tokenizers,
     settings: readSettings,
+    resolveModel: (id) => models(id, readSettings().modelOverrides),
   });
 
   const view = new ChatViewProvider(context.extensionUri, (msg) => router(msg), log);
@@ -56,11 +65,25 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
     ...registerCommands({ controller, view, secrets: context.secrets, log }),
     onSettingsChanged(() => void controller.configChanged()),
     context.secrets.onDidChange(() => void controller.configChanged()),
-    { dispose: () => service.cancel() },
+    { dispose: () => { service.cancel(); void tokenizers.dispose(); } },
   );
   log.info(`Tally ${context.extension.packageJSON.version as string} activated`);
   return context.extensionMode === vscode.ExtensionMode.Production ? undefined
-    : createTestApi({ context, view, controller, service, client });
+    : createTestApi({ context, view, controller, service, client, tokenizers });
+}
+
+/** resolveModel with the user's `tally.models`, parsed once per change; problems are logged once each. */
+function modelResolver(log: vscode.LogOutputChannel): (id: string, raw: unknown) => ResolvedModel {
+  let last: { json: string; overrides: ModelOverrides } | undefined;
+  return (id, raw) => {
+    const json = JSON.stringify(raw ?? {});
+    if (last?.json !== json) {
+      const { overrides, problems } = parseModelOverrides(raw);
+      for (const p of problems) log.warn(`tally.models: ${p}`);
+      last = { json, overrides };
+    }
+    return resolveModel(id, last.overrides);
+  };
 }
 
 export function deactivate(): void {}

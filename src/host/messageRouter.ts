@@ -21,6 +21,7 @@ export function createMessageRouter(controller: ChatController): (msg: WebviewTo
     'chat/cancel': (msg) => { controller.stop(msg.requestId); },
     'chat/new': () => controller.newChat(),
     'chat/retry': async (msg) => { await controller.retry(msg.requestId); },
+    'draft/estimate': (msg) => controller.estimate(msg.seq, msg.text),
     'action/run': async (msg) => {
       if (msg.action === 'retry') await controller.retry();
       else await ACTION_COMMANDS[msg.action]();

@@ -7,6 +7,9 @@ export interface TallySettings {
   baseUrl: string;
   model: string;
   systemPrompt: string;
+  maxReplyTokens: number;
+  /** `tally.models` as the user wrote it (validated by core/models.ts parseModelOverrides). */
+  modelOverrides: unknown;
   retryPolicy: RetryPolicy;
   timeouts: StreamTimeouts;
 }
@@ -23,6 +26,8 @@ export function readSettings(): TallySettings {
     baseUrl: c.get<string>('baseUrl', '').trim(),
     model: c.get<string>('model', 'gpt-4o-mini').trim() || 'gpt-4o-mini',
     systemPrompt: c.get<string>('systemPrompt', ''),
+    maxReplyTokens: Math.max(1, Math.floor(c.get<number>('maxReplyTokens', 4096)) || 4096),
+    modelOverrides: c.get<unknown>('models', {}),
     retryPolicy: {
       maxRetries: Math.max(0, Math.floor(c.get<number>('retry.maxRetries', 3))),
       baseDelayMs: seconds('retry.initialDelaySeconds', 1),

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
 import type { OpenAIChatClient } from '../core/openaiClient';
+import type { Tokenizers } from '../core/tokens';
 import type { ChatMessage } from '../shared/conversation';
 import type { HostToWebview } from '../shared/protocol';
 import type { ChatController } from './chatController';
@@ -19,6 +20,8 @@ export interface TallyTestApi {
   history(): readonly ChatMessage[];
   /** Whether the openai SDK has been loaded (it must not be at activation). */
   sdkLoaded(): boolean;
+  /** Whether any tokenizer encoding has been requested on the host thread (it never should: counting is in a worker). */
+  tokenizerLoadedOnHost(): boolean;
   /** Where this extension's logs (the Tally output channel) are written. */
   logUri: vscode.Uri;
   globalState: vscode.Memento;
@@ -27,8 +30,8 @@ export interface TallyTestApi {
 }
 
 export function createTestApi(deps: { context: vscode.ExtensionContext; view: ChatViewProvider; controller: ChatController;
-  service: ChatService; client: OpenAIChatClient }): TallyTestApi {
-  const { context, view, controller, service, client } = deps;
+  service: ChatService; client: OpenAIChatClient; tokenizers: Tokenizers }): TallyTestApi {
+  const { context, view, controller, service, client, tokenizers } = deps;
   return {
     whenViewReady: () => view.isReady ? Promise.resolve() : new Promise<void>((resolve) => {
       const sub = view.onDidBecomeReady(() => { sub.dispose(); resolve(); });
@@ -37,6 +40,7 @@ export function createTestApi(deps: { context: vscode.ExtensionContext; view: Ch
     onDidPost: view.onDidPost,
     history: () => service.history,
     sdkLoaded: () => client.loaded,
+    tokenizerLoadedOnHost: () => tokenizers.isLoaded('o200k_base') || tokenizers.isLoaded('cl100k_base'),
     logUri: context.logUri,
     globalState: context.globalState,
     workspaceState: context.workspaceState,

@@ -24,4 +24,6 @@ export interface ChatMessage {
   model?: string;
   usage?: Usage;
   status?: ReplyStatus;
+  /** Cached prompt tokens of this message in the chat format, per tokenizer encoding (never recounted). */
+  tokenCounts?: Partial<Record<'o200k_base' | 'cl100k_base', number>>;
 }

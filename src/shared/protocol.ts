@@ -16,6 +16,7 @@ const webviewToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('chat/cancel'), requestId }),
   v.strictObject({ type: v.literal('chat/new') }),
   v.strictObject({ type: v.literal('chat/retry'), requestId }),
+  v.strictObject({ type: v.literal('draft/estimate'), seq: v.pipe(v.number(), v.integer(), v.minValue(0)), text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_CHARS)) }),
   v.strictObject({ type: v.literal('action/run'), action: v.picklist(['setApiKey', 'openBilling', 'retry', 'newChat', 'chooseModel', 'showLog', 'openSettings'] as const satisfies readonly ErrorAction[]) }),
 ]);
 
@@ -50,6 +51,22 @@ export interface RetryNoticeView {
   until: number;
 }
 
+/** What the draft would send and cost if sent now. */
+export interface DraftEstimate {
+  seq: number;
+  model: string;
+  /** Prompt tokens of the whole request (system + history that fits + draft), as the API will bill them. */
+  promptTokens: number;
+  maxReplyTokens: number;
+  /** Older messages that would not fit and are left out. */
+  droppedCount: number;
+  /** Cost range: input only .. input + the whole reply budget; absent when the model's price is unknown. */
+  minUsd?: number;
+  maxUsd?: number;
+  /** "input truncated from … to … tokens" when the draft alone does not fit. */
+  truncation?: string;
+}
+
 export type HostToWebview =
   | { type: 'init'; config: PanelConfig; messages: ChatMessage[]; busyRequestId?: string }
   | { type: 'config/changed'; config: PanelConfig }
@@ -60,6 +77,7 @@ export type HostToWebview =
   | { type: 'chat/done'; requestId: string; assistant: ChatMessage }
   | { type: 'chat/error'; requestId: string; error: ErrorView; assistant?: ChatMessage }
   | { type: 'chat/removed'; fromMessageId: string }
+  | { type: 'draft/estimated'; estimate: DraftEstimate }
   | { type: 'chat/cleared' };
 
 /** A handler for every message type of a union: adding a message does not compile until it is handled. */

@@ -1,5 +1,6 @@
 // Small display formatters shared by the panel's views (pure, unit-tested).
 import type { Usage } from '../shared/conversation';
+import type { DraftEstimate } from '../shared/protocol';
 
 const int = new Intl.NumberFormat('en-US');
 
@@ -11,4 +12,19 @@ export function formatTokens(n: number): string {
 export function formatUsage(u: Usage): string {
   const cached = u.cachedPromptTokens ? ` (${formatTokens(u.cachedPromptTokens)} cached)` : '';
   return `${formatTokens(u.promptTokens)} in${cached} · ${formatTokens(u.completionTokens)} out tokens${u.estimated ? ' (estimated)' : ''}`;
+}
+
+/** "$0.0031": enough digits to tell small requests apart; "<$0.0001" for dust. */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd < 0.0001) return '<$0.0001';
+  if (usd < 1) return `$${usd.toPrecision(2).replace(/0+$/, '').replace(/\.$/, '')}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** The composer's live line: "1,234 tokens · $0.0031–$0.044 · gpt-4o" (or "price unknown"). */
+export function formatEstimate(e: DraftEstimate): string {
+  const cost = e.minUsd !== undefined && e.maxUsd !== undefined ? `${formatUsd(e.minUsd)}–${formatUsd(e.maxUsd)}` : 'price unknown';
+  const dropped = e.droppedCount ? ` · ${formatTokens(e.droppedCount)} older message${e.droppedCount === 1 ? '' : 's'} left out` : '';
+  return `${formatTokens(e.promptTokens)} tokens · ${cost} · ${e.model}${dropped}`;
 }

@@ -2,7 +2,7 @@
 // unit-tested in plain Node.
 import type { ChatMessage } from '../shared/conversation';
 import type { ErrorView } from '../shared/errors';
-import type { HostToWebview, PanelConfig, RetryNoticeView } from '../shared/protocol';
+import type { DraftEstimate, HostToWebview, PanelConfig, RetryNoticeView } from '../shared/protocol';
 
 export interface PanelState {
   config?: PanelConfig;
@@ -15,6 +15,8 @@ export interface PanelState {
   retry?: { requestId: string; notice: RetryNoticeView };
   /** A warning about the current request (rate-limit headroom), shown until the next send. */
   notice?: { requestId: string; text: string };
+  /** The live estimate of the draft being typed (the newest answered). */
+  estimate?: DraftEstimate;
 }
 
 export const initialState: PanelState = { messages: [] };
@@ -30,14 +32,18 @@ function replaceMessage(messages: ChatMessage[], msg: ChatMessage): ChatMessage[
 export function reduce(state: PanelState, msg: HostToWebview): PanelState {
   switch (msg.type) {
     case 'init':
-      return { config: msg.config, messages: msg.messages, ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}) };
+      return { config: msg.config, messages: msg.messages, ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}),
+        ...(state.estimate ? { estimate: state.estimate } : {}) };
     case 'config/changed': {
       const next = { ...state, config: msg.config };
       if (msg.config.hasApiKey && state.error?.error.kind === 'noApiKey') delete next.error;
       return next;
     }
     case 'chat/started':
-      return { config: state.config, messages: [...state.messages, msg.user, msg.assistant], busyRequestId: msg.requestId };
+      return { config: state.config, messages: [...state.messages, msg.user, msg.assistant], busyRequestId: msg.requestId,
+        ...(state.estimate ? { estimate: state.estimate } : {}) };
+    case 'draft/estimated':
+      return !state.estimate || msg.estimate.seq >= state.estimate.seq ? { ...state, estimate: msg.estimate } : state;
     case 'chat/notice':
       return { ...state, notice: { requestId: msg.requestId, text: msg.text } };
     case 'chat/retrying':

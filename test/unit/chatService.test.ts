@@ -5,6 +5,8 @@ import { ChatService, type ChatSink } from '../../src/core/chatService';
 import { OpenAIChatClient } from '../../src/core/openaiClient';
 import { silentLogger, systemClock } from '../../src/core/ports';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
+import { resolveModel } from '../../src/core/models';
+import { Tokenizers } from '../../src/core/tokens';
 import { DEFAULT_TIMEOUTS } from '../../src/core/streamWatchdog';
 import type { ChatMessage } from '../../src/shared/conversation';
 import type { ErrorView } from '../../src/shared/errors';
@@ -28,10 +30,12 @@ class RecordingSink implements ChatSink {
 describe('ChatService', () => {
   let server: FakeOpenAIServer;
   let n = 0;
+  const tokenizers = new Tokenizers();
   const service = () => new ChatService({
     client: new OpenAIChatClient(),
     endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
-    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.', retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }, timeouts: DEFAULT_TIMEOUTS }),
+    tokenizers, resolveModel: (id) => resolveModel(id),
+    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.', maxReplyTokens: 1000, retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }, timeouts: DEFAULT_TIMEOUTS }),
     logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
   });
   before(async () => { server = await FakeOpenAIServer.start(); });
@@ -107,6 +111,41 @@ describe('ChatService', () => {
     await s.send('h2', 'a question long enough to need more than five tokens', second);
     assert.equal(second.notices.length, 1);
     assert.match(second.notices[0], /only 5 remain in the rate-limit window for about 30 s/);
+  });
+
+  it('the estimate of a draft equals the prompt tokens the server counts for the request it becomes', async () => {
+    const s = service();
+    await s.send('e1', 'What does `Array.prototype.flatMap` do?', new RecordingSink());
+    const draft = 'And how is it different from map + flat — in one sentence, with a 例え?';
+    const estimate = await s.estimate(draft);
+    await s.send('e2', draft, new RecordingSink());
+    const counted = server.requests[1].promptTokens;
+    assert.ok(counted && counted > 20);
+    assert.equal(estimate.promptTokens, counted);
+    assert.equal(estimate.model.id, 'gpt-4o-mini');
+    // gpt-4o-mini: $0.15 in / $0.60 out per 1M; reply budget 1000 tokens
+    assert.ok(Math.abs((estimate.minUsd ?? 0) - counted * 0.15 / 1e6) < 1e-12);
+    assert.ok(Math.abs((estimate.maxUsd ?? 0) - (counted * 0.15 + 1000 * 0.6) / 1e6) < 1e-12);
+    assert.equal((server.requests[1].body as { max_completion_tokens?: number }).max_completion_tokens, 1000);
+  });
+
+  it('an input too large for the context is truncated with a notice, never silently', async () => {
+    const s = new ChatService({
+      client: new OpenAIChatClient(), endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
+      tokenizers, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
+      resolveModel: (id) => resolveModel(id, { tiny: { contextWindow: 300, maxOutputTokens: 100, encoding: 'o200k_base' } }),
+      settings: () => ({ model: 'tiny', systemPrompt: 'Be brief.', maxReplyTokens: 100, retryPolicy: DEFAULT_RETRY_POLICY, timeouts: DEFAULT_TIMEOUTS }),
+    });
+    const sink = new RecordingSink();
+    const huge = Array.from({ length: 400 }, (_, i) => `line ${i} of a long selection`).join('\n');
+    await s.send('t1', huge, sink, { inputLabel: 'selection' });
+    assert.equal(sink.notices.length, 1);
+    assert.match(sink.notices[0], /^Selection truncated from [\d,]+ to [\d,]+ tokens\.$/);
+    const sent = server.requests[0];
+    assert.ok((sent.promptTokens ?? Infinity) <= 200, `prompt ${sent.promptTokens} within the 200-token budget`);
+    const last = (sent.body as { messages: { content: string }[] }).messages.at(-1)?.content ?? '';
+    assert.ok(last.endsWith('…[truncated]'));
+    assert.equal(s.history[0].content, huge, 'the conversation keeps the whole input');
   });
 
   it('refuses a second send while a reply is streaming', async () => {

@@ -4,6 +4,7 @@ import type { ErrorAction } from '../../shared/errors';
 import type { WebviewToHost } from '../../shared/protocol';
 import type { UiState } from '../hostClient';
 import type { PanelState } from '../state';
+import { formatEstimate, formatTokens } from '../format';
 import { MessageView } from './messageView';
 
 export interface PanelCallbacks {
@@ -41,12 +42,15 @@ export class Panel {
   private readonly input = el('textarea', { id: 'composer-input', rows: 3, placeholder: 'Ask Tally… (Enter to send, Shift+Enter for a new line)' });
   private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
   private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
+  private readonly estimate = el('span', { id: 'estimate' });
+  private estimateTimer = 0;
+  private estimateSeq = 0;
   private readonly views = new Map<string, MessageView>();
   private state: PanelState | undefined;
   private frame = 0;
 
   constructor(root: HTMLElement, private readonly cb: PanelCallbacks, ui: UiState) {
-    const form = el('form', { id: 'composer' }, this.input, el('div', { className: 'composer-bar' }, this.stop, this.send));
+    const form = el('form', { id: 'composer' }, this.input, el('div', { className: 'composer-bar' }, this.estimate, this.stop, this.send));
     root.replaceChildren(this.header, this.notice, this.list, this.requestNotice, this.retryBox, this.errorBox, form);
     this.input.value = ui.draft;
     this.input.setAttribute('aria-label', 'Message');
@@ -54,7 +58,8 @@ export class Panel {
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.submit(); }
     });
-    this.input.addEventListener('input', () => this.saveUi());
+    this.input.addEventListener('input', () => { this.saveUi(); this.requestEstimate(); });
+    if (ui.draft) this.requestEstimate();
     this.list.addEventListener('scroll', () => this.saveUi(), { passive: true });
     this.stop.addEventListener('click', () => {
       if (this.state?.busyRequestId) this.cb.post({ type: 'chat/cancel', requestId: this.state.busyRequestId });
@@ -66,12 +71,24 @@ export class Panel {
     this.cb.saveUi({ draft: this.input.value, scrollTop: this.list.scrollTop });
   }
 
+  /** Asks the host what the draft would cost, 150 ms after typing pauses (the host cancels a stale count). */
+  private requestEstimate(): void {
+    clearTimeout(this.estimateTimer);
+    this.estimateTimer = window.setTimeout(() => {
+      const text = this.input.value.trim();
+      this.estimateSeq++;
+      if (!text) { this.estimate.textContent = ''; return; }
+      this.cb.post({ type: 'draft/estimate', seq: this.estimateSeq, text });
+    }, 150);
+  }
+
   private submit(): void {
     const text = this.input.value.trim();
     if (!text || this.state?.busyRequestId) return;
     this.cb.post({ type: 'chat/send', requestId: this.cb.newRequestId(), text });
     this.input.value = '';
     this.saveUi();
+    this.requestEstimate();
   }
 
   /** Schedules a render of `state` (coalesced to one per animation frame). */
@@ -87,6 +104,10 @@ export class Panel {
     const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
     this.paintHeader(state);
     this.paintMessages(state);
+    const e = state.estimate;
+    const current = e && this.input.value.trim() !== '';
+    this.estimate.textContent = current ? formatEstimate(e) : '';
+    this.estimate.title = current ? `Prompt tokens the API will bill for this request, and its cost from input only to input plus the full reply budget (${formatTokens(e.maxReplyTokens)} tokens).${e.truncation ? ` ${e.truncation}.` : ''}` : '';
     this.requestNotice.textContent = state.notice?.text ?? '';
     this.requestNotice.hidden = !state.notice;
     this.paintRetry(state);
