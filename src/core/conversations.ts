@@ -1,0 +1,361 @@
+// The per-workspace conversation store. Layout under `root` (the workspace's storageUri, or a global fallback folder):
+//   conversations/<id>.json                       one self-describing file per conversation: the only copy of it
+//   conversations/index.json                      a cache of summaries, repaired from the files whenever it is
+//                                                 missing, corrupt or stale, so it is never the only copy of anything
+//   conversations/.trash/<id>.<deletedAt>.json    deleted conversations, restorable (undo) until purged at open
+// Two windows (two processes) on one workspace:
+// - every write is atomic (temp file + fsync + rename), so nobody ever reads a torn file;
+// - when both save the SAME conversation, the last writer wins, whole file: there is no merge of messages. The other
+//   window's changes live on in its memory and win in turn at its next save. A save that replaces a file another
+//   window changed since this window last read or wrote it is logged as a warning;
+// - the index is read-merge-written (by id, newest updatedAt wins). Should two index writes still race, the entries
+//   lost are repaired by the next list(), which checks each file's fingerprint (size:mtime:inode) against the index.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Clock, Logger } from './ports';
+import {
+  moveAside, readWithFingerprint, removeStaleTempFiles, renameIfExists, statFingerprint, writeAtomic,
+} from './atomicFile';
+import {
+  DEFAULT_TITLE, isConversationId, matchConversation, mergeIndex, newestFirst, parseConversation, parseIndex,
+  searchPattern, serializeConversation, serializeIndex, summarize, titleFor,
+  type Conversation, type ConversationSummary, type IndexEntry, type SearchHit,
+} from './conversationFormat';
+
+export interface ConversationStoreDeps {
+  /** The folder to keep conversations under; created on first use. */
+  root: string;
+  logger: Logger;
+  clock: Clock;
+  newId(prefix: string): string;
+  /** scheduleSave writes at most once per this many ms (real timers); default 750. */
+  debounceMs?: number;
+  /** Deleted conversations stay restorable this many days; default 7. */
+  trashDays?: number;
+}
+
+export interface DeletedConversation {
+  id: string;
+  title: string;
+  deletedAt: number;
+  trashFile: string;
+}
+
+const DAY_MS = 86_400_000;
+const LIVE_LIMIT = 16;
+const READ_BATCH = 32;
+const TRASH_FILE = /^([A-Za-z0-9_-]+)\.(\d+)\.json$/;
+const CONVERSATION_FILE = /^([A-Za-z0-9_-]+)\.json$/;
+
+export class ConversationStore {
+  private readonly dir: string;
+  private readonly trashDir: string;
+  private readonly indexFile: string;
+  private readonly debounceMs: number;
+  private opened: Promise<void> | undefined;
+  /** Conversations waiting for the debounce timer. */
+  private readonly pending = new Map<string, Conversation>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Per id, the last write queued: writes of one conversation run in order, so the last save lands last. */
+  private readonly writes = new Map<string, Promise<void>>();
+  /** Per id, the fingerprint of the file as this window last read or wrote it. */
+  private readonly known = new Map<string, string>();
+  private readonly indexChanges = new Map<string, IndexEntry | null>();
+  private indexQueue: Promise<void> = Promise.resolve();
+  /** The objects the host edits (created, loaded, saved), so rename() changes the copy that will be saved next. */
+  private readonly live = new Map<string, Conversation>();
+  private warnings: string[] = [];
+  /** `id fingerprint` of files already warned about, so a skipped file is not reported at every list(). */
+  private readonly reported = new Set<string>();
+  private disposed = false;
+
+  constructor(private readonly deps: ConversationStoreDeps) {
+    this.dir = path.join(deps.root, 'conversations');
+    this.trashDir = path.join(this.dir, '.trash');
+    this.indexFile = path.join(this.dir, 'index.json');
+    this.debounceMs = Math.max(0, deps.debounceMs ?? 750);
+  }
+
+  /** A new conversation, in memory until its first save. */
+  create(): Conversation {
+    const now = this.deps.clock.now();
+    const c: Conversation = { id: this.deps.newId('c'), title: DEFAULT_TITLE, titleIsAuto: true, createdAt: now, updatedAt: now, messages: [] };
+    this.remember(c);
+    return c;
+  }
+
+  /** Summaries, newest first: from the index where it is fresh, else (and then re-indexed) from the files. */
+  async list(): Promise<ConversationSummary[]> {
+    await this.open();
+    const ids = new Set((await fs.readdir(this.dir)).map((n) => CONVERSATION_FILE.exec(n)?.[1]).filter(isConversationId));
+    const cached = new Map((await this.readIndex() ?? []).map((e) => [e.id, e]));
+    const summaries: ConversationSummary[] = [];
+    const changes = new Map<string, IndexEntry | null>();
+    await inBatches([...ids], async (id) => {
+      const hit = cached.get(id);
+      if (hit && hit.fingerprint === await statFingerprint(this.fileOf(id))) {
+        const { fingerprint: _, ...summary } = hit;
+        summaries.push(summary);
+        return;
+      }
+      const read = await this.read(id);
+      if (read) summaries.push(summarize(read.conversation));
+      changes.set(id, read ? { ...summarize(read.conversation), fingerprint: read.fingerprint } : null);
+    });
+    for (const id of cached.keys()) if (!ids.has(id)) changes.set(id, null);
+    if (changes.size) await this.updateIndex(changes);
+    return summaries.sort(newestFirst);
+  }
+
+  /** The conversation as stored (after this window's pending saves), or undefined if missing or unreadable. */
+  async load(id: string): Promise<Conversation | undefined> {
+    if (!isConversationId(id)) return undefined;
+    await this.open();
+    if (this.pending.has(id)) await this.flush().catch(() => undefined); // a failed save was logged and warned
+    await this.writes.get(id)?.catch(() => undefined);
+    const c = (await this.read(id))?.conversation;
+    if (!c) return undefined;
+    // Nothing streams into a conversation read from disk: a reply still marked streaming was cut off (crash, kill).
+    for (const m of c.messages) if (m.status === 'streaming') m.status = 'interrupted';
+    this.remember(c);
+    return c;
+  }
+
+  /** Writes the conversation now (atomic) and updates the index; stamps updatedAt and, while auto, the title. */
+  save(c: Conversation): Promise<void> {
+    this.pending.delete(c.id);
+    return this.enqueue(this.touch(c));
+  }
+
+  /** Saves soon: calls within debounceMs coalesce into one write of the latest state (use while a reply streams). */
+  scheduleSave(c: Conversation): void {
+    if (this.disposed) {
+      this.save(c).catch(() => undefined); // logged by write(); no timer may fire after dispose
+      return;
+    }
+    this.pending.set(c.id, this.touch(c));
+    this.timer ??= setTimeout(() => { this.flush().catch(() => undefined); }, this.debounceMs);
+  }
+
+  /** Writes every pending save and waits for all writes under way; rejects if one of them failed. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    for (const c of batch) this.enqueue(c).catch(() => undefined);
+    const results = await Promise.allSettled([...this.writes.values()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Flushes pending saves; later scheduleSave calls save at once. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.flush();
+  }
+
+  /** Renames (a blank title goes back to the auto-title) and saves. */
+  async rename(id: string, title: string): Promise<Conversation | undefined> {
+    const c = this.live.get(id) ?? await this.load(id);
+    if (!c) return undefined;
+    const clean = title.replace(/\s+/g, ' ').trim().slice(0, 200);
+    c.titleIsAuto = !clean;
+    c.title = clean || titleFor(c);
+    await this.save(c);
+    return c;
+  }
+
+  /** Moves the conversation to the trash (restore() undoes it); undefined if it was never saved. */
+  async delete(id: string): Promise<DeletedConversation | undefined> {
+    if (!isConversationId(id)) return undefined;
+    await this.open();
+    this.pending.delete(id);
+    await this.writes.get(id)?.catch(() => undefined);
+    const title = this.live.get(id)?.title ?? (await this.read(id))?.conversation.title ?? '';
+    const deletedAt = this.deps.clock.now();
+    const trashFile = path.join(this.trashDir, `${id}.${deletedAt}.json`);
+    if (!await renameIfExists(this.fileOf(id), trashFile)) return undefined;
+    this.live.delete(id);
+    this.known.delete(id);
+    await this.updateIndex(new Map([[id, null]]));
+    return { id, title, deletedAt, trashFile };
+  }
+
+  /** Undoes delete(): the conversation comes back as it was; undefined if the trash was purged meanwhile. */
+  async restore(deleted: DeletedConversation): Promise<Conversation | undefined> {
+    const { id, trashFile } = deleted;
+    if (!isConversationId(id) || path.dirname(trashFile) !== this.trashDir || TRASH_FILE.exec(path.basename(trashFile))?.[1] !== id) {
+      throw new Error(`Not a trashed conversation of this store: ${trashFile}`);
+    }
+    await this.open();
+    if (await statFingerprint(this.fileOf(id))) throw new Error(`Conversation ${id} exists already; not overwriting it`);
+    if (!await renameIfExists(trashFile, this.fileOf(id))) return undefined; // purged meanwhile
+    const read = await this.read(id);
+    if (!read) return undefined;
+    await this.updateIndex(new Map([[id, { ...summarize(read.conversation), fingerprint: read.fingerprint }]]));
+    this.remember(read.conversation);
+    return read.conversation;
+  }
+
+  /** Case-insensitive search of titles and message contents; title matches first, then by match count, newest. */
+  async search(query: string, limit = 50): Promise<SearchHit[]> {
+    const pattern = searchPattern(query);
+    if (!pattern) return [];
+    const hits: (SearchHit & { inTitle: boolean; updatedAt: number })[] = [];
+    await inBatches(await this.list(), async (s) => {
+      const c = this.pending.get(s.id) ?? (await this.read(s.id))?.conversation;
+      const hit = c && matchConversation(c, pattern);
+      if (hit) hits.push({ ...hit, updatedAt: s.updatedAt });
+    });
+    hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || b.matchCount - a.matchCount || b.updatedAt - a.updatedAt);
+    return hits.slice(0, Math.max(0, limit)).map(({ id, title, snippet, matchCount }) => ({ id, title, snippet, matchCount }));
+  }
+
+  /** Warnings for the user (damaged or unreadable files, failed saves) since the last call. */
+  takeWarnings(): string[] {
+    const w = this.warnings;
+    this.warnings = [];
+    return w;
+  }
+
+  private fileOf(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  /** Once per store: create the folders, drop stale temp files of killed writers, purge old trash. */
+  private open(): Promise<void> {
+    this.opened ??= (async () => {
+      await fs.mkdir(this.trashDir, { recursive: true });
+      const removed = await removeStaleTempFiles(this.dir);
+      if (removed) this.deps.logger.info(`Removed ${removed} temp file(s) left by an interrupted save in ${this.dir}`);
+      const oldest = this.deps.clock.now() - (this.deps.trashDays ?? 7) * DAY_MS;
+      for (const name of await fs.readdir(this.trashDir)) {
+        const m = TRASH_FILE.exec(name);
+        if (m && Number(m[2]) < oldest) await fs.unlink(path.join(this.trashDir, name)).catch(() => undefined);
+      }
+    })().catch((e: unknown) => { this.opened = undefined; throw e; });
+    return this.opened;
+  }
+
+  private touch(c: Conversation): Conversation {
+    c.updatedAt = this.deps.clock.now();
+    if (c.titleIsAuto) c.title = titleFor(c);
+    this.remember(c);
+    return c;
+  }
+
+  private remember(c: Conversation): void {
+    this.live.delete(c.id);
+    this.live.set(c.id, c);
+    if (this.live.size > LIVE_LIMIT) this.live.delete(this.live.keys().next().value as string);
+  }
+
+  /** Serialises now (the state at this call), writes after the previous write of the same id. */
+  private enqueue(c: Conversation): Promise<void> {
+    const { id } = c;
+    const text = serializeConversation(c);
+    const summary = summarize(c);
+    const next = (this.writes.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => this.write(id, text, summary));
+    this.writes.set(id, next);
+    const done = () => { if (this.writes.get(id) === next) this.writes.delete(id); };
+    next.then(done, done);
+    return next;
+  }
+
+  private async write(id: string, text: string, summary: ConversationSummary): Promise<void> {
+    const { logger } = this.deps;
+    const file = this.fileOf(id);
+    const started = Date.now();
+    try {
+      await this.open();
+      const before = this.known.get(id);
+      if (before !== undefined && before !== await statFingerprint(file)) {
+        logger.warn(`Conversation ${id} was changed by another window since this window read it; this save replaces it (last writer wins)`);
+      }
+      await writeAtomic(file, text);
+    } catch (e) {
+      const message = `Tally could not save the conversation "${summary.title}" (${file}): ${e instanceof Error ? e.message : String(e)}`;
+      logger.error(message);
+      this.warnings.push(message);
+      throw e;
+    }
+    const fingerprint = await statFingerprint(file).catch(() => undefined);
+    if (fingerprint) this.known.set(id, fingerprint);
+    logger.debug(`Saved conversation ${id}: ${summary.messageCount} messages, ${text.length} chars in ${Date.now() - started} ms`);
+    await this.updateIndex(new Map([[id, fingerprint ? { ...summary, fingerprint } : null]]));
+  }
+
+  /** Reads, migrates and validates one file; a damaged one is set aside, a newer version's skipped (both warned once). */
+  private async read(id: string): Promise<{ conversation: Conversation; fingerprint: string } | undefined> {
+    const file = this.fileOf(id);
+    let got: { text: string; fingerprint: string } | undefined;
+    try {
+      got = await readWithFingerprint(file);
+    } catch (e) {
+      await this.setAside(id, undefined, e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+    if (!got) return undefined;
+    const result = parseConversation(got.text, id);
+    if (result.kind === 'ok') {
+      this.known.set(id, got.fingerprint);
+      return { conversation: result.conversation, fingerprint: got.fingerprint };
+    }
+    if (result.kind === 'future') {
+      // Written by a newer Tally (maybe in another window right now): leave it where it is.
+      this.warnOnce(`${id} ${got.fingerprint}`, `Tally skipped ${file}: it was saved by a newer version of Tally (format ${result.version}). Update Tally to open it.`);
+      return undefined;
+    }
+    await this.setAside(id, got.fingerprint, result.reason);
+    return undefined;
+  }
+
+  private async setAside(id: string, fingerprint: string | undefined, reason: string): Promise<void> {
+    const file = this.fileOf(id);
+    try {
+      // If another window replaced the file since it was read, the new file is not the damaged one.
+      if (fingerprint !== undefined && await statFingerprint(file) !== fingerprint) return;
+      const target = await moveAside(file, `corrupt-${this.deps.clock.now()}`);
+      this.known.delete(id);
+      this.warnOnce(target, `Tally set aside a damaged conversation file: ${target} (${reason}). The other conversations are unaffected.`);
+    } catch (e) {
+      this.warnOnce(`${id} ${fingerprint}`, `Tally cannot read the conversation file ${file} (${reason}) and could not set it aside: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.deps.logger.warn(message);
+    this.warnings.push(message);
+  }
+
+  private async readIndex(): Promise<IndexEntry[] | undefined> {
+    const got = await readWithFingerprint(this.indexFile).catch(() => undefined);
+    const entries = got && parseIndex(got.text);
+    if (got && !entries) this.deps.logger.warn(`${this.indexFile} is damaged or of another version; rebuilding it from the conversation files`);
+    return entries;
+  }
+
+  /** Queues index changes; one read-merge-write at a time takes every change queued so far. Never throws. */
+  private updateIndex(changes: ReadonlyMap<string, IndexEntry | null>): Promise<void> {
+    for (const [id, entry] of changes) this.indexChanges.set(id, entry);
+    this.indexQueue = this.indexQueue.then(async () => {
+      if (this.indexChanges.size === 0) return;
+      const batch = new Map(this.indexChanges);
+      this.indexChanges.clear();
+      try {
+        await writeAtomic(this.indexFile, serializeIndex(mergeIndex(await this.readIndex() ?? [], batch)));
+      } catch (e) {
+        this.deps.logger.warn(`Could not update ${this.indexFile} (it is rebuilt from the files): ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+    return this.indexQueue;
+  }
+}
+
+/** Runs `f` over `items`, READ_BATCH at a time. */
+async function inBatches<T>(items: T[], f: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += READ_BATCH) await Promise.all(items.slice(i, i + READ_BATCH).map(f));
+}
