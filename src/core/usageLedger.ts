@@ -1,0 +1,345 @@
+// The usage ledger: one JSON line per request in `<globalStorage>/usage/usage-YYYY-MM.jsonl` (the month of the clock
+// at append time), shared by every VS Code window, surviving restarts. In memory it keeps only day × model ×
+// workspace buckets per file, so totals, budgets and the report are cheap, whatever the number of requests.
+//
+// Why this is safe with several windows (processes) on one folder:
+// - Appends are single `fs.appendFile` writes of one small line (ids and names are clamped to 128 characters, so a
+//   line stays well under 4 KB) on an O_APPEND descriptor: the kernel positions each write at the end of the file,
+//   so two windows' lines never overwrite or interleave. Nothing ever rewrites a jsonl file in place.
+// - Readers consume only complete lines (up to the last '\n') and remember the byte offset; `refresh()` reads just
+//   the bytes after it. An unfinished last line is left for later (it may be another window's write in progress).
+//   A line torn by a crash gets the next record glued to it; every record starts with `{"v":`, which can't occur
+//   inside a JSON string, so the glued line is split there and only the torn fragment is lost (and counted).
+// - Each instance counts its own appends at once (live status bar) and remembers their ids, so reading them back
+//   from the file does not count them twice.
+// - Compaction only touches closed months: older than the current and the previous month. Files are chosen by the
+//   clock's month, so no window appends to such a file any more. It is idempotent, hence lock-free: the summary
+//   (day × model × workspace buckets, exact totals) is written atomically (temp + rename) before the jsonl is
+//   deleted; a month with a summary is read from the summary only, and a leftover jsonl beside a summary (a crash
+//   or a concurrent compaction in between, or a delete refused on Windows) is deleted by the next compaction. Two
+//   windows compacting the same month both derive the summary from the same closed file: either result is right.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { silentLogger, systemClock, type Clock, type Logger } from './ports';
+import {
+  addRecord, compareBuckets, emptyTotals, monthKey, parseLines, parseTotals, previousMonthKey, serializeUsageRecord,
+  totalsByModel, totalsOf, UsageBuckets, type UsageBucket, type UsageFilter, type UsageRecord, type UsageTotals,
+} from './usage';
+import { usageSnapshot, type UsageSnapshot } from './usageFormat';
+
+const DETAIL_FILE = /^usage-(\d{4}-\d{2})\.jsonl$/;
+const SUMMARY_FILE = /^usage-(\d{4}-\d{2})\.summary\.json$/;
+const NEWLINE = 0x0a;
+
+export interface UsageLedgerOptions {
+  /** The ledger folder, e.g. `<globalStorageUri>/usage`; created on first append. */
+  dir: string;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface UsageLedgerStats {
+  /** Lines (or torn fragments) that were not a usage record, since this instance started. */
+  skippedLines: number;
+  /** Bytes after the last complete line of the open files (a write in progress, or a torn line). */
+  pendingBytes: number;
+  detailMonths: string[];
+  summaryMonths: string[];
+}
+
+/** One file's contribution: a jsonl read up to `offset`, or a compacted month's summary. */
+interface MonthState {
+  source: 'detail' | 'summary';
+  buckets: UsageBuckets;
+  offset: number;
+  pendingBytes: number;
+  /** Ids this instance appended and already counted, not yet read back from the file. */
+  ownUnread: Set<string>;
+}
+
+interface SummaryFile {
+  v: 1;
+  month: string;
+  compactedAt: number;
+  records: number;
+  skippedLines: number;
+  buckets: UsageBucket[];
+}
+
+const newState = (source: MonthState['source']): MonthState =>
+  ({ source, buckets: new UsageBuckets(), offset: 0, pendingBytes: 0, ownUnread: new Set() });
+
+export class UsageLedger {
+  private readonly dir: string;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private months = new Map<string, MonthState>();
+  private readonly session = emptyTotals();
+  private skipped = 0;
+  /** Summaries already reported as unreadable (they are retried on each scan, reported once). */
+  private readonly badSummaries = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: UsageLedgerOptions) {
+    this.dir = options.dir;
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Reads the whole folder again (at start). Never throws: unreadable parts are logged and skipped. */
+  load(): Promise<void> {
+    return this.serial(async () => {
+      this.months = new Map();
+      await this.scan();
+    });
+  }
+
+  /** Picks up what other windows appended or compacted since the last read: only new bytes are read. */
+  refresh(): Promise<void> {
+    return this.serial(() => this.scan());
+  }
+
+  /**
+   * Appends one record and counts it at once (today, this month, this session). Returns false when it could not
+   * be written (logged): the session still counts it, the stored totals and a restart will not.
+   */
+  append(record: UsageRecord): Promise<boolean> {
+    return this.serial(async () => {
+      const month = monthKey(this.clock.now());
+      // A summary state here means the clock went back by months: the record is counted now, but the next
+      // compaction drops that file again (its summary wins). Not worth more code.
+      let state = this.months.get(month);
+      if (!state) this.months.set(month, state = newState('detail'));
+      state.buckets.addRecord(record);
+      addRecord(this.session, record);
+      const line = `${serializeUsageRecord(record)}\n`;
+      try {
+        await fs.appendFile(this.detailPath(month), line, 'utf8').catch(async (e: unknown) => {
+          if (!isNotFound(e)) throw e;
+          await fs.mkdir(this.dir, { recursive: true });
+          await fs.appendFile(this.detailPath(month), line, 'utf8');
+        });
+        state.ownUnread.add(record.id);
+        return true;
+      } catch (e) {
+        this.logger.warn(`Usage ledger: could not append to ${this.detailPath(month)}: ${String(e)}`);
+        return false;
+      }
+    });
+  }
+
+  /**
+   * Summarises closed months (older than the current and the previous month) and deletes their detail. Returns the
+   * months compacted. Idempotent and safe to run from several windows at once (see the top of this file).
+   */
+  compact(): Promise<string[]> {
+    return this.serial(async () => {
+      const keepFrom = previousMonthKey(this.clock.now());
+      const names = (await this.list()) ?? [];
+      const done: string[] = [];
+      for (const name of names) {
+        const month = DETAIL_FILE.exec(name)?.[1];
+        if (month === undefined || month >= keepFrom) continue;
+        try {
+          // No (good) summary yet: write it. The detail may vanish meanwhile (another window compacted it first).
+          const summary = (await this.readSummary(month))
+            ?? (await this.compactMonth(month) ? undefined : await this.readSummary(month));
+          if (summary) this.months.set(month, summary);
+          await fs.unlink(this.detailPath(month)).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+          done.push(month);
+        } catch (e) {
+          this.logger.warn(`Usage ledger: could not compact ${name} (will retry): ${String(e)}`);
+        }
+      }
+      return done;
+    });
+  }
+
+  /** Totals of all stored usage matching `filter` (days are local `YYYY-MM-DD`). */
+  totals(filter?: UsageFilter): UsageTotals {
+    return totalsOf(this.allBuckets(), filter);
+  }
+
+  totalsByModel(filter?: UsageFilter): { model: string; totals: UsageTotals }[] {
+    return totalsByModel(this.allBuckets(), filter);
+  }
+
+  /** Day × model × workspace buckets matching `filter`, merged across files, sorted (for the report). */
+  buckets(filter?: UsageFilter): UsageBucket[] {
+    const merged = new UsageBuckets();
+    for (const b of this.allBuckets()) merged.addBucket(b);
+    return merged.list(filter);
+  }
+
+  /** Records appended by this instance since it was created. */
+  sessionTotals(): UsageTotals {
+    return { ...this.session };
+  }
+
+  /** Everything the status bar, its tooltip and the budget check need, for the clock's today and month. */
+  snapshot(workspace?: string): UsageSnapshot {
+    return usageSnapshot([...this.allBuckets()], { now: this.clock.now(), workspace, session: this.session });
+  }
+
+  stats(): UsageLedgerStats {
+    const months = [...this.months].sort(([a], [b]) => (a < b ? -1 : 1));
+    return {
+      skippedLines: this.skipped,
+      pendingBytes: months.reduce((n, [, s]) => n + s.pendingBytes, 0),
+      detailMonths: months.filter(([, s]) => s.source === 'detail').map(([m]) => m),
+      summaryMonths: months.filter(([, s]) => s.source === 'summary').map(([m]) => m),
+    };
+  }
+
+  private *allBuckets(): Iterable<UsageBucket> {
+    for (const state of this.months.values()) yield* state.buckets.values();
+  }
+
+  /** Runs ledger operations of this instance one at a time, so counts and offsets never race. */
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op, op);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private detailPath(month: string): string {
+    return path.join(this.dir, `usage-${month}.jsonl`);
+  }
+
+  /** The folder's names; [] when it does not exist yet, undefined when it cannot be read (keep what we have). */
+  private async list(): Promise<string[] | undefined> {
+    try {
+      return await fs.readdir(this.dir);
+    } catch (e) {
+      if (isNotFound(e)) return [];
+      this.logger.warn(`Usage ledger: cannot list ${this.dir}: ${String(e)}`);
+      return undefined;
+    }
+  }
+
+  private async scan(): Promise<void> {
+    const names = await this.list();
+    if (!names) return;
+    const summaries = new Set(names.map((n) => SUMMARY_FILE.exec(n)?.[1]).filter((m) => m !== undefined));
+    const details = new Set(names.map((n) => DETAIL_FILE.exec(n)?.[1]).filter((m) => m !== undefined));
+    for (const month of summaries) {
+      if (this.months.get(month)?.source === 'summary') continue;
+      const summary = await this.readSummary(month);
+      if (summary) this.months.set(month, summary);
+    }
+    for (const month of details) {
+      let state = this.months.get(month);
+      if (state?.source === 'summary') continue;
+      if (!state) this.months.set(month, state = newState('detail'));
+      try {
+        if (!(await this.readNewLines(month, state))) {
+          this.logger.info(`Usage ledger: usage-${month}.jsonl was replaced or shortened; reading it again`);
+          this.months.set(month, state = newState('detail'));
+          await this.readNewLines(month, state);
+        }
+      } catch (e) {
+        this.logger.warn(`Usage ledger: cannot read usage-${month}.jsonl: ${String(e)}`);
+      }
+    }
+    for (const [month, state] of this.months) {
+      if (state.source === 'detail' && !details.has(month) && state.ownUnread.size === 0) this.months.delete(month);
+    }
+  }
+
+  /** Reads the bytes appended after `state.offset`; false when the file is now shorter (replaced). */
+  private async readNewLines(month: string, state: MonthState): Promise<boolean> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.detailPath(month), 'r');
+    } catch (e) {
+      if (isNotFound(e)) return true;
+      throw e;
+    }
+    let data: Buffer;
+    try {
+      const { size } = await handle.stat();
+      if (size < state.offset) return false;
+      // One read: fewer bytes than asked only means a shorter tail, left for the next refresh.
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(size - state.offset), 0, size - state.offset,
+        state.offset);
+      data = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+    const end = data.lastIndexOf(NEWLINE);
+    state.pendingBytes = data.length - (end + 1);
+    if (end < 0) return true;
+    state.offset += end + 1;
+    const { records, skipped } = parseLines(data.subarray(0, end).toString('utf8'));
+    for (const r of records) {
+      if (state.ownUnread.delete(r.id)) continue;
+      state.buckets.addRecord(r);
+    }
+    this.countSkipped(skipped, `usage-${month}.jsonl`);
+    return true;
+  }
+
+  /** Writes the month's summary from its detail; false when the detail is gone. */
+  private async compactMonth(month: string): Promise<boolean> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.detailPath(month), 'utf8');
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+    const { records, skipped } = parseLines(text);
+    const buckets = new UsageBuckets();
+    for (const r of records) buckets.addRecord(r);
+    const summary: SummaryFile = { v: 1, month, compactedAt: this.clock.now(), records: records.length,
+      skippedLines: skipped, buckets: buckets.list() };
+    await writeFileAtomic(path.join(this.dir, summaryName(month)), `${JSON.stringify(summary)}\n`);
+    this.months.set(month, { ...newState('summary'), buckets });
+    this.logger.info(`Usage ledger: compacted ${month} (${records.length} records, ${skipped} skipped)`);
+    return true;
+  }
+
+  private async readSummary(month: string): Promise<MonthState | undefined> {
+    const file = path.join(this.dir, summaryName(month));
+    try {
+      const buckets = parseSummary(JSON.parse(await fs.readFile(file, 'utf8')), month);
+      if (!buckets) throw new Error('not a version-1 usage summary');
+      const state = newState('summary');
+      for (const b of buckets) state.buckets.addBucket(b);
+      return state;
+    } catch (e) {
+      if (!isNotFound(e) && !this.badSummaries.has(file)) {
+        this.badSummaries.add(file);
+        this.logger.warn(`Usage ledger: ignoring ${file}: ${String(e)}`);
+      }
+      return undefined;
+    }
+  }
+
+  private countSkipped(n: number, file: string): void {
+    if (n === 0) return;
+    this.skipped += n;
+    this.logger.warn(`Usage ledger: skipped ${n} unreadable line${n === 1 ? '' : 's'} in ${file}`);
+  }
+}
+
+const summaryName = (month: string) => `usage-${month}.summary.json`;
+
+function parseSummary(x: unknown, month: string): UsageBucket[] | undefined {
+  if (typeof x !== 'object' || x === null) return undefined;
+  const o = x as Partial<Record<keyof SummaryFile, unknown>>;
+  if (o.v !== 1 || o.month !== month || !Array.isArray(o.buckets)) return undefined;
+  const out: UsageBucket[] = [];
+  for (const b of o.buckets as unknown[]) {
+    const r = (typeof b === 'object' && b !== null ? b : {}) as Record<string, unknown>;
+    const totals = parseTotals(r.totals);
+    if (typeof r.day !== 'string' || typeof r.model !== 'string' || typeof r.workspace !== 'string' || !totals) {
+      return undefined;
+    }
+    out.push({ day: r.day, model: r.model, workspace: r.workspace, totals });
+  }
+  return out.sort(compareBuckets);
+}
+
+const isNotFound = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
