@@ -7,10 +7,15 @@ import type { ResolvedModel } from './models';
 import type { ChatClient, ChatRequest } from './openaiClient';
 import { ContextBudgetError, RequestPlanner, type RequestPlan } from './requestPlanner';
 import type { Tokenizers } from './tokens';
+import type { Conversation } from './conversationFormat';
+import type { Accountant, ReplyAccounting } from './accounting';
+import { cacheInputFor } from './cache/cacheKey';
+import type { ResponseCache } from './cache/responseCache';
+import type { ConversationStore } from './conversations';
 import type { Endpoint } from './endpoint';
 import { redactErrorView } from './redact';
 import type { Clock, Logger } from './ports';
-import { streamReply, type AttemptRecord, type RetryNotice } from './replyStream';
+import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome } from './replyStream';
 import type { RetryPolicy } from './retry';
 import type { StreamTimeouts } from './streamWatchdog';
 import { headroomWarning, readRateLimits, type RateLimitSnapshot } from './rateLimits';
@@ -31,6 +36,10 @@ export interface ChatSink {
 export interface SendOptions {
   /** How a truncation notice names the input ("selection" for Explain Selection). */
   inputLabel?: string;
+  /** The user chose to send despite a budget refusal. */
+  ignoreBudget?: boolean;
+  /** Regenerate: ask the API even if the cache has a reply (the new reply replaces the cached one). */
+  bypassCache?: boolean;
 }
 
 export interface ChatSettings {
@@ -38,6 +47,8 @@ export interface ChatSettings {
   systemPrompt: string;
   /** Most tokens a reply may use: requested from the API and reserved in the context window. */
   maxReplyTokens: number;
+  /** Sampling temperature; undefined: the API's default. */
+  temperature?: number;
   retryPolicy: RetryPolicy;
   timeouts: StreamTimeouts;
 }
@@ -56,6 +67,12 @@ export interface ChatServiceDeps {
   tokenizers: Tokenizers;
   /** The registry entry for a model id (with the user's overrides). */
   resolveModel(id: string): ResolvedModel;
+  /** Where conversations are kept (per workspace). */
+  store: ConversationStore;
+  /** Budgets and the usage ledger. */
+  accountant?: Accountant;
+  /** The response cache (absent or mode off: every request goes to the API). */
+  cache?: ResponseCache;
 }
 
 const NO_KEY: ErrorView = {
@@ -65,17 +82,29 @@ const NO_KEY: ErrorView = {
 };
 
 export class ChatService {
-  private messages: ChatMessage[] = [];
+  private conversation: Conversation;
   private rateLimits: RateLimitSnapshot | undefined;
   private readonly active = new Map<string, AbortController>();
   private readonly planner: RequestPlanner;
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.planner = new RequestPlanner(deps.tokenizers);
+    this.conversation = deps.store.create();
+  }
+
+  /** The conversation on screen. */
+  get current(): Conversation {
+    return this.conversation;
   }
 
   get history(): readonly ChatMessage[] {
-    return this.messages;
+    return this.conversation.messages;
+  }
+
+  /** Shows another conversation (stopping any reply in progress first). */
+  setConversation(conversation: Conversation): void {
+    this.cancel();
+    this.conversation = conversation;
   }
 
   /** The request that is streaming now, if any. */
@@ -99,21 +128,34 @@ export class ChatService {
         return;
       }
       const settings = this.deps.settings();
+      const model = this.deps.resolveModel(settings.model);
       const plan = await this.planOrReport(text, options.inputLabel, controller.signal, sink);
       if (!plan) return;
+      const verdict = await this.deps.accountant?.check({ requestId, conversationId: this.conversation.id, model,
+        promptTokens: plan.promptTokens, maxReplyTokens: plan.maxReplyTokens, ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
+        ...(options.ignoreBudget ? { ignoreBudget: true } : {}) });
+      if (verdict?.refuse) {
+        sink.error(verdict.refuse);
+        return;
+      }
       const user: ChatMessage = { id: this.deps.newId('m'), role: 'user', content: text, createdAt: clock.now(),
         ...(plan.newestTokenCounts ? { tokenCounts: { ...plan.newestTokenCounts } } : {}) };
       const assistant: ChatMessage = { id: this.deps.newId('m'), role: 'assistant', content: '', createdAt: clock.now(),
         model: settings.model, status: 'streaming' };
-      this.messages.push(user, assistant);
+      const conversation = this.conversation;
+      conversation.messages.push(user, assistant);
+      conversation.model = settings.model;
+      this.deps.store.scheduleSave(conversation);
       sink.started(user, { ...assistant });
       const notices = [
         plan.truncation ? `${plan.truncation.notice[0].toUpperCase()}${plan.truncation.notice.slice(1)}.` : undefined,
         headroomWarning(this.rateLimits, plan.promptTokens + plan.maxReplyTokens, clock.now()),
+        verdict?.warning,
       ].filter((n) => n !== undefined);
       if (notices.length) sink.notice(notices.join(' '));
-      await this.stream(requestId, endpoint, { model: settings.model, messages: plan.messages, maxTokens: plan.maxReplyTokens },
-        assistant, controller.signal, sink);
+      await this.stream(requestId, endpoint, { model: settings.model, messages: plan.messages, maxTokens: plan.maxReplyTokens,
+        ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) },
+        conversation, assistant, controller.signal, sink, { model, promptTokens: plan.promptTokens, bypassCache: options.bypassCache === true });
     } finally {
       this.active.delete(requestId);
     }
@@ -123,7 +165,7 @@ export class ChatService {
   async estimate(text: string, signal?: AbortSignal): Promise<RequestPlan & { model: ResolvedModel }> {
     const settings = this.deps.settings();
     const model = this.deps.resolveModel(settings.model);
-    const plan = await this.planner.plan({ model, systemPrompt: settings.systemPrompt, history: this.messages, text,
+    const plan = await this.planner.plan({ model, systemPrompt: settings.systemPrompt, history: this.conversation.messages, text,
       maxReplyTokens: settings.maxReplyTokens, ...(signal ? { signal } : {}) });
     return { ...plan, model };
   }
@@ -132,7 +174,7 @@ export class ChatService {
     const settings = this.deps.settings();
     try {
       return await this.planner.plan({ model: this.deps.resolveModel(settings.model), systemPrompt: settings.systemPrompt,
-        history: this.messages, text, maxReplyTokens: settings.maxReplyTokens, ...(inputLabel ? { inputLabel } : {}), signal });
+        history: this.conversation.messages, text, maxReplyTokens: settings.maxReplyTokens, ...(inputLabel ? { inputLabel } : {}), signal });
     } catch (e) {
       if (signal.aborted) return undefined;
       if (e instanceof ContextBudgetError) {
@@ -143,26 +185,42 @@ export class ChatService {
     }
   }
 
-  private async stream(requestId: string, endpoint: Endpoint, request: ChatRequest, assistant: ChatMessage,
-    signal: AbortSignal, sink: ChatSink): Promise<void> {
+  private async stream(requestId: string, endpoint: Endpoint, request: ChatRequest, conversation: Conversation,
+    assistant: ChatMessage, signal: AbortSignal, sink: ChatSink, ctx: { model: ResolvedModel; promptTokens: number; bypassCache: boolean }): Promise<void> {
     const { logger, clock } = this.deps;
     const settings = this.deps.settings();
     const started = clock.now();
     logger.info(`chat ${requestId}: model=${request.model} messages=${request.messages.length}`);
-    const outcome = await streamReply({
-      client: this.deps.client, clock, logger, policy: settings.retryPolicy, timeouts: settings.timeouts,
-      ...(this.deps.random ? { random: this.deps.random } : {}),
-      ...(this.deps.onAttempt ? { onAttempt: this.deps.onAttempt } : {}),
-      onHeaders: (headers) => { this.rateLimits = readRateLimits(headers, clock.now()) ?? this.rateLimits; },
-    }, requestId, endpoint, request, signal, {
-      delta: (text) => { assistant.content += text; sink.delta(text); },
-      retrying: (notice) => sink.retrying(notice),
-    });
+    const delta = (text: string) => {
+      assistant.content += text;
+      sink.delta(text);
+      this.deps.accountant?.progress(requestId, assistant.content.length);
+      this.deps.store.scheduleSave(conversation);
+    };
+    const cacheInput = cacheInputFor(endpoint.baseUrl, request);
+    const hit = await this.deps.cache?.lookup(cacheInput, { bypass: ctx.bypassCache });
+    let apiRequestId: string | undefined;
+    const outcome: StreamOutcome = hit
+      ? (delta(hit.entry.reply), { kind: 'complete', ...(hit.entry.usage ? { usage: hit.entry.usage } : {}), finishReason: hit.entry.finishReason ?? null })
+      : await streamReply({
+        client: this.deps.client, clock, logger, policy: settings.retryPolicy, timeouts: settings.timeouts,
+        ...(this.deps.random ? { random: this.deps.random } : {}),
+        onAttempt: (r) => { apiRequestId = r.apiRequestId ?? apiRequestId; this.deps.onAttempt?.(r); },
+        onHeaders: (headers) => { this.rateLimits = readRateLimits(headers, clock.now()) ?? this.rateLimits; },
+      }, requestId, endpoint, request, signal, { delta, retrying: (notice) => sink.retrying(notice) });
+    if (hit) logger.info(`chat ${requestId}: served from the cache (stored ${Math.round(hit.ageMs / 1000)} s ago)`);
+    if (outcome.kind === 'complete' && !hit) {
+      await this.deps.cache?.store(cacheInput, { text: assistant.content, ...(outcome.usage ? { usage: outcome.usage } : {}),
+        ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}) });
+    }
+    await this.account(assistant, { requestId, conversationId: conversation.id, model: ctx.model, promptTokens: ctx.promptTokens,
+      completionText: assistant.content, outcome: outcome.kind, cacheHit: hit !== undefined,
+      ...(outcome.kind === 'complete' && outcome.usage && !hit ? { usage: outcome.usage } : {}),
+      ...(hit?.entry.usage ? { savedUsage: hit.entry.usage } : {}), ...(apiRequestId ? { apiRequestId } : {}) });
     const elapsed = clock.now() - started;
     if (outcome.kind === 'complete') {
       assistant.status = 'complete';
-      if (outcome.usage) assistant.usage = outcome.usage;
-      logger.info(`chat ${requestId}: complete in ${elapsed} ms, tokens in=${outcome.usage?.promptTokens ?? '?'} out=${outcome.usage?.completionTokens ?? '?'}`);
+      logger.info(`chat ${requestId}: complete in ${elapsed} ms, tokens in=${assistant.usage?.promptTokens ?? '?'} out=${assistant.usage?.completionTokens ?? '?'}`);
       sink.done({ ...assistant });
     } else if (outcome.kind === 'stopped') {
       assistant.status = 'stopped';
@@ -175,24 +233,56 @@ export class ChatService {
         assistant.status = 'interrupted';
         sink.error(view, { ...assistant });
       } else {
-        this.messages.splice(this.messages.indexOf(assistant), 1);
+        conversation.messages.splice(conversation.messages.indexOf(assistant), 1);
         sink.error(view);
       }
+    }
+    await this.persist(conversation, sink);
+  }
+
+  /** Records the request in the usage ledger and puts its usage and cost on the reply (estimated when the API sent none). */
+  private async account(assistant: ChatMessage, reply: ReplyAccounting): Promise<void> {
+    if (reply.usage) assistant.usage = reply.usage;
+    if (reply.cacheHit) {
+      assistant.cached = true;
+      if (reply.savedUsage) assistant.usage = reply.savedUsage;
+    }
+    if (!this.deps.accountant) return;
+    try {
+      const cost = await this.deps.accountant.finish(reply);
+      if (!cost) return;
+      assistant.usage = cost.usage;
+      if (cost.costUsd !== undefined) assistant.costUsd = cost.costUsd;
+      if (cost.savedUsd !== undefined) assistant.savedUsd = cost.savedUsd;
+    } catch (e) {
+      this.deps.logger.error(`recording usage of ${reply.requestId} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Saves now (a finished reply is always saved); a failure is logged and shown, and the reply stays on screen. */
+  private async persist(conversation: Conversation, sink: Pick<ChatSink, 'notice'>): Promise<void> {
+    try {
+      await this.deps.store.save(conversation);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      this.deps.logger.error(`saving conversation ${conversation.id} failed: ${why}`);
+      sink.notice(`Tally could not save this conversation: ${why}`);
     }
   }
 
   /** Sends the last user turn again, replacing it and whatever reply followed it (never duplicating text). */
-  async retry(requestId: string, sink: ChatSink): Promise<void> {
+  async retry(requestId: string, sink: ChatSink, options: SendOptions = {}): Promise<void> {
     if (this.active.size > 0) return;
+    const messages = this.conversation.messages;
     let index = -1;
-    for (let i = this.messages.length - 1; i >= 0 && index < 0; i--) if (this.messages[i].role === 'user') index = i;
+    for (let i = messages.length - 1; i >= 0 && index < 0; i--) if (messages[i].role === 'user') index = i;
     if (index < 0) {
       sink.error({ kind: 'unknown', message: 'There is nothing to retry yet.', actions: [] });
       return;
     }
-    const [user] = this.messages.splice(index);
+    const [user] = messages.splice(index);
     sink.removed(user.id);
-    await this.send(requestId, user.content, sink);
+    await this.send(requestId, user.content, sink, options);
   }
 
   /** Aborts one request, or every request when no id is given. Returns whether anything was aborted. */
@@ -202,9 +292,8 @@ export class ChatService {
     return targets.length > 0;
   }
 
-  /** Starts a new, empty conversation (stopping any reply in progress). */
+  /** Starts a new, empty conversation (stopping any reply in progress); it is saved with its first message. */
   clear(): void {
-    this.cancel();
-    this.messages = [];
+    this.setConversation(this.deps.store.create());
   }
 }

@@ -69,6 +69,11 @@ export class ConversationStore {
   private readonly reported = new Set<string>();
   private disposed = false;
 
+  /** The folder given at construction (conversations are in its `conversations/` subfolder). */
+  get root(): string {
+    return this.deps.root;
+  }
+
   constructor(private readonly deps: ConversationStoreDeps) {
     this.dir = path.join(deps.root, 'conversations');
     this.trashDir = path.join(this.dir, '.trash');

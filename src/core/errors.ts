@@ -62,7 +62,7 @@ function view(kind: ErrorKind, message: string, extra: Partial<ErrorView> = {}):
     auth: ['setApiKey', 'showLog'], noApiKey: ['setApiKey'], quota: ['openBilling', 'showLog'],
     rateLimited: ['retry', 'showLog'], contextTooLong: ['newChat', 'retry'], modelNotFound: ['chooseModel', 'showLog'],
     badRequest: ['showLog'], server: ['retry', 'showLog'], network: ['retry', 'openSettings', 'showLog'],
-    timeout: ['retry', 'showLog'], cancelled: [], unknown: ['retry', 'showLog'],
+    timeout: ['retry', 'showLog'], cancelled: [], unknown: ['retry', 'showLog'], budget: ['raiseBudget', 'sendAnyway'],
   }[kind] as ErrorView['actions'];
   return { kind, message, actions, ...extra };
 }

@@ -2,24 +2,39 @@
 // state (the `tally.busy` context key drives the Stop command), and answers the webview's `ready` with the state.
 import * as vscode from 'vscode';
 import type { ChatService, ChatSink, SendOptions } from '../core/chatService';
-import type { PanelConfig } from '../shared/protocol';
+import type { ConversationListItem, PanelConfig } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
+import { refOf, type ConversationsController } from './conversationsController';
 
 export interface ChatControllerDeps {
   service: ChatService;
   view: ChatViewProvider;
   panelConfig(): Promise<PanelConfig>;
   newId(prefix: string): string;
+  conversations: ConversationsController;
 }
 
 export class ChatController {
   private estimating: AbortController | undefined;
+  private lastSend: { text: string; options: SendOptions } | undefined;
 
   constructor(private readonly deps: ChatControllerDeps) {}
 
   /** Sends a user turn. Resolves when the reply has ended (complete, stopped or failed). */
   async send(text: string, requestId = this.deps.newId('r'), options: SendOptions = {}): Promise<void> {
+    this.lastSend = { text, options };
     await this.run((sink) => this.deps.service.send(requestId, text, sink, options), requestId);
+  }
+
+  /** "Send this one anyway" after a budget refusal: the refused text again, past the budget check. */
+  async sendAnyway(): Promise<void> {
+    if (!this.lastSend) return;
+    await this.send(this.lastSend.text, undefined, { ...this.lastSend.options, ignoreBudget: true });
+  }
+
+  /** Regenerate: the last turn again, asking the API even when the cache has an answer. */
+  async regenerate(requestId = this.deps.newId('r')): Promise<void> {
+    await this.run((sink) => this.deps.service.retry(requestId, sink, { bypassCache: true }), requestId);
   }
 
   /** Sends the last user turn again, replacing the reply that followed it. */
@@ -43,6 +58,8 @@ export class ChatController {
       await work(sink);
     } finally {
       await vscode.commands.executeCommand('setContext', 'tally.busy', service.busyRequestId !== undefined);
+      view.post({ type: 'conversation/titled', conversation: refOf(service.current) });
+      await this.deps.conversations.rememberCurrent();
     }
   }
 
@@ -72,15 +89,21 @@ export class ChatController {
 
   newChat(): void {
     this.deps.service.clear();
-    this.deps.view.post({ type: 'chat/cleared' });
+    this.deps.view.post({ type: 'chat/cleared', conversation: refOf(this.deps.service.current) });
   }
 
   /** The full state for a webview that just loaded. */
   async sendInit(): Promise<void> {
     const { service, view } = this.deps;
+    await this.deps.conversations.restoreLast();
     const busy = service.busyRequestId;
-    view.post({ type: 'init', config: await this.deps.panelConfig(), messages: service.history.map((m) => ({ ...m })),
+    view.post({ type: 'init', config: await this.deps.panelConfig(), conversation: refOf(service.current),
+      messages: service.history.map((m) => ({ ...m })),
       ...(busy ? { busyRequestId: busy } : {}) });
+  }
+
+  postList(query: string, items: ConversationListItem[]): void {
+    this.deps.view.post({ type: 'conversations/listed', query, items });
   }
 
   async configChanged(): Promise<void> {

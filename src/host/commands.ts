@@ -3,9 +3,11 @@ import * as vscode from 'vscode';
 import { API_KEY_SECRET } from '../core/endpoint';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
+import type { ConversationsController } from './conversationsController';
 
 export interface CommandDeps {
   controller: ChatController;
+  conversations: ConversationsController;
   view: ChatViewProvider;
   secrets: vscode.SecretStorage;
   log: vscode.LogOutputChannel;
@@ -18,7 +20,7 @@ export function explainPrompt(code: string, languageId: string, file: string, st
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { controller, view, secrets, log } = deps;
+  const { controller, conversations, view, secrets, log } = deps;
   const table: Record<string, (...args: unknown[]) => unknown> = {
     'tally.newChat': async () => {
       controller.newChat();
@@ -57,6 +59,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await controller.send(prompt, undefined, { inputLabel: 'selection' });
     },
     'tally.stop': () => controller.stop(),
+    'tally.regenerate': () => controller.regenerate(),
+    'tally.openConversation': () => conversations.pick(),
+    'tally.renameConversation': (id?: unknown, title?: unknown) =>
+      conversations.rename(typeof id === 'string' ? id : undefined, typeof title === 'string' ? title : undefined),
+    'tally.deleteConversation': () => conversations.delete(),
+    // An optional file URI exports there without the save dialog (automation and tests).
+    'tally.exportConversation': async (target?: unknown) => {
+      if (target instanceof vscode.Uri) return conversations.export(target.path.endsWith('.json') ? 'json' : 'markdown', target);
+      const format = await vscode.window.showQuickPick([{ label: 'Markdown', format: 'markdown' as const }, { label: 'JSON', format: 'json' as const }],
+        { title: 'Export conversation as' });
+      return format ? conversations.export(format.format) : undefined;
+    },
+    'tally.copyConversation': () => conversations.export('clipboard'),
     'tally.showLog': () => log.show(true),
   };
   return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));

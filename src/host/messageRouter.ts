@@ -4,17 +4,19 @@ import * as vscode from 'vscode';
 import { dispatch, type Handlers, type WebviewToHost } from '../shared/protocol';
 import type { ErrorAction } from '../shared/errors';
 import type { ChatController } from './chatController';
+import type { ConversationsController } from './conversationsController';
 
-const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry'>, () => Thenable<unknown>> = {
+const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, () => Thenable<unknown>> = {
   setApiKey: () => vscode.commands.executeCommand('tally.setApiKey'),
   openBilling: () => vscode.env.openExternal(vscode.Uri.parse('https://platform.openai.com/settings/organization/billing')),
   newChat: () => vscode.commands.executeCommand('tally.newChat'),
   chooseModel: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.model'),
   showLog: () => vscode.commands.executeCommand('tally.showLog'),
   openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.'),
+  raiseBudget: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.budget'),
 };
 
-export function createMessageRouter(controller: ChatController): (msg: WebviewToHost) => Promise<void> {
+export function createMessageRouter(controller: ChatController, conversations: ConversationsController): (msg: WebviewToHost) => Promise<void> {
   const handlers: Handlers<WebviewToHost> = {
     ready: () => controller.sendInit(),
     'chat/send': async (msg) => { await controller.send(msg.text, msg.requestId); },
@@ -22,8 +24,15 @@ export function createMessageRouter(controller: ChatController): (msg: WebviewTo
     'chat/new': () => controller.newChat(),
     'chat/retry': async (msg) => { await controller.retry(msg.requestId); },
     'draft/estimate': (msg) => controller.estimate(msg.seq, msg.text),
+    'chat/regenerate': (msg) => controller.regenerate(msg.requestId),
+    'conversations/list': async (msg) => controller.postList(msg.query, await conversations.list(msg.query)),
+    'conversation/open': async (msg) => { await conversations.open(msg.id); },
+    'conversation/rename': (msg) => conversations.rename(msg.id),
+    'conversation/delete': (msg) => conversations.delete(msg.id),
+    'conversation/export': async (msg) => { await conversations.export(msg.format); },
     'action/run': async (msg) => {
       if (msg.action === 'retry') await controller.retry();
+      else if (msg.action === 'sendAnyway') await controller.sendAnyway();
       else await ACTION_COMMANDS[msg.action]();
     },
   };

@@ -8,6 +8,7 @@ export interface TallySettings {
   model: string;
   systemPrompt: string;
   maxReplyTokens: number;
+  temperature?: number;
   /** `tally.models` as the user wrote it (validated by core/models.ts parseModelOverrides). */
   modelOverrides: unknown;
   retryPolicy: RetryPolicy;
@@ -28,6 +29,7 @@ export function readSettings(): TallySettings {
     systemPrompt: c.get<string>('systemPrompt', ''),
     maxReplyTokens: Math.max(1, Math.floor(c.get<number>('maxReplyTokens', 4096)) || 4096),
     modelOverrides: c.get<unknown>('models', {}),
+    ...temperature(c.get<number | null>('temperature', null)),
     retryPolicy: {
       maxRetries: Math.max(0, Math.floor(c.get<number>('retry.maxRetries', 3))),
       baseDelayMs: seconds('retry.initialDelaySeconds', 1),
@@ -43,4 +45,8 @@ export function onSettingsChanged(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(SECTION)) listener();
   });
+}
+
+function temperature(v: number | null | undefined): { temperature?: number } {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 2 ? { temperature: v } : {};
 }

@@ -9,6 +9,10 @@ import type { ChatMessage } from '../shared/conversation';
 import type { HostToWebview } from '../shared/protocol';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
+import type { ConversationsController } from './conversationsController';
+import type { ConversationStore } from '../core/conversations';
+import type { ResponseCache } from '../core/cache/responseCache';
+import type { createUsageFeature } from './usageFeature';
 
 export interface TallyTestApi {
   /** Resolves once the chat view is resolved and its webview has said `ready` (immediately if it has). */
@@ -27,11 +31,20 @@ export interface TallyTestApi {
   globalState: vscode.Memento;
   workspaceState: vscode.Memento;
   controller: ChatController;
+  conversations: ConversationsController;
+  store: ConversationStore;
+  cache: ResponseCache;
+  usage: ReturnType<typeof createUsageFeature>;
+  /** The conversation on screen. */
+  currentConversationId(): string;
+  /** The folder holding this workspace's conversations. */
+  storageRoot: string;
 }
 
 export function createTestApi(deps: { context: vscode.ExtensionContext; view: ChatViewProvider; controller: ChatController;
-  service: ChatService; client: OpenAIChatClient; tokenizers: Tokenizers }): TallyTestApi {
-  const { context, view, controller, service, client, tokenizers } = deps;
+  service: ChatService; client: OpenAIChatClient; tokenizers: Tokenizers; conversations: ConversationsController;
+  store: ConversationStore; cache: ResponseCache; usage: ReturnType<typeof createUsageFeature> }): TallyTestApi {
+  const { context, view, controller, service, client, tokenizers, conversations, store, cache, usage } = deps;
   return {
     whenViewReady: () => view.isReady ? Promise.resolve() : new Promise<void>((resolve) => {
       const sub = view.onDidBecomeReady(() => { sub.dispose(); resolve(); });
@@ -45,5 +58,11 @@ export function createTestApi(deps: { context: vscode.ExtensionContext; view: Ch
     globalState: context.globalState,
     workspaceState: context.workspaceState,
     controller,
+    conversations,
+    store,
+    cache,
+    usage,
+    currentConversationId: () => service.current.id,
+    storageRoot: store.root,
   };
 }

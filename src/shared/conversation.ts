@@ -23,6 +23,11 @@ export interface ChatMessage {
   createdAt: number;
   model?: string;
   usage?: Usage;
+  /** What the reply cost in USD (absent: price unknown); for a cached reply, 0 and what it saved. */
+  costUsd?: number;
+  savedUsd?: number;
+  /** Served from Tally's response cache instead of the API. */
+  cached?: boolean;
   status?: ReplyStatus;
   /** Cached prompt tokens of this message in the chat format, per tokenizer encoding (never recounted). */
   tokenCounts?: Partial<Record<'o200k_base' | 'cl100k_base', number>>;

@@ -12,9 +12,11 @@ export type ErrorKind =
   | 'timeout'
   | 'cancelled'
   | 'noApiKey'
+  | 'budget'
   | 'unknown';
 
-export type ErrorAction = 'setApiKey' | 'openBilling' | 'retry' | 'newChat' | 'chooseModel' | 'showLog' | 'openSettings';
+export type ErrorAction = 'setApiKey' | 'openBilling' | 'retry' | 'newChat' | 'chooseModel' | 'showLog' | 'openSettings'
+  | 'raiseBudget' | 'sendAnyway';
 
 export interface ErrorView {
   kind: ErrorKind;

@@ -9,6 +9,7 @@ import type { ErrorAction, ErrorView } from './errors';
 export const MAX_DRAFT_CHARS = 2_000_000;
 
 const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+const conversationId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,80}$/));
 
 const webviewToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('ready') }),
@@ -16,8 +17,14 @@ const webviewToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('chat/cancel'), requestId }),
   v.strictObject({ type: v.literal('chat/new') }),
   v.strictObject({ type: v.literal('chat/retry'), requestId }),
+  v.strictObject({ type: v.literal('chat/regenerate'), requestId }),
+  v.strictObject({ type: v.literal('conversations/list'), query: v.pipe(v.string(), v.maxLength(200)) }),
+  v.strictObject({ type: v.literal('conversation/open'), id: conversationId }),
+  v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),
+  v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),
+  v.strictObject({ type: v.literal('conversation/export'), format: v.picklist(['markdown', 'json', 'clipboard']) }),
   v.strictObject({ type: v.literal('draft/estimate'), seq: v.pipe(v.number(), v.integer(), v.minValue(0)), text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_CHARS)) }),
-  v.strictObject({ type: v.literal('action/run'), action: v.picklist(['setApiKey', 'openBilling', 'retry', 'newChat', 'chooseModel', 'showLog', 'openSettings'] as const satisfies readonly ErrorAction[]) }),
+  v.strictObject({ type: v.literal('action/run'), action: v.picklist(['setApiKey', 'openBilling', 'retry', 'newChat', 'chooseModel', 'showLog', 'openSettings', 'raiseBudget', 'sendAnyway'] as const satisfies readonly ErrorAction[]) }),
 ]);
 
 export type WebviewToHost = v.InferOutput<typeof webviewToHostSchema>;
@@ -67,8 +74,23 @@ export interface DraftEstimate {
   truncation?: string;
 }
 
+export interface ConversationRef {
+  id: string;
+  title: string;
+}
+
+export interface ConversationListItem extends ConversationRef {
+  updatedAt: number;
+  messageCount: number;
+  /** The matching text, for a search result. */
+  snippet?: string;
+}
+
 export type HostToWebview =
-  | { type: 'init'; config: PanelConfig; messages: ChatMessage[]; busyRequestId?: string }
+  | { type: 'init'; config: PanelConfig; conversation: ConversationRef; messages: ChatMessage[]; busyRequestId?: string }
+  | { type: 'conversation/opened'; conversation: ConversationRef; messages: ChatMessage[] }
+  | { type: 'conversation/titled'; conversation: ConversationRef }
+  | { type: 'conversations/listed'; query: string; items: ConversationListItem[] }
   | { type: 'config/changed'; config: PanelConfig }
   | { type: 'chat/started'; requestId: string; user: ChatMessage; assistant: ChatMessage }
   | { type: 'chat/delta'; requestId: string; text: string }
@@ -78,7 +100,7 @@ export type HostToWebview =
   | { type: 'chat/error'; requestId: string; error: ErrorView; assistant?: ChatMessage }
   | { type: 'chat/removed'; fromMessageId: string }
   | { type: 'draft/estimated'; estimate: DraftEstimate }
-  | { type: 'chat/cleared' };
+  | { type: 'chat/cleared'; conversation: ConversationRef };
 
 /** A handler for every message type of a union: adding a message does not compile until it is handled. */
 export type Handlers<U extends { type: string }> = {

@@ -1,5 +1,5 @@
 // Small display formatters shared by the panel's views (pure, unit-tested).
-import type { Usage } from '../shared/conversation';
+import type { ChatMessage, Usage } from '../shared/conversation';
 import type { DraftEstimate } from '../shared/protocol';
 
 const int = new Intl.NumberFormat('en-US');
@@ -27,4 +27,13 @@ export function formatEstimate(e: DraftEstimate): string {
   const cost = e.minUsd !== undefined && e.maxUsd !== undefined ? `${formatUsd(e.minUsd)}–${formatUsd(e.maxUsd)}` : 'price unknown';
   const dropped = e.droppedCount ? ` · ${formatTokens(e.droppedCount)} older message${e.droppedCount === 1 ? '' : 's'} left out` : '';
   return `${formatTokens(e.promptTokens)} tokens · ${cost} · ${e.model}${dropped}`;
+}
+
+/** The line under a reply: tokens, cost (or "price unknown"), and for a cached reply what it saved. */
+export function formatReplyCost(m: Pick<ChatMessage, 'usage' | 'costUsd' | 'savedUsd' | 'cached'>): string {
+  if (!m.usage) return '';
+  const parts = [formatUsage(m.usage)];
+  if (m.cached) parts.push(`cached · saved ${m.savedUsd !== undefined ? formatUsd(m.savedUsd) : '(price unknown)'}`);
+  else parts.push(m.costUsd !== undefined ? formatUsd(m.costUsd) : 'price unknown');
+  return parts.join(' · ');
 }

@@ -14,6 +14,7 @@ const panel = new Panel(document.getElementById('app') as HTMLElement, {
 
 host.onMessage((msg) => {
   state = reduce(state, msg);
+  panel.noteHostMessage(msg);
   panel.render(state);
 });
 panel.render(state);

@@ -2,10 +2,13 @@
 // unit-tested in plain Node.
 import type { ChatMessage } from '../shared/conversation';
 import type { ErrorView } from '../shared/errors';
-import type { DraftEstimate, HostToWebview, PanelConfig, RetryNoticeView } from '../shared/protocol';
+import type { ConversationListItem, ConversationRef, DraftEstimate, HostToWebview, PanelConfig, RetryNoticeView } from '../shared/protocol';
 
 export interface PanelState {
   config?: PanelConfig;
+  conversation?: ConversationRef;
+  /** The conversation list (or search results) last received. */
+  list?: { query: string; items: ConversationListItem[] };
   messages: ChatMessage[];
   /** The request whose reply is arriving. */
   busyRequestId?: string;
@@ -29,19 +32,30 @@ function replaceMessage(messages: ChatMessage[], msg: ChatMessage): ChatMessage[
   return next;
 }
 
+/** What survives a change of conversation: the draft's estimate and the conversation list. */
+function keep(state: PanelState): Pick<PanelState, 'estimate' | 'list'> {
+  return { ...(state.estimate ? { estimate: state.estimate } : {}), ...(state.list ? { list: state.list } : {}) };
+}
+
 export function reduce(state: PanelState, msg: HostToWebview): PanelState {
   switch (msg.type) {
     case 'init':
-      return { config: msg.config, messages: msg.messages, ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}),
-        ...(state.estimate ? { estimate: state.estimate } : {}) };
+      return { config: msg.config, conversation: msg.conversation, messages: msg.messages,
+        ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}), ...keep(state) };
+    case 'conversation/opened':
+      return { ...(state.config ? { config: state.config } : {}), conversation: msg.conversation, messages: msg.messages, ...keep(state) };
+    case 'conversation/titled':
+      return state.conversation?.id === msg.conversation.id ? { ...state, conversation: msg.conversation } : state;
+    case 'conversations/listed':
+      return { ...state, list: { query: msg.query, items: msg.items } };
     case 'config/changed': {
       const next = { ...state, config: msg.config };
       if (msg.config.hasApiKey && state.error?.error.kind === 'noApiKey') delete next.error;
       return next;
     }
     case 'chat/started':
-      return { config: state.config, messages: [...state.messages, msg.user, msg.assistant], busyRequestId: msg.requestId,
-        ...(state.estimate ? { estimate: state.estimate } : {}) };
+      return { ...(state.config ? { config: state.config } : {}), ...(state.conversation ? { conversation: state.conversation } : {}),
+        messages: [...state.messages, msg.user, msg.assistant], busyRequestId: msg.requestId, ...keep(state) };
     case 'draft/estimated':
       return !state.estimate || msg.estimate.seq >= state.estimate.seq ? { ...state, estimate: msg.estimate } : state;
     case 'chat/notice':
@@ -75,6 +89,6 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
       return i < 0 ? rest : { ...rest, messages: state.messages.slice(0, i) };
     }
     case 'chat/cleared':
-      return { ...(state.config ? { config: state.config } : {}), messages: [] };
+      return { ...(state.config ? { config: state.config } : {}), conversation: msg.conversation, messages: [], ...keep(state) };
   }
 }

@@ -1,5 +1,11 @@
 // ChatService over the real openai SDK and real HTTP to the loopback test server.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConversationStore } from '../../src/core/conversations';
+import { MemoryStore } from '../../src/core/cache/memoryStore';
+import { ResponseCache } from '../../src/core/cache/responseCache';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChatService, type ChatSink } from '../../src/core/chatService';
 import { OpenAIChatClient } from '../../src/core/openaiClient';
@@ -31,16 +37,32 @@ describe('ChatService', () => {
   let server: FakeOpenAIServer;
   let n = 0;
   const tokenizers = new Tokenizers();
+  const dirs: string[] = [];
+  const newStore = () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-chat-'));
+    dirs.push(root);
+    return new ConversationStore({ root, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`, debounceMs: 20 });
+  };
+  const baseDeps = () => ({
+    client: new OpenAIChatClient(),
+    endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
+    tokenizers, resolveModel: (id: string) => resolveModel(id),
+    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.', maxReplyTokens: 1000, retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }, timeouts: DEFAULT_TIMEOUTS }),
+    logger: silentLogger, clock: systemClock, newId: (p: string) => `${p}${n++}`,
+  });
   const service = () => new ChatService({
     client: new OpenAIChatClient(),
     endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
-    tokenizers, resolveModel: (id) => resolveModel(id),
+    tokenizers, resolveModel: (id) => resolveModel(id), store: newStore(),
     settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.', maxReplyTokens: 1000, retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }, timeouts: DEFAULT_TIMEOUTS }),
     logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
   });
   before(async () => { server = await FakeOpenAIServer.start(); });
   beforeEach(() => server.reset());
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   it('streams a reply, records usage, sends system + history', async () => {
     const s = service();
@@ -132,7 +154,7 @@ describe('ChatService', () => {
   it('an input too large for the context is truncated with a notice, never silently', async () => {
     const s = new ChatService({
       client: new OpenAIChatClient(), endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
-      tokenizers, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
+      tokenizers, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`, store: newStore(),
       resolveModel: (id) => resolveModel(id, { tiny: { contextWindow: 300, maxOutputTokens: 100, encoding: 'o200k_base' } }),
       settings: () => ({ model: 'tiny', systemPrompt: 'Be brief.', maxReplyTokens: 100, retryPolicy: DEFAULT_RETRY_POLICY, timeouts: DEFAULT_TIMEOUTS }),
     });
@@ -146,6 +168,34 @@ describe('ChatService', () => {
     const last = (sent.body as { messages: { content: string }[] }).messages.at(-1)?.content ?? '';
     assert.ok(last.endsWith('…[truncated]'));
     assert.equal(s.history[0].content, huge, 'the conversation keeps the whole input');
+  });
+
+  it('saves the conversation: a finished reply is on disk for a new store to load', async () => {
+    const store = newStore();
+    const s = new ChatService({ ...baseDeps(), store });
+    await s.send('p1', 'remember me', new RecordingSink());
+    const root = store.root;
+    const reopened = new ConversationStore({ root, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}` });
+    const loaded = await reopened.load(s.current.id);
+    assert.deepEqual(loaded?.messages.map((m) => [m.role, m.content, m.status]), [['user', 'remember me', undefined], ['assistant', 'Echo: remember me', 'complete']]);
+    assert.equal(loaded?.title, 'remember me');
+  });
+
+  it('a repeated question in a new chat is served from the cache: one request, marked cached', async () => {
+    const cache = new ResponseCache({ mode: 'always', store: new MemoryStore(), clock: systemClock });
+    const s = new ChatService({ ...baseDeps(), store: newStore(), cache });
+    const first = new RecordingSink();
+    await s.send('c1', 'cache me', first);
+    s.clear();
+    const second = new RecordingSink();
+    await s.send('c2', 'cache me', second);
+    assert.equal(server.requests.length, 1);
+    assert.equal(second.deltas.join(''), 'Echo: cache me');
+    assert.equal(second.final?.cached, true);
+    assert.deepEqual(second.final?.usage, first.final?.usage);
+    s.clear();
+    await s.send('c3', 'cache me', new RecordingSink(), { bypassCache: true });
+    assert.equal(server.requests.length, 2, 'regenerate bypasses the cache');
   });
 
   it('refuses a second send while a reply is streaming', async () => {

@@ -10,7 +10,7 @@ const user: ChatMessage = { id: 'u1', role: 'user', content: 'hi', createdAt: 1 
 const assistant: ChatMessage = { id: 'a1', role: 'assistant', content: '', createdAt: 2, status: 'streaming' };
 
 function streaming(): PanelState {
-  let s = reduce(initialState, { type: 'init', config, messages: [] });
+  let s = reduce(initialState, { type: 'init', config, conversation: { id: 'c1', title: 'New conversation' }, messages: [] });
   s = reduce(s, { type: 'chat/started', requestId: 'r1', user, assistant });
   return s;
 }
@@ -54,7 +54,8 @@ describe('panel reducer', () => {
     let s = reduce(streaming(), { type: 'chat/error', requestId: 'r1', error: { kind: 'noApiKey', message: 'no key', actions: ['setApiKey'] } });
     s = reduce(s, { type: 'config/changed', config: { ...config, hasApiKey: true } });
     assert.equal(s.error, undefined);
-    s = reduce(s, { type: 'chat/cleared' });
+    s = reduce(s, { type: 'chat/cleared', conversation: { id: 'c2', title: 'New conversation' } });
+    assert.equal(s.conversation?.id, 'c2');
     assert.deepEqual(s.messages, []);
     assert.deepEqual(s.config, config);
   });

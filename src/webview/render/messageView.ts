@@ -1,6 +1,6 @@
 // One chat message as DOM: role, markdown body, code-block actions, and the usage line under a finished reply.
 import type { ChatMessage } from '../../shared/conversation';
-import { formatUsage } from '../format';
+import { formatReplyCost } from '../format';
 import { renderMarkdown } from './markdown';
 
 const STATUS_NOTE: Partial<Record<NonNullable<ChatMessage['status']>, string>> = {
@@ -31,7 +31,7 @@ export class MessageView {
 
   /** Re-renders only what changed since the last call. */
   update(message: ChatMessage): void {
-    const usage = message.usage ? formatUsage(message.usage) : '';
+    const usage = message.usage ? formatReplyCost(message) : '';
     const prev = this.rendered;
     if (prev && prev.content === message.content && prev.status === message.status && prev.usage === usage) return;
     if (message.status) this.el.dataset.status = message.status;

@@ -1,10 +1,11 @@
 // The whole panel: header, message list, error banner, composer. It renders a PanelState into the DOM, keeping one
 // MessageView per message and re-rendering the streaming one at most once per animation frame.
 import type { ErrorAction } from '../../shared/errors';
-import type { WebviewToHost } from '../../shared/protocol';
+import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { UiState } from '../hostClient';
 import type { PanelState } from '../state';
 import { formatEstimate, formatTokens } from '../format';
+import { ConversationList } from './conversationList';
 import { MessageView } from './messageView';
 
 export interface PanelCallbacks {
@@ -16,7 +17,11 @@ export interface PanelCallbacks {
 const ACTION_LABEL: Record<ErrorAction, string> = {
   setApiKey: 'Set API Key', openBilling: 'Open Billing', retry: 'Retry', newChat: 'New Chat',
   chooseModel: 'Choose Model', showLog: 'Show Log', openSettings: 'Open Settings',
+  raiseBudget: 'Raise Budget', sendAnyway: 'Send Anyway',
 };
+
+/** Messages rendered at first: a 2,000-message conversation opens at once; older ones page in on request. */
+const PAGE = 80;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = Object.assign(document.createElement(tag), props);
@@ -43,15 +48,27 @@ export class Panel {
   private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
   private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
   private readonly estimate = el('span', { id: 'estimate' });
+  private readonly regenerate = el('button', { id: 'regenerate', type: 'button', className: 'action', textContent: 'Regenerate', title: 'Ask again for the last question (bypasses the cache)' });
   private estimateTimer = 0;
   private estimateSeq = 0;
   private readonly views = new Map<string, MessageView>();
+  private readonly conversations: ConversationList;
+  private readonly older = el('button', { id: 'show-older', type: 'button', className: 'action' });
+  private visibleCount = PAGE;
+  private shownConversation: string | undefined;
+  private lastSent: string | undefined;
   private state: PanelState | undefined;
   private frame = 0;
 
   constructor(root: HTMLElement, private readonly cb: PanelCallbacks, ui: UiState) {
-    const form = el('form', { id: 'composer' }, this.input, el('div', { className: 'composer-bar' }, this.estimate, this.stop, this.send));
-    root.replaceChildren(this.header, this.notice, this.list, this.requestNotice, this.retryBox, this.errorBox, form);
+    this.conversations = new ConversationList(cb.post);
+    this.older.addEventListener('click', () => { this.visibleCount += PAGE; this.paint(); });
+    const form = el('form', { id: 'composer' }, this.input, el('div', { className: 'composer-bar' }, this.estimate, this.regenerate, this.stop, this.send));
+    this.regenerate.addEventListener('click', () => {
+      if (!this.state?.busyRequestId) this.cb.post({ type: 'chat/regenerate', requestId: this.cb.newRequestId() });
+    });
+    this.list.append(this.older);
+    root.replaceChildren(this.header, this.conversations.el, this.notice, this.list, this.requestNotice, this.retryBox, this.errorBox, form);
     this.input.value = ui.draft;
     this.input.setAttribute('aria-label', 'Message');
     form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
@@ -85,10 +102,25 @@ export class Panel {
   private submit(): void {
     const text = this.input.value.trim();
     if (!text || this.state?.busyRequestId) return;
+    this.lastSent = text;
     this.cb.post({ type: 'chat/send', requestId: this.cb.newRequestId(), text });
     this.input.value = '';
     this.saveUi();
     this.requestEstimate();
+  }
+
+  /** Side effects of a host message that the state alone does not carry: giving back a draft that was refused
+   *  before it started (no key, over budget), and refreshing the conversation list when it may have changed. */
+  noteHostMessage(msg: HostToWebview): void {
+    if (msg.type === 'chat/started') this.lastSent = undefined;
+    else if (msg.type === 'chat/error' && this.lastSent !== undefined && this.input.value.trim() === '') {
+      this.input.value = this.lastSent;
+      this.lastSent = undefined;
+      this.saveUi();
+    }
+    if (msg.type === 'chat/done' || msg.type === 'chat/cleared' || msg.type === 'conversation/opened' || msg.type === 'conversation/titled') {
+      this.conversations.refresh();
+    }
   }
 
   /** Schedules a render of `state` (coalesced to one per animation frame). */
@@ -102,7 +134,12 @@ export class Panel {
     const state = this.state;
     if (!state) return;
     const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
+    if (state.conversation?.id !== this.shownConversation) {
+      this.shownConversation = state.conversation?.id;
+      this.visibleCount = PAGE;
+    }
     this.paintHeader(state);
+    this.conversations.paint(state);
     this.paintMessages(state);
     const e = state.estimate;
     const current = e && this.input.value.trim() !== '';
@@ -114,6 +151,8 @@ export class Panel {
     this.paintError(state);
     const busy = state.busyRequestId !== undefined;
     this.send.disabled = busy;
+    const last = state.messages[state.messages.length - 1];
+    this.regenerate.hidden = busy || last?.role !== 'assistant';
     this.stop.hidden = !busy;
     document.body.dataset.busy = String(busy);
     if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
@@ -134,9 +173,12 @@ export class Panel {
 
   private paintMessages(state: PanelState): void {
     const seen = new Set<string>();
-    let previous: Element | null = null;
-    for (const m of state.messages) {
-      if (m.role === 'system') continue;
+    let previous: Element | null = this.older;
+    const shown = state.messages.filter((m) => m.role !== 'system');
+    const hidden = Math.max(0, shown.length - this.visibleCount);
+    this.older.hidden = hidden === 0;
+    this.older.textContent = `Show ${Math.min(PAGE, hidden)} older messages (${hidden} hidden)`;
+    for (const m of shown.slice(hidden)) {
       seen.add(m.id);
       let view = this.views.get(m.id);
       if (view) view.update(m);
@@ -144,14 +186,14 @@ export class Panel {
         view = new MessageView(m);
         this.views.set(m.id, view);
       }
-      const expected: Element | null = previous ? previous.nextElementSibling : this.list.firstElementChild;
+      const expected: Element | null = previous.nextElementSibling;
       if (expected !== view.el) this.list.insertBefore(view.el, expected);
       previous = view.el;
     }
     for (const [id, view] of this.views) {
       if (!seen.has(id)) { view.el.remove(); this.views.delete(id); }
     }
-    if (state.messages.length === 0) this.list.dataset.empty = 'true';
+    if (shown.length === 0) this.list.dataset.empty = 'true';
     else delete this.list.dataset.empty;
   }
 

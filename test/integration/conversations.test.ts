@@ -1,0 +1,108 @@
+// Per-workspace conversations in the real extension host: files under the workspace's storage, a damaged file set
+// aside while the rest load, Markdown export, switching, and undoable delete.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { FakeOpenAIServer } from '../support/fakeOpenAI';
+import type { TallyTestApi } from '../../src/host/testApi';
+import { configure, openChatView, PostRecorder, tallyApi, waitFor } from './helpers';
+
+describe('conversations', () => {
+  let server: FakeOpenAIServer;
+  let api: TallyTestApi;
+  let posts: PostRecorder;
+  let dir: string;
+
+  before(async () => {
+    server = await FakeOpenAIServer.start();
+    api = await tallyApi();
+    await configure({ baseUrl: server.baseUrl, model: 'gpt-4o-mini' });
+    await vscode.commands.executeCommand('tally.setApiKey', 'sk-conversations-test-key');
+    await openChatView(api);
+    dir = path.join(api.storageRoot, 'conversations');
+  });
+  beforeEach(async () => {
+    server.reset();
+    await vscode.commands.executeCommand('tally.newChat');
+    posts = new PostRecorder(api);
+  });
+  afterEach(() => posts.dispose());
+  after(async () => {
+    await vscode.commands.executeCommand('tally.clearApiKey');
+    await configure({ baseUrl: undefined, model: undefined });
+    await server.close();
+  });
+
+  async function ask(requestId: string, text: string): Promise<void> {
+    await api.receive({ type: 'chat/send', requestId, text });
+    await posts.next('chat/done', requestId);
+  }
+
+  it('keeps each conversation in its own file under the workspace storage, never in state', async () => {
+    await ask('file1', 'Where do conversations live?');
+    const id = api.currentConversationId();
+    const file = path.join(dir, `${id}.json`);
+    await waitFor('the conversation file', () => fs.existsSync(file));
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; messages: { content: string }[] };
+    assert.equal(stored.version, 1);
+    assert.deepEqual(stored.messages.map((m) => m.content), ['Where do conversations live?', 'Echo: Where do conversations live?']);
+    assert.ok(dir.startsWith(api.storageRoot) && api.storageRoot.includes('workspaceStorage'), `per-workspace folder: ${dir}`);
+    for (const key of api.globalState.keys()) assert.ok(!JSON.stringify(api.globalState.get(key)).includes('Where do conversations live?'));
+    for (const key of api.workspaceState.keys()) assert.ok(!JSON.stringify(api.workspaceState.get(key)).includes('Where do conversations live?'));
+  });
+
+  it('sets a damaged file aside with a warning and still loads every other conversation', async () => {
+    await ask('good1', 'A healthy conversation');
+    const goodId = api.currentConversationId();
+    fs.writeFileSync(path.join(dir, 'cbroken01.json'), '{"version":1,"id":"cbroken01","messages":[{"role":');
+    const items = await api.conversations.list('');
+    assert.ok(items.some((i) => i.id === goodId), 'the healthy conversation is listed');
+    assert.ok(!items.some((i) => i.id === 'cbroken01'));
+    const aside = fs.readdirSync(dir).filter((f) => f.startsWith('cbroken01.json.corrupt-'));
+    assert.equal(aside.length, 1, `set aside, not deleted: ${fs.readdirSync(dir).join(', ')}`);
+    assert.ok(fs.readFileSync(path.join(dir, aside[0]), 'utf8').startsWith('{"version":1'), 'the damaged bytes are kept');
+    assert.ok(await api.conversations.open(goodId));
+  });
+
+  it('exports the conversation as Markdown', async () => {
+    await ask('exp1', 'Explain `let` in one line');
+    const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tally-export-')), 'chat.md'));
+    await vscode.commands.executeCommand('tally.exportConversation', target);
+    const md = fs.readFileSync(target.fsPath, 'utf8');
+    assert.match(md, /^# Explain let in one line\n/, md.slice(0, 80));
+    assert.match(md, /\*\*You\*\*\n\nExplain `let` in one line\n/);
+    assert.match(md, /\*\*Assistant \(gpt-4o-mini\)\*\*\n\nEcho: Explain `let` in one line\n/);
+    assert.match(md, /_Tokens: \d+ prompt \+ \d+ completion = \d+_/);
+  });
+
+  it('switches between conversations and the panel receives the one opened', async () => {
+    await ask('sw1', 'first topic');
+    const first = api.currentConversationId();
+    await vscode.commands.executeCommand('tally.newChat');
+    await ask('sw2', 'second topic');
+    const second = api.currentConversationId();
+    assert.notEqual(first, second);
+    await api.receive({ type: 'conversation/open', id: first });
+    const opened = await posts.next('conversation/opened');
+    assert.equal(opened.conversation.id, first);
+    assert.deepEqual(opened.messages.map((m) => m.content), ['first topic', 'Echo: first topic']);
+    assert.equal(api.currentConversationId(), first);
+    // The next question goes on in the conversation that was opened.
+    await ask('sw3', 'more on the first');
+    const body = server.requests.at(-1)?.body as { messages: { content: string }[] };
+    assert.deepEqual(body.messages.slice(-3).map((m) => m.content), ['first topic', 'Echo: first topic', 'more on the first']);
+    const search = await api.conversations.list('second topic');
+    assert.deepEqual(search.map((s) => s.id), [second]);
+  });
+
+  it('deletes a conversation and can restore it', async () => {
+    await ask('del1', 'to be deleted');
+    const id = api.currentConversationId();
+    await api.conversations.delete(id, true);
+    assert.ok(!(await api.conversations.list('')).some((i) => i.id === id));
+    assert.notEqual(api.currentConversationId(), id, 'a new chat replaces the deleted one');
+    assert.ok(!fs.existsSync(path.join(dir, `${id}.json`)));
+  });
+});
