@@ -1,0 +1,95 @@
+// UI test: the packaged Tally (.cache/tally.vsix, from `npm run package`) installed into real VS Code (code-server
+// 4.139.1) and driven in real Chromium. It opens the Tally sidebar, sends a message, and sees the reply stream in from
+// the loopback fake OpenAI server, then the usage line. Prints TALLY_E2E_RESULT passed=N failed=N; exit 1 on failure.
+//   node --import tsx test/e2e/chatPanel.e2e.ts
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { FakeOpenAIServer } from '../support/fakeOpenAI';
+import { REPO, Workbench, log } from './workbench';
+
+const VSIX = path.join(REPO, '.cache', 'tally.vsix');
+const SCREENSHOT = path.join(REPO, '.cache', 'screenshots', 'chat-panel.png');
+const MESSAGE = 'Hello from the UI test';
+
+// What the in-page functions below use (this program is typechecked without the DOM lib).
+interface PageGlobals {
+  tallyE2eSeen?: string[];
+  document: { body: unknown; querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, boolean>): void };
+}
+
+async function chatPanelTest(server: FakeOpenAIServer, wb: Workbench): Promise<void> {
+  await wb.clickActivityBar('Tally');
+  const view = await wb.webview('#composer-input');
+  log('the Tally chat panel is open');
+
+  // Record every text the newest assistant message shows, to see the reply arrive in pieces (streamed), not at once.
+  // (No named function inside: tsx's esbuild would wrap it in a __name() helper that the page does not have.)
+  await view.locator('body').evaluate(() => {
+    const page = globalThis as unknown as PageGlobals;
+    const seen: string[] = [];
+    page.tallyE2eSeen = seen;
+    new page.MutationObserver(() => {
+      const all = page.document.querySelectorAll('.message.assistant');
+      const text = all[all.length - 1]?.textContent ?? '';
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(page.document.body, { subtree: true, childList: true, characterData: true });
+  });
+
+  await view.locator('#composer-input').fill(MESSAGE);
+  await view.locator('#send').click();
+  const reply = view.locator('.message.assistant[data-status="complete"]', { hasText: `Echo: ${MESSAGE}` });
+  await reply.waitFor({ timeout: 30_000 });
+  log('the reply is complete:', JSON.stringify(await reply.first().textContent()));
+
+  const requests = await server.waitForRequests(1);
+  assert.equal(requests.length, 1, 'the server received exactly one chat request');
+  const body = requests[0].body as { stream?: unknown; messages?: { content?: unknown }[] } | undefined;
+  assert.equal(body?.stream, true, 'the request asked for a streamed reply');
+  assert.ok(JSON.stringify(body?.messages).includes(MESSAGE), 'the request carries the message');
+  assert.equal(requests[0].headers.authorization, 'Bearer test-key-e2e', 'the key from OPENAI_API_KEY was used');
+
+  const seen = await view.locator('body').evaluate(() => (globalThis as unknown as PageGlobals).tallyE2eSeen ?? []);
+  const partial = seen.filter((t) => !t.includes(`Echo: ${MESSAGE}`) && t.includes('Echo'));
+  log(`the assistant message showed ${seen.length} successive texts, ${partial.length} of them partial`);
+  assert.ok(partial.length >= 1, `the reply was not seen streaming in: ${JSON.stringify(seen)}`);
+
+  const usage = view.locator('.message.assistant .usage').last();
+  await usage.waitFor({ state: 'visible', timeout: 10_000 });
+  const usageText = (await usage.textContent()) ?? '';
+  log('usage line:', JSON.stringify(usageText));
+  assert.match(usageText, /token/i, 'the usage line mentions tokens');
+
+  await wb.screenshot(SCREENSHOT);
+}
+
+async function main(): Promise<number> {
+  const server = await FakeOpenAIServer.start();
+  server.setDefault({ chunkDelayMs: 30 });
+  let wb: Workbench | undefined;
+  let passed = false;
+  try {
+    wb = await Workbench.open({
+      vsix: VSIX,
+      folder: path.join(REPO, 'test', 'fixtures', 'workspace'),
+      env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'test-key-e2e' },
+    });
+    await chatPanelTest(server, wb);
+    passed = true;
+  } catch (e) {
+    log('FAILED:', e instanceof Error ? e.message.split('\n').slice(0, 8).join('\n') : String(e));
+    if (wb) await wb.screenshot(path.join(REPO, '.cache', 'screenshots', 'chat-panel-failure.png')).catch(() => {});
+    if (wb?.consoleErrors.length) log('browser console errors:\n  ' + wb.consoleErrors.slice(-10).join('\n  '));
+  } finally {
+    await wb?.close({ passed });
+    await server.close();
+  }
+  console.log(`TALLY_E2E_RESULT passed=${passed ? 1 : 0} failed=${passed ? 0 : 1}`);
+  return passed ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (e: unknown) => {
+  console.error(e);
+  console.log('TALLY_E2E_RESULT passed=0 failed=1');
+  process.exit(1);
+});
