@@ -62,7 +62,8 @@ function report(results) {
     }
   }
   console.log(`esbuild${production ? ' (production)' : ''}:\n${rows.join('\n')}`);
-  fs.writeFileSync(path.join('dist', 'meta.json'), JSON.stringify(results.map((r) => r.metafile)));
+  fs.mkdirSync('.cache', { recursive: true });
+  fs.writeFileSync(path.join('.cache', 'esbuild-meta.json'), JSON.stringify(results.map((r) => r.metafile)));
 }
 
 async function main() {

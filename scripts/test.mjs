@@ -49,11 +49,13 @@ const counts = {
     if (!pass || !fail) return undefined;
     return { passed: Number(pass[1]), failed: Number(fail[1]) + Number(lastMatch(text, /^ℹ cancelled (\d+)$/)?.[1] ?? 0) };
   },
-  // test/integration/index.ts and the e2e files print one machine-readable line each
+  // test/integration/index.ts and the e2e files print one machine-readable line per VS Code run: summed (the
+  // integration step makes several runs: the main suite and the restart phases)
   resultLine(tag) {
     return (text) => {
-      const m = lastMatch(text, new RegExp(`${tag} passed=(\\d+) failed=(\\d+)`));
-      return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+      const all = [...text.matchAll(new RegExp(`${tag} passed=(\\d+) failed=(\\d+)`, 'g'))];
+      if (all.length === 0) return undefined;
+      return all.reduce((t, m) => ({ passed: t.passed + Number(m[1]), failed: t.failed + Number(m[2]) }), { passed: 0, failed: 0 });
     };
   },
 };

@@ -1,21 +1,21 @@
 // The conversations of this workspace in VS Code: open (panel list or quick pick with search), rename, delete with
 // confirmation and undo, export as Markdown or JSON, copy as Markdown; the last open conversation comes back after
-// a reload. Bodies live in files under the workspace's storage (core/conversations.ts); only the last open id is in
-// workspaceState.
+// a reload. Bodies live in files under the workspace's storage (core/conversations.ts), and so does the id of the
+// last open one (core/lastOpened.ts).
 import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
 import { titleFor, toJson, toMarkdown, type Conversation } from '../core/conversationFormat';
 import type { ConversationStore } from '../core/conversations';
+import type { LastOpened } from '../core/lastOpened';
 import type { ConversationListItem, ConversationRef } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 
-const LAST_OPEN = 'tally.lastConversationId';
 
 export interface ConversationsDeps {
   store: ConversationStore;
   service: ChatService;
   view: ChatViewProvider;
-  workspaceState: vscode.Memento;
+  lastOpened: LastOpened;
   log: vscode.LogOutputChannel;
 }
 
@@ -31,7 +31,7 @@ export class ConversationsController {
   /** Opens the conversation that was open when the window last closed (once; later calls wait for it). */
   restoreLast(): Promise<void> {
     this.restored ??= (async () => {
-      const id = this.deps.workspaceState.get<string>(LAST_OPEN);
+      const id = await this.deps.lastOpened.get();
       const conv = id ? await this.deps.store.load(id) : undefined;
       if (conv && this.deps.service.current.messages.length === 0) this.deps.service.setConversation(conv);
       this.showWarnings();
@@ -42,7 +42,7 @@ export class ConversationsController {
   /** Remembers the conversation on screen for the next reload. */
   async rememberCurrent(): Promise<void> {
     const current = this.deps.service.current;
-    if (current.messages.length > 0) await this.deps.workspaceState.update(LAST_OPEN, current.id);
+    if (current.messages.length > 0) await this.deps.lastOpened.set(current.id);
   }
 
   async list(query: string): Promise<ConversationListItem[]> {
@@ -63,7 +63,7 @@ export class ConversationsController {
       return false;
     }
     this.deps.service.setConversation(conv);
-    await this.deps.workspaceState.update(LAST_OPEN, conv.id);
+    await this.deps.lastOpened.set(conv.id);
     this.deps.view.post({ type: 'conversation/opened', conversation: refOf(conv), messages: conv.messages.map((m) => ({ ...m })) });
     return true;
   }

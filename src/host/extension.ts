@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ChatService } from '../core/chatService';
 import { ConversationStore } from '../core/conversations';
+import { LastOpened } from '../core/lastOpened';
 import { displayEndpoint, resolveApiKey, resolveBaseUrl } from '../core/endpoint';
 import { newId } from '../core/ids';
 import { parseModelOverrides, resolveModel, type ModelOverrides, type ResolvedModel } from '../core/models';
@@ -61,7 +62,7 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
   });
 
   const view = new ChatViewProvider(context.extensionUri, (msg) => router(msg), log);
-  const conversations = new ConversationsController({ store, service, view, workspaceState: context.workspaceState, log });
+  const conversations = new ConversationsController({ store, service, view, lastOpened: new LastOpened(store.root), log });
   const controller = new ChatController({
     service, view, newId, conversations,
     panelConfig: async () => ({
@@ -82,6 +83,7 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
     context.secrets.onDidChange(() => void controller.configChanged()),
     { dispose: () => { service.cancel(); void tokenizers.dispose(); void store.dispose(); } },
   );
+  void conversations.restoreLast();   // in the background: reading one small file; the panel's init waits for it
   log.info(`Tally ${context.extension.packageJSON.version as string} activated`);
   return context.extensionMode === vscode.ExtensionMode.Production ? undefined
     : createTestApi({ context, view, controller, service, client, tokenizers, conversations, store, usage, cache });

@@ -15,7 +15,10 @@ function testFiles(dir: string): string[] {
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
-  const files = testFiles(__dirname);
+  // TALLY_TEST_PHASE set: one run of the restart suite (restart/, see runIntegration.mjs); else the main suite.
+  const phase = process.env.TALLY_TEST_PHASE;
+  const restartDir = path.join(__dirname, 'restart');
+  const files = phase ? testFiles(restartDir) : testFiles(__dirname).filter((f) => !f.startsWith(restartDir + path.sep));
   for (const f of files) mocha.addFile(f);
   return new Promise((resolve, reject) => {
     try {

@@ -28,10 +28,11 @@ export const isLocal = (url) => {
 };
 
 /**
- * Start Chromium. dir: where its throw-away profile goes (default <cache>/tmp). Returns
+ * Start Chromium. dir: where its throw-away profile goes (default <cache>/tmp); profile: a persistent profile folder
+ * instead (kept on close: the workbench's browser-side state, e.g. workspaceState, survives into the next run). Returns
  * { context, page, blocked: Set<origin> of refused non-local requests, close() }.
  */
-export async function launchChromium({ dir = path.join(CACHE, 'tmp'), viewport = { width: 1400, height: 900 } } = {}) {
+export async function launchChromium({ dir = path.join(CACHE, 'tmp'), viewport = { width: 1400, height: 900 }, profile: keep } = {}) {
   let chromium;
   try { ({ chromium } = createRequire(path.join(REPO, 'package.json'))('playwright-core')); }
   catch { throw new Error(`playwright-core is not in ${REPO}/node_modules: run npm ci (or node scripts/ensureDeps.mjs)`); }
@@ -40,7 +41,8 @@ export async function launchChromium({ dir = path.join(CACHE, 'tmp'), viewport =
   }
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: bash test/support/realVscode/setup.sh installs it`);
   fs.mkdirSync(dir, { recursive: true });
-  const profile = fs.mkdtempSync(path.join(dir, 'chromium-'));
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const profile = keep ?? fs.mkdtempSync(path.join(dir, 'chromium-'));
   const home = path.join(CACHE, 'home');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -65,7 +67,7 @@ export async function launchChromium({ dir = path.join(CACHE, 'tmp'), viewport =
   const page = context.pages()[0] || await context.newPage();
   const close = async () => {
     await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    if (!keep) fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   return { context, page, blocked, close };
 }

@@ -133,12 +133,19 @@ export async function runExtensionTests({ extensionDevelopmentPath, extensionTes
   folder = path.resolve(folder || path.join(CACHE, 'workspace'));   // default: an empty folder
   const isWorkspaceFile = folder.endsWith('.code-workspace');
   if (!isWorkspaceFile) fs.mkdirSync(folder, { recursive: true });
+  // TALLY_PROFILE_DIR (+ TALLY_PROFILE_PORT): one profile for several runs — VS Code's user data, the extension's
+  // storage and Chromium's profile (browser-side state is per origin, hence the fixed port) — so a later run sees
+  // what an earlier one left: the restart tests.
+  const profileDir = env.TALLY_PROFILE_DIR;
   let server;
-  try { server = await startCodeServer({ env, smokeTestDriver: true }); }
+  try {
+    server = await startCodeServer({ env, smokeTestDriver: true, ...(profileDir ? { profileDir } : {}),
+      ...(env.TALLY_PROFILE_PORT ? { port: Number(env.TALLY_PROFILE_PORT) } : {}) });
+  }
   catch (e) { log('error: VS Code (code-server) could not start:', e.message); return 1; }
   let browser, consoleLog, timer, code = 1;
   try {
-    browser = await launchChromium({ dir: server.runDir });
+    browser = await launchChromium({ dir: server.runDir, ...(profileDir ? { profile: path.join(profileDir, 'chromium') } : {}) });
     const { context, page } = browser;
     let done;
     const exited = new Promise((resolve) => { done = resolve; });
@@ -176,7 +183,8 @@ export async function runExtensionTests({ extensionDevelopmentPath, extensionTes
     await server.stop();
   }
   if (code !== 0) for (const l of incompatibleExtensionLines(server.logFile)) log('code-server.log:', l);
-  if (code === 0 && process.env.TALLY_KEEP_RUNS !== '1') fs.rmSync(server.runDir, { recursive: true, force: true, maxRetries: 5 });
+  if (profileDir) log('profile kept for the next run:', profileDir);
+  else if (code === 0 && process.env.TALLY_KEEP_RUNS !== '1') fs.rmSync(server.runDir, { recursive: true, force: true, maxRetries: 5 });
   else log('run folder kept:', server.runDir);
   return code;
 }
