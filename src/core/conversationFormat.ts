@@ -102,6 +102,15 @@ function parseMessage(x: unknown, i: number): ChatMessage | string {
   const usage = parseUsage(x.usage);
   if (usage) m.usage = usage;
   if (STATUSES.has(x.status)) m.status = x.status as ReplyStatus;
+  const money = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (money(x.costUsd)) m.costUsd = x.costUsd as number;
+  if (money(x.savedUsd)) m.savedUsd = x.savedUsd as number;
+  if (x.cached === true) m.cached = true;
+  if (isObject(x.tokenCounts)) {
+    const counts: NonNullable<ChatMessage['tokenCounts']> = {};
+    for (const enc of ['o200k_base', 'cl100k_base'] as const) if (isCount(x.tokenCounts[enc])) counts[enc] = x.tokenCounts[enc] as number;
+    if (Object.keys(counts).length) m.tokenCounts = counts;
+  }
   return m;
 }
 

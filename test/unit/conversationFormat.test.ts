@@ -183,3 +183,17 @@ describe('search matching', () => {
     assert.equal(searchPattern('   '), undefined);
   });
 });
+
+describe('stored message fields', () => {
+  it('keep the reply cost, the cache mark and the cached token counts through a save and load', async () => {
+    const { parseConversation, serializeConversation } = await import('../../src/core/conversationFormat');
+    const conv = { id: 'cmoney1', title: 't', titleIsAuto: false, createdAt: 1, updatedAt: 2, messages: [
+      { id: 'm1', role: 'user' as const, content: 'q', createdAt: 1, tokenCounts: { o200k_base: 5 } },
+      { id: 'm2', role: 'assistant' as const, content: 'a', createdAt: 2, model: 'gpt-4o', costUsd: 0.0123, savedUsd: 0.5, cached: true,
+        usage: { promptTokens: 10, completionTokens: 2, totalTokens: 12 }, status: 'complete' as const, tokenCounts: { o200k_base: 5, cl100k_base: 6 } },
+    ] };
+    const read = parseConversation(serializeConversation(conv), 'cmoney1');
+    assert.equal(read.kind, 'ok');
+    if (read.kind === 'ok') assert.deepEqual(read.conversation.messages, conv.messages);
+  });
+});

@@ -1,0 +1,154 @@
+// UI tests of the panel's features, in one real VS Code (the packaged .vsix in code-server) driven in real Chromium:
+//   estimate       the composer's live estimate equals the prompt_tokens the server counts (with gpt-tokenizer) for
+//                  the request the draft becomes
+//   conversations  switching between two conversations in the panel's list
+//   retry          a 429 with Retry-After shows "Rate limited — retrying in N s (attempt 2 of 4)" counting down,
+//                  then the reply arrives
+//   auth           a 401 shows the auth error with its Set API Key action; the action asks for a key (password input)
+//                  and the next request uses it
+//   usage report   Tally: Show Usage Report shows the chart and the per-model totals
+// Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
+//   node --import tsx test/e2e/panelFeatures.e2e.ts
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { FakeOpenAIServer } from '../support/fakeOpenAI';
+import { REPO, Workbench, log } from './workbench';
+
+const VSIX = path.join(REPO, '.cache', 'tally.vsix');
+const SHOTS = path.join(REPO, '.cache', 'screenshots');
+
+async function send(view: FrameLocator, text: string): Promise<void> {
+  await view.locator('#composer-input').fill(text);
+  await view.locator('#send').click();
+}
+
+async function replyFor(view: FrameLocator, text: string, timeout = 30_000): Promise<void> {
+  await view.locator('.message.assistant[data-status="complete"]', { hasText: `Echo: ${text}` }).first().waitFor({ timeout });
+}
+
+async function main(): Promise<number> {
+  const server = await FakeOpenAIServer.start();
+  server.setDefault({ chunkDelayMs: 20 });
+  let wb: Workbench | undefined;
+  let passed = 0;
+  let failed = 0;
+  try {
+    wb = await Workbench.open({ vsix: VSIX, folder: path.join(REPO, 'test', 'fixtures', 'workspace'),
+      env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0001' } });
+    await wb.clickActivityBar('Tally');
+    const view = await wb.webview('#composer-input');
+    const bench = wb;
+    const scenario = async (name: string, body: () => Promise<void>) => {
+      try {
+        await body();
+        passed++;
+        log(`PASS ${name}`);
+      } catch (e) {
+        failed++;
+        log(`FAIL ${name}:`, e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e));
+        await bench.screenshot(path.join(SHOTS, `features-${name.replace(/\W+/g, '-')}-failure.png`)).catch(() => {});
+      }
+    };
+
+    const first = 'How many tokens will this exact question cost, including the chat format?';
+    await scenario('estimate', async () => {
+      await view.locator('#composer-input').fill(first);
+      const estimate = view.locator('#estimate');
+      await estimate.filter({ hasText: /tokens/ }).waitFor({ timeout: 30_000 });
+      const shown = (await estimate.textContent()) ?? '';
+      log('estimate shown:', JSON.stringify(shown));
+      const tokens = Number(/^([\d,]+) tokens/.exec(shown)?.[1].replace(/,/g, ''));
+      assert.match(shown, /\$[\d.]+–\$[\d.]+ · gpt-4o-mini/, 'the cost range and the model are shown');
+      await view.locator('#send').click();
+      await replyFor(view, first);
+      const counted = server.requests.at(-1)?.promptTokens;
+      assert.ok(tokens > 0 && counted !== undefined);
+      assert.equal(tokens, counted, `estimate ${tokens} = server's prompt_tokens ${counted}`);
+      await bench.screenshot(path.join(SHOTS, 'features-estimate.png'));
+    });
+
+    const second = 'A second conversation about something else';
+    await scenario('conversations', async () => {
+      await view.locator('#conversation-new').click();
+      await view.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 });
+      await send(view, second);
+      await replyFor(view, second);
+      await view.locator('#conversation-title').click();   // opens the list
+      const items = view.locator('.conversation-item');
+      await items.nth(1).waitFor({ timeout: 10_000 });
+      await view.locator('.conversation-item', { hasText: 'How many tokens' }).locator('.conversation-open').click();
+      await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
+      assert.equal(await view.locator('.message.user', { hasText: second }).count(), 0, 'only the opened conversation is shown');
+      await view.locator('.conversation-item', { hasText: 'A second conversation' }).locator('.conversation-open').click();
+      await view.locator('.message.user', { hasText: second }).waitFor({ timeout: 10_000 });
+      assert.equal(await view.locator('.message.user', { hasText: first }).count(), 0);
+      await bench.screenshot(path.join(SHOTS, 'features-conversations.png'));
+      await view.locator('#conversation-title').click();   // closes the list
+    });
+
+    await scenario('retry countdown', async () => {
+      server.enqueue({ status: 429, headers: { 'retry-after': '3' } });
+      const text = 'Rate limit me, then answer';
+      await send(view, text);
+      const notice = view.locator('#retry-notice');
+      await notice.filter({ hasText: /Rate limited — retrying in \d s \(attempt 2 of 4\)/ }).waitFor({ timeout: 15_000 });
+      const before = Number(/in (\d) s/.exec((await notice.textContent()) ?? '')?.[1]);
+      await bench.screenshot(path.join(SHOTS, 'features-retry.png'));
+      await view.locator('#retry-notice', { hasText: new RegExp(`in ${before - 1} s`) }).waitFor({ timeout: 3_000 });
+      log(`countdown went from ${before} s to ${before - 1} s`);
+      await replyFor(view, text);
+      assert.equal(await notice.isHidden(), true, 'the notice goes away when the reply arrives');
+    });
+
+    await scenario('auth error action', async () => {
+      server.enqueue({ status: 401 });
+      await send(view, 'This key is wrong');
+      const error = view.locator('#error[data-kind="auth"]');
+      await error.waitFor({ timeout: 15_000 });
+      assert.match((await error.textContent()) ?? '', /rejected the API key/);
+      await error.locator('button[data-action="setApiKey"]').click();
+      const input = bench.page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
+      await input.fill('sk-e2e-new-key-0002');
+      await bench.page.keyboard.press('Enter');
+      const text = 'Now with the new key';
+      await (await bench.webview('#composer-input')).locator('#composer-input').waitFor();
+      await send(view, text);
+      await replyFor(view, text);
+      assert.equal(server.requests.at(-1)?.headers.authorization, 'Bearer sk-e2e-new-key-0002');
+    });
+
+    await scenario('usage report', async () => {
+      await bench.runCommand('Tally: Show Usage Report');
+      const report = await bench.webview('#usage-chart svg', 30_000);
+      const bars = await report.locator('#usage-chart svg rect.bar').count();
+      const rows = report.locator('#per-model tbody tr');
+      await rows.first().waitFor({ timeout: 10_000 });
+      const firstCells = await rows.locator('td:first-child').allTextContents();
+      log('usage report: bars', bars, 'models', JSON.stringify(firstCells));
+      assert.ok(bars >= 1, 'the chart has bars');
+      assert.ok(firstCells.includes('gpt-4o-mini'), 'the per-model table lists gpt-4o-mini');
+      const row = rows.filter({ hasText: 'gpt-4o-mini' });
+      assert.match((await row.textContent()) ?? '', /\$/);
+      await bench.screenshot(path.join(SHOTS, 'features-usage-report.png'));
+    });
+  } catch (e) {
+    failed++;
+    log('FAILED before the scenarios ended:', e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e));
+  } finally {
+    await wb?.close({ passed: failed === 0 });
+    await server.close();
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  console.log(`TALLY_E2E_RESULT passed=${passed} failed=${failed}`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (e: unknown) => {
+  console.error(e);
+  console.log('TALLY_E2E_RESULT passed=0 failed=1');
+  process.exit(1);
+});
