@@ -84,6 +84,9 @@ async function main(): Promise<number> {
       await view.locator('.conversation-item', { hasText: 'A second conversation' }).locator('.conversation-open').click();
       await view.locator('.message.user', { hasText: second }).waitFor({ timeout: 10_000 });
       assert.equal(await view.locator('.message.user', { hasText: first }).count(), 0);
+      // A conversation read back from disk still shows each reply's cost (gpt-4o-mini's price is known).
+      const footer = (await view.locator('.message.assistant .usage').last().textContent()) ?? '';
+      assert.match(footer, /tokens · (<)?\$/, `reopened reply shows its cost: ${footer}`);
       await bench.screenshot(path.join(SHOTS, 'features-conversations.png'));
       await view.locator('#conversation-title').click();   // closes the list
     });
