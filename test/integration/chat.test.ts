@@ -5,33 +5,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import type { TallyTestApi } from '../../src/host/testApi';
-import { configure, openChatView, PostRecorder, tallyApi, waitFor } from './helpers';
+import { useChatSuite, waitFor, type PostRecorder } from './helpers';
 
 const KEY = 'sk-integration-test-key-0001';
 
 describe('chat path', () => {
+  const suite = useChatSuite(KEY, { model: 'gpt-4o-mini' });
   let server: FakeOpenAIServer;
   let api: TallyTestApi;
   let posts: PostRecorder;
-
-  before(async () => {
-    server = await FakeOpenAIServer.start();
-    api = await tallyApi();
-    await configure({ baseUrl: server.baseUrl, model: 'gpt-4o-mini' });
-    await vscode.commands.executeCommand('tally.setApiKey', KEY);
-    await openChatView(api);
-  });
-  beforeEach(async () => {
-    server.reset();
-    await vscode.commands.executeCommand('tally.newChat');
-    posts = new PostRecorder(api);
-  });
-  afterEach(() => posts.dispose());
-  after(async () => {
-    await vscode.commands.executeCommand('tally.clearApiKey');
-    await configure({ baseUrl: undefined, model: undefined });
-    await server.close();
-  });
+  beforeEach(() => ({ server, api, posts } = suite));
 
   it('streams a reply from the server into the panel with the configured model', async () => {
     await api.receive({ type: 'chat/send', requestId: 'send1', text: 'Hello Tally' });

@@ -7,32 +7,17 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import type { TallyTestApi } from '../../src/host/testApi';
-import { configure, openChatView, PostRecorder, tallyApi, waitFor } from './helpers';
+import { useChatSuite, waitFor, type PostRecorder } from './helpers';
 
 describe('conversations', () => {
+  const suite = useChatSuite('sk-conversations-test-key', { model: 'gpt-4o-mini' });
   let server: FakeOpenAIServer;
   let api: TallyTestApi;
   let posts: PostRecorder;
   let dir: string;
-
-  before(async () => {
-    server = await FakeOpenAIServer.start();
-    api = await tallyApi();
-    await configure({ baseUrl: server.baseUrl, model: 'gpt-4o-mini' });
-    await vscode.commands.executeCommand('tally.setApiKey', 'sk-conversations-test-key');
-    await openChatView(api);
+  beforeEach(() => {
+    ({ server, api, posts } = suite);
     dir = path.join(api.storageRoot, 'conversations');
-  });
-  beforeEach(async () => {
-    server.reset();
-    await vscode.commands.executeCommand('tally.newChat');
-    posts = new PostRecorder(api);
-  });
-  afterEach(() => posts.dispose());
-  after(async () => {
-    await vscode.commands.executeCommand('tally.clearApiKey');
-    await configure({ baseUrl: undefined, model: undefined });
-    await server.close();
   });
 
   async function ask(requestId: string, text: string): Promise<void> {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview } from '../../src/shared/protocol';
 import type { TallyTestApi } from '../../src/host/testApi';
+import { FakeOpenAIServer } from '../support/fakeOpenAI';
 
 export const EXTENSION_ID = 'tally-dev.tally';
 
@@ -63,4 +64,40 @@ export async function openChatView(api: TallyTestApi): Promise<void> {
 export async function configure(values: Record<string, unknown>): Promise<void> {
   const config = vscode.workspace.getConfiguration('tally');
   for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** What a chat suite works with; filled in by the hooks `useChatSuite` registers. */
+export interface ChatSuite {
+  server: FakeOpenAIServer;
+  api: TallyTestApi;
+  /** Messages posted to the panel during the current test. */
+  posts: PostRecorder;
+}
+
+/**
+ * Registers the hooks every chat suite needs: a loopback test server, Tally pointed at it with `settings` and `key`,
+ * the chat view open; before each test a new chat, an empty request log and a fresh PostRecorder; afterwards the
+ * key removed, the settings reset and the server closed.
+ */
+export function useChatSuite(key: string, settings: Record<string, unknown>): ChatSuite {
+  const suite = {} as ChatSuite;
+  before(async () => {
+    suite.server = await FakeOpenAIServer.start();
+    suite.api = await tallyApi();
+    await configure({ baseUrl: suite.server.baseUrl, ...settings });
+    await vscode.commands.executeCommand('tally.setApiKey', key);
+    await openChatView(suite.api);
+  });
+  beforeEach(async () => {
+    suite.server.reset();
+    await vscode.commands.executeCommand('tally.newChat');
+    suite.posts = new PostRecorder(suite.api);
+  });
+  afterEach(() => suite.posts.dispose());
+  after(async () => {
+    await vscode.commands.executeCommand('tally.clearApiKey');
+    await configure(Object.fromEntries(['baseUrl', ...Object.keys(settings)].map((k) => [k, undefined])));
+    await suite.server.close();
+  });
+  return suite;
 }

@@ -17,7 +17,7 @@ import { formatUsd, statusBarText } from '../../src/core/usageFormat';
 import { UsageLedger } from '../../src/core/usageLedger';
 import type { TallyTestApi } from '../../src/host/testApi';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
-import { configure, openChatView, PostRecorder, tallyApi, waitFor } from './helpers';
+import { configure, useChatSuite, waitFor, type PostRecorder } from './helpers';
 
 const KEY = 'sk-integration-test-key-0002';
 const PHASE = process.env.TALLY_TEST_PHASE;
@@ -26,31 +26,14 @@ const PROBE_MODEL = 'gpt-4o-2024-08-06';
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-9, `${what}: ${a} ≈ ${b}`);
 
 describe('usage: status bar, budgets, report, ledger', () => {
+  const suite = useChatSuite(KEY, { model: 'gpt-4o', 'budget.dailyUsd': undefined });
   let server: FakeOpenAIServer;
   let api: TallyTestApi;
   let posts: PostRecorder;
   let n = 0;
   const text = (what: string) => `${what} ${Date.now()}-${++n}`;   // unique: never a response-cache hit
-
-  before(async () => {
-    server = await FakeOpenAIServer.start();
-    api = await tallyApi();
-    await configure({ baseUrl: server.baseUrl, model: 'gpt-4o', 'budget.dailyUsd': undefined });
-    await vscode.commands.executeCommand('tally.setApiKey', KEY);
-    await openChatView(api);
-    await api.usage.loaded;
-  });
-  beforeEach(async () => {
-    server.reset();
-    await vscode.commands.executeCommand('tally.newChat');
-    posts = new PostRecorder(api);
-  });
-  afterEach(() => posts.dispose());
-  after(async () => {
-    await configure({ baseUrl: undefined, model: undefined, 'budget.dailyUsd': undefined });
-    await vscode.commands.executeCommand('tally.clearApiKey');
-    await server.close();
-  });
+  before(async () => { await suite.api.usage.loaded; });
+  beforeEach(() => ({ server, api, posts } = suite));
 
   it('after a reply with reported usage, the reply and the status bar show its exact cost', async () => {
     const before = (await api.usage.totals()).today;
