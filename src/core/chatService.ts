@@ -9,8 +9,8 @@ import { ContextBudgetError, RequestPlanner, type RequestPlan } from './requestP
 import type { Tokenizers } from './tokens';
 import type { Conversation } from './conversationFormat';
 import type { Accountant, ReplyAccounting } from './accounting';
-import { cacheInputFor } from './cache/cacheKey';
-import type { ResponseCache } from './cache/responseCache';
+import { cacheInputFor, type CacheKeyInput } from './cache/cacheKey';
+import type { CacheHit, ResponseCache } from './cache/responseCache';
 import type { ConversationStore } from './conversations';
 import type { Endpoint } from './endpoint';
 import { redactErrorView } from './redact';
@@ -131,7 +131,12 @@ export class ChatService {
       const model = this.deps.resolveModel(settings.model);
       const plan = await this.planOrReport(text, options.inputLabel, controller.signal, sink);
       if (!plan) return;
-      const verdict = await this.deps.accountant?.check({ requestId, conversationId: this.conversation.id, model,
+      const request: ChatRequest = { model: settings.model, messages: plan.messages, maxTokens: plan.maxReplyTokens,
+        ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) };
+      // A cached reply costs nothing, so it is looked up before the budget check: a budget never refuses a free answer.
+      const cacheInput = cacheInputFor(endpoint.baseUrl, request);
+      const hit = await this.deps.cache?.lookup(cacheInput, { bypass: options.bypassCache === true });
+      const verdict = hit ? undefined : await this.deps.accountant?.check({ requestId, conversationId: this.conversation.id, model,
         promptTokens: plan.promptTokens, maxReplyTokens: plan.maxReplyTokens, ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
         ...(options.ignoreBudget ? { ignoreBudget: true } : {}) });
       if (verdict?.refuse) {
@@ -153,9 +158,8 @@ export class ChatService {
         verdict?.warning,
       ].filter((n) => n !== undefined);
       if (notices.length) sink.notice(notices.join(' '));
-      await this.stream(requestId, endpoint, { model: settings.model, messages: plan.messages, maxTokens: plan.maxReplyTokens,
-        ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) },
-        conversation, assistant, controller.signal, sink, { model, promptTokens: plan.promptTokens, bypassCache: options.bypassCache === true });
+      await this.stream(requestId, endpoint, request, conversation, assistant, controller.signal, sink,
+        { model, promptTokens: plan.promptTokens, cacheInput, ...(hit ? { hit } : {}) });
     } finally {
       this.active.delete(requestId);
     }
@@ -186,7 +190,8 @@ export class ChatService {
   }
 
   private async stream(requestId: string, endpoint: Endpoint, request: ChatRequest, conversation: Conversation,
-    assistant: ChatMessage, signal: AbortSignal, sink: ChatSink, ctx: { model: ResolvedModel; promptTokens: number; bypassCache: boolean }): Promise<void> {
+    assistant: ChatMessage, signal: AbortSignal, sink: ChatSink,
+    ctx: { model: ResolvedModel; promptTokens: number; cacheInput: CacheKeyInput; hit?: CacheHit }): Promise<void> {
     const { logger, clock } = this.deps;
     const settings = this.deps.settings();
     const started = clock.now();
@@ -197,8 +202,7 @@ export class ChatService {
       this.deps.accountant?.progress(requestId, assistant.content.length);
       this.deps.store.scheduleSave(conversation);
     };
-    const cacheInput = cacheInputFor(endpoint.baseUrl, request);
-    const hit = await this.deps.cache?.lookup(cacheInput, { bypass: ctx.bypassCache });
+    const { hit, cacheInput } = ctx;
     let apiRequestId: string | undefined;
     const outcome: StreamOutcome = hit
       ? (delta(hit.entry.reply), { kind: 'complete', ...(hit.entry.usage ? { usage: hit.entry.usage } : {}), finishReason: hit.entry.finishReason ?? null })

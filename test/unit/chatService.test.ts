@@ -198,6 +198,29 @@ describe('ChatService', () => {
     assert.equal(server.requests.length, 2, 'regenerate bypasses the cache');
   });
 
+  it('a budget refuses a request before it is sent, but never a free answer from the cache', async () => {
+    const cache = new ResponseCache({ mode: 'always', store: new MemoryStore(), clock: systemClock });
+    let refuse = false;
+    const accountant = {
+      check: () => (refuse ? { refuse: { kind: 'budget' as const, message: 'Daily budget would be exceeded.', actions: ['raiseBudget' as const, 'sendAnyway' as const] } } : {}),
+      progress: () => {},
+      finish: async () => undefined,
+    };
+    const s = new ChatService({ ...baseDeps(), store: newStore(), cache, accountant });
+    await s.send('b1', 'cached question', new RecordingSink());
+    refuse = true;
+    s.clear();
+    const refused = new RecordingSink();
+    await s.send('b2', 'a new question', refused);
+    assert.equal(refused.failure?.kind, 'budget');
+    assert.deepEqual(refused.events, ['error'], 'nothing started');
+    assert.equal(s.history.length, 0, 'the refused text is not in the conversation');
+    const cached = new RecordingSink();
+    await s.send('b3', 'cached question', cached);
+    assert.equal(cached.final?.cached, true);
+    assert.equal(server.requests.length, 1, 'only the first question reached the server');
+  });
+
   it('refuses a second send while a reply is streaming', async () => {
     server.enqueue({ text: 'slow reply', chunkDelayMs: 100, chunkSize: 2 });
     const s = service();
