@@ -187,7 +187,7 @@ describe('reliable API calls', () => {
     const t0 = Date.now();
     controller.abort();
     const r = await running;
-    assert.ok(Date.now() - t0 < 200);
+    assert.ok(Date.now() - t0 < 500, `stopped in ${Date.now() - t0} ms`);
     assert.equal(r.outcome.kind, 'stopped');
     assert.equal(r.serverAttempts, 1);
   });
@@ -199,7 +199,7 @@ describe('reliable API calls', () => {
     const t0 = Date.now();
     controller.abort();
     const r = await running;
-    assert.ok(Date.now() - t0 < 200);
+    assert.ok(Date.now() - t0 < 500, `stopped in ${Date.now() - t0} ms`);
     assert.equal(r.outcome.kind, 'stopped');
     assert.equal((await server.waitForSettled(0)).clientClosedEarly, true);
   });
