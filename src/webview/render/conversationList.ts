@@ -2,12 +2,8 @@
 // or search hits with their matching text), and per-row Rename and Delete. Clicking a row opens it.
 import type { ConversationListItem, WebviewToHost } from '../../shared/protocol';
 import type { PanelState } from '../state';
+import { el } from './dom';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
 
 const when = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 

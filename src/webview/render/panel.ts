@@ -7,6 +7,7 @@ import type { PanelState } from '../state';
 import { formatEstimate, formatTokens } from '../format';
 import { ConversationList } from './conversationList';
 import { MessageView } from './messageView';
+import { el } from './dom';
 
 export interface PanelCallbacks {
   post(msg: WebviewToHost): void;
@@ -23,11 +24,6 @@ const ACTION_LABEL: Record<ErrorAction, string> = {
 /** Messages rendered at first: a 2,000-message conversation opens at once; older ones page in on request. */
 const PAGE = 80;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
 
 function actionButton(action: ErrorAction, post: PanelCallbacks['post']): HTMLButtonElement {
   const b = el('button', { type: 'button', className: 'action', textContent: ACTION_LABEL[action] });
