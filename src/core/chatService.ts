@@ -129,7 +129,7 @@ export class ChatService {
       }
       const settings = this.deps.settings();
       const model = this.deps.resolveModel(settings.model);
-      const plan = await this.planOrReport(text, options.inputLabel, controller.signal, sink);
+      const plan = await this.planOrReport(settings, model, text, options.inputLabel, controller.signal, sink);
       if (!plan) return;
       const request: ChatRequest = { model: settings.model, messages: plan.messages, maxTokens: plan.maxReplyTokens,
         ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) };
@@ -159,7 +159,7 @@ export class ChatService {
       ].filter((n) => n !== undefined);
       if (notices.length) sink.notice(notices.join(' '));
       await this.stream(requestId, endpoint, request, conversation, assistant, controller.signal, sink,
-        { model, promptTokens: plan.promptTokens, cacheInput, ...(hit ? { hit } : {}) });
+        { settings, model, promptTokens: plan.promptTokens, cacheInput, ...(hit ? { hit } : {}) });
     } finally {
       this.active.delete(requestId);
     }
@@ -169,16 +169,20 @@ export class ChatService {
   async estimate(text: string, signal?: AbortSignal): Promise<RequestPlan & { model: ResolvedModel }> {
     const settings = this.deps.settings();
     const model = this.deps.resolveModel(settings.model);
-    const plan = await this.planner.plan({ model, systemPrompt: settings.systemPrompt, history: this.conversation.messages, text,
-      maxReplyTokens: settings.maxReplyTokens, ...(signal ? { signal } : {}) });
-    return { ...plan, model };
+    return { ...await this.plan(settings, model, text, { ...(signal ? { signal } : {}) }), model };
   }
 
-  private async planOrReport(text: string, inputLabel: string | undefined, signal: AbortSignal, sink: ChatSink): Promise<RequestPlan | undefined> {
-    const settings = this.deps.settings();
+  /** The one place a request is planned, for the estimate and the send alike, from settings read once by the caller. */
+  private plan(settings: ChatSettings, model: ResolvedModel, text: string,
+    extra: { inputLabel?: string; signal?: AbortSignal }): Promise<RequestPlan> {
+    return this.planner.plan({ model, systemPrompt: settings.systemPrompt, history: this.conversation.messages, text,
+      maxReplyTokens: settings.maxReplyTokens, ...extra });
+  }
+
+  private async planOrReport(settings: ChatSettings, model: ResolvedModel, text: string, inputLabel: string | undefined,
+    signal: AbortSignal, sink: ChatSink): Promise<RequestPlan | undefined> {
     try {
-      return await this.planner.plan({ model: this.deps.resolveModel(settings.model), systemPrompt: settings.systemPrompt,
-        history: this.conversation.messages, text, maxReplyTokens: settings.maxReplyTokens, ...(inputLabel ? { inputLabel } : {}), signal });
+      return await this.plan(settings, model, text, { ...(inputLabel ? { inputLabel } : {}), signal });
     } catch (e) {
       if (signal.aborted) return undefined;
       if (e instanceof ContextBudgetError) {
@@ -191,9 +195,9 @@ export class ChatService {
 
   private async stream(requestId: string, endpoint: Endpoint, request: ChatRequest, conversation: Conversation,
     assistant: ChatMessage, signal: AbortSignal, sink: ChatSink,
-    ctx: { model: ResolvedModel; promptTokens: number; cacheInput: CacheKeyInput; hit?: CacheHit }): Promise<void> {
+    ctx: { settings: ChatSettings; model: ResolvedModel; promptTokens: number; cacheInput: CacheKeyInput; hit?: CacheHit }): Promise<void> {
     const { logger, clock } = this.deps;
-    const settings = this.deps.settings();
+    const { settings } = ctx;
     const started = clock.now();
     logger.info(`chat ${requestId}: model=${request.model} messages=${request.messages.length}`);
     const delta = (text: string) => {
