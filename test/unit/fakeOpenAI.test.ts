@@ -2,6 +2,7 @@
 // gpt-tokenizer prompt counter it bills with.
 //   node --import tsx --test test/unit/fakeOpenAI.test.ts
 import assert from 'node:assert/strict';
+import { cookbookExample } from '../support/cookbookExample';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { countChatPromptTokens, countTextTokens, encodingForModel, parseChatMessages, type ChatMessageLike } from '../support/chatTokens';
@@ -257,16 +258,7 @@ describe('FakeOpenAIServer through the openai SDK', () => {
 });
 
 describe('countChatPromptTokens (gpt-tokenizer)', () => {
-  // The OpenAI cookbook's "How to count tokens with tiktoken" example_messages; the cookbook reports the API billing
-  // 129 prompt tokens for gpt-3.5-turbo-0613 / gpt-4-0613 and 124 for gpt-4o / gpt-4o-mini.
-  const example: ChatMessageLike[] = [
-    { role: 'system', content: 'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.' },
-    { role: 'system', name: 'example_user', content: 'New synergies will help drive top-line growth.' },
-    { role: 'system', name: 'example_assistant', content: 'Things working well together will increase revenue.' },
-    { role: 'system', name: 'example_user', content: "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage." },
-    { role: 'system', name: 'example_assistant', content: "Let's talk later when we're less busy about how to do better." },
-    { role: 'user', content: "This late pivot means we don't have time to boil the ocean for the client deliverable." },
-  ];
+  const example: ChatMessageLike[] = cookbookExample();
 
   test('matches the cookbook totals: 129 (cl100k models) and 124 (gpt-4o family)', () => {
     assert.equal(countChatPromptTokens(example, 'gpt-3.5-turbo-0613'), 129);

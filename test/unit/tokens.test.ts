@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { COOKBOOK_TOTALS, cookbookExample } from '../support/cookbookExample';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -69,22 +70,11 @@ describe('published tiktoken examples (OpenAI cookbook "How to count tokens with
 });
 
 describe('chat format', () => {
-  // The cookbook's example_messages, verbatim; its run reports 129 prompt tokens for gpt-3.5-turbo-0613 and
-  // gpt-4-0613 (cl100k_base) and 124 for gpt-4o and gpt-4o-mini (o200k_base), both from the API and from the 3/1/3
-  // rule (and 127 for gpt-3.5-turbo-0301's older 4/-1/3 rule: 129 - 6 + 4, consistent). Note: the last message ends
-  // in "client deliverable", not "client project" (a common misquote that is one token shorter).
-  const example = (): CountableMessage[] => [
-    { role: 'system', content: 'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.' },
-    { role: 'system', name: 'example_user', content: 'New synergies will help drive top-line growth.' },
-    { role: 'system', name: 'example_assistant', content: 'Things working well together will increase revenue.' },
-    { role: 'system', name: 'example_user', content: "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage." },
-    { role: 'system', name: 'example_assistant', content: "Let's talk later when we're less busy about how to do better." },
-    { role: 'user', content: "This late pivot means we don't have time to boil the ocean for the client deliverable." },
-  ];
+  const example = (): CountableMessage[] => cookbookExample();
 
   it('equals the API-reported prompt tokens of the cookbook example', () => {
-    assert.equal(countChatTokens(example(), counters.cl100k_base), 129);
-    assert.equal(countChatTokens(example(), counters.o200k_base), 124);
+    assert.equal(countChatTokens(example(), counters.cl100k_base), COOKBOOK_TOTALS.cl100k_base);
+    assert.equal(countChatTokens(example(), counters.o200k_base), COOKBOOK_TOTALS.o200k_base);
   });
 
   it('is 3 per message + role + content, name + 1, plus 3 for the reply priming', () => {
