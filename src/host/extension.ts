@@ -65,11 +65,14 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
   const conversations = new ConversationsController({ store, service, view, lastOpened: new LastOpened(store.root), log });
   const controller = new ChatController({
     service, view, newId, conversations,
-    panelConfig: async () => ({
-      model: readSettings().model,
-      hasApiKey: (await resolveApiKey(secrets, process.env)) !== undefined,
-      endpoint: displayEndpoint(resolveBaseUrl(readSettings().baseUrl, process.env)),
-    }),
+    panelConfig: async () => {
+      const settings = readSettings();
+      return {
+        model: settings.model,
+        hasApiKey: (await resolveApiKey(secrets, process.env)) !== undefined,
+        endpoint: displayEndpoint(resolveBaseUrl(settings.baseUrl, process.env)),
+      };
+    },
   });
   const router = createMessageRouter(controller, conversations);
 
