@@ -47,8 +47,8 @@ const builds = [
     supported: { 'dynamic-import': false } },
   { ...common, entryPoints: Object.fromEntries(Object.entries(LAZY).map(([spec, out]) => [out, spec])), outdir: 'dist',
     platform: 'node', format: 'cjs', target: 'node20' },
-  // The token-count worker (src/core/tokenCountWorker.ts): started with worker_threads, loads its encoding lazily.
-  { ...common, entryPoints: { 'lazy/tokenCountWorker': 'src/core/tokenCountWorker.ts' }, outdir: 'dist', platform: 'node',
+  // The token-count worker (src/core/tokens/tokenCountWorker.ts): started with worker_threads, loads its encoding lazily.
+  { ...common, entryPoints: { 'lazy/tokenCountWorker': 'src/core/tokens/tokenCountWorker.ts' }, outdir: 'dist', platform: 'node',
     format: 'cjs', target: 'node20', plugins: [lazyExternals('./')], supported: { 'dynamic-import': false } },
   { ...common, entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist', platform: 'browser', format: 'iife',
     target: 'es2022' },

@@ -6,8 +6,8 @@
 // send 10 messages) so that both trim 2,000 messages of ~500 tokens to a 100,000-token budget. The seed's run is
 // capped by a time limit; when the cap is hit its time is reported as a lower bound (">=") with an extrapolation.
 import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
-import { fitContext } from '../src/core/context';
-import { countChatTokens, type CountableMessage, type TokenCounter } from '../src/core/tokens';
+import { fitContext } from '../src/core/tokens/contextFit';
+import { countChatTokens, type CountableMessage, type TokenCounter } from '../src/core/tokens/tokenizers';
 import { mixedCorpus } from './tokenizers';
 
 export interface TrimmingOptions {

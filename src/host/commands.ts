@@ -1,6 +1,6 @@
 // The command table: id -> handler, one small function each. Every id here is also in package.json.
 import * as vscode from 'vscode';
-import { API_KEY_SECRET } from '../core/endpoint';
+import { API_KEY_SECRET } from '../core/api/endpoint';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { ConversationsController } from './conversationsController';

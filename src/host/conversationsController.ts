@@ -3,10 +3,10 @@
 // a reload. Bodies live in files under the workspace's storage (core/conversations.ts), and so does the id of the
 // last open one (core/lastOpened.ts).
 import * as vscode from 'vscode';
-import type { ChatService } from '../core/chatService';
-import { titleFor, toJson, toMarkdown, type Conversation } from '../core/conversationFormat';
-import type { ConversationStore } from '../core/conversations';
-import type { LastOpened } from '../core/lastOpened';
+import type { ChatService } from '../core/chat/chatService';
+import { titleFor, toJson, toMarkdown, type Conversation } from '../core/conversations/codec';
+import type { ConversationStore } from '../core/conversations/store';
+import type { LastOpened } from '../core/conversations/lastOpened';
 import type { ConversationListItem, ConversationRef } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 

@@ -2,16 +2,16 @@
 // openai SDK, the tokenizer, the Redis client) are not loaded here: they load on first use. Activation reports its
 // own failure.
 import * as vscode from 'vscode';
-import { ChatService } from '../core/chatService';
-import { ConversationStore } from '../core/conversations';
-import { LastOpened } from '../core/lastOpened';
-import { displayEndpoint, resolveApiKey, resolveBaseUrl } from '../core/endpoint';
+import { ChatService } from '../core/chat/chatService';
+import { ConversationStore } from '../core/conversations/store';
+import { LastOpened } from '../core/conversations/lastOpened';
+import { displayEndpoint, resolveApiKey, resolveBaseUrl } from '../core/api/endpoint';
 import { newId } from '../core/ids';
-import { parseModelOverrides, resolveModel, type ModelOverrides, type ResolvedModel } from '../core/models';
-import { OpenAIChatClient } from '../core/openaiClient';
+import { parseModelOverrides, resolveModel, type ModelOverrides, type ResolvedModel } from '../core/tokens/models';
+import { OpenAIChatClient } from '../core/api/openaiClient';
 import { systemClock } from '../core/ports';
-import { createWorkerCounter } from '../core/tokenCountWorker';
-import { Tokenizers } from '../core/tokens';
+import { createWorkerCounter } from '../core/tokens/tokenCountWorker';
+import { Tokenizers } from '../core/tokens/tokenizers';
 import { createCacheFeature } from './cacheFeature';
 import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
@@ -19,7 +19,7 @@ import { registerCommands } from './commands';
 import { ConversationsController } from './conversationsController';
 import { createMessageRouter } from './messageRouter';
 import { onSettingsChanged, readSettings } from './settings';
-import { secretStore } from './storage';
+import { secretStore } from './secretStore';
 import { createTestApi, type TallyTestApi } from './testApi';
 import { createUsageFeature } from './usageFeature';
 

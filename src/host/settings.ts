@@ -1,7 +1,7 @@
 // Typed reads of Tally's configuration: the one place that knows the setting names.
 import * as vscode from 'vscode';
-import type { RetryPolicy } from '../core/retry';
-import type { StreamTimeouts } from '../core/streamWatchdog';
+import type { RetryPolicy } from '../core/api/retry';
+import type { StreamTimeouts } from '../core/api/streamWatchdog';
 
 export interface TallySettings {
   baseUrl: string;

@@ -2,15 +2,15 @@
 // extension so integration tests in the real extension host can act as the webview and observe what it is sent.
 // Nothing here exposes the API key.
 import * as vscode from 'vscode';
-import type { ChatService } from '../core/chatService';
-import type { OpenAIChatClient } from '../core/openaiClient';
-import type { Tokenizers } from '../core/tokens';
+import type { ChatService } from '../core/chat/chatService';
+import type { OpenAIChatClient } from '../core/api/openaiClient';
+import type { Tokenizers } from '../core/tokens/tokenizers';
 import type { ChatMessage } from '../shared/conversation';
 import type { HostToWebview } from '../shared/protocol';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { ConversationsController } from './conversationsController';
-import type { ConversationStore } from '../core/conversations';
+import type { ConversationStore } from '../core/conversations/store';
 import type { ResponseCache } from '../core/cache/responseCache';
 import type { createUsageFeature } from './usageFeature';
 

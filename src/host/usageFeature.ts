@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Clock, Logger } from '../core/ports';
-import type { Tokenizers } from '../core/tokens';
-import { todayFilter, type UsageTotals } from '../core/usage';
-import { UsageAccountant } from '../core/usageAccountant';
-import { UsageLedger } from '../core/usageLedger';
-import { UsageStatusBar } from './statusBar';
+import type { Tokenizers } from '../core/tokens/tokenizers';
+import { todayFilter, type UsageTotals } from '../core/usage/records';
+import { UsageAccountant } from '../core/usage/accountant';
+import { UsageLedger } from '../core/usage/ledger';
+import { UsageStatusBar } from './usageStatusBar';
 import { UsageReportPanel } from './usageReportPanel';
 
 export const SHOW_USAGE_COMMAND = 'tally.showUsage';

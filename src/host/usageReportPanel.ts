@@ -4,11 +4,11 @@
 // command alone); the same export is in the Command Palette. Ids for tests: `#usage-chart svg`,
 // `#per-model tbody tr` (first cell: the model id), `#per-day tbody tr`, `#totals`.
 import * as vscode from 'vscode';
-import { PRICE_SOURCE } from '../core/models';
-import { dayKey, type UsageTotals } from '../core/usage';
-import type { UsageLedger } from '../core/usageLedger';
-import { barChartSvg, escapeXml, reportData, toCsv, type ReportData } from '../core/usageReport';
-import { formatTotalCost, formatUsd } from '../core/usageFormat';
+import { PRICE_SOURCE } from '../core/tokens/models';
+import { dayKey, type UsageTotals } from '../core/usage/records';
+import type { UsageLedger } from '../core/usage/ledger';
+import { barChartSvg, escapeXml, reportData, toCsv, type ReportData } from '../core/usage/report';
+import { formatTotalCost, formatUsd } from '../core/usage/format';
 
 export const REPORT_DAYS = 30;
 const EXPORT_COMMAND = 'tally.exportUsageCsv';

@@ -5,8 +5,8 @@
 // message finished by save() or by scheduleSave()+flush(). Only after that promise resolved does it print
 // `saved <id> <messageCount>`. The parent kills it with SIGKILL at random moments and checks what survived.
 // Message i of conversation `id` is contentOf(id, i), so every stored message can be verified.
-import { ConversationStore } from '../../src/core/conversations';
-import type { Conversation } from '../../src/core/conversationFormat';
+import { ConversationStore } from '../../src/core/conversations/store';
+import type { Conversation } from '../../src/core/conversations/codec';
 import { newId } from '../../src/core/ids';
 import { silentLogger, systemClock } from '../../src/core/ports';
 import type { ChatMessage } from '../../src/shared/conversation';

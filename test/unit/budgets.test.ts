@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   checkBudget, parseBudgets, type BudgetCheck, type BudgetCheckInput, type BudgetSpent,
-} from '../../src/core/budgets';
+} from '../../src/core/usage/budgets';
 
 const spent = (over: Partial<BudgetSpent> = {}): BudgetSpent =>
   ({ globalToday: 0, globalMonth: 0, workspaceToday: 0, workspaceMonth: 0, ...over });

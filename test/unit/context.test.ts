@@ -3,9 +3,9 @@ import { before, describe, it } from 'node:test';
 import {
   ContextBudgetError, fitContext, fitContextAsync, formatTokens, promptBudget, TRUNCATION_MARKER, truncationNotice,
   type FitResult,
-} from '../../src/core/context';
-import { MODELS } from '../../src/core/models';
-import { countChatTokens, loadEncoding, slicedCounter, type CountableMessage, type TokenCounter } from '../../src/core/tokens';
+} from '../../src/core/tokens/contextFit';
+import { MODELS } from '../../src/core/tokens/models';
+import { countChatTokens, loadEncoding, slicedCounter, type CountableMessage, type TokenCounter } from '../../src/core/tokens/tokenizers';
 
 let o200k: TokenCounter;
 before(async () => {

@@ -4,7 +4,7 @@ import {
   autoTitle, CONVERSATION_VERSION, DEFAULT_TITLE, isConversationId, matchConversation, mergeIndex, migrate, parseConversation,
   parseIndex, searchPattern, serializeConversation, serializeIndex, summarize, titleFor, toJson, toMarkdown,
   type Conversation, type IndexEntry,
-} from '../../src/core/conversationFormat';
+} from '../../src/core/conversations/codec';
 import type { ChatMessage } from '../../src/shared/conversation';
 
 const msg = (i: number, role: ChatMessage['role'], content: string, extra: Partial<ChatMessage> = {}): ChatMessage =>
@@ -186,7 +186,7 @@ describe('search matching', () => {
 
 describe('stored message fields', () => {
   it('keep the reply cost, the cache mark and the cached token counts through a save and load', async () => {
-    const { parseConversation, serializeConversation } = await import('../../src/core/conversationFormat');
+    const { parseConversation, serializeConversation } = await import('../../src/core/conversations/codec');
     const conv = { id: 'cmoney1', title: 't', titleIsAuto: false, createdAt: 1, updatedAt: 2, messages: [
       { id: 'm1', role: 'user' as const, content: 'q', createdAt: 1, tokenCounts: { o200k_base: 5 } },
       { id: 'm2', role: 'assistant' as const, content: 'a', createdAt: 2, model: 'gpt-4o', costUsd: 0.0123, savedUsd: 0.5, cached: true,

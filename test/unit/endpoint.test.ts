@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { displayEndpoint, resolveApiKey, resolveBaseUrl, API_KEY_SECRET } from '../../src/core/endpoint';
-import { redact, redactErrorView } from '../../src/core/redact';
+import { displayEndpoint, resolveApiKey, resolveBaseUrl, API_KEY_SECRET } from '../../src/core/api/endpoint';
+import { redact, redactErrorView } from '../../src/core/api/redact';
 import { parseWebviewMessage } from '../../src/shared/protocol';
 
 const secrets = (value?: string) => ({ get: async (k: string) => (k === API_KEY_SECRET ? value : undefined), store: async () => {}, delete: async () => {} });

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { LastOpened } from '../../src/core/lastOpened';
-import { ConversationStore } from '../../src/core/conversations';
+import { LastOpened } from '../../src/core/conversations/lastOpened';
+import { ConversationStore } from '../../src/core/conversations/store';
 import { silentLogger, systemClock } from '../../src/core/ports';
 
 describe('last opened conversation', () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { costOf, MODELS, parseModelOverrides, PRICE_SOURCE, resolveModel } from '../../src/core/models';
+import { costOf, MODELS, parseModelOverrides, PRICE_SOURCE, resolveModel } from '../../src/core/tokens/models';
 
 describe('model table', () => {
   const required = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'o3', 'o4-mini', 'o3-mini', 'o1',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { headroomWarning, parseResetDuration, readRateLimits } from '../../src/core/rateLimits';
+import { headroomWarning, parseResetDuration, readRateLimits } from '../../src/core/api/rateLimits';
 
 describe('rate-limit headroom', () => {
   it('parses OpenAI reset durations', () => {

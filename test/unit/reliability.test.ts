@@ -2,11 +2,11 @@
 // the loopback test server. Waits go through a FakeClock: they are asserted exactly and never slept for real.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { OpenAIChatClient } from '../../src/core/openaiClient';
+import { OpenAIChatClient } from '../../src/core/api/openaiClient';
 import { silentLogger } from '../../src/core/ports';
-import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome } from '../../src/core/replyStream';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/core/retry';
-import type { StreamTimeouts } from '../../src/core/streamWatchdog';
+import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome } from '../../src/core/api/replyStream';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../src/core/api/retry';
+import type { StreamTimeouts } from '../../src/core/api/streamWatchdog';
 import { FakeOpenAIServer, type ScriptedReply } from '../support/fakeOpenAI';
 import { FakeClock } from '../support/fakeClock';
 

@@ -4,12 +4,12 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { countTokens as gptTokenizerO200k } from 'gpt-tokenizer/cjs/encoding/o200k_base';
-import type { Encoding } from '../../src/core/models';
-import { createWorkerCounter } from '../../src/core/tokenCountWorker';
+import type { Encoding } from '../../src/core/tokens/models';
+import { createWorkerCounter } from '../../src/core/tokens/tokenCountWorker';
 import {
   countChatTokens, countMessageTokens, countSteps, isSafeCut, loadEncoding, runSteps, runStepsAsync, slicedCounter,
   Tokenizers, truncateSteps, type CountableMessage, type TokenCounter,
-} from '../../src/core/tokens';
+} from '../../src/core/tokens/tokenizers';
 
 const counters = {} as Record<Encoding, TokenCounter>;
 before(async () => {

@@ -4,10 +4,10 @@ import {
   addRecord, dayKey, emptyTotals, estimateRecordForPartial, makeUsageRecord, monthFilter, monthKey, parseLines,
   parseUsageRecord, previousMonthKey, priceUsage, serializeUsageRecord, todayFilter, totalsByModel, totalsOf,
   UsageBuckets, type RecordBase, type UsageRecord,
-} from '../../src/core/usage';
+} from '../../src/core/usage/records';
 import {
   formatTokensShort, formatTotalCost, formatUsd, statusBarText, tooltipLines, usageSnapshot,
-} from '../../src/core/usageFormat';
+} from '../../src/core/usage/format';
 
 /** Float sums of prices: equal to a billionth of a cent. */
 function near(actual: number | undefined, expected: number, what = ''): void {

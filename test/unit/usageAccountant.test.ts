@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ReplyAccounting, SendCheck } from '../../src/core/accounting';
-import { resolveModel } from '../../src/core/models';
+import type { ReplyAccounting, SendCheck } from '../../src/core/usage/accounting';
+import { resolveModel } from '../../src/core/tokens/models';
 import { silentLogger, type Clock } from '../../src/core/ports';
-import { Tokenizers } from '../../src/core/tokens';
-import { UsageAccountant } from '../../src/core/usageAccountant';
-import { UsageLedger } from '../../src/core/usageLedger';
+import { Tokenizers } from '../../src/core/tokens/tokenizers';
+import { UsageAccountant } from '../../src/core/usage/accountant';
+import { UsageLedger } from '../../src/core/usage/ledger';
 
 const clock: Clock = { now: () => new Date(2025, 7, 20, 12, 0).getTime(), sleep: () => Promise.resolve() };
 const near = (actual: number | undefined, expected: number) =>

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Clock, Logger } from '../../src/core/ports';
-import { makeUsageRecord, monthFilter, serializeUsageRecord, todayFilter, type UsageRecord } from '../../src/core/usage';
-import { UsageLedger } from '../../src/core/usageLedger';
+import { makeUsageRecord, monthFilter, serializeUsageRecord, todayFilter, type UsageRecord } from '../../src/core/usage/records';
+import { UsageLedger } from '../../src/core/usage/ledger';
 
 /** A clock set by hand, in local time. */
 class TestClock implements Clock {

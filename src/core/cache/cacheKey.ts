@@ -3,7 +3,7 @@
 // the same thing get the same key, and any change that could change the reply gets a different one.
 // The API key is deliberately not part of it: a team sharing one Redis shares answers across its members' keys.
 import { createHash } from 'node:crypto';
-import type { ChatRequest } from '../openaiClient';
+import type { ChatRequest } from '../api/chatClient';
 
 /** Bumped whenever the canonical form changes, so old entries are simply never found again. */
 export const CACHE_KEY_SCHEMA = 'tally-cache-v1';

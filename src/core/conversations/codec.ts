@@ -1,7 +1,7 @@
 // Stored shapes of conversations and of their index: versions and the migration chain, validation of what is read
 // back (never trust a file: it may be damaged, hand-edited or written by another Tally version), summaries, the
 // auto-title, export to Markdown/JSON and search matching. Pure functions, no I/O.
-import type { ChatMessage, ReplyStatus, Role, Usage } from '../shared/conversation';
+import type { ChatMessage, ReplyStatus, Role, Usage } from '../../shared/conversation';
 
 export const CONVERSATION_VERSION = 1;
 export const INDEX_VERSION = 1;

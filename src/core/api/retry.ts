@@ -5,7 +5,7 @@
 // setTimeout that ignores the AbortSignal, so Stop during a 60 s Retry-After wait would not take effect until the
 // wait ran out; the timer cannot be injected, so tests would have to sleep for real; and its backoff cannot take the
 // server's Retry-After as the wait. What remains of it here would be one formula, so Tally owns this small loop.
-import type { ErrorKind } from '../shared/errors';
+import type { ErrorKind } from '../../shared/errors';
 import { TallyError, type Classified } from './errors';
 
 export interface RetryPolicy {

@@ -12,15 +12,15 @@
 //   lost are repaired by the next list(), which checks each file's fingerprint (size:mtime:inode) against the index.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Clock, Logger } from './ports';
+import type { Clock, Logger } from '../ports';
 import {
   moveAside, readWithFingerprint, removeStaleTempFiles, renameIfExists, statFingerprint, writeAtomic,
-} from './atomicFile';
+} from '../atomicFile';
 import {
   DEFAULT_TITLE, isConversationId, matchConversation, mergeIndex, newestFirst, parseConversation, parseIndex,
   searchPattern, serializeConversation, serializeIndex, summarize, titleFor,
   type Conversation, type ConversationSummary, type IndexEntry, type SearchHit,
-} from './conversationFormat';
+} from './codec';
 
 export interface ConversationStoreDeps {
   /** The folder to keep conversations under; created on first use. */

@@ -9,15 +9,15 @@
 //   no usage records nothing (nothing was generated; whether the prompt was billed is unknowable).
 // - progress: the in-flight reply as ~4 characters per token, with its prompt, at the model's prices; cleared by
 //   finish. Listeners (the status bar) are told on every change; they throttle.
-import type { Usage } from '../shared/conversation';
-import type { ErrorView } from '../shared/errors';
+import type { Usage } from '../../shared/conversation';
+import type { ErrorView } from '../../shared/errors';
 import type { Accountant, ReplyAccounting, ReplyCost, SendCheck, SendVerdict } from './accounting';
 import { checkBudget, parseBudgets, type BudgetSettings } from './budgets';
-import { costOf, parseModelOverrides, type Encoding, type ResolvedModel } from './models';
-import type { Clock, Logger } from './ports';
-import type { AsyncTokenCounter } from './tokens';
-import { emptyTotals, estimateRecordForPartial, makeUsageRecord, type RecordBase, type UsageRecord, type UsageTotals } from './usage';
-import type { UsageLedger } from './usageLedger';
+import { costOf, parseModelOverrides, type Encoding, type ResolvedModel } from '../tokens/models';
+import type { Clock, Logger } from '../ports';
+import type { AsyncTokenCounter } from '../tokens/tokenizers';
+import { emptyTotals, estimateRecordForPartial, makeUsageRecord, type RecordBase, type UsageRecord, type UsageTotals } from './records';
+import type { UsageLedger } from './ledger';
 
 export interface UsageAccountantDeps {
   ledger: UsageLedger;

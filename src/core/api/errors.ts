@@ -1,7 +1,7 @@
 // Error classification: any failure of a chat request becomes an ErrorView (kind, message, actions) for the panel,
 // and a `retryable` verdict for the retry policy. Works on the SDK's error shapes by duck typing (status, code,
 // headers, name), so classifying never loads the SDK.
-import type { ErrorKind, ErrorView } from '../shared/errors';
+import type { ErrorKind, ErrorView } from '../../shared/errors';
 
 export interface Classified {
   view: ErrorView;

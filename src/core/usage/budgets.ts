@@ -9,7 +9,7 @@
 //   naming the most used limit when that is already at its warning level.
 // - a zero limit is valid: it refuses every request that may cost anything.
 // Amounts are compared in whole nano-dollars, so sums of float costs do not flip a verdict at exact edges.
-import { formatUsd } from './usageFormat';
+import { formatUsd } from './format';
 
 export interface BudgetSettings {
   dailyUsd?: number;

@@ -1,5 +1,5 @@
 // Where requests go and with which key: settings first, then the environment, then OpenAI's default.
-import type { SecretStore } from './ports';
+import type { SecretStore } from '../ports';
 
 export const API_KEY_SECRET = 'tally.apiKey';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';

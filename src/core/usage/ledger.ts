@@ -21,12 +21,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { silentLogger, systemClock, type Clock, type Logger } from './ports';
+import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import {
   addRecord, compareBuckets, emptyTotals, monthKey, parseLines, parseTotals, previousMonthKey, serializeUsageRecord,
   totalsByModel, totalsOf, UsageBuckets, type UsageBucket, type UsageFilter, type UsageRecord, type UsageTotals,
-} from './usage';
-import { usageSnapshot, type UsageSnapshot } from './usageFormat';
+} from './records';
+import { usageSnapshot, type UsageSnapshot } from './format';
 
 const DETAIL_FILE = /^usage-(\d{4}-\d{2})\.jsonl$/;
 const SUMMARY_FILE = /^usage-(\d{4}-\d{2})\.summary\.json$/;

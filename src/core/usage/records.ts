@@ -1,8 +1,8 @@
 // Usage records and their totals: what one request cost (priced from the model registry, or marked unknown), and
 // sums of records per local day × model × workspace. The file-backed ledger (usageLedger.ts), the budgets and the
 // report all work on these buckets, so a compacted month (stored as buckets only) adds up exactly like detail.
-import type { Usage } from '../shared/conversation';
-import { costOf, resolveModel, type ModelOverrides } from './models';
+import type { Usage } from '../../shared/conversation';
+import { costOf, resolveModel, type ModelOverrides } from '../tokens/models';
 
 export const USAGE_RECORD_VERSION = 1;
 

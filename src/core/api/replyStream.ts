@@ -1,12 +1,12 @@
 // One reply, from the first attempt to the last: stream through the ChatClient under time limits, retry what can
 // succeed (only before the first token: after that the partial reply is kept and the user decides), wait as the
 // policy says, and record every attempt. Never swallows an error: the outcome says how it ended and why.
-import type { Usage } from '../shared/conversation';
-import type { ErrorKind } from '../shared/errors';
+import type { Usage } from '../../shared/conversation';
+import type { ErrorKind } from '../../shared/errors';
 import type { Endpoint } from './endpoint';
 import { classifyError, type Classified } from './errors';
-import type { ChatClient, ChatRequest } from './openaiClient';
-import type { Clock, Logger } from './ports';
+import type { ChatClient, ChatRequest } from './chatClient';
+import type { Clock, Logger } from '../ports';
 import { decideRetry, retryReason, type RetryPolicy } from './retry';
 import { watchStream, type StreamTimeouts } from './streamWatchdog';
 

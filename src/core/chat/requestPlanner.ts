@@ -2,11 +2,11 @@
 // as fits the model's context window minus the reply budget, and the new turn (truncated, with a notice, if it
 // cannot fit). The same plan serves the live estimate of a draft and the real send, so the estimate shown is the
 // prompt the API bills (`usage.prompt_tokens`).
-import type { ChatMessage } from '../shared/conversation';
-import { ContextBudgetError, fitContextAsync, promptBudget } from './context';
-import { costOf, type ResolvedModel } from './models';
-import type { ChatRequestMessage } from './openaiClient';
-import type { CountableMessage, Tokenizers } from './tokens';
+import type { ChatMessage } from '../../shared/conversation';
+import { ContextBudgetError, fitContextAsync, promptBudget } from '../tokens/contextFit';
+import { costOf, type ResolvedModel } from '../tokens/models';
+import type { ChatRequestMessage } from '../api/chatClient';
+import type { CountableMessage, Tokenizers } from '../tokens/tokenizers';
 
 export interface PlanInput {
   model: ResolvedModel;

@@ -1,24 +1,24 @@
 // One conversation's chat loop: append the user's turn, stream the reply through the ChatClient, keep what arrived
 // whatever happens (done, stopped, failed), and report each step to a ChatSink (the panel). Cancellation is by
 // requestId and takes effect at once: the AbortSignal reaches the HTTP request.
-import type { ChatMessage } from '../shared/conversation';
-import type { ErrorView } from '../shared/errors';
-import type { ResolvedModel } from './models';
-import type { ChatClient, ChatRequest } from './openaiClient';
+import type { ChatMessage } from '../../shared/conversation';
+import type { ErrorView } from '../../shared/errors';
+import type { ResolvedModel } from '../tokens/models';
+import type { ChatClient, ChatRequest } from '../api/chatClient';
 import { ContextBudgetError, RequestPlanner, type RequestPlan } from './requestPlanner';
-import type { Tokenizers } from './tokens';
-import type { Conversation } from './conversationFormat';
-import type { Accountant, ReplyAccounting } from './accounting';
-import { cacheInputFor, type CacheKeyInput } from './cache/cacheKey';
-import type { CacheHit, ResponseCache } from './cache/responseCache';
-import type { ConversationStore } from './conversations';
-import type { Endpoint } from './endpoint';
-import { redactErrorView } from './redact';
-import type { Clock, Logger } from './ports';
-import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome } from './replyStream';
-import type { RetryPolicy } from './retry';
-import type { StreamTimeouts } from './streamWatchdog';
-import { headroomWarning, readRateLimits, type RateLimitSnapshot } from './rateLimits';
+import type { Tokenizers } from '../tokens/tokenizers';
+import type { Conversation } from '../conversations/codec';
+import type { Accountant, ReplyAccounting } from '../usage/accounting';
+import { cacheInputFor, type CacheKeyInput } from '../cache/cacheKey';
+import type { CacheHit, ResponseCache } from '../cache/responseCache';
+import type { ConversationStore } from '../conversations/store';
+import type { Endpoint } from '../api/endpoint';
+import { redactErrorView } from '../api/redact';
+import type { Clock, Logger } from '../ports';
+import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome } from '../api/replyStream';
+import type { RetryPolicy } from '../api/retry';
+import type { StreamTimeouts } from '../api/streamWatchdog';
+import { headroomWarning, readRateLimits, type RateLimitSnapshot } from '../api/rateLimits';
 
 export interface ChatSink {
   started(user: ChatMessage, assistant: ChatMessage): void;

@@ -4,8 +4,8 @@
 // it under a strict CSP. Bars use `currentColor` and the class `bar`, so the webview's CSS can theme them.
 import {
   addTotals, dayKey, emptyTotals, totalsByModel, UsageBuckets, type UsageBucket, type UsageRecord, type UsageTotals,
-} from './usage';
-import { formatTokensShort, formatTotalCost, formatUsd } from './usageFormat';
+} from './records';
+import { formatTokensShort, formatTotalCost, formatUsd } from './format';
 
 export interface ReportRow {
   /** Local date `YYYY-MM-DD`. */

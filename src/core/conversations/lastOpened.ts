@@ -4,8 +4,8 @@
 // same one the conversations are in. Two windows on one workspace: the last one to open a conversation wins.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeAtomic } from './atomicFile';
-import { isConversationId } from './conversationFormat';
+import { writeAtomic } from '../atomicFile';
+import { isConversationId } from './codec';
 
 // A dot name: never taken for a conversation file (<id>.json) by the store.
 const FILE = '.last-open.json';

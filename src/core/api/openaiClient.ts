@@ -1,32 +1,10 @@
 // The one file that talks to the `openai` SDK. The SDK is imported on first use (never at activation); in the
 // bundle `import('openai')` becomes a require of dist/lazy/openai.js (see esbuild.js).
 // The SDK's own retries are off: Tally's retry policy (retry.ts) is the only one, so attempts never multiply.
-import type { Usage } from '../shared/conversation';
+import type { Usage } from '../../shared/conversation';
+import type { ChatClient, ChatRequest, StreamEvent } from './chatClient';
 import type { Endpoint } from './endpoint';
 import { TallyError } from './errors';
-
-export interface ChatRequestMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatRequest {
-  model: string;
-  messages: ChatRequestMessage[];
-  temperature?: number;
-  maxTokens?: number;
-}
-
-/** What one streamed attempt yields, in order: one `response`, then deltas, a `finish`, and `usage` when sent. */
-export type StreamEvent =
-  | { type: 'response'; requestId?: string; headers: Record<string, string> }
-  | { type: 'delta'; text: string }
-  | { type: 'finish'; reason: string | null }
-  | { type: 'usage'; usage: Usage };
-
-export interface ChatClient {
-  stream(endpoint: Endpoint, request: ChatRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
-}
 
 type OpenAIModule = typeof import('openai');
 type OpenAIClient = InstanceType<OpenAIModule['default']>;

@@ -1,10 +1,10 @@
 // Money and token formatting for the status bar, its tooltip, budget messages and the report. A cost that is not
 // known is shown as "price unknown", never as $0.00; a cost below a cent as "<$0.01", never rounded away.
 import type { BudgetSpent } from './budgets';
-import { PRICE_SOURCE } from './models';
+import { PRICE_SOURCE } from '../tokens/models';
 import {
   monthFilter, todayFilter, totalsByModel, totalsOf, type UsageBucket, type UsageFilter, type UsageTotals,
-} from './usage';
+} from './records';
 
 const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 

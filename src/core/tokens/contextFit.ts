@@ -15,7 +15,7 @@ import type { Encoding, ModelInfo } from './models';
 import {
   messageTokenSteps, overheadSteps, REPLY_PRIMING_TOKENS, runSteps, truncateSteps,
   type AsyncTokenCounter, type CountableMessage, type TokenCounter, type Truncation,
-} from './tokens';
+} from './tokenizers';
 
 /** Appended to a cut input so that the model, and the user reading the sent prompt, can see the cut. */
 export const TRUNCATION_MARKER = '\n…[truncated]';

@@ -12,7 +12,7 @@
 // Worker: the script only has to call `runTokenCountWorker()`, which this module exports; the bootstrap does that.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Encoding } from './models';
-import { runSteps, Tokenizers, truncateSteps, type AsyncTokenCounter, type Truncation } from './tokens';
+import { runSteps, Tokenizers, truncateSteps, type AsyncTokenCounter, type Truncation } from './tokenizers';
 
 type RequestBody =
   | { op: 'count'; text: string }

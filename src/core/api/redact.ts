@@ -1,6 +1,6 @@
 // Keeps API keys out of anything shown or logged: the known key verbatim, and anything shaped like an OpenAI-style
 // secret key (servers sometimes quote the key back in their error messages).
-import type { ErrorView } from '../shared/errors';
+import type { ErrorView } from '../../shared/errors';
 
 const KEY_LIKE = /\b(sk-[A-Za-z0-9_-]{2})[A-Za-z0-9_*-]{6,}/g;
 

@@ -5,7 +5,7 @@
 // Tally does not want (no calls other than the user's own endpoint). A small table with its source and date is
 // auditable; users fix or extend it through settings (`resolveModel(id, overrides)`), and an unknown model is
 // shown as "price unknown", never as a silent $0.
-import type { Usage } from '../shared/conversation';
+import type { Usage } from '../../shared/conversation';
 
 export type Encoding = 'o200k_base' | 'cl100k_base';
 
