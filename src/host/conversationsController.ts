@@ -4,7 +4,9 @@
 // last open one (core/lastOpened.ts).
 import * as vscode from 'vscode';
 import type { ChatService } from '../core/chat/chatService';
-import { titleFor, toJson, toMarkdown, type Conversation } from '../core/conversations/codec';
+import type { Conversation } from '../core/conversations/codec';
+import { toJson, toMarkdown } from '../core/conversations/export';
+import { titleFor } from '../core/conversations/titles';
 import type { ConversationStore } from '../core/conversations/store';
 import type { LastOpened } from '../core/conversations/lastOpened';
 import type { ConversationListItem, ConversationRef } from '../shared/protocol';

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  autoTitle, CONVERSATION_VERSION, DEFAULT_TITLE, isConversationId, matchConversation, mergeIndex, migrate, parseConversation,
-  parseIndex, searchPattern, serializeConversation, serializeIndex, summarize, titleFor, toJson, toMarkdown,
-  type Conversation, type IndexEntry,
+  CONVERSATION_VERSION, DEFAULT_TITLE, isConversationId, migrate, parseConversation, serializeConversation, summarize,
+  type Conversation,
 } from '../../src/core/conversations/codec';
+import { mergeIndex, parseIndex, serializeIndex, type IndexEntry } from '../../src/core/conversations/conversationIndex';
+import { toJson, toMarkdown } from '../../src/core/conversations/export';
+import { matchConversation, searchPattern } from '../../src/core/conversations/search';
+import { autoTitle, titleFor } from '../../src/core/conversations/titles';
 import type { ChatMessage } from '../../src/shared/conversation';
 
 const msg = (i: number, role: ChatMessage['role'], content: string, extra: Partial<ChatMessage> = {}): ChatMessage =>

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TEMP_FILE } from '../../src/core/atomicFile';
-import { autoTitle } from '../../src/core/conversations/codec';
+import { autoTitle } from '../../src/core/conversations/titles';
 import { ConversationStore } from '../../src/core/conversations/store';
 import { newId } from '../../src/core/ids';
 import { silentLogger, systemClock } from '../../src/core/ports';

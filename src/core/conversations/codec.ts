@@ -1,10 +1,9 @@
-// Stored shapes of conversations and of their index: versions and the migration chain, validation of what is read
-// back (never trust a file: it may be damaged, hand-edited or written by another Tally version), summaries, the
-// auto-title, export to Markdown/JSON and search matching. Pure functions, no I/O.
+// The stored shape of a conversation: its version and the migration chain, validation of what is read back (never
+// trust a file: it may be damaged, hand-edited or written by another Tally version), serialisation, ids, summaries
+// and their order. Pure functions, no I/O.
 import type { ChatMessage, ReplyStatus, Role, Usage } from '../../shared/conversation';
 
 export const CONVERSATION_VERSION = 1;
-export const INDEX_VERSION = 1;
 export const DEFAULT_TITLE = 'New conversation';
 
 export interface Conversation {
@@ -30,11 +29,6 @@ export interface ConversationSummary {
   updatedAt: number;
   messageCount: number;
   preview: string;
-}
-
-/** An index entry: a summary plus the identity (size:mtime:inode) of the file it was taken from. */
-export interface IndexEntry extends ConversationSummary {
-  fingerprint: string;
 }
 
 export type ReadResult =
@@ -154,9 +148,6 @@ export function toStored(c: Conversation): StoredConversation {
 /** The file body: compact (a 2,000-message conversation is written often while a reply streams). */
 export const serializeConversation = (c: Conversation): string => JSON.stringify(toStored(c));
 
-/** Export as JSON: the stored shape, pretty. */
-export const toJson = (c: Conversation): string => `${JSON.stringify(toStored(c), null, 2)}\n`;
-
 /** Whitespace collapsed, at most `max` characters (the input is cut first, so a huge message costs nothing). */
 const oneLine = (s: string, max: number): string => s.slice(0, max * 4).replace(/\s+/g, ' ').trim().slice(0, max);
 
@@ -166,157 +157,5 @@ export function summarize(c: Conversation): ConversationSummary {
   return { id: c.id, title: c.title, createdAt: c.createdAt, updatedAt: c.updatedAt, messageCount: c.messages.length, preview: last };
 }
 
-/** The entries of index.json, or undefined when it is not a readable index of this version (then it is rebuilt). */
-export function parseIndex(text: string): IndexEntry[] | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(json) || json.version !== INDEX_VERSION || !Array.isArray(json.conversations)) return undefined;
-  return json.conversations.filter((e): e is IndexEntry => isObject(e) && isConversationId(e.id) && typeof e.title === 'string'
-    && isTime(e.createdAt) && isTime(e.updatedAt) && isCount(e.messageCount) && typeof e.preview === 'string'
-    && typeof e.fingerprint === 'string')
-    .map(({ id, title, createdAt, updatedAt, messageCount, preview, fingerprint }) => ({ id, title, createdAt, updatedAt, messageCount, preview, fingerprint }));
-}
-
-export const serializeIndex = (entries: IndexEntry[]): string => JSON.stringify({ version: INDEX_VERSION, conversations: entries });
-
-/** Read-merge-write of the index: `changes` (null = deleted) over what is on disk, by id; newest updatedAt wins. */
-export function mergeIndex(disk: IndexEntry[], changes: ReadonlyMap<string, IndexEntry | null>): IndexEntry[] {
-  const byId = new Map(disk.map((e) => [e.id, e]));
-  for (const [id, entry] of changes) {
-    const current = byId.get(id);
-    if (entry === null) byId.delete(id);
-    else if (!current || current.updatedAt <= entry.updatedAt) byId.set(id, entry);
-  }
-  return [...byId.values()];
-}
-
 export const newestFirst = (a: ConversationSummary, b: ConversationSummary): number =>
   b.updatedAt - a.updatedAt || b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-
-/** Plain text of one Markdown line: block markers, links, emphasis and code backticks removed. */
-function plainLine(line: string): string {
-  const body = line.replace(/^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)*/, '');
-  return body.split(/(`+[^`]*`+)/).map((part, i) => i % 2 === 1 ? part.replace(/^`+|`+$/g, '')
-    : part.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*(.+?)\*\*|__(.+?)__|~~(.+?)~~/g, '$1$2$3')
-      .replace(/\*(?=\S)(.+?)(?<=\S)\*|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)/g, '$1$2')).join('').replace(/\s+/g, ' ').trim();
-}
-
-/** A title from the first question: its first line of prose (code blocks skipped), plain, at most `max` characters. */
-export function autoTitle(text: string, max = 60): string {
-  let fence = '';
-  let firstCode = '';
-  for (const line of text.split('\n')) {
-    const f = FENCE.exec(line);
-    if (fence) {
-      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && !line.slice(f[0].length).trim()) fence = '';
-      else if (!firstCode) firstCode = line.trim();
-    } else if (f) fence = f[1];
-    else {
-      const plain = plainLine(line);
-      if (plain) return shorten(plain, max);
-    }
-  }
-  return firstCode ? shorten(firstCode.replace(/\s+/g, ' '), max) : DEFAULT_TITLE;
-}
-
-/** Cut on a word boundary (if one is not too far back), with "…"; the result has at most `max` characters. */
-function shorten(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let cut = s.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  if (space >= max / 2) cut = cut.slice(0, space);
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1); // never split a surrogate pair
-  return `${cut.replace(/[\s.,;:!?-]+$/, '')}…`;
-}
-
-/** The first user message's auto-title, or the default while there is none. */
-export function titleFor(c: Conversation): string {
-  const first = c.messages.find((m) => m.role === 'user' && m.content.trim());
-  return first ? autoTitle(first.content) : DEFAULT_TITLE;
-}
-
-/** Content with a fence closed if it was left open (a reply stopped inside a code block), so export stays readable. */
-function closeFences(content: string): string {
-  let open = '';
-  for (const line of content.split('\n')) {
-    const f = FENCE.exec(line);
-    if (!f) continue;
-    if (!open) open = f[1];
-    else if (f[1][0] === open[0] && f[1].length >= open.length && !line.slice(f[0].length).trim()) open = '';
-  }
-  return open ? `${content}\n${open}` : content;
-}
-
-function usageLine(u: Usage): string {
-  const cached = u.cachedPromptTokens ? ` (${u.cachedPromptTokens} cached)` : '';
-  return `Tokens: ${u.promptTokens} prompt${cached} + ${u.completionTokens} completion = ${u.totalTokens}${u.estimated ? ' (estimated)' : ''}`;
-}
-
-const STATUS_NOTE: Partial<Record<ReplyStatus, string>> = {
-  stopped: '_Stopped: the reply is incomplete._',
-  interrupted: '_Interrupted by an error: the reply is incomplete._',
-  streaming: '_Still arriving when exported: the reply is incomplete._',
-};
-
-/** Export (and copy) as Markdown: title heading, a bold role line per message, content verbatim. */
-export function toMarkdown(c: Conversation): string {
-  const out = [`# ${c.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE}`, ''];
-  for (const m of c.messages) {
-    const role = m.role === 'user' ? 'You' : m.role === 'system' ? 'System' : m.model ? `Assistant (${m.model})` : 'Assistant';
-    out.push(`**${role}**`, '', m.content ? closeFences(m.content) : '_(empty)_', '');
-    const note = m.status && STATUS_NOTE[m.status];
-    if (note) out.push(note, '');
-    if (m.role === 'assistant' && m.usage) out.push(`_${usageLine(m.usage)}_`, '');
-  }
-  return `${out.join('\n').trimEnd()}\n`;
-}
-
-export interface SearchHit {
-  id: string;
-  title: string;
-  snippet: string;
-  matchCount: number;
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A case-insensitive matcher for `query` (whitespace in it matches any whitespace), or undefined for a blank query. */
-export function searchPattern(query: string): RegExp | undefined {
-  const words = query.trim().slice(0, 200).split(/\s+/).filter(Boolean);
-  return words.length ? new RegExp(words.map(escapeRegExp).join('\\s+'), 'giu') : undefined;
-}
-
-/** Matches in the title and every message (one linear pass each); the snippet shows the first content match. */
-export function matchConversation(c: Conversation, pattern: RegExp): (SearchHit & { inTitle: boolean }) | undefined {
-  const count = (s: string): number => {
-    let n = 0;
-    for (const _ of s.matchAll(pattern)) n++;
-    return n;
-  };
-  const inTitle = count(c.title);
-  let matchCount = inTitle;
-  let snippet = '';
-  for (const m of c.messages) {
-    const n = count(m.content);
-    if (n && !snippet) {
-      pattern.lastIndex = 0;
-      const at = pattern.exec(m.content);
-      pattern.lastIndex = 0;
-      if (at) snippet = around(m.content, at.index, at[0].length);
-    }
-    matchCount += n;
-  }
-  return matchCount ? { id: c.id, title: c.title, snippet: snippet || c.title, matchCount, inTitle: inTitle > 0 } : undefined;
-}
-
-function around(text: string, index: number, length: number, context = 40): string {
-  const start = Math.max(0, index - context);
-  const end = Math.min(text.length, index + length + context);
-  return `${start > 0 ? '…' : ''}${text.slice(start, end).replace(/\s+/g, ' ').trim()}${end < text.length ? '…' : ''}`;
-}

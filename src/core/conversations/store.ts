@@ -1,8 +1,8 @@
-// The per-workspace conversation store. Layout under `root` (the workspace's storageUri, or a global fallback folder):
+// The per-workspace conversation store: create, list, load, save (debounced or now), rename, delete/restore, search.
+// Layout under `root` (the workspace's storageUri, or a global fallback folder):
 //   conversations/<id>.json                       one self-describing file per conversation: the only copy of it
-//   conversations/index.json                      a cache of summaries, repaired from the files whenever it is
-//                                                 missing, corrupt or stale, so it is never the only copy of anything
-//   conversations/.trash/<id>.<deletedAt>.json    deleted conversations, restorable (undo) until purged at open
+//   conversations/index.json                      a cache of summaries (conversationIndex.ts)
+//   conversations/.trash/<id>.<deletedAt>.json    deleted conversations, restorable until purged at open (trash.ts)
 // Two windows (two processes) on one workspace:
 // - every write is atomic (temp file + fsync + rename), so nobody ever reads a torn file;
 // - when both save the SAME conversation, the last writer wins, whole file: there is no merge of messages. The other
@@ -16,11 +16,18 @@ import type { Clock, Logger } from '../ports';
 import {
   moveAside, readWithFingerprint, removeStaleTempFiles, renameIfExists, statFingerprint, writeAtomic,
 } from '../atomicFile';
+import { errorMessage } from '../errorMessage';
 import {
-  DEFAULT_TITLE, isConversationId, matchConversation, mergeIndex, newestFirst, parseConversation, parseIndex,
-  searchPattern, serializeConversation, serializeIndex, summarize, titleFor,
-  type Conversation, type ConversationSummary, type IndexEntry, type SearchHit,
+  DEFAULT_TITLE, isConversationId, newestFirst, parseConversation, serializeConversation, summarize,
+  type Conversation, type ConversationSummary,
 } from './codec';
+import { ConversationIndexFile, type IndexEntry } from './conversationIndex';
+import { matchConversation, rankHits, searchPattern, type RankedHit, type SearchHit } from './search';
+import { QueuePerKey } from './queuePerKey';
+import { RecentConversations } from './recentConversations';
+import { titleFor } from './titles';
+import { isTrashFileOf, purgeTrash, trashFileFor, type DeletedConversation } from './trash';
+import { UserWarnings } from './userWarnings';
 
 export interface ConversationStoreDeps {
   /** The folder to keep conversations under; created on first use. */
@@ -34,39 +41,25 @@ export interface ConversationStoreDeps {
   trashDays?: number;
 }
 
-export interface DeletedConversation {
-  id: string;
-  title: string;
-  deletedAt: number;
-  trashFile: string;
-}
-
 const DAY_MS = 86_400_000;
-const LIVE_LIMIT = 16;
 const READ_BATCH = 32;
-const TRASH_FILE = /^([A-Za-z0-9_-]+)\.(\d+)\.json$/;
 const CONVERSATION_FILE = /^([A-Za-z0-9_-]+)\.json$/;
 
 export class ConversationStore {
   private readonly dir: string;
   private readonly trashDir: string;
-  private readonly indexFile: string;
+  private readonly index: ConversationIndexFile;
   private readonly debounceMs: number;
   private opened: Promise<void> | undefined;
   /** Conversations waiting for the debounce timer. */
   private readonly pending = new Map<string, Conversation>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** Per id, the last write queued: writes of one conversation run in order, so the last save lands last. */
-  private readonly writes = new Map<string, Promise<void>>();
+  /** Writes of one conversation run in order, so the last save lands last. */
+  private readonly writes = new QueuePerKey();
   /** Per id, the fingerprint of the file as this window last read or wrote it. */
   private readonly known = new Map<string, string>();
-  private readonly indexChanges = new Map<string, IndexEntry | null>();
-  private indexQueue: Promise<void> = Promise.resolve();
-  /** The objects the host edits (created, loaded, saved), so rename() changes the copy that will be saved next. */
-  private readonly live = new Map<string, Conversation>();
-  private warnings: string[] = [];
-  /** `id fingerprint` of files already warned about, so a skipped file is not reported at every list(). */
-  private readonly reported = new Set<string>();
+  private readonly live = new RecentConversations();
+  private readonly warnings: UserWarnings;
   private disposed = false;
 
   /** The folder given at construction (conversations are in its `conversations/` subfolder). */
@@ -77,7 +70,8 @@ export class ConversationStore {
   constructor(private readonly deps: ConversationStoreDeps) {
     this.dir = path.join(deps.root, 'conversations');
     this.trashDir = path.join(this.dir, '.trash');
-    this.indexFile = path.join(this.dir, 'index.json');
+    this.warnings = new UserWarnings(deps.logger);
+    this.index = new ConversationIndexFile(path.join(this.dir, 'index.json'), deps.logger);
     this.debounceMs = Math.max(0, deps.debounceMs ?? 750);
   }
 
@@ -85,7 +79,7 @@ export class ConversationStore {
   create(): Conversation {
     const now = this.deps.clock.now();
     const c: Conversation = { id: this.deps.newId('c'), title: DEFAULT_TITLE, titleIsAuto: true, createdAt: now, updatedAt: now, messages: [] };
-    this.remember(c);
+    this.live.remember(c);
     return c;
   }
 
@@ -93,7 +87,7 @@ export class ConversationStore {
   async list(): Promise<ConversationSummary[]> {
     await this.open();
     const ids = new Set((await fs.readdir(this.dir)).map((n) => CONVERSATION_FILE.exec(n)?.[1]).filter(isConversationId));
-    const cached = new Map((await this.readIndex() ?? []).map((e) => [e.id, e]));
+    const cached = new Map((await this.index.read() ?? []).map((e) => [e.id, e]));
     const summaries: ConversationSummary[] = [];
     const changes = new Map<string, IndexEntry | null>();
     await inBatches([...ids], async (id) => {
@@ -108,7 +102,7 @@ export class ConversationStore {
       changes.set(id, read ? { ...summarize(read.conversation), fingerprint: read.fingerprint } : null);
     });
     for (const id of cached.keys()) if (!ids.has(id)) changes.set(id, null);
-    if (changes.size) await this.updateIndex(changes);
+    if (changes.size) await this.index.update(changes);
     return summaries.sort(newestFirst);
   }
 
@@ -117,12 +111,12 @@ export class ConversationStore {
     if (!isConversationId(id)) return undefined;
     await this.open();
     if (this.pending.has(id)) await this.flush().catch(() => undefined); // a failed save was logged and warned
-    await this.writes.get(id)?.catch(() => undefined);
+    await this.writes.settled(id);
     const c = (await this.read(id))?.conversation;
     if (!c) return undefined;
     // Nothing streams into a conversation read from disk: a reply still marked streaming was cut off (crash, kill).
     for (const m of c.messages) if (m.status === 'streaming') m.status = 'interrupted';
-    this.remember(c);
+    this.live.remember(c);
     return c;
   }
 
@@ -149,7 +143,7 @@ export class ConversationStore {
     const batch = [...this.pending.values()];
     this.pending.clear();
     for (const c of batch) this.enqueue(c).catch(() => undefined);
-    const results = await Promise.allSettled([...this.writes.values()]);
+    const results = await Promise.allSettled(this.writes.pending());
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -176,21 +170,21 @@ export class ConversationStore {
     if (!isConversationId(id)) return undefined;
     await this.open();
     this.pending.delete(id);
-    await this.writes.get(id)?.catch(() => undefined);
+    await this.writes.settled(id);
     const title = this.live.get(id)?.title ?? (await this.read(id))?.conversation.title ?? '';
     const deletedAt = this.deps.clock.now();
-    const trashFile = path.join(this.trashDir, `${id}.${deletedAt}.json`);
+    const trashFile = trashFileFor(this.trashDir, id, deletedAt);
     if (!await renameIfExists(this.fileOf(id), trashFile)) return undefined;
-    this.live.delete(id);
+    this.live.forget(id);
     this.known.delete(id);
-    await this.updateIndex(new Map([[id, null]]));
+    await this.index.update(new Map([[id, null]]));
     return { id, title, deletedAt, trashFile };
   }
 
   /** Undoes delete(): the conversation comes back as it was; undefined if the trash was purged meanwhile. */
   async restore(deleted: DeletedConversation): Promise<Conversation | undefined> {
     const { id, trashFile } = deleted;
-    if (!isConversationId(id) || path.dirname(trashFile) !== this.trashDir || TRASH_FILE.exec(path.basename(trashFile))?.[1] !== id) {
+    if (!isConversationId(id) || !isTrashFileOf(this.trashDir, trashFile, id)) {
       throw new Error(`Not a trashed conversation of this store: ${trashFile}`);
     }
     await this.open();
@@ -198,8 +192,8 @@ export class ConversationStore {
     if (!await renameIfExists(trashFile, this.fileOf(id))) return undefined; // purged meanwhile
     const read = await this.read(id);
     if (!read) return undefined;
-    await this.updateIndex(new Map([[id, { ...summarize(read.conversation), fingerprint: read.fingerprint }]]));
-    this.remember(read.conversation);
+    await this.index.update(new Map([[id, { ...summarize(read.conversation), fingerprint: read.fingerprint }]]));
+    this.live.remember(read.conversation);
     return read.conversation;
   }
 
@@ -207,21 +201,18 @@ export class ConversationStore {
   async search(query: string, limit = 50): Promise<SearchHit[]> {
     const pattern = searchPattern(query);
     if (!pattern) return [];
-    const hits: (SearchHit & { inTitle: boolean; updatedAt: number })[] = [];
+    const hits: RankedHit[] = [];
     await inBatches(await this.list(), async (s) => {
       const c = this.pending.get(s.id) ?? (await this.read(s.id))?.conversation;
       const hit = c && matchConversation(c, pattern);
       if (hit) hits.push({ ...hit, updatedAt: s.updatedAt });
     });
-    hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || b.matchCount - a.matchCount || b.updatedAt - a.updatedAt);
-    return hits.slice(0, Math.max(0, limit)).map(({ id, title, snippet, matchCount }) => ({ id, title, snippet, matchCount }));
+    return rankHits(hits, limit);
   }
 
   /** Warnings for the user (damaged or unreadable files, failed saves) since the last call. */
   takeWarnings(): string[] {
-    const w = this.warnings;
-    this.warnings = [];
-    return w;
+    return this.warnings.take();
   }
 
   private fileOf(id: string): string {
@@ -234,11 +225,7 @@ export class ConversationStore {
       await fs.mkdir(this.trashDir, { recursive: true });
       const removed = await removeStaleTempFiles(this.dir);
       if (removed) this.deps.logger.info(`Removed ${removed} temp file(s) left by an interrupted save in ${this.dir}`);
-      const oldest = this.deps.clock.now() - (this.deps.trashDays ?? 7) * DAY_MS;
-      for (const name of await fs.readdir(this.trashDir)) {
-        const m = TRASH_FILE.exec(name);
-        if (m && Number(m[2]) < oldest) await fs.unlink(path.join(this.trashDir, name)).catch(() => undefined);
-      }
+      await purgeTrash(this.trashDir, this.deps.clock.now() - (this.deps.trashDays ?? 7) * DAY_MS);
     })().catch((e: unknown) => { this.opened = undefined; throw e; });
     return this.opened;
   }
@@ -246,14 +233,8 @@ export class ConversationStore {
   private touch(c: Conversation): Conversation {
     c.updatedAt = this.deps.clock.now();
     if (c.titleIsAuto) c.title = titleFor(c);
-    this.remember(c);
+    this.live.remember(c);
     return c;
-  }
-
-  private remember(c: Conversation): void {
-    this.live.delete(c.id);
-    this.live.set(c.id, c);
-    if (this.live.size > LIVE_LIMIT) this.live.delete(this.live.keys().next().value as string);
   }
 
   /** Serialises now (the state at this call), writes after the previous write of the same id. */
@@ -261,11 +242,7 @@ export class ConversationStore {
     const { id } = c;
     const text = serializeConversation(c);
     const summary = summarize(c);
-    const next = (this.writes.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => this.write(id, text, summary));
-    this.writes.set(id, next);
-    const done = () => { if (this.writes.get(id) === next) this.writes.delete(id); };
-    next.then(done, done);
-    return next;
+    return this.writes.run(id, () => this.write(id, text, summary));
   }
 
   private async write(id: string, text: string, summary: ConversationSummary): Promise<void> {
@@ -280,7 +257,7 @@ export class ConversationStore {
       }
       await writeAtomic(file, text);
     } catch (e) {
-      const message = `Tally could not save the conversation "${summary.title}" (${file}): ${e instanceof Error ? e.message : String(e)}`;
+      const message = `Tally could not save the conversation "${summary.title}" (${file}): ${errorMessage(e)}`;
       logger.error(message);
       this.warnings.push(message);
       throw e;
@@ -288,7 +265,7 @@ export class ConversationStore {
     const fingerprint = await statFingerprint(file).catch(() => undefined);
     if (fingerprint) this.known.set(id, fingerprint);
     logger.debug(`Saved conversation ${id}: ${summary.messageCount} messages, ${text.length} chars in ${Date.now() - started} ms`);
-    await this.updateIndex(new Map([[id, fingerprint ? { ...summary, fingerprint } : null]]));
+    await this.index.update(new Map([[id, fingerprint ? { ...summary, fingerprint } : null]]));
   }
 
   /** Reads, migrates and validates one file; a damaged one is set aside, a newer version's skipped (both warned once). */
@@ -298,7 +275,7 @@ export class ConversationStore {
     try {
       got = await readWithFingerprint(file);
     } catch (e) {
-      await this.setAside(id, undefined, e instanceof Error ? e.message : String(e));
+      await this.setAside(id, undefined, errorMessage(e));
       return undefined;
     }
     if (!got) return undefined;
@@ -309,7 +286,7 @@ export class ConversationStore {
     }
     if (result.kind === 'future') {
       // Written by a newer Tally (maybe in another window right now): leave it where it is.
-      this.warnOnce(`${id} ${got.fingerprint}`, `Tally skipped ${file}: it was saved by a newer version of Tally (format ${result.version}). Update Tally to open it.`);
+      this.warnings.once(`${id} ${got.fingerprint}`, `Tally skipped ${file}: it was saved by a newer version of Tally (format ${result.version}). Update Tally to open it.`);
       return undefined;
     }
     await this.setAside(id, got.fingerprint, result.reason);
@@ -323,40 +300,10 @@ export class ConversationStore {
       if (fingerprint !== undefined && await statFingerprint(file) !== fingerprint) return;
       const target = await moveAside(file, `corrupt-${this.deps.clock.now()}`);
       this.known.delete(id);
-      this.warnOnce(target, `Tally set aside a damaged conversation file: ${target} (${reason}). The other conversations are unaffected.`);
+      this.warnings.once(target, `Tally set aside a damaged conversation file: ${target} (${reason}). The other conversations are unaffected.`);
     } catch (e) {
-      this.warnOnce(`${id} ${fingerprint}`, `Tally cannot read the conversation file ${file} (${reason}) and could not set it aside: ${e instanceof Error ? e.message : String(e)}`);
+      this.warnings.once(`${id} ${fingerprint}`, `Tally cannot read the conversation file ${file} (${reason}) and could not set it aside: ${errorMessage(e)}`);
     }
-  }
-
-  private warnOnce(key: string, message: string): void {
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.deps.logger.warn(message);
-    this.warnings.push(message);
-  }
-
-  private async readIndex(): Promise<IndexEntry[] | undefined> {
-    const got = await readWithFingerprint(this.indexFile).catch(() => undefined);
-    const entries = got && parseIndex(got.text);
-    if (got && !entries) this.deps.logger.warn(`${this.indexFile} is damaged or of another version; rebuilding it from the conversation files`);
-    return entries;
-  }
-
-  /** Queues index changes; one read-merge-write at a time takes every change queued so far. Never throws. */
-  private updateIndex(changes: ReadonlyMap<string, IndexEntry | null>): Promise<void> {
-    for (const [id, entry] of changes) this.indexChanges.set(id, entry);
-    this.indexQueue = this.indexQueue.then(async () => {
-      if (this.indexChanges.size === 0) return;
-      const batch = new Map(this.indexChanges);
-      this.indexChanges.clear();
-      try {
-        await writeAtomic(this.indexFile, serializeIndex(mergeIndex(await this.readIndex() ?? [], batch)));
-      } catch (e) {
-        this.deps.logger.warn(`Could not update ${this.indexFile} (it is rebuilt from the files): ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
-    return this.indexQueue;
   }
 }
 

@@ -1,0 +1,79 @@
+// `conversations/index.json`: a cache of conversation summaries, never the only copy of anything (it is repaired from
+// the conversation files whenever it is missing, corrupt or stale). Its shape, validation, merge rule, and the
+// read-merge-write that applies queued changes one write at a time.
+import type { Logger } from '../ports';
+import { readWithFingerprint, writeAtomic } from '../atomicFile';
+import { errorMessage } from '../errorMessage';
+import { isConversationId, type ConversationSummary } from './codec';
+
+export const INDEX_VERSION = 1;
+
+/** An index entry: a summary plus the identity (size:mtime:inode) of the file it was taken from. */
+export interface IndexEntry extends ConversationSummary {
+  fingerprint: string;
+}
+
+type Raw = Record<string, unknown>;
+const isObject = (x: unknown): x is Raw => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isTime = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+
+/** The entries of index.json, or undefined when it is not a readable index of this version (then it is rebuilt). */
+export function parseIndex(text: string): IndexEntry[] | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(json) || json.version !== INDEX_VERSION || !Array.isArray(json.conversations)) return undefined;
+  return json.conversations.filter((e): e is IndexEntry => isObject(e) && isConversationId(e.id) && typeof e.title === 'string'
+    && isTime(e.createdAt) && isTime(e.updatedAt) && isCount(e.messageCount) && typeof e.preview === 'string'
+    && typeof e.fingerprint === 'string')
+    .map(({ id, title, createdAt, updatedAt, messageCount, preview, fingerprint }) => ({ id, title, createdAt, updatedAt, messageCount, preview, fingerprint }));
+}
+
+export const serializeIndex = (entries: IndexEntry[]): string => JSON.stringify({ version: INDEX_VERSION, conversations: entries });
+
+/** Read-merge-write of the index: `changes` (null = deleted) over what is on disk, by id; newest updatedAt wins. */
+export function mergeIndex(disk: IndexEntry[], changes: ReadonlyMap<string, IndexEntry | null>): IndexEntry[] {
+  const byId = new Map(disk.map((e) => [e.id, e]));
+  for (const [id, entry] of changes) {
+    const current = byId.get(id);
+    if (entry === null) byId.delete(id);
+    else if (!current || current.updatedAt <= entry.updatedAt) byId.set(id, entry);
+  }
+  return [...byId.values()];
+}
+
+/** The index file of one store. Two windows may write it at once: an entry lost that way is repaired by list(). */
+export class ConversationIndexFile {
+  private readonly changes = new Map<string, IndexEntry | null>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly file: string, private readonly logger: Logger) {}
+
+  /** The entries on disk, or undefined (logged when damaged) when there is no readable index. */
+  async read(): Promise<IndexEntry[] | undefined> {
+    const got = await readWithFingerprint(this.file).catch(() => undefined);
+    const entries = got && parseIndex(got.text);
+    if (got && !entries) this.logger.warn(`${this.file} is damaged or of another version; rebuilding it from the conversation files`);
+    return entries;
+  }
+
+  /** Queues index changes; one read-merge-write at a time takes every change queued so far. Never throws. */
+  update(changes: ReadonlyMap<string, IndexEntry | null>): Promise<void> {
+    for (const [id, entry] of changes) this.changes.set(id, entry);
+    this.queue = this.queue.then(async () => {
+      if (this.changes.size === 0) return;
+      const batch = new Map(this.changes);
+      this.changes.clear();
+      try {
+        await writeAtomic(this.file, serializeIndex(mergeIndex(await this.read() ?? [], batch)));
+      } catch (e) {
+        this.logger.warn(`Could not update ${this.file} (it is rebuilt from the files): ${errorMessage(e)}`);
+      }
+    });
+    return this.queue;
+  }
+}
