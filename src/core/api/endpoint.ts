@@ -1,5 +1,6 @@
 // Where requests go and with which key: settings first, then the environment, then OpenAI's default.
 import type { SecretStore } from '../ports';
+import { displayUrl } from './redact';
 
 export const API_KEY_SECRET = 'tally.apiKey';
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -22,15 +23,7 @@ export async function resolveApiKey(secrets: SecretStore, env: NodeJS.ProcessEnv
   return env.OPENAI_API_KEY?.trim() || undefined;
 }
 
-/** The base URL with any user:password part removed, for display and logs. */
+/** The base URL for display and logs: no user, password, query or fragment. */
 export function displayEndpoint(baseUrl: string): string {
-  try {
-    const u = new URL(baseUrl);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString().replace(/\/+$/, '');
-  } catch {
-    return '(invalid URL)';
-  }
+  return displayUrl(baseUrl) ?? '(invalid URL)';
 }
