@@ -99,8 +99,8 @@ describe('usage ledger', () => {
     const { dir, clock, logger, open } = setup();
     const a = open();
     await a.load();
-    const modules = { ledger: path.resolve(__dirname, '../../src/core/usageLedger.ts'),
-      usage: path.resolve(__dirname, '../../src/core/usage.ts') };
+    const modules = { ledger: path.resolve(__dirname, '../../src/core/usage/ledger.ts'),
+      usage: path.resolve(__dirname, '../../src/core/usage/records.ts') };
     const script = `
       const { UsageLedger } = require(${JSON.stringify(modules.ledger)});
       const { makeUsageRecord } = require(${JSON.stringify(modules.usage)});

@@ -23,13 +23,14 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import {
-  addRecord, compareBuckets, emptyTotals, monthKey, parseLines, parseTotals, previousMonthKey, serializeUsageRecord,
+  addRecord, emptyTotals, monthKey, parseLines, previousMonthKey, serializeUsageRecord,
   totalsByModel, totalsOf, UsageBuckets, type UsageBucket, type UsageFilter, type UsageRecord, type UsageTotals,
 } from './records';
 import { usageSnapshot, type UsageSnapshot } from './format';
+import {
+  DETAIL_FILE, detailName, isNotFound, parseSummary, readAfter, serializeSummary, SUMMARY_FILE, summaryName,
+} from './ledgerFiles';
 
-const DETAIL_FILE = /^usage-(\d{4}-\d{2})\.jsonl$/;
-const SUMMARY_FILE = /^usage-(\d{4}-\d{2})\.summary\.json$/;
 const NEWLINE = 0x0a;
 
 export interface UsageLedgerOptions {
@@ -56,15 +57,6 @@ interface MonthState {
   pendingBytes: number;
   /** Ids this instance appended and already counted, not yet read back from the file. */
   ownUnread: Set<string>;
-}
-
-interface SummaryFile {
-  v: 1;
-  month: string;
-  compactedAt: number;
-  records: number;
-  skippedLines: number;
-  buckets: UsageBucket[];
 }
 
 const newState = (source: MonthState['source']): MonthState =>
@@ -204,7 +196,7 @@ export class UsageLedger {
   }
 
   private detailPath(month: string): string {
-    return path.join(this.dir, `usage-${month}.jsonl`);
+    return path.join(this.dir, detailName(month));
   }
 
   /** The folder's names; [] when it does not exist yet, undefined when it cannot be read (keep what we have). */
@@ -234,12 +226,12 @@ export class UsageLedger {
       if (!state) this.months.set(month, state = newState('detail'));
       try {
         if (!(await this.readNewLines(month, state))) {
-          this.logger.info(`Usage ledger: usage-${month}.jsonl was replaced or shortened; reading it again`);
+          this.logger.info(`Usage ledger: ${detailName(month)} was replaced or shortened; reading it again`);
           this.months.set(month, state = newState('detail'));
           await this.readNewLines(month, state);
         }
       } catch (e) {
-        this.logger.warn(`Usage ledger: cannot read usage-${month}.jsonl: ${String(e)}`);
+        this.logger.warn(`Usage ledger: cannot read ${detailName(month)}: ${String(e)}`);
       }
     }
     for (const [month, state] of this.months) {
@@ -249,24 +241,8 @@ export class UsageLedger {
 
   /** Reads the bytes appended after `state.offset`; false when the file is now shorter (replaced). */
   private async readNewLines(month: string, state: MonthState): Promise<boolean> {
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(this.detailPath(month), 'r');
-    } catch (e) {
-      if (isNotFound(e)) return true;
-      throw e;
-    }
-    let data: Buffer;
-    try {
-      const { size } = await handle.stat();
-      if (size < state.offset) return false;
-      // One read: fewer bytes than asked only means a shorter tail, left for the next refresh.
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(size - state.offset), 0, size - state.offset,
-        state.offset);
-      data = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    const data = await readAfter(this.detailPath(month), state.offset);
+    if (data === 'shorter') return false;
     const end = data.lastIndexOf(NEWLINE);
     state.pendingBytes = data.length - (end + 1);
     if (end < 0) return true;
@@ -276,7 +252,7 @@ export class UsageLedger {
       if (state.ownUnread.delete(r.id)) continue;
       state.buckets.addRecord(r);
     }
-    this.countSkipped(skipped, `usage-${month}.jsonl`);
+    this.countSkipped(skipped, detailName(month));
     return true;
   }
 
@@ -292,9 +268,8 @@ export class UsageLedger {
     const { records, skipped } = parseLines(text);
     const buckets = new UsageBuckets();
     for (const r of records) buckets.addRecord(r);
-    const summary: SummaryFile = { v: 1, month, compactedAt: this.clock.now(), records: records.length,
-      skippedLines: skipped, buckets: buckets.list() };
-    await writeFileAtomic(path.join(this.dir, summaryName(month)), `${JSON.stringify(summary)}\n`);
+    await writeFileAtomic(path.join(this.dir, summaryName(month)),
+      serializeSummary(month, this.clock.now(), records.length, skipped, buckets.list()));
     this.months.set(month, { ...newState('summary'), buckets });
     this.logger.info(`Usage ledger: compacted ${month} (${records.length} records, ${skipped} skipped)`);
     return true;
@@ -323,23 +298,3 @@ export class UsageLedger {
     this.logger.warn(`Usage ledger: skipped ${n} unreadable line${n === 1 ? '' : 's'} in ${file}`);
   }
 }
-
-const summaryName = (month: string) => `usage-${month}.summary.json`;
-
-function parseSummary(x: unknown, month: string): UsageBucket[] | undefined {
-  if (typeof x !== 'object' || x === null) return undefined;
-  const o = x as Partial<Record<keyof SummaryFile, unknown>>;
-  if (o.v !== 1 || o.month !== month || !Array.isArray(o.buckets)) return undefined;
-  const out: UsageBucket[] = [];
-  for (const b of o.buckets as unknown[]) {
-    const r = (typeof b === 'object' && b !== null ? b : {}) as Record<string, unknown>;
-    const totals = parseTotals(r.totals);
-    if (typeof r.day !== 'string' || typeof r.model !== 'string' || typeof r.workspace !== 'string' || !totals) {
-      return undefined;
-    }
-    out.push({ day: r.day, model: r.model, workspace: r.workspace, totals });
-  }
-  return out.sort(compareBuckets);
-}
-
-const isNotFound = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
