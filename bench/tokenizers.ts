@@ -69,7 +69,7 @@ function version(lib: Lib): string {
 
 type CountFn = (text: string) => number;
 
-async function load(lib: Lib, loadEncoding: typeof import('../src/core/tokens/tokenizers').loadEncoding): Promise<CountFn> {
+async function load(lib: Lib, loadEncoding: typeof import('../src/core/tokens/encodings').loadEncoding): Promise<CountFn> {
   if (lib === 'js-tiktoken') {
     const counter = await loadEncoding('o200k_base'); // Tally's loader: js-tiktoken/lite + the o200k_base ranks
     return (t) => counter.count(t);
@@ -88,7 +88,7 @@ const mb = (n: number): number => n / 1e6;
 async function child(lib: Lib): Promise<void> {
   const corpus = mixedCorpus();
   const corpusMB = mb(Buffer.byteLength(corpus));
-  const { loadEncoding } = await import('../src/core/tokens/tokenizers'); // compiled by tsx before timing; loads no tokenizer
+  const { loadEncoding } = await import('../src/core/tokens/encodings'); // compiled by tsx before timing; loads no tokenizer
   gc();
   const before = process.memoryUsage();
   const t0 = performance.now();

@@ -7,7 +7,8 @@
 // capped by a time limit; when the cap is hit its time is reported as a lower bound (">=") with an extrapolation.
 import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import { fitContext } from '../src/core/tokens/contextFit';
-import { countChatTokens, type CountableMessage, type TokenCounter } from '../src/core/tokens/tokenizers';
+import { countChatTokens, type CountableMessage } from '../src/core/tokens/chatFormat';
+import type { TokenCounter } from '../src/core/tokens/tokenCounter';
 import { mixedCorpus } from './tokenizers';
 
 export interface TrimmingOptions {

@@ -5,7 +5,10 @@ import {
   type FitResult,
 } from '../../src/core/tokens/contextFit';
 import { MODELS } from '../../src/core/tokens/models';
-import { countChatTokens, loadEncoding, slicedCounter, type CountableMessage, type TokenCounter } from '../../src/core/tokens/tokenizers';
+import { countChatTokens, type CountableMessage } from '../../src/core/tokens/chatFormat';
+import { loadEncoding } from '../../src/core/tokens/encodings';
+import { slicedCounter } from '../../src/core/tokens/slicing';
+import type { TokenCounter } from '../../src/core/tokens/tokenCounter';
 
 let o200k: TokenCounter;
 before(async () => {

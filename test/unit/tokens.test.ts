@@ -6,10 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { countTokens as gptTokenizerO200k } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import type { Encoding } from '../../src/core/tokens/models';
 import { createWorkerCounter } from '../../src/core/tokens/tokenCountWorker';
-import {
-  countChatTokens, countMessageTokens, countSteps, isSafeCut, loadEncoding, runSteps, runStepsAsync, slicedCounter,
-  Tokenizers, truncateSteps, type CountableMessage, type TokenCounter,
-} from '../../src/core/tokens/tokenizers';
+import { countChatTokens, countMessageTokens, type CountableMessage } from '../../src/core/tokens/chatFormat';
+import { loadEncoding } from '../../src/core/tokens/encodings';
+import { countSteps, isSafeCut, runSteps, runStepsAsync, slicedCounter, truncateSteps } from '../../src/core/tokens/slicing';
+import type { TokenCounter } from '../../src/core/tokens/tokenCounter';
+import { Tokenizers } from '../../src/core/tokens/tokenizers';
 
 const counters = {} as Record<Encoding, TokenCounter>;
 before(async () => {
@@ -253,9 +254,10 @@ describe('lazy loading', () => {
     assert.equal(tk.isLoaded('cl100k_base'), false);
   });
 
-  it('importing tokens.ts loads no js-tiktoken module', () => {
+  it('importing the token modules loads no js-tiktoken module', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', '-e',
-      "require('./src/core/tokens'); require('./src/core/context'); require('./src/core/tokenCountWorker');"
+      ['tokenizers', 'encodings', 'chatFormat', 'slicing', 'contextFit', 'tokenCountWorker']
+        .map((m) => `require('./src/core/tokens/${m}');`).join(' ')
       + "console.log(Object.keys(require.cache).filter((k) => k.includes('js-tiktoken')).length)"],
     { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
     assert.equal(out.trim(), '0');
@@ -263,7 +265,7 @@ describe('lazy loading', () => {
 });
 
 describe('worker counter', () => {
-  const workerPath = path.resolve(__dirname, '../../src/core/tokenCountWorker.ts');
+  const workerPath = path.resolve(__dirname, '../../src/core/tokens/tokenCountWorker.ts');
   const worker = createWorkerCounter({ workerPath, encoding: 'cl100k_base', preload: 'tsx/cjs' });
   after(() => worker.dispose());
 

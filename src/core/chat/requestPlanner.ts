@@ -6,7 +6,8 @@ import type { ChatMessage } from '../../shared/conversation';
 import { ContextBudgetError, fitContextAsync, promptBudget } from '../tokens/contextFit';
 import { costOf, type ResolvedModel } from '../tokens/models';
 import type { ChatRequestMessage } from '../api/chatClient';
-import type { CountableMessage, Tokenizers } from '../tokens/tokenizers';
+import type { CountableMessage } from '../tokens/chatFormat';
+import type { Tokenizers } from '../tokens/tokenizers';
 
 export interface PlanInput {
   model: ResolvedModel;

@@ -1,7 +1,7 @@
 // Context fitting: which messages of a conversation are sent, within a token budget.
 //
 // Linear and cached: each message is counted at most once per encoding (the count is stored on the message, see
-// tokens.ts), then the history is walked from the newest message backwards, adding messages while they fit.
+// chatFormat.ts), then the history is walked from the newest message backwards, adding messages while they fit.
 // Nothing older than the first message that does not fit is visited, so a new turn costs one tokenizer call (the
 // new message) plus a walk over the messages that are sent. The seed instead recounted the whole list after each
 // pop(0), quadratic in the history length (bench/trimming.ts measures both).
@@ -12,10 +12,9 @@
 // newest message's content is cut at a token boundary, marked, and reported in `truncation.notice`.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Encoding, ModelInfo } from './models';
-import {
-  messageTokenSteps, overheadSteps, REPLY_PRIMING_TOKENS, runSteps, truncateSteps,
-  type AsyncTokenCounter, type CountableMessage, type TokenCounter, type Truncation,
-} from './tokenizers';
+import { messageTokenSteps, overheadSteps, REPLY_PRIMING_TOKENS, type CountableMessage } from './chatFormat';
+import { runSteps, truncateSteps } from './slicing';
+import type { AsyncTokenCounter, TokenCounter, Truncation } from './tokenCounter';
 
 /** Appended to a cut input so that the model, and the user reading the sent prompt, can see the cut. */
 export const TRUNCATION_MARKER = '\n…[truncated]';
@@ -86,7 +85,7 @@ function* askCount(text: string): Steps<number> {
   return n;
 }
 
-/** Adapts tokens.ts's text-to-count steps (the chat-format rule, with its cache) to this file's asks. */
+/** Adapts chatFormat.ts's text-to-count steps (the chat-format rule, with its cache) to this file's asks. */
 function* counted(steps: Generator<string, number, number>): Steps<number> {
   let r = steps.next();
   while (!r.done) r = steps.next(yield* askCount(r.value));

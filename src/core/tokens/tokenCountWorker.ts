@@ -1,6 +1,6 @@
 // Token counting in a worker thread: both ends of one small protocol.
 //
-// Why a worker at all, when tokens.ts can count in slices on the host thread: slicing bounds the counting, but
+// Why a worker at all, when slicing.ts can count in slices on the host thread: slicing bounds the counting, but
 // not the one-off load of an encoding (js-tiktoken parses its ranks synchronously: ~0.5-1 s and ~130 MB for
 // o200k_base). In a worker, the load, the memory and the counting all stay off the extension host's thread.
 //
@@ -12,7 +12,9 @@
 // Worker: the script only has to call `runTokenCountWorker()`, which this module exports; the bootstrap does that.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Encoding } from './models';
-import { runSteps, Tokenizers, truncateSteps, type AsyncTokenCounter, type Truncation } from './tokenizers';
+import { runSteps, truncateSteps } from './slicing';
+import type { AsyncTokenCounter, Truncation } from './tokenCounter';
+import { Tokenizers } from './tokenizers';
 
 type RequestBody =
   | { op: 'count'; text: string }

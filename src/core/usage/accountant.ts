@@ -12,10 +12,10 @@
 import type { Usage } from '../../shared/conversation';
 import type { ErrorView } from '../../shared/errors';
 import type { Accountant, ReplyAccounting, ReplyCost, SendCheck, SendVerdict } from './accounting';
-import { checkBudget, parseBudgets, type BudgetSettings } from './budgets';
-import { costOf, parseModelOverrides, type Encoding, type ResolvedModel } from '../tokens/models';
+import { checkBudget, type BudgetSettings } from './budgets';
+import { costOf, type Encoding, type ModelOverrides, type ResolvedModel } from '../tokens/models';
 import type { Clock, Logger } from '../ports';
-import type { AsyncTokenCounter } from '../tokens/tokenizers';
+import type { AsyncTokenCounter } from '../tokens/tokenCounter';
 import { emptyTotals, estimateRecordForPartial, makeUsageRecord, type RecordBase, type UsageRecord, type UsageTotals } from './records';
 import type { UsageLedger } from './ledger';
 
@@ -26,10 +26,10 @@ export interface UsageAccountantDeps {
   logger: Logger;
   /** A stable id of the workspace, '' when no folder is open (the workspace limits then do not apply). */
   workspace: string;
-  /** The raw `tally.budget` settings: `{ dailyUsd, monthlyUsd, workspaceDailyUsd, workspaceMonthlyUsd, warnAtPercent }`. */
-  budgets(): unknown;
-  /** The raw `tally.models` setting. */
-  modelOverrides(): unknown;
+  /** The budgets in force (validated by the settings module, which also reports their problems). */
+  budgets(): BudgetSettings;
+  /** The user's `tally.models` overrides, validated. */
+  modelOverrides(): ModelOverrides;
   newId(prefix: string): string;
 }
 
@@ -53,7 +53,6 @@ interface InFlight {
 export class UsageAccountant implements Accountant {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly listeners = new Set<() => void>();
-  private loggedProblems = '';
 
   constructor(private readonly deps: UsageAccountantDeps) {}
 
@@ -128,7 +127,7 @@ export class UsageAccountant implements Accountant {
 
   private async recordFor(reply: ReplyAccounting): Promise<UsageRecord | undefined> {
     const { clock, newId, workspace } = this.deps;
-    const { overrides } = parseModelOverrides(this.deps.modelOverrides());
+    const overrides = this.deps.modelOverrides();
     const requestId = reply.apiRequestId ?? reply.requestId;
     const base: RecordBase = { id: newId('u'), at: clock.now(), workspace, model: reply.model.id,
       conversationId: reply.conversationId, requestId, overrides };
@@ -160,28 +159,8 @@ export class UsageAccountant implements Accountant {
     }
   }
 
-  /** `tally.budget` as BudgetSettings; `warnAtPercent` (1..100) becomes the fraction. Problems are logged once. */
   private budgets(): BudgetSettings {
-    const raw = this.deps.budgets();
-    const problems: string[] = [];
-    let input = raw;
-    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-      const { warnAtPercent, ...rest } = raw as Record<string, unknown>;
-      input = rest;
-      if (typeof warnAtPercent === 'number' && Number.isFinite(warnAtPercent) && warnAtPercent > 0 && warnAtPercent <= 100) {
-        input = { ...rest, warnAtFraction: warnAtPercent / 100 };
-      } else if (warnAtPercent !== undefined && warnAtPercent !== null) {
-        problems.push(`budget.warnAtPercent: expected a number above 0 and at most 100, got ${String(warnAtPercent)}; using 80`);
-      }
-    }
-    const parsed = parseBudgets(input);
-    problems.push(...parsed.problems);
-    const key = problems.join('\n');
-    if (key !== this.loggedProblems) {
-      this.loggedProblems = key;
-      for (const p of problems) this.deps.logger.warn(`tally.${p}`);
-    }
-    return parsed.budgets;
+    return this.deps.budgets();
   }
 
   private pruneStale(): void {
