@@ -3,29 +3,14 @@
 import * as vscode from 'vscode';
 import { FileStore } from '../core/cache/fileStore';
 import { displayRedisUrl, RedisStore } from '../core/cache/redisStore';
-import { CACHE_MODES, ResponseCache, type CacheMode } from '../core/cache/responseCache';
+import { ResponseCache } from '../core/cache/responseCache';
 import type { CacheStore } from '../core/cache/cacheStore';
 import type { Clock, Logger } from '../core/ports';
+import type { CacheSettings } from '../core/settings/tallySettings';
+import { registerCommand } from './commandRunner';
+import type { Settings } from './settings';
 
-interface CacheSettings {
-  mode: CacheMode;
-  ttlMs: number;
-  maxBytes: number;
-  redisUrl: string;
-}
-
-function readCacheSettings(): CacheSettings {
-  const c = vscode.workspace.getConfiguration('tally.cache');
-  const mode = c.get<string>('mode', 'deterministic');
-  return {
-    mode: (CACHE_MODES as readonly string[]).includes(mode) ? mode as CacheMode : 'deterministic',
-    ttlMs: Math.max(1, c.get<number>('ttlMinutes', 60)) * 60_000,
-    maxBytes: Math.max(1, c.get<number>('maxSizeMB', 50)) * 1024 * 1024,
-    redisUrl: c.get<string>('redisUrl', '').trim(),
-  };
-}
-
-export function createCacheFeature(context: vscode.ExtensionContext, deps: { logger: Logger; clock: Clock }): { cache: ResponseCache; disposables: vscode.Disposable[] } {
+export function createCacheFeature(context: vscode.ExtensionContext, deps: { settings: Settings; logger: Logger; clock: Clock }): { cache: ResponseCache; disposables: vscode.Disposable[] } {
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'cache').fsPath;
   let backend = '';
   const storeFor = (s: CacheSettings): CacheStore => {
@@ -34,30 +19,26 @@ export function createCacheFeature(context: vscode.ExtensionContext, deps: { log
       ? new RedisStore({ url: s.redisUrl, logger: deps.logger })
       : new FileStore({ dir, clock: deps.clock, logger: deps.logger, maxBytes: s.maxBytes });
   };
-  let settings = readCacheSettings();
+  let settings = deps.settings.current.cache;
   const cache = new ResponseCache({ mode: settings.mode, ttlMs: settings.ttlMs, store: storeFor(settings), clock: deps.clock, logger: deps.logger });
   const describe = () => (settings.redisUrl ? `Redis at ${displayRedisUrl(settings.redisUrl)}` : `files in ${dir}`);
   deps.logger.info(`response cache: mode ${settings.mode}, ${describe()}`);
 
   const disposables: vscode.Disposable[] = [
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('tally.cache')) return;
-      const next = readCacheSettings();
+    deps.settings.onDidChange((e) => {
+      if (e && !e.affectsConfiguration('tally.cache')) return;
+      const next = deps.settings.current.cache;
       const newBackend = next.redisUrl ? `redis:${next.redisUrl}` : 'file';
       const store = newBackend !== backend || next.maxBytes !== settings.maxBytes ? storeFor(next) : undefined;
       settings = next;
       void cache.configure({ mode: next.mode, ttlMs: next.ttlMs, ...(store ? { store } : {}) });
       deps.logger.info(`response cache: mode ${next.mode}, ${describe()}`);
     }),
-    vscode.commands.registerCommand('tally.clearCache', async () => {
-      try {
-        await cache.clear();
-        void vscode.window.showInformationMessage(`Tally: response cache cleared (${describe()}).`);
-      } catch (e) {
-        void vscode.window.showErrorMessage(`Tally could not clear the cache: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }),
-    vscode.commands.registerCommand('tally.showCacheStats', async () => {
+    registerCommand('tally.clearCache', 'clear the cache', async () => {
+      await cache.clear();
+      void vscode.window.showInformationMessage(`Tally: response cache cleared (${describe()}).`);
+    }, deps.logger),
+    registerCommand('tally.showCacheStats', 'show the cache stats', async () => {
       const s = cache.stats();
       let held: string;
       try {
@@ -70,7 +51,7 @@ export function createCacheFeature(context: vscode.ExtensionContext, deps: { log
         `${s.saved.total.toLocaleString('en-US')} tokens saved.`;
       void vscode.window.showInformationMessage(message);
       return { ...s, held };
-    }),
+    }, deps.logger),
     { dispose: () => void cache.dispose() },
   ];
   return { cache, disposables };

@@ -1,6 +1,7 @@
 // The command table: id -> handler, one small function each. Every id here is also in package.json.
 import * as vscode from 'vscode';
 import { API_KEY_SECRET } from '../core/api/endpoint';
+import { registerCommand } from './commandRunner';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { ConversationsController } from './conversationsController';
@@ -19,6 +20,13 @@ export function explainPrompt(code: string, languageId: string, file: string, st
   return `Explain this code from \`${file}\` (lines ${startLine}–${endLine}). Say what it does, how, and anything surprising.\n\n${fence}${languageId}\n${code}\n${fence}`;
 }
 
+/** Keeps `key` in secret storage (never logged) and tells the panel. */
+export async function storeApiKey(deps: Pick<CommandDeps, 'secrets' | 'log' | 'controller'>, key: string): Promise<void> {
+  await deps.secrets.store(API_KEY_SECRET, key.trim());
+  deps.log.info('API key stored in secret storage');
+  await deps.controller.configChanged();
+}
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { controller, conversations, view, secrets, log } = deps;
   const table: Record<string, (...args: unknown[]) => unknown> = {
@@ -26,9 +34,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       controller.newChat();
       await view.reveal();
     },
-    // An optional string argument sets the key without the input box (automation); it is never logged.
-    'tally.setApiKey': async (arg?: unknown) => {
-      const key = typeof arg === 'string' ? arg : await vscode.window.showInputBox({
+    // Always asks: a command can be run by a link or another extension with arguments, and none may replace the
+    // key. Tests set it through the test API (storeApiKey).
+    'tally.setApiKey': async () => {
+      const key = await vscode.window.showInputBox({
         title: 'Tally: Set API Key',
         prompt: 'Your API key is kept in VS Code\'s secret storage (the OS keychain), never in settings.',
         placeHolder: 'sk-…',
@@ -37,9 +46,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         validateInput: (v) => (v.trim().length === 0 ? 'Enter a key, or press Escape to cancel.' : /\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
       });
       if (key === undefined || key.trim() === '') return;
-      await secrets.store(API_KEY_SECRET, key.trim());
-      log.info('API key stored in secret storage');
-      await controller.configChanged();
+      await storeApiKey(deps, key);
     },
     'tally.clearApiKey': async () => {
       await secrets.delete(API_KEY_SECRET);
@@ -64,9 +71,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'tally.renameConversation': (id?: unknown, title?: unknown) =>
       conversations.rename(typeof id === 'string' ? id : undefined, typeof title === 'string' ? title : undefined),
     'tally.deleteConversation': () => conversations.delete(),
-    // An optional file URI exports there without the save dialog (automation and tests).
-    'tally.exportConversation': async (target?: unknown) => {
-      if (target instanceof vscode.Uri) return conversations.export(target.path.endsWith('.json') ? 'json' : 'markdown', target);
+    // Always asks where to write (a save dialog): arguments are ignored, so no link can write a file anywhere.
+    'tally.exportConversation': async () => {
       const format = await vscode.window.showQuickPick([{ label: 'Markdown', format: 'markdown' as const }, { label: 'JSON', format: 'json' as const }],
         { title: 'Export conversation as' });
       return format ? conversations.export(format.format) : undefined;
@@ -74,5 +80,5 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'tally.copyConversation': () => conversations.export('clipboard'),
     'tally.showLog': () => log.show(true),
   };
-  return Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+  return Object.entries(table).map(([id, handler]) => registerCommand(id, `run ${id.replace(/^tally\./, '')}`, handler, log));
 }

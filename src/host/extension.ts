@@ -6,8 +6,9 @@ import { ChatService } from '../core/chat/chatService';
 import { ConversationStore } from '../core/conversations/store';
 import { LastOpened } from '../core/conversations/lastOpened';
 import { displayEndpoint, resolveApiKey, resolveBaseUrl } from '../core/api/endpoint';
+import { endpointRefusal, EndpointRefusedError } from '../core/api/endpointPolicy';
 import { newId } from '../core/ids';
-import { parseModelOverrides, resolveModel, type ModelOverrides, type ResolvedModel } from '../core/tokens/models';
+import { resolveModel } from '../core/tokens/models';
 import { OpenAIChatClient } from '../core/api/openaiClient';
 import { systemClock } from '../core/ports';
 import { createWorkerCounter } from '../core/tokens/tokenCountWorker';
@@ -15,10 +16,10 @@ import { Tokenizers } from '../core/tokens/tokenizers';
 import { createCacheFeature } from './cacheFeature';
 import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
-import { registerCommands } from './commands';
+import { registerCommands, storeApiKey } from './commands';
 import { ConversationsController } from './conversationsController';
 import { createMessageRouter } from './messageRouter';
-import { onSettingsChanged, readSettings } from './settings';
+import { Settings } from './settings';
 import { secretStore } from './secretStore';
 import { createTestApi, type TallyTestApi } from './testApi';
 import { createUsageFeature } from './usageFeature';
@@ -41,24 +42,30 @@ function conversationsRoot(context: vscode.ExtensionContext): string {
 function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefined {
   const log = vscode.window.createOutputChannel('Tally', { log: true });
   context.subscriptions.push(log);
+  const settings = new Settings(log, (message) => void vscode.window.showWarningMessage(message));
+  context.subscriptions.push(settings);
   const secrets = secretStore(context.secrets);
   const client = new OpenAIChatClient();
+  // Where the key goes is the user's decision: tally.baseUrl from user settings only (Settings), else the
+  // environment; plain http only to this machine. A refused endpoint gets nothing, not even the key.
   const endpoint = async () => {
+    const baseUrl = resolveBaseUrl(settings.current.baseUrl, process.env);
+    const refusal = endpointRefusal(baseUrl);
+    if (refusal) throw new EndpointRefusedError(refusal);
     const apiKey = await resolveApiKey(secrets, process.env);
-    return apiKey ? { apiKey, baseUrl: resolveBaseUrl(readSettings().baseUrl, process.env) } : undefined;
+    return apiKey ? { apiKey, baseUrl } : undefined;
   };
   // Token counting runs in a worker thread (dist/lazy/tokenCountWorker.js): loading an encoding takes ~1 s of CPU
   // and ~130 MB, none of it on the extension host's thread; nothing loads before the first count.
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'lazy', 'tokenCountWorker.js').fsPath;
   const tokenizers = new Tokenizers({ asyncCounter: (encoding) => createWorkerCounter({ workerPath, encoding }) });
-  const models = modelResolver(log);
   const store = new ConversationStore({ root: conversationsRoot(context), logger: log, clock: systemClock, newId });
-  const usage = createUsageFeature(context, { tokenizers, logger: log, clock: systemClock, newId });
-  const { cache, disposables: cacheDisposables } = createCacheFeature(context, { logger: log, clock: systemClock });
+  const usage = createUsageFeature(context, { settings, tokenizers, logger: log, clock: systemClock, newId });
+  const { cache, disposables: cacheDisposables } = createCacheFeature(context, { settings, logger: log, clock: systemClock });
   const service = new ChatService({
     client, endpoint, logger: log, clock: systemClock, newId, tokenizers, store, cache, accountant: usage.accountant,
-    settings: readSettings,
-    resolveModel: (id) => models(id, readSettings().modelOverrides),
+    settings: () => settings.current,
+    resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
   });
 
   const view = new ChatViewProvider(context.extensionUri, (msg) => router(msg), log);
@@ -66,44 +73,43 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
   const controller = new ChatController({
     service, view, newId, conversations,
     panelConfig: async () => {
-      const settings = readSettings();
+      const current = settings.current;
       return {
-        model: settings.model,
+        model: current.model,
         hasApiKey: (await resolveApiKey(secrets, process.env)) !== undefined,
-        endpoint: displayEndpoint(resolveBaseUrl(settings.baseUrl, process.env)),
+        endpoint: displayEndpoint(resolveBaseUrl(current.baseUrl, process.env)),
       };
     },
   });
   const router = createMessageRouter(controller, conversations);
+  const commandDeps = { controller, conversations, view, secrets: context.secrets, log };
 
   context.subscriptions.push(
     view,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
-    ...registerCommands({ controller, conversations, view, secrets: context.secrets, log }),
+    ...registerCommands(commandDeps),
     ...usage.disposables,
     ...cacheDisposables,
-    onSettingsChanged(() => void controller.configChanged()),
+    settings.onDidChange(() => void controller.configChanged()),
     context.secrets.onDidChange(() => void controller.configChanged()),
-    { dispose: () => { service.cancel(); void tokenizers.dispose(); void store.dispose(); } },
+    { dispose: () => void shutdown?.() },
   );
+  // deactivate() awaits this: a stopped reply is saved with what arrived, pending saves are flushed, the worker ends.
+  let stopped: Promise<void> | undefined;
+  shutdown = () => (stopped ??= (async () => {
+    service.cancel();
+    await Promise.allSettled([store.dispose(), tokenizers.dispose()]);
+  })());
   void conversations.restoreLast();   // in the background: reading one small file; the panel's init waits for it
   log.info(`Tally ${context.extension.packageJSON.version as string} activated`);
   return context.extensionMode === vscode.ExtensionMode.Production ? undefined
-    : createTestApi({ context, view, controller, service, client, tokenizers, conversations, store, usage, cache });
+    : createTestApi({ context, view, controller, service, client, tokenizers, conversations, store, usage, cache,
+      setApiKey: (key) => storeApiKey(commandDeps, key) });
 }
 
-/** resolveModel with the user's `tally.models`, parsed once per change; problems are logged once each. */
-function modelResolver(log: vscode.LogOutputChannel): (id: string, raw: unknown) => ResolvedModel {
-  let last: { json: string; overrides: ModelOverrides } | undefined;
-  return (id, raw) => {
-    const json = JSON.stringify(raw ?? {});
-    if (last?.json !== json) {
-      const { overrides, problems } = parseModelOverrides(raw);
-      for (const p of problems) log.warn(`tally.models: ${p}`);
-      last = { json, overrides };
-    }
-    return resolveModel(id, last.overrides);
-  };
-}
+/** Set by activate(): stops replies, flushes pending conversation saves and stops the token-count worker. */
+let shutdown: (() => Promise<void>) | undefined;
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> | undefined {
+  return shutdown?.();
+}

@@ -1,52 +1,62 @@
-// Typed reads of Tally's configuration: the one place that knows the setting names.
+// The one reader of `tally.*` settings. Each setting's layers come from `inspect()`, so which layer counts is decided
+// in core (core/settings/settingLayers.ts): where requests go, prices and the cache only from the user's own
+// settings; limits a workspace may only tighten. Values are validated once per change (core/settings/
+// tallySettings.ts); each problem is logged once, and each setting a workspace tried to set but may not is reported
+// once to the user. Features get typed values and one change event; nothing else calls getConfiguration.
 import * as vscode from 'vscode';
-import type { RetryPolicy } from '../core/api/retry';
-import type { StreamTimeouts } from '../core/api/streamWatchdog';
+import type { Logger } from '../core/ports';
+import { resolveSettings, type TallySettings } from '../core/settings/tallySettings';
 
-export interface TallySettings {
-  baseUrl: string;
-  model: string;
-  systemPrompt: string;
-  maxReplyTokens: number;
-  temperature?: number;
-  /** `tally.models` as the user wrote it (validated by core/models.ts parseModelOverrides). */
-  modelOverrides: unknown;
-  retryPolicy: RetryPolicy;
-  timeouts: StreamTimeouts;
-}
+export type { TallySettings } from '../core/settings/tallySettings';
 
 const SECTION = 'tally';
 
-export function readSettings(): TallySettings {
-  const c = vscode.workspace.getConfiguration(SECTION);
-  const seconds = (key: string, fallback: number) => {
-    const v = c.get<number>(key, fallback);
-    return Math.round((Number.isFinite(v) && v >= 0 ? v : fallback) * 1000);
-  };
-  return {
-    baseUrl: c.get<string>('baseUrl', '').trim(),
-    model: c.get<string>('model', 'gpt-4o-mini').trim() || 'gpt-4o-mini',
-    systemPrompt: c.get<string>('systemPrompt', ''),
-    maxReplyTokens: Math.max(1, Math.floor(c.get<number>('maxReplyTokens', 4096)) || 4096),
-    modelOverrides: c.get<unknown>('models', {}),
-    ...temperature(c.get<number | null>('temperature', null)),
-    retryPolicy: {
-      maxRetries: Math.max(0, Math.floor(c.get<number>('retry.maxRetries', 3))),
-      baseDelayMs: seconds('retry.initialDelaySeconds', 1),
-      maxDelayMs: seconds('retry.maxDelaySeconds', 20),
-      maxRetryAfterMs: seconds('retry.maxRetryAfterSeconds', 120),
-    },
-    timeouts: { firstByteMs: seconds('timeout.firstByteSeconds', 60), idleMs: seconds('timeout.idleSeconds', 90) },
-  };
-}
+export class Settings implements vscode.Disposable {
+  private value: TallySettings;
+  private readonly emitter = new vscode.EventEmitter<vscode.ConfigurationChangeEvent | undefined>();
+  private readonly subscription: vscode.Disposable;
+  private readonly reported = new Set<string>();
 
-/** Calls `listener` whenever a `tally.*` setting changes. */
-export function onSettingsChanged(listener: () => void): vscode.Disposable {
-  return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(SECTION)) listener();
-  });
-}
+  /** Fires after the settings were re-read; the event says which settings changed. */
+  readonly onDidChange = this.emitter.event;
 
-function temperature(v: number | null | undefined): { temperature?: number } {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 2 ? { temperature: v } : {};
+  constructor(private readonly log: Logger, private readonly notify: (message: string) => void) {
+    this.value = this.read();
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      this.value = this.read();
+      this.emitter.fire(e);
+    });
+  }
+
+  /** The current settings (validated; re-read when they change). */
+  get current(): TallySettings {
+    return this.value;
+  }
+
+  private read(): TallySettings {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const { settings, problems, ignored } = resolveSettings((key) => config.inspect(key));
+    for (const p of problems) this.once(`problem:${p}`, () => this.log.warn(p));
+    for (const key of ignored) {
+      this.once(`ignored:${key}`, () => {
+        const why = `Tally ignored ${key} from this workspace's settings: where your key and code are sent, prices, ` +
+          'the shared cache and your budgets are decided only in your user settings (a workspace may only make a budget stricter).';
+        this.log.warn(why);
+        this.notify(why);
+      });
+    }
+    return settings;
+  }
+
+  private once(key: string, report: () => void): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    report();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
 }

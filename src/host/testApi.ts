@@ -39,11 +39,16 @@ export interface TallyTestApi {
   currentConversationId(): string;
   /** The folder holding this workspace's conversations. */
   storageRoot: string;
+  /** Stores an API key as "Set API Key" does after its input box (the command itself always asks). */
+  setApiKey(key: string): Promise<void>;
+  /** Exports the current conversation to `target` (Markdown, or JSON for *.json) without the save dialog. */
+  exportConversation(target: vscode.Uri): Promise<vscode.Uri | undefined>;
 }
 
 export function createTestApi(deps: { context: vscode.ExtensionContext; view: ChatViewProvider; controller: ChatController;
   service: ChatService; client: OpenAIChatClient; tokenizers: Tokenizers; conversations: ConversationsController;
-  store: ConversationStore; cache: ResponseCache; usage: ReturnType<typeof createUsageFeature> }): TallyTestApi {
+  store: ConversationStore; cache: ResponseCache; usage: ReturnType<typeof createUsageFeature>;
+  setApiKey(key: string): Promise<void> }): TallyTestApi {
   const { context, view, controller, service, client, tokenizers, conversations, store, cache, usage } = deps;
   return {
     whenViewReady: () => view.isReady ? Promise.resolve() : new Promise<void>((resolve) => {
@@ -64,5 +69,7 @@ export function createTestApi(deps: { context: vscode.ExtensionContext; view: Ch
     usage,
     currentConversationId: () => service.current.id,
     storageRoot: store.root,
+    setApiKey: deps.setApiKey,
+    exportConversation: (target) => conversations.export(target.path.endsWith('.json') ? 'json' : 'markdown', target),
   };
 }

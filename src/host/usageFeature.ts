@@ -9,8 +9,10 @@ import type { Tokenizers } from '../core/tokens/tokenizers';
 import { todayFilter, type UsageTotals } from '../core/usage/records';
 import { UsageAccountant } from '../core/usage/accountant';
 import { UsageLedger } from '../core/usage/ledger';
+import { registerCommand } from './commandRunner';
 import { UsageStatusBar } from './usageStatusBar';
 import { UsageReportPanel } from './usageReportPanel';
+import type { Settings } from './settings';
 
 export const SHOW_USAGE_COMMAND = 'tally.showUsage';
 export const EXPORT_USAGE_COMMAND = 'tally.exportUsageCsv';
@@ -25,20 +27,10 @@ export interface UsageFeature {
   /** Resolves once the ledger has been read at startup (never rejects). */
   loaded: Promise<void>;
   /** Stored totals after reading what other windows appended: today, all time, and all time per model. */
+  /** Writes the usage CSV to `target`, else where the user picks in a save dialog. */
+  exportCsv(target?: vscode.Uri): Promise<vscode.Uri | undefined>;
   totals(): Promise<{ today: UsageTotals; all: UsageTotals; byModel: { model: string; totals: UsageTotals }[] }>;
   disposables: vscode.Disposable[];
-}
-
-/** The raw `tally.budget` settings, as the accountant validates them (null/absent: no limit). */
-function readBudgetSettings(): Record<string, unknown> {
-  const c = vscode.workspace.getConfiguration('tally.budget');
-  return {
-    dailyUsd: c.get<unknown>('dailyUsd'),
-    monthlyUsd: c.get<unknown>('monthlyUsd'),
-    workspaceDailyUsd: c.get<unknown>('workspaceDailyUsd'),
-    workspaceMonthlyUsd: c.get<unknown>('workspaceMonthlyUsd'),
-    warnAtPercent: c.get<unknown>('warnAtPercent'),
-  };
 }
 
 /**
@@ -52,14 +44,14 @@ export function workspaceId(): string {
 }
 
 export function createUsageFeature(context: vscode.ExtensionContext,
-  deps: { tokenizers: Tokenizers; logger: Logger; clock: Clock; newId: (prefix: string) => string }): UsageFeature {
+  deps: { settings: Settings; tokenizers: Tokenizers; logger: Logger; clock: Clock; newId: (prefix: string) => string }): UsageFeature {
   const { logger, clock } = deps;
   const ledgerDir = vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath;
   const ledger = new UsageLedger({ dir: ledgerDir, logger, clock });
   const accountant = new UsageAccountant({
     ledger, tokenizers: deps.tokenizers, clock, logger, newId: deps.newId, workspace: workspaceId(),
-    budgets: readBudgetSettings,
-    modelOverrides: () => vscode.workspace.getConfiguration('tally').get<unknown>('models', {}),
+    budgets: () => deps.settings.current.budgets,
+    modelOverrides: () => deps.settings.current.modelOverrides,
   });
   const statusBar = new UsageStatusBar({ ledger, accountant, command: SHOW_USAGE_COMMAND });
   const report = new UsageReportPanel({ extensionUri: context.extensionUri, ledger, now: () => clock.now(),
@@ -73,36 +65,25 @@ export function createUsageFeature(context: vscode.ExtensionContext,
     void ledger.compact().then((months) => { if (months.length) statusBar.schedule(); });
   }, (e: unknown) => { logger.error(`usage ledger: loading failed: ${String(e)}`); });
 
-  const run = (what: string, f: () => Promise<unknown>) => async () => {
-    try {
-      await f();
-    } catch (e) {
-      logger.error(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
-      void vscode.window.showErrorMessage(`Tally could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
   const disposables: vscode.Disposable[] = [
     statusBar,
     report,
-    vscode.commands.registerCommand(SHOW_USAGE_COMMAND, run('show the usage report', async () => {
+    registerCommand(SHOW_USAGE_COMMAND, 'show the usage report', async () => {
       await loaded;
       await report.show();
-    })),
-    // An optional target (Uri or path) skips the save dialog (tests, scripts); returns where it wrote, if anywhere.
-    vscode.commands.registerCommand(EXPORT_USAGE_COMMAND, async (target?: unknown) => {
-      let written: vscode.Uri | undefined;
-      await run('export the usage', async () => {
-        await loaded;
-        written = await report.exportCsv(target instanceof vscode.Uri ? target
-          : typeof target === 'string' && target !== '' ? vscode.Uri.file(target) : undefined);
-      })();
-      return written;
-    }),
+    }, logger),
+    // Always asks where to write (arguments are ignored: no link may write a file anywhere); returns where it wrote.
+    registerCommand(EXPORT_USAGE_COMMAND, 'export the usage', () => exportCsv(), logger),
   ];
+  /** The CSV export; `target` (tests, through the test API) skips the save dialog. */
+  const exportCsv = async (target?: vscode.Uri) => {
+    await loaded;
+    return report.exportCsv(target);
+  };
   const totals = async () => {
     await loaded;
     await ledger.refresh();
     return { today: ledger.totals(todayFilter(clock.now())), all: ledger.totals(), byModel: ledger.totalsByModel() };
   };
-  return { accountant, ledger, statusBar, report, ledgerDir, loaded, totals, disposables };
+  return { accountant, ledger, statusBar, report, ledgerDir, loaded, totals, exportCsv, disposables };
 }

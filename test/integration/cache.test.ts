@@ -14,7 +14,7 @@ describe('response cache', () => {
     server = await FakeOpenAIServer.start();
     api = await tallyApi();
     await configure({ baseUrl: server.baseUrl, model: 'gpt-4o', 'cache.mode': 'always' });
-    await vscode.commands.executeCommand('tally.setApiKey', 'sk-cache-test-key-000');
+    await api.setApiKey('sk-cache-test-key-000');
     await vscode.commands.executeCommand('tally.clearCache');
     await openChatView(api);
   });

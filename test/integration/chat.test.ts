@@ -112,7 +112,7 @@ describe('chat path', () => {
       assert.equal(server.requests.length, 0);
     } finally {
       if (envKey !== undefined) process.env.OPENAI_API_KEY = envKey;
-      await vscode.commands.executeCommand('tally.setApiKey', KEY);
+      await api.setApiKey(KEY);
     }
   });
 

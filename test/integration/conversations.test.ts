@@ -54,7 +54,7 @@ describe('conversations', () => {
   it('exports the conversation as Markdown', async () => {
     await ask('exp1', 'Explain `let` in one line');
     const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tally-export-')), 'chat.md'));
-    await vscode.commands.executeCommand('tally.exportConversation', target);
+    await api.exportConversation(target);
     const md = fs.readFileSync(target.fsPath, 'utf8');
     assert.match(md, /^# Explain let in one line\n/, md.slice(0, 80));
     assert.match(md, /\*\*You\*\*\n\nExplain `let` in one line\n/);

@@ -85,7 +85,7 @@ export function useChatSuite(key: string, settings: Record<string, unknown>): Ch
     suite.server = await FakeOpenAIServer.start();
     suite.api = await tallyApi();
     await configure({ baseUrl: suite.server.baseUrl, ...settings });
-    await vscode.commands.executeCommand('tally.setApiKey', key);
+    await suite.api.setApiKey(key);
     await openChatView(suite.api);
   });
   beforeEach(async () => {

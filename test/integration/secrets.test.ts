@@ -30,7 +30,7 @@ describe('API key hygiene', () => {
     const posts = new PostRecorder(api);
     try {
       await configure({ baseUrl: server.baseUrl });
-      await vscode.commands.executeCommand('tally.setApiKey', KEY);
+      await api.setApiKey(KEY);
       await api.receive({ type: 'chat/send', requestId: 'key1', text: 'hello' });
       await posts.next('chat/done', 'key1');
       assert.equal(server.requests[0].headers.authorization, `Bearer ${KEY}`, 'the key was really used');

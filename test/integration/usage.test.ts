@@ -90,7 +90,7 @@ describe('usage: status bar, budgets, report, ledger', () => {
   it('exports the usage as CSV', async () => {
     const file = vscode.Uri.file(path.join(os.tmpdir(), `tally-usage-${process.pid}-${Date.now()}.csv`));
     try {
-      const written = await vscode.commands.executeCommand<vscode.Uri | undefined>('tally.exportUsageCsv', file);
+      const written = await api.usage.exportCsv(file);
       assert.equal(written?.fsPath, file.fsPath);
       const csv = await fs.readFile(file.fsPath, 'utf8');
       const [header, ...rows] = csv.trimEnd().split('\r\n');

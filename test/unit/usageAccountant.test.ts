@@ -1,3 +1,4 @@
+import type { BudgetSettings } from '../../src/core/usage/budgets';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +25,7 @@ describe('usage accountant', () => {
     await fs.rm(root, { recursive: true, force: true });
   });
 
-  function setup(budgets: unknown = {}, workspace = 'ws1') {
+  function setup(budgets: BudgetSettings = {}, workspace = 'ws1') {
     const dir = path.join(root, `a${++n}`);
     const ledger = new UsageLedger({ dir, clock });
     const settings = { budgets };
@@ -131,7 +132,7 @@ describe('usage accountant', () => {
   });
 
   it('warns at the configured percentage and counts other windows\' spend', async () => {
-    const { dir, accountant } = setup({ monthlyUsd: 1, warnAtPercent: 50 });
+    const { dir, accountant } = setup({ monthlyUsd: 1, warnAtFraction: 0.5 });
     // Another window (its own ledger on the same folder) spent $0.50 this month.
     const other = new UsageLedger({ dir, clock });
     const otherAccountant = new UsageAccountant({ ledger: other, tokenizers, clock, logger: silentLogger, workspace: 'ws2',

@@ -38,7 +38,7 @@ describe(`restart suite, phase ${PHASE}`, () => {
     if (!port) writeHandoff({ port: server.port });
     api = await tallyApi();
     await configure({ baseUrl: server.baseUrl, model: MODEL, 'cache.mode': 'always', 'cache.redisUrl': REDIS });
-    await vscode.commands.executeCommand('tally.setApiKey', 'sk-restart-suite-key-01');
+    await api.setApiKey('sk-restart-suite-key-01');
     await openChatView(api);
     posts = new PostRecorder(api);
   });

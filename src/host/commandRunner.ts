@@ -1,0 +1,18 @@
+// One way to register a command: a failure is logged and shown to the user (never an unhandled rejection that
+// VS Code reports as "command failed" with a stack), and the handler's result is passed through.
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/errorMessage';
+import type { Logger } from '../core/ports';
+
+/** Registers `handler` under `id`; if it throws, logs "<what> failed" and shows "Tally could not <what>: …". */
+export function registerCommand(id: string, what: string, handler: (...args: unknown[]) => unknown, log: Logger): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      log.error(`${id}: ${what} failed: ${errorMessage(e)}`);
+      void vscode.window.showErrorMessage(`Tally could not ${what}: ${errorMessage(e)}`);
+      return undefined;
+    }
+  });
+}
