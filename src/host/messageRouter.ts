@@ -16,6 +16,14 @@ const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, () =
   raiseBudget: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.budget'),
 };
 
+/** Opens a link clicked in the panel outside VS Code, if its scheme is one a reply may link to (never command:, file:…). */
+function openLink(url: string): Thenable<unknown> | undefined {
+  let uri: vscode.Uri;
+  try { uri = vscode.Uri.parse(url, true); } catch { return undefined; }
+  const web = (uri.scheme === 'http' || uri.scheme === 'https') && uri.authority !== '';
+  return web || uri.scheme === 'mailto' ? vscode.env.openExternal(uri) : undefined;
+}
+
 export function createMessageRouter(controller: ChatController, conversations: ConversationsController): (msg: WebviewToHost) => Promise<void> {
   const handlers: Handlers<WebviewToHost> = {
     ready: () => controller.sendInit(),
@@ -30,6 +38,7 @@ export function createMessageRouter(controller: ChatController, conversations: C
     'conversation/rename': (msg) => conversations.rename(msg.id),
     'conversation/delete': (msg) => conversations.delete(msg.id),
     'conversation/export': async (msg) => { await conversations.export(msg.format); },
+    'link/open': async (msg) => { await openLink(msg.url); },
     'action/run': async (msg) => {
       if (msg.action === 'retry') await controller.retry();
       else if (msg.action === 'sendAnyway') await controller.sendAnyway();

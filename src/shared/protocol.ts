@@ -24,6 +24,8 @@ const webviewToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),
   v.strictObject({ type: v.literal('conversation/export'), format: v.picklist(['markdown', 'json', 'clipboard']) }),
   v.strictObject({ type: v.literal('draft/estimate'), seq: v.pipe(v.number(), v.integer(), v.minValue(0)), text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_CHARS)) }),
+  // A link clicked in a reply: the host opens it only if it is http:, https: or mailto: (checked again there).
+  v.strictObject({ type: v.literal('link/open'), url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^(https?|mailto):/i)) }),
   v.strictObject({ type: v.literal('action/run'), action: v.picklist(['setApiKey', 'openBilling', 'retry', 'newChat', 'chooseModel', 'showLog', 'openSettings', 'raiseBudget', 'sendAnyway'] as const satisfies readonly ErrorAction[]) }),
 ]);
 

@@ -6,6 +6,8 @@ import type { UiState } from '../hostClient';
 import type { PanelState } from '../state';
 import { formatEstimate, formatTokens } from '../format';
 import { ConversationList } from './conversationList';
+import { routeLinkClicks } from './linkClicks';
+import { renderStats } from './markdown';
 import { MessageView } from './messageView';
 import { el } from './dom';
 
@@ -55,6 +57,7 @@ export class Panel {
   private lastSent: string | undefined;
   private state: PanelState | undefined;
   private frame = 0;
+  private paints = 0;
 
   constructor(root: HTMLElement, private readonly cb: PanelCallbacks, ui: UiState) {
     this.conversations = new ConversationList(cb.post);
@@ -64,6 +67,7 @@ export class Panel {
       if (!this.state?.busyRequestId) this.cb.post({ type: 'chat/regenerate', requestId: this.cb.newRequestId() });
     });
     this.list.append(this.older);
+    routeLinkClicks(this.list, cb.post);
     root.replaceChildren(this.header, this.conversations.el, this.notice, this.list, this.requestNotice, this.retryBox, this.errorBox, form);
     this.input.value = ui.draft;
     this.input.setAttribute('aria-label', 'Message');
@@ -152,6 +156,11 @@ export class Panel {
     this.stop.hidden = !busy;
     document.body.dataset.busy = String(busy);
     if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
+    // Work counters for the UI tests (a streaming reply must cost markdown renders per frame, not per piece).
+    const stats = renderStats();
+    document.body.dataset.paints = String(++this.paints);
+    document.body.dataset.markdownRenders = String(stats.renders);
+    document.body.dataset.markdownChars = String(stats.chars);
   }
 
   private paintHeader(state: PanelState): void {
