@@ -1,7 +1,7 @@
 // One chat message as DOM: role, markdown body, code-block actions, and the usage line under a finished reply.
 import type { ChatMessage } from '../../shared/conversation';
 import { formatReplyCost } from '../format';
-import { renderMarkdown } from './markdown';
+import { MarkdownBody } from './markdownBody';
 
 const STATUS_NOTE: Partial<Record<NonNullable<ChatMessage['status']>, string>> = {
   stopped: 'Stopped — the reply above is what arrived before you stopped it.',
@@ -12,6 +12,7 @@ export class MessageView {
   readonly el: HTMLElement;
   private readonly body: HTMLElement;
   private readonly footer: HTMLElement;
+  private readonly markdown: MarkdownBody;
   private rendered: { content: string; status: ChatMessage['status']; usage: string } | undefined;
 
   constructor(message: ChatMessage) {
@@ -25,6 +26,7 @@ export class MessageView {
     this.body.className = message.role === 'user' ? 'content plain' : 'content markdown';
     this.footer = document.createElement('div');
     this.footer.className = 'footer';
+    this.markdown = new MarkdownBody(this.body);
     this.el.append(role, this.body, this.footer);
     this.update(message);
   }
@@ -35,12 +37,12 @@ export class MessageView {
     const prev = this.rendered;
     if (prev && prev.content === message.content && prev.status === message.status && prev.usage === usage) return;
     if (message.status) this.el.dataset.status = message.status;
-    if (!prev || prev.content !== message.content) {
+    const streaming = message.status === 'streaming';
+    // A reply that just finished is rendered whole once, even when its text did not change.
+    if (!prev || prev.content !== message.content || (prev.status === 'streaming' && !streaming)) {
       if (message.role === 'user') this.body.textContent = message.content;
-      else {
-        this.body.innerHTML = renderMarkdown(message.content);
-        addCodeActions(this.body);
-      }
+      else if (streaming) this.markdown.showStreaming(message.content);
+      else this.markdown.showFinal(message.content);
     }
     this.footer.replaceChildren();
     const note = message.status ? STATUS_NOTE[message.status] : undefined;
@@ -55,22 +57,4 @@ function span(cls: string, text: string): HTMLElement {
   s.className = cls;
   s.textContent = text;
   return s;
-}
-
-function addCodeActions(root: HTMLElement): void {
-  for (const pre of Array.from(root.querySelectorAll('pre'))) {
-    const code = pre.querySelector('code');
-    if (!code) continue;
-    const bar = document.createElement('div');
-    bar.className = 'code-actions';
-    const copy = document.createElement('button');
-    copy.type = 'button';
-    copy.className = 'code-copy';
-    copy.textContent = 'Copy';
-    copy.addEventListener('click', () => {
-      void navigator.clipboard.writeText(code.textContent ?? '').then(() => { copy.textContent = 'Copied'; });
-    });
-    bar.append(copy);
-    pre.before(bar);
-  }
 }

@@ -1,0 +1,72 @@
+// The streaming render's block splitter: complete top-level blocks are handed out once, in order, and together with
+// the tail always make up the whole text; fenced code is never cut; the work per push is the new text only.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BlockSplitter } from '../../src/webview/render/blockSplitter';
+
+/** Pushes `text` in pieces of `size` characters; returns the blocks handed out and the final tail. */
+function stream(text: string, size: number): { blocks: string[]; tail: string } {
+  const s = new BlockSplitter();
+  const blocks: string[] = [];
+  let tail = '';
+  let committed = 0;
+  for (let end = size; end < text.length + size; end += size) {
+    const r = s.push(text.slice(0, end));
+    if (r.blocks) blocks.push(r.blocks);
+    committed += r.blocks.length;
+    tail = r.tail;
+    assert.equal(committed + tail.length, Math.min(end, text.length), 'blocks + tail = the text so far');
+  }
+  assert.equal(blocks.join('') + tail, text);
+  return { blocks, tail };
+}
+
+describe('block splitter', () => {
+  it('splits at blank lines before a new top-level block, whatever the piece size', () => {
+    const text = '# Title\n\nFirst paragraph\nstill first.\n\nSecond.\n\n- a\n- b\n\nLast';
+    for (const size of [1, 3, 7, 4096]) {
+      const { blocks, tail } = stream(text, size);
+      assert.equal(blocks.join(''), '# Title\n\nFirst paragraph\nstill first.\n\nSecond.\n\n- a\n- b\n\n', `size ${size}`);
+      assert.equal(tail, 'Last');
+    }
+  });
+
+  it('never splits inside a fenced code block (backticks or tildes, longer closing fences)', () => {
+    const text = 'Intro\n\n````ts\nconst a = 1;\n\n```\n\nnot closed yet\n````\n\nAfter\n\n~~~\nx\n\ny\n~~~\n\nEnd';
+    const { blocks, tail } = stream(text, 2);
+    const all = blocks.join('');
+    assert.equal(all, 'Intro\n\n````ts\nconst a = 1;\n\n```\n\nnot closed yet\n````\n\nAfter\n\n~~~\nx\n\ny\n~~~\n\n');
+    const open = text.indexOf('````ts');
+    const close = text.indexOf('````\n\nAfter');
+    let offset = 0;
+    for (const b of blocks) {
+      offset += b.length;
+      assert.ok(offset <= open || offset > close, `no block ends inside the fence (at ${offset})`);
+    }
+    assert.equal(tail, 'End');
+  });
+
+  it('an indented line after a blank line continues the block (list item, indented code)', () => {
+    const { blocks, tail } = stream('- item\n\n  more of the item\n\n      code\n', 5);
+    assert.deepEqual(blocks, []);
+    assert.equal(tail, '- item\n\n  more of the item\n\n      code\n');
+  });
+
+  it('a text that does not extend the previous one is refused until reset', () => {
+    const s = new BlockSplitter();
+    s.push('Hello\n\nWorld');
+    assert.equal(s.extends('Hello\n\nWorld and more'), true);
+    assert.equal(s.extends('Goodbye'), false);
+    assert.throws(() => s.push('Goodbye'));
+    s.reset();
+    assert.deepEqual(s.push('Goodbye\n\nAll'), { blocks: 'Goodbye\n\n', tail: 'All' });
+  });
+
+  it('hands out each character once: 1 MiB in 4 KiB pieces, at most one batch of blocks per piece', () => {
+    const para = `${'word '.repeat(150)}\n\n`;
+    const text = para.repeat(Math.ceil((1024 * 1024) / para.length));
+    const { blocks, tail } = stream(text, 4096);
+    assert.ok(blocks.length > 200 && blocks.length <= Math.ceil(text.length / 4096), `${blocks.length} batches`);
+    assert.equal(tail, para, 'the last paragraph stays open: nothing after it shows it ended');
+  });
+});
