@@ -10,8 +10,10 @@ export type ErrorKind =
   | 'server'
   | 'network'
   | 'timeout'
+  | 'replyTooLarge'
   | 'cancelled'
   | 'noApiKey'
+  | 'endpointRefused'
   | 'budget'
   | 'unknown';
 

@@ -4,19 +4,14 @@ import type { CacheEntry } from '../../src/core/cache/cacheEntry';
 import type { CacheKeyInput } from '../../src/core/cache/cacheKey';
 import type { CacheStore } from '../../src/core/cache/cacheStore';
 import { MemoryStore } from '../../src/core/cache/memoryStore';
+import { DEFAULT_MAX_REPLY_CHARS } from '../../src/core/api/replyStream';
 import { DEFAULT_CACHE_TTL_MS, ResponseCache, type CacheMode } from '../../src/core/cache/responseCache';
-import type { Logger } from '../../src/core/ports';
+import { recordingLogger } from '../support/recordingLogger';
 import { FakeClock } from '../support/fakeClock';
 
 const request = (params: CacheKeyInput['params'], content = 'What is 2+2?'): CacheKeyInput =>
   ({ baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', messages: [{ role: 'user', content }], params });
 const usage = { promptTokens: 100, completionTokens: 20, totalTokens: 120, cachedPromptTokens: 40 };
-
-function recordingLogger(): Logger & { lines: Array<[string, string]> } {
-  const lines: Array<[string, string]> = [];
-  const log = (level: string) => (message: string | Error) => { lines.push([level, String(message)]); };
-  return { lines, trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
 
 function setup(mode: CacheMode, ttlMs?: number) {
   const clock = new FakeClock();
@@ -137,6 +132,35 @@ describe('response cache policy', () => {
       stats: async () => ({ entries: 1 }), dispose: async () => {} };
     const cache = new ResponseCache({ mode: 'always', store });
     assert.equal(await cache.lookup(request({})), undefined);
+  });
+
+  it('never serves what a store hands back expired, or with a reply over the size limit; each kind warned once', async () => {
+    const clock = new FakeClock();
+    const logger = recordingLogger();
+    let served: CacheEntry | undefined;
+    const store: CacheStore = { get: async () => served, set: async () => {}, delete: async () => {}, clear: async () => {},
+      stats: async () => ({ entries: 1 }), dispose: async () => {} };
+    const cache = new ResponseCache({ mode: 'always', store, clock, logger });
+    const key = cache.keyFor(request({}));
+    assert.ok(key);
+    const stored = (reply: string, expiresAt: number): CacheEntry =>
+      ({ version: 1, key, model: 'm', reply, createdAt: clock.now() - 10, expiresAt });
+    served = stored('old', clock.now());
+    assert.equal(await cache.lookup(request({})), undefined, 'expiresAt = now is expired');
+    assert.equal(await cache.lookup(request({})), undefined);
+    served = stored('x'.repeat(101), clock.now() + 60_000);
+    assert.equal(await cache.lookup(request({}), { maxReplyChars: 100 }), undefined, 'over the given limit');
+    served = stored('x'.repeat(DEFAULT_MAX_REPLY_CHARS + 1), clock.now() + 60_000);
+    assert.equal(await cache.lookup(request({})), undefined, 'over the default limit');
+    served = stored('x'.repeat(100), clock.now() + 60_000);
+    assert.equal((await cache.lookup(request({}), { maxReplyChars: 100 }))?.entry.reply.length, 100, 'at the limit is served');
+    assert.deepEqual(cache.stats().hits, 1);
+    assert.deepEqual(cache.stats().misses, 4);
+    const warnings = logger.at('warn');
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.match(warnings[0], /expired/);
+    assert.match(warnings[1], /over the 100-character limit/);
+    assert.equal(logger.at('debug').filter((m) => m.includes('not serving')).length, 2);
   });
 
   it('a request that cannot be keyed is simply not cached', async () => {

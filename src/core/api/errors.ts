@@ -63,6 +63,7 @@ function view(kind: ErrorKind, message: string, extra: Partial<ErrorView> = {}):
     rateLimited: ['retry', 'showLog'], contextTooLong: ['newChat', 'retry'], modelNotFound: ['chooseModel', 'showLog'],
     badRequest: ['showLog'], server: ['retry', 'showLog'], network: ['retry', 'openSettings', 'showLog'],
     timeout: ['retry', 'showLog'], cancelled: [], unknown: ['retry', 'showLog'], budget: ['raiseBudget', 'sendAnyway'],
+    replyTooLarge: ['openSettings', 'showLog'], endpointRefused: ['openSettings', 'showLog'],
   }[kind] as ErrorView['actions'];
   return { kind, message, actions, ...extra };
 }

@@ -1,10 +1,12 @@
 // One reply, from the first attempt to the last: stream through the ChatClient under time limits, retry what can
 // succeed (only before the first token: after that the partial reply is kept and the user decides), wait as the
 // policy says, and record every attempt. Never swallows an error: the outcome says how it ended and why.
+// Every delta passes here, so this is where a reply's size is bounded: past the limit the stream is closed and the
+// reply ends as a failure after tokens (kept, not retried), like a connection dropped mid-reply.
 import type { Usage } from '../../shared/conversation';
 import type { ErrorKind } from '../../shared/errors';
 import type { Endpoint } from './endpoint';
-import { classifyError, type Classified } from './errors';
+import { classifyError, TallyError, type Classified } from './errors';
 import type { ChatClient, ChatRequest } from './chatClient';
 import type { Clock, Logger } from '../ports';
 import { decideRetry, retryReason, type RetryPolicy } from './retry';
@@ -39,6 +41,21 @@ export interface RetryNotice {
   until: number;
 }
 
+/** Longest reply kept, in characters (1 MiB), unless the settings say otherwise (`tally.maxReplySizeKB` × 1024). */
+export const DEFAULT_MAX_REPLY_CHARS = 1024 * 1024;
+
+/** The error of a reply stopped at `limit` characters: says the limit and how to raise it; never retried. */
+export function replyTooLargeError(limit: number): TallyError {
+  const kb = Math.max(1, Math.round(limit / 1024));
+  return new TallyError('replyTooLarge', `The reply was stopped at the size limit of ${kb} KB; what arrived is kept. ` +
+    'To accept longer replies, raise the setting tally.maxReplySizeKB.', false, `limit: ${limit} characters`);
+}
+
+/** The limit to apply: a positive whole number of characters, else the default. */
+export function maxReplyChars(limit: number | undefined): number {
+  return limit !== undefined && Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : DEFAULT_MAX_REPLY_CHARS;
+}
+
 export type StreamOutcome =
   | { kind: 'complete'; usage?: Usage; finishReason?: string | null }
   | { kind: 'stopped' }
@@ -54,6 +71,8 @@ export interface ReplyStreamDeps {
   onAttempt?(record: AttemptRecord): void;
   /** Response headers of each opened stream (rate-limit headroom is read from them). */
   onHeaders?(headers: Record<string, string>): void;
+  /** Most characters a reply may have; default DEFAULT_MAX_REPLY_CHARS. */
+  maxReplyChars?: number;
 }
 
 export interface ReplyHandlers {
@@ -65,6 +84,7 @@ export async function streamReply(deps: ReplyStreamDeps, requestId: string, endp
   signal: AbortSignal, handlers: ReplyHandlers): Promise<StreamOutcome> {
   const { clock, logger, policy } = deps;
   const random = deps.random ?? Math.random;
+  const limit = maxReplyChars(deps.maxReplyChars);
   let waitBeforeMs = 0;
   for (let attempt = 1; ; attempt++) {
     const startedAt = clock.now();
@@ -72,6 +92,7 @@ export async function streamReply(deps: ReplyStreamDeps, requestId: string, endp
     let gotTokens = false;
     let usage: Usage | undefined;
     let finishReason: string | null | undefined;
+    let received = 0;
     try {
       for await (const event of watchStream((s) => deps.client.stream(endpoint, request, s), signal, deps.timeouts)) {
         if (event.type === 'response') {
@@ -79,8 +100,13 @@ export async function streamReply(deps: ReplyStreamDeps, requestId: string, endp
           if (event.requestId) record.apiRequestId = event.requestId;
           deps.onHeaders?.(event.headers);
         } else if (event.type === 'delta') {
-          if (!gotTokens) { gotTokens = true; record.ttftMs = clock.now() - startedAt; }
-          handlers.delta(event.text);
+          const text = event.text.length > limit - received ? fitting(event.text, limit - received) : event.text;
+          if (text) {
+            if (!gotTokens) { gotTokens = true; record.ttftMs = clock.now() - startedAt; }
+            received += text.length;
+            handlers.delta(text);
+          }
+          if (text.length < event.text.length) throw replyTooLargeError(limit); // ends the attempt: the request closes
         } else if (event.type === 'usage') usage = event.usage;
         else finishReason = event.reason;
       }
@@ -120,4 +146,11 @@ export async function streamReply(deps: ReplyStreamDeps, requestId: string, endp
       `latency=${record.latencyMs}ms ttft=${record.ttftMs ?? '-'}ms wait=${record.waitBeforeMs}ms${record.apiRequestId ? ` api-request=${record.apiRequestId}` : ''}`);
     return outcome as O;
   }
+}
+
+/** The first `room` characters of `text`, never ending in half a surrogate pair. */
+function fitting(text: string, room: number): string {
+  const cut = text.slice(0, Math.max(0, room));
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }

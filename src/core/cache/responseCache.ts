@@ -1,7 +1,9 @@
 // The response cache's policy, over any CacheStore: which requests may be cached (the mode), the key, the TTL,
 // Regenerate's bypass, and the session's stats (hits, misses, tokens saved). It never throws into the chat: a
-// store that fails is a miss, logged once as a warning and then at debug level.
+// store that fails is a miss, logged once as a warning and then at debug level. Whatever a store hands back is
+// checked once more before it is served (key, expiry, reply size): a failure is a miss, warned about once per kind.
 import type { Usage } from '../../shared/conversation';
+import { maxReplyChars } from '../api/replyStream';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { CACHE_ENTRY_VERSION, type CacheEntry } from './cacheEntry';
 import { cacheKeyFor, type CacheKeyInput, type GenerationParams } from './cacheKey';
@@ -40,6 +42,8 @@ export interface ReplyToCache {
 export interface LookupOptions {
   /** Regenerate: skip the lookup (the following `store` replaces the entry). */
   bypass?: boolean;
+  /** The reply size limit (characters): a longer cached reply is a miss. Default DEFAULT_MAX_REPLY_CHARS. */
+  maxReplyChars?: number | undefined;
 }
 
 export interface SavedTokens {
@@ -76,6 +80,7 @@ export class ResponseCache {
   private saved = noSavings();
   private savedByModel = new Map<string, SavedTokens>();
   private warnedStoreError = false;
+  private readonly warnedUnserved = new Set<string>();
   private disposed = false;
 
   constructor(options: ResponseCacheOptions) {
@@ -144,8 +149,9 @@ export class ResponseCache {
     } catch (e) {
       this.storeFailed('read', e);
     }
-    // A store must not hand out another key's entry; checked here too, as the facade is what serves it.
-    if (!entry || entry.key !== key) {
+    const problem = entry && this.unservable(entry, key, maxReplyChars(options.maxReplyChars));
+    if (!entry || problem) {
+      if (problem) this.warnOnce(problem.kind, `Response cache: not serving the entry ${key} (${problem.why})`);
       this.counters.misses++;
       return undefined;
     }
@@ -218,6 +224,23 @@ export class ResponseCache {
     let perModel = this.savedByModel.get(model);
     if (!perModel) this.savedByModel.set(model, perModel = noSavings());
     add(perModel);
+  }
+
+  /** Why a stored entry must not be served (checked here too, as the facade is what serves it), or undefined. */
+  private unservable(entry: CacheEntry, key: string, limit: number): { kind: string; why: string } | undefined {
+    if (entry.key !== key) return { kind: 'wrongKey', why: 'stored under another key' };
+    if (entry.expiresAt <= this.clock.now()) return { kind: 'expired', why: 'expired' };
+    if (entry.reply.length > limit) return { kind: 'replyTooLarge', why: `reply of ${entry.reply.length} characters, over the ${limit}-character limit` };
+    return undefined;
+  }
+
+  private warnOnce(kind: string, text: string): void {
+    if (this.warnedUnserved.has(kind)) {
+      this.logger.debug(text);
+    } else {
+      this.warnedUnserved.add(kind);
+      this.logger.warn(`${text} — further ones like it are logged at debug level`);
+    }
   }
 
   private storeFailed(what: 'read' | 'write', e: unknown): void {

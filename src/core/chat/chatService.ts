@@ -51,6 +51,8 @@ export interface ChatSettings {
   temperature?: number;
   retryPolicy: RetryPolicy;
   timeouts: StreamTimeouts;
+  /** Most characters a reply may have (streamed or cached); default DEFAULT_MAX_REPLY_CHARS (replyStream.ts). */
+  maxReplyChars?: number;
 }
 
 export interface ChatServiceDeps {
@@ -135,7 +137,7 @@ export class ChatService {
         ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) };
       // A cached reply costs nothing, so it is looked up before the budget check: a budget never refuses a free answer.
       const cacheInput = cacheInputFor(endpoint.baseUrl, request);
-      const hit = await this.deps.cache?.lookup(cacheInput, { bypass: options.bypassCache === true });
+      const hit = await this.deps.cache?.lookup(cacheInput, { bypass: options.bypassCache === true, maxReplyChars: settings.maxReplyChars });
       const verdict = hit ? undefined : await this.deps.accountant?.check({ requestId, conversationId: this.conversation.id, model,
         promptTokens: plan.promptTokens, maxReplyTokens: plan.maxReplyTokens, ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
         ...(options.ignoreBudget ? { ignoreBudget: true } : {}) });
@@ -211,7 +213,7 @@ export class ChatService {
     const outcome: StreamOutcome = hit
       ? (delta(hit.entry.reply), { kind: 'complete', ...(hit.entry.usage ? { usage: hit.entry.usage } : {}), finishReason: hit.entry.finishReason ?? null })
       : await streamReply({
-        client: this.deps.client, clock, logger, policy: settings.retryPolicy, timeouts: settings.timeouts,
+        client: this.deps.client, clock, logger, policy: settings.retryPolicy, timeouts: settings.timeouts, maxReplyChars: settings.maxReplyChars,
         ...(this.deps.random ? { random: this.deps.random } : {}),
         onAttempt: (r) => { apiRequestId = r.apiRequestId ?? apiRequestId; this.deps.onAttempt?.(r); },
         onHeaders: (headers) => { this.rateLimits = readRateLimits(headers, clock.now()) ?? this.rateLimits; },
