@@ -15,6 +15,11 @@ export interface SecretStore {
   delete(key: string): Promise<void>;
 }
 
+/** One secret the host keeps for core (e.g. the team cache secret), read when needed; undefined while none is set. */
+export interface SecretValue {
+  get(): Promise<string | undefined>;
+}
+
 export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with an AbortError as soon as `signal` aborts. */

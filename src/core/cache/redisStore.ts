@@ -5,9 +5,12 @@
 // - an outage is warned about once (and its end logged once); meanwhile operations return at once and a background
 //   timer (unref'd, with exponential backoff) reconnects. The client's own reconnection and offline queue are off,
 //   so no command waits in a queue for a server that is gone.
+// Whoever can write to that Redis can write entries, so nothing read is trusted: at most MAX_CACHE_ENTRY_BYTES are
+// fetched (GETRANGE), and `openCacheEntry` checks shape, key, expiry and — with a team secret — the entry's HMAC.
+// A value that fails is a miss, removed, and each kind of failure is warned about once per store.
 import { displayUrl } from '../api/redact';
-import { silentLogger, type Logger } from '../ports';
-import { parseCacheEntry, serializeCacheEntry, type CacheEntry } from './cacheEntry';
+import { silentLogger, systemClock, type Clock, type Logger, type SecretValue } from '../ports';
+import { MAX_CACHE_ENTRY_BYTES, openCacheEntry, serializeCacheEntry, type CacheEntry, type EntryRejection } from './cacheEntry';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
 
 type RedisModule = typeof import('@redis/client');
@@ -26,6 +29,12 @@ export interface RedisStoreOptions {
   reconnectDelayMs?: { min: number; max: number };
   /** Loads the client library (replaced in tests that count loads). */
   load?: () => Promise<RedisModule>;
+  /** For the expiry check on read. */
+  clock?: Clock;
+  /** The team secret: when one is set, entries are written with an HMAC and only entries with a valid one are read. */
+  teamSecret?: SecretValue;
+  /** Largest value read back; default MAX_CACHE_ENTRY_BYTES. */
+  maxEntryBytes?: number;
 }
 
 export class RedisStore implements CacheStore {
@@ -36,6 +45,10 @@ export class RedisStore implements CacheStore {
   private readonly backoff: { min: number; max: number };
   private readonly load: () => Promise<RedisModule>;
   private readonly where: string;
+  private readonly clock: Clock;
+  private readonly maxEntryBytes: number;
+  /** Kinds of rejected entries already warned about (later ones go to debug). */
+  private readonly warnedRejections = new Set<EntryRejection>();
   private client: RedisClient | undefined;
   private connecting: Promise<boolean> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -52,6 +65,8 @@ export class RedisStore implements CacheStore {
     this.backoff = options.reconnectDelayMs ?? { min: 500, max: 30_000 };
     this.load = options.load ?? (() => import('@redis/client'));
     this.where = displayRedisUrl(options.url);
+    this.clock = options.clock ?? systemClock;
+    this.maxEntryBytes = options.maxEntryBytes ?? MAX_CACHE_ENTRY_BYTES;
   }
 
   /** Whether the store is connected right now (for a status line). */
@@ -60,18 +75,26 @@ export class RedisStore implements CacheStore {
   }
 
   async get(key: string): Promise<CacheEntry | undefined> {
-    const text = await this.run(undefined, (c) => c.get(this.prefix + key));
-    if (typeof text !== 'string') return undefined;
-    const parsed = parseCacheEntry(text, key);
-    if (parsed.ok) return parsed.entry;
-    this.logger.warn(`Redis cache: dropped a corrupt entry ${this.prefix}${key} (${parsed.error})`);
+    // One byte past the bound is enough to tell an oversized value, and no more than that is ever transferred.
+    const text = await this.run(undefined, (c) => c.getRange(this.prefix + key, 0, this.maxEntryBytes));
+    if (typeof text !== 'string' || text === '') return undefined; // GETRANGE answers '' for a missing key
+    const secret = await this.secret();
+    const checked = openCacheEntry(text, { key, now: this.clock.now(), maxBytes: this.maxEntryBytes, ...(secret ? { secret } : {}) });
+    if (checked.ok) return checked.entry;
+    this.rejected(checked.rejection, `Redis cache: ignored and removed the entry ${this.prefix}${key} (${checked.error})`);
     await this.delete(key);
     return undefined;
   }
 
   async set(key: string, entry: CacheEntry, ttlMs: number): Promise<void> {
+    if (entry.key !== key) throw new Error(`Redis cache: refusing an entry for another key under "${key}"`);
     const px = Math.max(1, Math.round(ttlMs));
-    await this.run(undefined, (c) => c.set(this.prefix + key, serializeCacheEntry(entry), { expiration: { type: 'PX', value: px } }));
+    const text = serializeCacheEntry(entry, await this.secret());
+    if (Buffer.byteLength(text, 'utf8') > this.maxEntryBytes) {
+      this.logger.debug(`Redis cache: an entry of ${Buffer.byteLength(text, 'utf8')} bytes is over the ${this.maxEntryBytes}-byte bound; not stored`);
+      return;
+    }
+    await this.run(undefined, (c) => c.set(this.prefix + key, text, { expiration: { type: 'PX', value: px } }));
   }
 
   async delete(key: string): Promise<void> {
@@ -211,6 +234,21 @@ export class RedisStore implements CacheStore {
     } catch {
       // already closed
     }
+  }
+
+  /** The team secret, if one is set. Unreadable: throws (the facade makes that a miss), never reads unchecked. */
+  private async secret(): Promise<string | undefined> {
+    return (await this.options.teamSecret?.get()) || undefined;
+  }
+
+  /** A value that was not served: warned about once per kind of problem, then at debug level. */
+  private rejected(kind: EntryRejection, text: string): void {
+    if (this.warnedRejections.has(kind)) {
+      this.logger.debug(text);
+      return;
+    }
+    this.warnedRejections.add(kind);
+    this.logger.warn(`${text} — further ${kind} entries are logged at debug level`);
   }
 
   private failed(e: unknown): void {
