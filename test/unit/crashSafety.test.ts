@@ -9,7 +9,7 @@ import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { TEMP_FILE } from '../../src/core/atomicFile';
+import { TEMP_FILE } from '../../src/core/files/privateWrite';
 import { autoTitle } from '../../src/core/conversations/titles';
 import { ConversationStore } from '../../src/core/conversations/store';
 import { newId } from '../../src/core/ids';

@@ -1,6 +1,9 @@
 // The local response cache: one JSON file per entry under `<globalStorage>/cache`, in 256 shard folders named by the
 // key's first two hex digits. All windows share the folder, so everything shared lives in the file system:
-// - writes are atomic (temp file + rename), so a reader sees the old or the new entry, never a torn one;
+// - writes are atomic (temp file + rename), so a reader sees the old or the new entry, never a torn one; files are
+//   private (0600, folders 0700) and never written or read through a symbolic link (files/privateWrite.ts);
+// - an entry file is size-checked before it is read: one over MAX_CACHE_ENTRY_FILE_BYTES (or a link, or not a
+//   file) is dropped like a corrupt entry, with one warning, and a larger entry is never written;
 // - recency is the file's mtime: a write and every hit set it to the clock's now, so LRU spans all windows;
 // - expiry is the entry's `expiresAt`, checked at read against the injectable clock, and by scans.
 // Each instance keeps a tally of entry sizes (one directory scan at first write, lazily) so a write is O(1); when
@@ -8,13 +11,18 @@
 // then the least recently used, down to 90 % of the bound. Windows only ever delete whole files.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { errorMessage } from '../errorMessage';
+import { openForRead, readBounded } from '../files/boundedRead';
+import { isNotFound, isRefusedFile } from '../files/fileErrors';
+import { writeAtomic } from '../files/privateWrite';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { parseCacheEntry, serializeCacheEntry, type CacheEntry } from './cacheEntry';
 import { isCacheKey } from './cacheKey';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
 
 export const DEFAULT_CACHE_MAX_BYTES = 50 * 1024 * 1024;
+/** The largest entry file read back (or written): 4 MiB, the bound a Redis value has too. */
+export const MAX_CACHE_ENTRY_FILE_BYTES = 4 * 1024 * 1024;
 /** Eviction stops at this share of the bound, so a full cache is not rescanned on every write. */
 const EVICT_TO = 0.9;
 /** A temp file this old (real time) is left over from a crashed write and may go. */
@@ -26,7 +34,7 @@ const HEADER_BYTES = 40;
 const SCAN_BATCH = 64;
 const SHARD = /^[0-9a-f]{2}$/;
 const ENTRY_FILE = /^([0-9a-f]{64})\.json$/;
-/** write-file-atomic's temp files: `<file>.<number>` next to the target. */
+/** Temp files of writeAtomic: `<file>.<number>` next to the target. */
 const TEMP_FILE = /^[0-9a-f]{64}\.json\.\d+$/;
 
 export interface FileStoreOptions {
@@ -75,10 +83,15 @@ export class FileStore implements CacheStore {
     const file = this.fileOf(key);
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      const got = await readBounded(file, MAX_CACHE_ENTRY_FILE_BYTES);
+      if (!got) return undefined;
+      text = got.text;
     } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
+      if (!isRefusedFile(e)) throw e;
+      // Too large, a link or not a file: never ours. Removing it deletes the entry (or the link), nothing else.
+      this.logger.warn(`Response cache: dropped an unreadable entry (${errorMessage(e)})`);
+      await this.remove(key, file);
+      return undefined;
     }
     const parsed = parseCacheEntry(text, key);
     if (!parsed.ok) {
@@ -101,8 +114,8 @@ export class FileStore implements CacheStore {
     const now = this.clock.now();
     const text = serializeCacheEntry({ ...entry, expiresAt: now + ttlMs });
     const bytes = Buffer.byteLength(text);
-    if (bytes > this.maxBytes * EVICT_TO) {
-      this.logger.debug(`Response cache: entry of ${bytes} bytes is larger than the cache bound; not stored`);
+    if (bytes > this.maxBytes * EVICT_TO || bytes > MAX_CACHE_ENTRY_FILE_BYTES) {
+      this.logger.debug(`Response cache: entry of ${bytes} bytes is larger than the cache or entry bound; not stored`);
       return;
     }
     await (this.initialScan ??= this.rescan(false).then(() => undefined, (e: unknown) => {
@@ -110,9 +123,8 @@ export class FileStore implements CacheStore {
       throw e;
     }));
     const file = this.fileOf(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
     // No fsync: a cache may lose its last writes in a power cut; a file left empty by one is dropped as corrupt.
-    await writeFileAtomic(file, text, { fsync: false });
+    await writeAtomic(file, text, { fsync: false, top: this.dir });
     await this.touch(file, now);
     this.record(key, bytes);
     if (this.overBound()) await (this.eviction ??= this.evict().finally(() => { this.eviction = undefined; }));
@@ -161,10 +173,13 @@ export class FileStore implements CacheStore {
     return this.totalBytes > this.maxBytes || this.tally.size > this.maxEntries;
   }
 
-  /** Sets the file's mtime (its recency). Best effort: a file deleted meanwhile, or a refusal, only costs recency. */
+  /**
+   * Sets the file's mtime (its recency); lutimes, so a link swapped in meanwhile is not followed. Best effort: a file
+   * deleted meanwhile, or a refusal, only costs recency.
+   */
   private async touch(file: string, now: number): Promise<void> {
     const time = new Date(now);
-    await fs.utimes(file, time, time).catch((e: unknown) => {
+    await fs.lutimes(file, time, time).catch((e: unknown) => {
       if (!isNotFound(e)) this.logger.debug(`Response cache: could not update recency of ${file}: ${(e as Error).message}`);
     });
   }
@@ -223,14 +238,17 @@ export class FileStore implements CacheStore {
   private async list(): Promise<{ entries: ScannedFile[]; temps: string[] }> {
     const entries: ScannedFile[] = [];
     const temps: string[] = [];
+    if ((await fs.lstat(this.dir).catch(() => undefined))?.isSymbolicLink()) return { entries, temps }; // as for shards
     for (const shard of (await readdirQuietly(this.dir)).filter((name) => SHARD.test(name))) {
       const shardDir = path.join(this.dir, shard);
+      // A shard that is a link leads out of the cache: nothing in it is scanned, and so nothing there is deleted.
+      if ((await fs.lstat(shardDir).catch(() => undefined))?.isSymbolicLink()) continue;
       await Promise.all((await readdirQuietly(shardDir)).map(async (name) => {
         const file = path.join(shardDir, name);
         const match = ENTRY_FILE.exec(name);
         if (match && match[1].startsWith(shard)) {
-          const s = await fs.stat(file).catch(() => undefined);
-          if (s?.isFile()) entries.push({ key: match[1], file, bytes: s.size, mtimeMs: s.mtimeMs });
+          const s = await fs.lstat(file).catch(() => undefined);
+          if (s?.isFile() || s?.isSymbolicLink()) entries.push({ key: match[1], file, bytes: s.size, mtimeMs: s.mtimeMs });
         } else if (TEMP_FILE.test(name)) {
           temps.push(file);
         }
@@ -240,17 +258,23 @@ export class FileStore implements CacheStore {
   }
 }
 
-/** The `expiresAt` at the start of an entry file; 'corrupt' when it does not start like one, 'gone' if deleted. */
+/**
+ * The `expiresAt` at the start of an entry file; 'corrupt' when it does not start like one (or is a link, not a
+ * file, or larger than an entry may be), 'gone' if deleted.
+ */
 async function readExpiry(file: string): Promise<number | 'corrupt' | 'gone'> {
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(file, 'r');
+    handle = await openForRead(file);
+    if (!handle) return 'gone';
+    if ((await handle.stat()).size > MAX_CACHE_ENTRY_FILE_BYTES) return 'corrupt';
     const buffer = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
     const match = EXPIRY_HEADER.exec(buffer.toString('latin1', 0, bytesRead));
     return match ? Number(match[1]) : 'corrupt';
   } catch (e) {
     if (isNotFound(e)) return 'gone';
+    if (isRefusedFile(e)) return 'corrupt';
     throw e;
   } finally {
     await handle?.close();
@@ -280,10 +304,6 @@ async function readdirQuietly(dir: string): Promise<string[]> {
     if (isNotFound(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw e;
   }
-}
-
-function isNotFound(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
 function positive(n: number | undefined): number | undefined {

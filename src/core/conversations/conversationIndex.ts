@@ -2,11 +2,16 @@
 // the conversation files whenever it is missing, corrupt or stale). Its shape, validation, merge rule, and the
 // read-merge-write that applies queued changes one write at a time.
 import type { Logger } from '../ports';
-import { readWithFingerprint, writeAtomic } from '../atomicFile';
 import { errorMessage } from '../errorMessage';
+import { readBounded } from '../files/boundedRead';
+import { isNotFound } from '../files/fileErrors';
+import { moveAside } from '../files/leftovers';
+import { writeAtomic } from '../files/privateWrite';
 import { isConversationId, type ConversationSummary } from './codec';
 
 export const INDEX_VERSION = 1;
+/** The largest index read: 8 MiB holds summaries of tens of thousands of conversations. */
+export const MAX_INDEX_FILE_BYTES = 8 * 1024 * 1024;
 
 /** An index entry: a summary plus the identity (size:mtime:inode) of the file it was taken from. */
 export interface IndexEntry extends ConversationSummary {
@@ -53,12 +58,30 @@ export class ConversationIndexFile {
 
   constructor(private readonly file: string, private readonly logger: Logger) {}
 
-  /** The entries on disk, or undefined (logged when damaged) when there is no readable index. */
+  /**
+   * The entries on disk, or undefined when there is no readable index. A damaged one is logged (and rebuilt by the
+   * next write); one too large, a link or not a file is set aside first, with one warning.
+   */
   async read(): Promise<IndexEntry[] | undefined> {
-    const got = await readWithFingerprint(this.file).catch(() => undefined);
+    let got: { text: string } | undefined;
+    try {
+      got = await readBounded(this.file, MAX_INDEX_FILE_BYTES);
+    } catch (e) {
+      await this.setAside(errorMessage(e));
+      return undefined;
+    }
     const entries = got && parseIndex(got.text);
     if (got && !entries) this.logger.warn(`${this.file} is damaged or of another version; rebuilding it from the conversation files`);
     return entries;
+  }
+
+  private async setAside(reason: string): Promise<void> {
+    try {
+      const target = await moveAside(this.file, 'unreadable');
+      this.logger.warn(`Set aside the conversation index as ${target} (${reason}); rebuilding it from the conversation files`);
+    } catch (e) {
+      if (!isNotFound(e)) this.logger.warn(`Cannot read ${this.file} (${reason}) nor set it aside: ${errorMessage(e)}`);
+    }
   }
 
   /** Queues index changes; one read-merge-write at a time takes every change queued so far. Never throws. */

@@ -4,7 +4,10 @@
 //   conversations/index.json                      a cache of summaries (conversationIndex.ts)
 //   conversations/.trash/<id>.<deletedAt>.json    deleted conversations, restorable until purged at open (trash.ts)
 // Two windows (two processes) on one workspace:
-// - every write is atomic (temp file + fsync + rename), so nobody ever reads a torn file;
+// - every write is atomic (temp file + fsync + rename), so nobody ever reads a torn file; files are private (0600,
+//   folders 0700) and never written through a symbolic link (files/privateWrite.ts);
+// - a file is size-checked before it is read: one over MAX_CONVERSATION_FILE_BYTES is set aside like a damaged one,
+//   and a save that would exceed it is refused (the conversation stays in memory), so what is saved can be read;
 // - when both save the SAME conversation, the last writer wins, whole file: there is no merge of messages. The other
 //   window's changes live on in its memory and win in turn at its next save. A save that replaces a file another
 //   window changed since this window last read or wrote it is logged as a warning;
@@ -13,10 +16,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Clock, Logger } from '../ports';
-import {
-  moveAside, readWithFingerprint, removeStaleTempFiles, renameIfExists, statFingerprint, writeAtomic,
-} from '../atomicFile';
 import { errorMessage } from '../errorMessage';
+import { readBounded, statFingerprint } from '../files/boundedRead';
+import { FileTooLargeError } from '../files/fileErrors';
+import { moveAside, removeStaleTempFiles, renameIfExists } from '../files/leftovers';
+import { ensurePrivateDir } from '../files/privateDir';
+import { writeAtomic } from '../files/privateWrite';
 import {
   DEFAULT_TITLE, isConversationId, newestFirst, parseConversation, serializeConversation, summarize,
   type Conversation, type ConversationSummary,
@@ -41,6 +46,8 @@ export interface ConversationStoreDeps {
   trashDays?: number;
 }
 
+/** The largest conversation file read back (or written): 64 MiB, far beyond any real conversation. */
+export const MAX_CONVERSATION_FILE_BYTES = 64 * 1024 * 1024;
 const DAY_MS = 86_400_000;
 const READ_BATCH = 32;
 const CONVERSATION_FILE = /^([A-Za-z0-9_-]+)\.json$/;
@@ -222,7 +229,7 @@ export class ConversationStore {
   /** Once per store: create the folders, drop stale temp files of killed writers, purge old trash. */
   private open(): Promise<void> {
     this.opened ??= (async () => {
-      await fs.mkdir(this.trashDir, { recursive: true });
+      await ensurePrivateDir(this.trashDir, this.dir);
       const removed = await removeStaleTempFiles(this.dir);
       if (removed) this.deps.logger.info(`Removed ${removed} temp file(s) left by an interrupted save in ${this.dir}`);
       await purgeTrash(this.trashDir, this.deps.clock.now() - (this.deps.trashDays ?? 7) * DAY_MS);
@@ -255,7 +262,11 @@ export class ConversationStore {
       if (before !== undefined && before !== await statFingerprint(file)) {
         logger.warn(`Conversation ${id} was changed by another window since this window read it; this save replaces it (last writer wins)`);
       }
-      await writeAtomic(file, text);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (bytes > MAX_CONVERSATION_FILE_BYTES) {
+        throw new Error(`it is ${bytes} bytes, more than the ${MAX_CONVERSATION_FILE_BYTES} a conversation file may have; it stays open in this window (start a new chat, or delete long replies)`);
+      }
+      await writeAtomic(file, text, { top: this.dir });
     } catch (e) {
       const message = `Tally could not save the conversation "${summary.title}" (${file}): ${errorMessage(e)}`;
       logger.error(message);
@@ -273,9 +284,10 @@ export class ConversationStore {
     const file = this.fileOf(id);
     let got: { text: string; fingerprint: string } | undefined;
     try {
-      got = await readWithFingerprint(file);
+      got = await readBounded(file, MAX_CONVERSATION_FILE_BYTES);
     } catch (e) {
-      await this.setAside(id, undefined, errorMessage(e));
+      // Too large, a link, not a file, unreadable: set aside like a damaged file (a link is moved, its target untouched).
+      await this.setAside(id, e instanceof FileTooLargeError ? e.fingerprint : undefined, errorMessage(e));
       return undefined;
     }
     if (!got) return undefined;

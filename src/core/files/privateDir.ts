@@ -1,0 +1,50 @@
+// Folders that hold the user's content are private (0700 on POSIX; Windows ignores modes) and are never reached
+// through a symbolic link: a link planted in a shared or synced folder must not redirect Tally's writes elsewhere.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { isNotFound, SymlinkRefusedError } from './fileErrors';
+
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+const POSIX = process.platform !== 'win32';
+
+/**
+ * Creates `dir` (and missing parents) 0700, then checks every folder from `top` down to `dir`: none may be a
+ * symbolic link (SymlinkRefusedError) and each must be a folder. Folders created before this rule (0755) are
+ * tightened to 0700. `top` defaults to `dir`; it is the store's own folder (say `<storage>/cache`): the folders
+ * above it belong to VS Code and the user, who may link them wherever they like.
+ */
+export async function ensurePrivateDir(dir: string, top: string = dir): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  } catch (e) {
+    // EEXIST/ENOTDIR: a file or a dangling link is in the way; the checks below say which.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
+  }
+  for (const folder of foldersFrom(top, dir)) {
+    const st = await fs.lstat(folder);
+    if (st.isSymbolicLink()) throw new SymlinkRefusedError(folder);
+    if (!st.isDirectory()) throw new Error(`${folder} is not a folder`);
+    if (POSIX && (st.mode & 0o077) !== 0) await fs.chmod(folder, PRIVATE_DIR_MODE).catch(() => undefined); // not ours: leave it
+  }
+}
+
+/** Throws SymlinkRefusedError when `file` is a symbolic link; nothing there, or a plain file, is fine. */
+export async function refuseSymlink(file: string): Promise<void> {
+  try {
+    if ((await fs.lstat(file)).isSymbolicLink()) throw new SymlinkRefusedError(file);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
+
+/** `top`, then each folder below it down to `dir`; just `dir` when `dir` is not inside `top`. */
+function foldersFrom(top: string, dir: string): string[] {
+  const relative = path.relative(top, dir);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return [dir];
+  const out = [top];
+  let current = top;
+  for (const part of relative.split(path.sep).filter(Boolean)) out.push(current = path.join(current, part));
+  return out;
+}
