@@ -4,6 +4,7 @@
 // command link cannot set it — and an empty answer removes the secret.
 import * as vscode from 'vscode';
 import type { Logger, SecretValue } from '../core/ports';
+import { registerCommand } from './commandRunner';
 
 export const TEAM_CACHE_SECRET_KEY = 'tally.teamCacheSecret';
 export const SET_TEAM_CACHE_SECRET_COMMAND = 'tally.setTeamCacheSecret';
@@ -15,7 +16,7 @@ export interface TeamCacheSecret {
   disposables: vscode.Disposable[];
 }
 
-export function registerTeamCacheSecret(secrets: vscode.SecretStorage, logger?: Logger): TeamCacheSecret {
+export function registerTeamCacheSecret(secrets: vscode.SecretStorage, logger: Logger): TeamCacheSecret {
   let cached: Promise<string | undefined> | undefined;
   const read = (): Promise<string | undefined> => {
     const pending = Promise.resolve(secrets.get(TEAM_CACHE_SECRET_KEY));
@@ -28,7 +29,8 @@ export function registerTeamCacheSecret(secrets: vscode.SecretStorage, logger?: 
   const disposables: vscode.Disposable[] = [
     // Also fires when another window changes it.
     secrets.onDidChange((e) => { if (e.key === TEAM_CACHE_SECRET_KEY) cached = undefined; }),
-    vscode.commands.registerCommand(SET_TEAM_CACHE_SECRET_COMMAND, async () => {
+    // Arguments are ignored on purpose: the secret only ever comes from the user typing it.
+    registerCommand(SET_TEAM_CACHE_SECRET_COMMAND, 'set the team cache secret', async () => {
       const value = await vscode.window.showInputBox({
         title: 'Tally: Set Team Cache Secret',
         prompt: 'The secret your team shares to sign and check entries in the shared Redis cache. '
@@ -40,14 +42,14 @@ export function registerTeamCacheSecret(secrets: vscode.SecretStorage, logger?: 
       cached = undefined;
       if (value.trim() === '') {
         await secrets.delete(TEAM_CACHE_SECRET_KEY);
-        logger?.info('team cache secret removed: Redis cache entries are no longer signed or checked');
+        logger.info('team cache secret removed: Redis cache entries are no longer signed or checked');
         void vscode.window.showInformationMessage('Tally: team cache secret removed.');
       } else {
         await secrets.store(TEAM_CACHE_SECRET_KEY, value.trim());
-        logger?.info('team cache secret stored: Redis cache entries are signed, and unsigned ones are not served');
+        logger.info('team cache secret stored: Redis cache entries are signed, and unsigned ones are not served');
         void vscode.window.showInformationMessage('Tally: team cache secret stored.');
       }
-    }),
+    }, logger),
   ];
   return { secret, disposables };
 }
