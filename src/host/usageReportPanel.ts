@@ -5,10 +5,12 @@
 // `#per-model tbody tr` (first cell: the model id), `#per-day tbody tr`, `#totals`.
 import * as vscode from 'vscode';
 import { PRICE_SOURCE } from '../core/tokens/models';
-import { dayKey, type UsageTotals } from '../core/usage/records';
+import { dayKey } from '../core/usage/periods';
+import type { UsageTotals } from '../core/usage/totals';
 import type { UsageLedger } from '../core/usage/ledger';
 import { barChartSvg, escapeXml, reportData, toCsv, type ReportData } from '../core/usage/report';
-import { formatTotalCost, formatUsd } from '../core/usage/format';
+import { formatTotalCost } from '../core/usage/usageText';
+import { formatUsd } from '../shared/format';
 
 export const REPORT_DAYS = 30;
 const EXPORT_COMMAND = 'tally.exportUsageCsv';

@@ -3,9 +3,10 @@
 // usage report. It follows the accountant (this window's requests), and picks up other windows' records on a 30 s
 // refresh of the ledger and whenever this window gains focus.
 import * as vscode from 'vscode';
-import { addTotals, type UsageTotals } from '../core/usage/records';
+import { addTotals, type UsageTotals } from '../core/usage/totals';
 import type { UsageAccountant } from '../core/usage/accountant';
-import { formatTokensShort, formatTotalCost, statusBarText, tooltipLines } from '../core/usage/format';
+import { formatTotalCost, statusBarText, tooltipLines } from '../core/usage/usageText';
+import { formatTokensShort } from '../shared/format';
 import type { UsageLedger } from '../core/usage/ledger';
 
 const MIN_UPDATE_MS = 250;

@@ -1,12 +1,11 @@
-// Small display formatters shared by the panel's views (pure, unit-tested).
+// The panel's display texts: a reply's usage and cost line and the composer's estimate line. Numbers are formatted
+// by src/shared/format.ts, as everywhere in Tally; a reply's or a request's cost with two significant digits below a
+// dollar ("$0.0031"), where the status bar's totals show cents.
 import type { ChatMessage, Usage } from '../shared/conversation';
+import { formatReplyUsd, formatTokens, PRICE_UNKNOWN } from '../shared/format';
 import type { DraftEstimate } from '../shared/protocol';
 
-const int = new Intl.NumberFormat('en-US');
-
-export function formatTokens(n: number): string {
-  return int.format(n);
-}
+export { formatTokens };
 
 /** "123 in · 456 out tokens" (+ "estimated" when Tally counted them itself). */
 export function formatUsage(u: Usage): string {
@@ -14,17 +13,9 @@ export function formatUsage(u: Usage): string {
   return `${formatTokens(u.promptTokens)} in${cached} · ${formatTokens(u.completionTokens)} out tokens${u.estimated ? ' (estimated)' : ''}`;
 }
 
-/** "$0.0031": enough digits to tell small requests apart; "<$0.0001" for dust. */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd < 0.0001) return '<$0.0001';
-  if (usd < 1) return `$${usd.toPrecision(2).replace(/0+$/, '').replace(/\.$/, '')}`;
-  return `$${usd.toFixed(2)}`;
-}
-
 /** The composer's live line: "1,234 tokens · $0.0031–$0.044 · gpt-4o" (or "price unknown"). */
 export function formatEstimate(e: DraftEstimate): string {
-  const cost = e.minUsd !== undefined && e.maxUsd !== undefined ? `${formatUsd(e.minUsd)}–${formatUsd(e.maxUsd)}` : 'price unknown';
+  const cost = e.minUsd !== undefined && e.maxUsd !== undefined ? `${formatReplyUsd(e.minUsd)}–${formatReplyUsd(e.maxUsd)}` : PRICE_UNKNOWN;
   const dropped = e.droppedCount ? ` · ${formatTokens(e.droppedCount)} older message${e.droppedCount === 1 ? '' : 's'} left out` : '';
   return `${formatTokens(e.promptTokens)} tokens · ${cost} · ${e.model}${dropped}`;
 }
@@ -33,7 +24,7 @@ export function formatEstimate(e: DraftEstimate): string {
 export function formatReplyCost(m: Pick<ChatMessage, 'usage' | 'costUsd' | 'savedUsd' | 'cached'>): string {
   if (!m.usage) return '';
   const parts = [formatUsage(m.usage)];
-  if (m.cached) parts.push(`cached · saved ${m.savedUsd !== undefined ? formatUsd(m.savedUsd) : '(price unknown)'}`);
-  else parts.push(m.costUsd !== undefined ? formatUsd(m.costUsd) : 'price unknown');
+  if (m.cached) parts.push(`cached · saved ${m.savedUsd !== undefined ? formatReplyUsd(m.savedUsd) : `(${PRICE_UNKNOWN})`}`);
+  else parts.push(formatReplyUsd(m.costUsd));
   return parts.join(' · ');
 }

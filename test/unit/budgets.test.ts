@@ -61,6 +61,12 @@ describe('budget check', () => {
       'Monthly budget $10.00 is used up: spent $12.00 this month, this request may cost up to <$0.01.');
   });
 
+  it('a limit below a cent shows the limit, the spend and the cost in digits that can be compared', () => {
+    const r = check({ budgets: { dailyUsd: 0.005 }, spent: spent({ globalToday: 0.0021 }), maxCostOfNext: 0.0031 });
+    assert.equal(found(r).message,
+      'Daily budget $0.005 would be exceeded: spent $0.0021 today, this request may cost up to $0.0031.');
+  });
+
   it('a zero budget refuses anything that may cost, and lets a free request through', () => {
     assert.equal(check({ budgets: { dailyUsd: 0 }, maxCostOfNext: 0.000001 }).verdict, 'refuse');
     assert.deepEqual(check({ budgets: { dailyUsd: 0 }, maxCostOfNext: 0 }), { verdict: 'ok' });

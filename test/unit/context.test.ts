@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
 import {
-  ContextBudgetError, fitContext, fitContextAsync, formatTokens, promptBudget, TRUNCATION_MARKER, truncationNotice,
-  type FitResult,
+  ContextBudgetError, fitContext, fitContextAsync, promptBudget, TRUNCATION_MARKER, truncationNotice, type FitResult,
 } from '../../src/core/tokens/contextFit';
+import { formatTokens } from '../../src/shared/format';
 import { MODELS } from '../../src/core/tokens/models';
 import { countChatTokens, type CountableMessage } from '../../src/core/tokens/chatFormat';
 import { loadEncoding } from '../../src/core/tokens/encodings';

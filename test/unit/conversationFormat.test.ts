@@ -159,6 +159,18 @@ describe('export', () => {
     assert.ok(md.endsWith('\n') && !md.endsWith('\n\n'));
   });
 
+  it('writes a reply cost as the panel shows it, and token counts grouped', () => {
+    const usage = { promptTokens: 12_000, completionTokens: 30, totalTokens: 12_030 };
+    const md = toMarkdown({ ...sample(), messages: [
+      msg(0, 'assistant', 'a', { usage, costUsd: 0.0031 }),
+      msg(1, 'assistant', 'b', { usage, cached: true, savedUsd: 0.5, costUsd: 0 }),
+      msg(2, 'assistant', 'c', { usage }),
+    ] });
+    assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030 · $0.0031_'));
+    assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030 · answered from cache, saved $0.50_'));
+    assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030_\n'), 'no cost part when none was recorded');
+  });
+
   it('writes JSON: the stored shape, pretty, readable back', () => {
     const json = toJson(sample());
     assert.ok(json.includes('\n  "version": 1,'));

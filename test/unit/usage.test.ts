@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  addRecord, dayKey, emptyTotals, estimateRecordForPartial, makeUsageRecord, monthFilter, monthKey, parseLines,
-  parseUsageRecord, previousMonthKey, priceUsage, serializeUsageRecord, todayFilter, totalsByModel, totalsOf,
-  UsageBuckets, type RecordBase, type UsageRecord,
-} from '../../src/core/usage/records';
-import {
-  formatTokensShort, formatTotalCost, formatUsd, statusBarText, tooltipLines, usageSnapshot,
-} from '../../src/core/usage/format';
+import { dayKey, monthFilter, monthKey, previousMonthKey, todayFilter } from '../../src/core/usage/periods';
+import { estimateRecordForPartial, makeUsageRecord, parseLines, parseUsageRecord, priceUsage, type RecordBase, serializeUsageRecord, type UsageRecord } from '../../src/core/usage/records';
+import { addRecord, emptyTotals, totalsByModel, totalsOf, UsageBuckets } from '../../src/core/usage/totals';
+import { usageSnapshot } from '../../src/core/usage/snapshot';
+import { formatTotalCost, statusBarText, tooltipLines } from '../../src/core/usage/usageText';
+import { formatTokensShort, formatUsd } from '../../src/shared/format';
 
 /** Float sums of prices: equal to a billionth of a cent. */
 function near(actual: number | undefined, expected: number, what = ''): void {

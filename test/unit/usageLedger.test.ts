@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Clock, Logger } from '../../src/core/ports';
-import { makeUsageRecord, monthFilter, serializeUsageRecord, todayFilter, type UsageRecord } from '../../src/core/usage/records';
+import { monthFilter, todayFilter } from '../../src/core/usage/periods';
+import { makeUsageRecord, serializeUsageRecord, type UsageRecord } from '../../src/core/usage/records';
 import { UsageLedger } from '../../src/core/usage/ledger';
 
 /** A clock set by hand, in local time. */

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emptyTotals, makeUsageRecord, type UsageBucket, type UsageRecord } from '../../src/core/usage/records';
-import { barChartSvg, csvField, escapeXml, plainNumber, reportData, toCsv, type ReportRow } from '../../src/core/usage/report';
+import { makeUsageRecord, type UsageRecord } from '../../src/core/usage/records';
+import { emptyTotals, type UsageBucket } from '../../src/core/usage/totals';
+import { barChartSvg, csvField, escapeXml, reportData, toCsv, type ReportRow } from '../../src/core/usage/report';
+import { plainNumber } from '../../src/shared/format';
 
 const at = (m: number, d: number, h = 12) => new Date(2025, m - 1, d, h).getTime();
 const rec = (time: number, model: string, workspace = 'ws1', tokens: [number, number] = [1000, 100]): UsageRecord =>

@@ -1,5 +1,6 @@
 // Export (and copy) of a conversation: as JSON (the stored shape, pretty) or as Markdown. Pure functions.
-import type { ReplyStatus, Usage } from '../../shared/conversation';
+import type { ChatMessage, ReplyStatus, Usage } from '../../shared/conversation';
+import { formatReplyUsd, formatTokens } from '../../shared/format';
 import { DEFAULT_TITLE, toStored, type Conversation } from './codec';
 import { closesFence, fenceOf } from './markdownFences';
 
@@ -18,9 +19,14 @@ function closeFences(content: string): string {
   return open ? `${content}\n${open}` : content;
 }
 
-function usageLine(u: Usage): string {
-  const cached = u.cachedPromptTokens ? ` (${u.cachedPromptTokens} cached)` : '';
-  return `Tokens: ${u.promptTokens} prompt${cached} + ${u.completionTokens} completion = ${u.totalTokens}${u.estimated ? ' (estimated)' : ''}`;
+/** `Tokens: 1,200 prompt (800 cached) + 30 completion = 1,230 · $0.0031`: counts in full, the cost as the panel shows
+ *  a reply's (src/shared/format.ts); no cost part when the reply's price was not recorded. */
+function usageLine(m: Pick<ChatMessage, 'costUsd' | 'savedUsd' | 'cached'>, u: Usage): string {
+  const cached = u.cachedPromptTokens ? ` (${formatTokens(u.cachedPromptTokens)} cached)` : '';
+  const tokens = `Tokens: ${formatTokens(u.promptTokens)} prompt${cached} + ${formatTokens(u.completionTokens)} completion`
+    + ` = ${formatTokens(u.totalTokens)}${u.estimated ? ' (estimated)' : ''}`;
+  if (m.cached) return `${tokens} · answered from cache${m.savedUsd !== undefined ? `, saved ${formatReplyUsd(m.savedUsd)}` : ''}`;
+  return m.costUsd !== undefined ? `${tokens} · ${formatReplyUsd(m.costUsd)}` : tokens;
 }
 
 const STATUS_NOTE: Partial<Record<ReplyStatus, string>> = {
@@ -37,7 +43,7 @@ export function toMarkdown(c: Conversation): string {
     out.push(`**${role}**`, '', m.content ? closeFences(m.content) : '_(empty)_', '');
     const note = m.status && STATUS_NOTE[m.status];
     if (note) out.push(note, '');
-    if (m.role === 'assistant' && m.usage) out.push(`_${usageLine(m.usage)}_`, '');
+    if (m.role === 'assistant' && m.usage) out.push(`_${usageLine(m, m.usage)}_`, '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

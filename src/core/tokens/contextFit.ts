@@ -11,6 +11,7 @@
 // most `maxMessages` non-system messages. If the system prompt and the newest message alone do not fit, the
 // newest message's content is cut at a token boundary, marked, and reported in `truncation.notice`.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { formatTokens } from '../../shared/format';
 import type { Encoding, ModelInfo } from './models';
 import { messageTokenSteps, overheadSteps, REPLY_PRIMING_TOKENS, type CountableMessage } from './chatFormat';
 import { runSteps, truncateSteps } from './slicing';
@@ -60,11 +61,6 @@ export class ContextBudgetError extends Error {
 export function promptBudget(model: Pick<ModelInfo, 'contextWindow' | 'maxOutputTokens'>, maxReplyTokens: number): number {
   const reply = Math.max(0, Math.min(maxReplyTokens, model.maxOutputTokens));
   return Math.max(0, model.contextWindow - reply);
-}
-
-/** 152310 -> "152,310" (en-US grouping, independent of the runtime's ICU data). */
-export function formatTokens(n: number): string {
-  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export function truncationNotice(label: string, fromTokens: number, toTokens: number): string {

@@ -16,7 +16,8 @@ import { checkBudget, type BudgetSettings } from './budgets';
 import { costOf, type Encoding, type ModelOverrides, type ResolvedModel } from '../tokens/models';
 import type { Clock, Logger } from '../ports';
 import type { AsyncTokenCounter } from '../tokens/tokenCounter';
-import { emptyTotals, estimateRecordForPartial, makeUsageRecord, type RecordBase, type UsageRecord, type UsageTotals } from './records';
+import { estimateRecordForPartial, makeUsageRecord, type RecordBase, type UsageRecord } from './records';
+import { emptyTotals, type UsageTotals } from './totals';
 import type { UsageLedger } from './ledger';
 
 export interface UsageAccountantDeps {

@@ -8,8 +8,9 @@
 // - an unknown price (M undefined) is never refused on: it warns that the budget can't be checked for the model,
 //   naming the most used limit when that is already at its warning level.
 // - a zero limit is valid: it refuses every request that may cost anything.
-// Amounts are compared in whole nano-dollars, so sums of float costs do not flip a verdict at exact edges.
-import { formatUsd } from './format';
+// Amounts are compared in whole nano-dollars, so sums of float costs do not flip a verdict at exact edges. A message
+// shows its limit, spend and cost in cents, or, for a limit below a cent, in the digits that limit needs ("$0.005").
+import { budgetUsdFormatter } from '../../shared/format';
 
 export interface BudgetSettings {
   dailyUsd?: number;
@@ -128,6 +129,7 @@ export function checkBudget(input: BudgetCheckInput): BudgetCheck {
     const M = max === undefined || !Number.isFinite(max) ? undefined : Math.max(0, nano(max));
     const P = S + (M ?? 0);
     const ratio = L === 0 ? (P > 0 ? Infinity : 0) : P / L;
+    const formatUsd = budgetUsdFormatter(limitUsd);
     const budget = `${spec.name} budget ${formatUsd(limitUsd)}`;
     const spentText = `spent ${formatUsd(spentUsd)} ${spec.when}`;
     const cost = M === undefined ? '' : `, this request may cost up to ${formatUsd(max)}`;

@@ -22,11 +22,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
-import {
-  addRecord, emptyTotals, monthKey, parseLines, previousMonthKey, serializeUsageRecord,
-  totalsByModel, totalsOf, UsageBuckets, type UsageBucket, type UsageFilter, type UsageRecord, type UsageTotals,
-} from './records';
-import { usageSnapshot, type UsageSnapshot } from './format';
+import { monthKey, previousMonthKey, type UsageFilter } from './periods';
+import { parseLines, serializeUsageRecord, type UsageRecord } from './records';
+import { addRecord, emptyTotals, totalsByModel, totalsOf, type UsageBucket, UsageBuckets, type UsageTotals } from './totals';
+import { usageSnapshot, type UsageSnapshot } from './snapshot';
 import {
   DETAIL_FILE, detailName, isNotFound, parseSummary, readAfter, serializeSummary, SUMMARY_FILE, summaryName,
 } from './ledgerFiles';

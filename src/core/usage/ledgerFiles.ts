@@ -2,7 +2,7 @@
 // (`usage-YYYY-MM.summary.json`), the summary's format (day × model × workspace buckets of a compacted month), and
 // the read of the bytes appended to a detail file since an offset. See ledger.ts for how windows share them.
 import { promises as fs } from 'node:fs';
-import { compareBuckets, parseTotals, type UsageBucket } from './records';
+import { compareBuckets, parseTotals, type UsageBucket } from './totals';
 
 export const DETAIL_FILE = /^usage-(\d{4}-\d{2})\.jsonl$/;
 export const SUMMARY_FILE = /^usage-(\d{4}-\d{2})\.summary\.json$/;

@@ -2,10 +2,11 @@
 // of the range, empty ones included, for the chart), CSV export, and a small static SVG bar chart. The SVG has no
 // scripts, no event handlers and no external references, and every text in it is escaped: the webview can show
 // it under a strict CSP. Bars use `currentColor` and the class `bar`, so the webview's CSS can theme them.
-import {
-  addTotals, dayKey, emptyTotals, totalsByModel, UsageBuckets, type UsageBucket, type UsageRecord, type UsageTotals,
-} from './records';
-import { formatTokensShort, formatTotalCost, formatUsd } from './format';
+import { formatTokensShort, formatUsd, plainNumber } from '../../shared/format';
+import { dayKey } from './periods';
+import type { UsageRecord } from './records';
+import { addTotals, emptyTotals, totalsByModel, type UsageBucket, UsageBuckets, type UsageTotals } from './totals';
+import { formatTotalCost } from './usageText';
 
 export interface ReportRow {
   /** Local date `YYYY-MM-DD`. */
@@ -74,14 +75,6 @@ export function reportData(input: Iterable<UsageBucket | UsageRecord>, options: 
 
 const CSV_HEADER = ['date', 'model', 'requests', 'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens',
   'cost_usd', 'unknown_price_requests', 'estimated_requests', 'cache_hits', 'saved_usd'];
-
-/** A number as plain decimal text: no exponent, no grouping, at most 10 decimals, trailing zeros dropped. */
-export function plainNumber(x: number): string {
-  if (!Number.isFinite(x)) return '';
-  if (Number.isInteger(x)) return String(x);
-  const s = x.toFixed(10).replace(/0+$/, '').replace(/\.$/, '');
-  return s === '-0' ? '0' : s;
-}
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. Text that a spreadsheet
