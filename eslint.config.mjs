@@ -25,14 +25,14 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }] } },
   { files: ['src/webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   layer(['src/shared/**/*.ts'], [
-    { group: ['**/core/**', '**/host/**', '**/webview/**', '../core', '../host', '../webview'], message: 'src/shared imports nothing from other layers.' },
+    { group: ['**/core/**', '**/host/**', '**/webview/**', '**/core', '**/host', '**/webview'], message: 'src/shared imports nothing from other layers.' },
     { group: ['node:*'], message: 'src/shared is plain data: no Node built-ins.' },
   ]),
   layer(['src/core/**/*.ts'], [
-    { group: ['**/host/**', '**/webview/**', '../host', '../webview'], message: 'src/core may import only src/shared (and Node built-ins).' },
+    { group: ['**/host/**', '**/webview/**', '**/host', '**/webview'], message: 'src/core may import only src/shared (and Node built-ins).' },
   ]),
   layer(['src/webview/**/*.ts'], [
-    { group: ['**/core/**', '**/host/**', '../core', '../host'], message: 'src/webview talks to the host only through src/shared/protocol.ts.' },
+    { group: ['**/core/**', '**/host/**', '**/core', '**/host'], message: 'src/webview talks to the host only through src/shared/protocol.ts.' },
     { group: ['node:*'], message: 'src/webview runs in a browser: no Node built-ins.' },
   ]),
   layer(['test/unit/**/*.ts', 'bench/**/*.ts'], [
