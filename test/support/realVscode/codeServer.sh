@@ -5,7 +5,12 @@
 # runTests.mjs starts it for every test run (fresh profile each time); scripts/start.mjs for `npm start`.
 # Env: TALLY_CS_USER_DATA, TALLY_CS_EXTENSIONS, TALLY_CS_TMPDIR = profile, extensions and temp folders
 #      (default $TALLY_VSCODE_HOME/dev/user-data, .../dev/extensions, $TALLY_VSCODE_HOME/tmp);
-#      TALLY_CS_WRAPPER = command prefix for debugging, e.g. "strace -f -e trace=connect -o strace.log".
+#      TALLY_CS_WRAPPER = command prefix for debugging, e.g. "strace -f -e trace=connect -o strace.log";
+#      TALLY_CS_WORKSPACE_TRUST=1 keeps workspace trust enabled (default: --disable-workspace-trust, every folder is
+#      trusted); with it and "security.workspace.trust.startupPrompt": "never" a folder the browser profile has never
+#      trusted opens in Restricted Mode without a modal (test/e2e/restrictedMode.e2e.ts);
+#      TALLY_CS_USER_SETTINGS = a JSON object merged into the profile's User/settings.json (after the defaults below
+#      are seeded), e.g. '{"tally.baseUrl":"http://127.0.0.1:4000/v1"}'.
 set -euo pipefail
 TALLY_VSCODE_QUIET=1 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
 [ -f "$TALLY_CODE_SERVER/out/node/entry.js" ] || { echo "code-server is not installed: bash test/support/realVscode/setup.sh" >&2; exit 1; }
@@ -36,8 +41,15 @@ settings=$USER_DATA/User/settings.json
   "git.openRepositoryInParentFolders": "never"
 }
 JSON
+if [ -n "${TALLY_CS_USER_SETTINGS:-}" ]; then   # merged on every start: the same value gives the same file
+  node -e 'const fs = require("fs"); const [file, extra] = process.argv.slice(1);
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), ...JSON.parse(extra) }, null, 2) + "\n");' \
+    "$settings" "$TALLY_CS_USER_SETTINGS" || { echo "codeServer.sh: cannot merge TALLY_CS_USER_SETTINGS into $settings" >&2; exit 1; }
+fi
 grep -q '"telemetry.telemetryLevel": *"off"' "$settings" || echo "codeServer.sh: WARNING: $settings lacks \"telemetry.telemetryLevel\": \"off\"" >&2
 
+trust=(--disable-workspace-trust)
+if [ "${TALLY_CS_WORKSPACE_TRUST:-}" = 1 ]; then trust=(); fi
 exec ${TALLY_CS_WRAPPER:-} node "$TALLY_CODE_SERVER/out/node/entry.js" \
-  --auth none --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  --auth none --disable-telemetry --disable-update-check ${trust[@]+"${trust[@]}"} --disable-getting-started-override \
   --user-data-dir "$USER_DATA" --extensions-dir "$EXT_DIR" "$@"
