@@ -3,7 +3,9 @@
 // workspace buckets per file, so totals, budgets and the report are cheap, whatever the number of requests.
 //
 // Why this is safe with several windows (processes) on one folder:
-// - Appends are single `fs.appendFile` writes of one small line (ids and names are clamped to 128 characters, so a
+// - Files are private (0600, folder 0700), never written or read through a symbolic link, and size-checked before
+//   they are read (ledgerFiles.ts): a file over its bound, or a summary that is not JSON, is set aside, warned once.
+// - Appends are single writes of one small line (ids and names are clamped to 128 characters, so a
 //   line stays well under 4 KB) on an O_APPEND descriptor: the kernel positions each write at the end of the file,
 //   so two windows' lines never overwrite or interleave. Nothing ever rewrites a jsonl file in place.
 // - Readers consume only complete lines (up to the last '\n') and remember the byte offset; `refresh()` reads just
@@ -20,14 +22,17 @@
 //   windows compacting the same month both derive the summary from the same closed file: either result is right.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { errorMessage } from '../errorMessage';
+import { isRefusedFile } from '../files/fileErrors';
+import { appendPrivate, writeAtomic } from '../files/privateWrite';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { monthKey, previousMonthKey, type UsageFilter } from './periods';
 import { parseLines, serializeUsageRecord, type UsageRecord } from './records';
 import { addRecord, emptyTotals, totalsByModel, totalsOf, type UsageBucket, UsageBuckets, type UsageTotals } from './totals';
 import { usageSnapshot, type UsageSnapshot } from './snapshot';
 import {
-  DETAIL_FILE, detailName, isNotFound, parseSummary, readAfter, serializeSummary, SUMMARY_FILE, summaryName,
+  DETAIL_FILE, detailName, isNotFound, parseSummary, readAfter, readDetail, readSummaryJson, serializeSummary, setAside,
+  SUMMARY_FILE, summaryName,
 } from './ledgerFiles';
 
 const NEWLINE = 0x0a;
@@ -106,11 +111,7 @@ export class UsageLedger {
       addRecord(this.session, record);
       const line = `${serializeUsageRecord(record)}\n`;
       try {
-        await fs.appendFile(this.detailPath(month), line, 'utf8').catch(async (e: unknown) => {
-          if (!isNotFound(e)) throw e;
-          await fs.mkdir(this.dir, { recursive: true });
-          await fs.appendFile(this.detailPath(month), line, 'utf8');
-        });
+        await appendPrivate(this.detailPath(month), line);
         state.ownUnread.add(record.id);
         return true;
       } catch (e) {
@@ -230,7 +231,8 @@ export class UsageLedger {
           await this.readNewLines(month, state);
         }
       } catch (e) {
-        this.logger.warn(`Usage ledger: cannot read ${detailName(month)}: ${String(e)}`);
+        if (!isRefusedFile(e)) this.logger.warn(`Usage ledger: cannot read ${detailName(month)}: ${String(e)}`);
+        else await setAside(this.detailPath(month), errorMessage(e), this.clock.now(), this.logger);
       }
     }
     for (const [month, state] of this.months) {
@@ -257,17 +259,12 @@ export class UsageLedger {
 
   /** Writes the month's summary from its detail; false when the detail is gone. */
   private async compactMonth(month: string): Promise<boolean> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.detailPath(month), 'utf8');
-    } catch (e) {
-      if (isNotFound(e)) return false;
-      throw e;
-    }
+    const text = await readDetail(this.detailPath(month));
+    if (text === undefined) return false;
     const { records, skipped } = parseLines(text);
     const buckets = new UsageBuckets();
     for (const r of records) buckets.addRecord(r);
-    await writeFileAtomic(path.join(this.dir, summaryName(month)),
+    await writeAtomic(path.join(this.dir, summaryName(month)),
       serializeSummary(month, this.clock.now(), records.length, skipped, buckets.list()));
     this.months.set(month, { ...newState('summary'), buckets });
     this.logger.info(`Usage ledger: compacted ${month} (${records.length} records, ${skipped} skipped)`);
@@ -277,7 +274,9 @@ export class UsageLedger {
   private async readSummary(month: string): Promise<MonthState | undefined> {
     const file = path.join(this.dir, summaryName(month));
     try {
-      const buckets = parseSummary(JSON.parse(await fs.readFile(file, 'utf8')), month);
+      const json = await readSummaryJson(file, this.clock.now(), this.logger);
+      if (json === undefined) return undefined;
+      const buckets = parseSummary(json, month);
       if (!buckets) throw new Error('not a version-1 usage summary');
       const state = newState('summary');
       for (const b of buckets) state.buckets.addBucket(b);

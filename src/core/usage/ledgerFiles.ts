@@ -1,8 +1,18 @@
 // The ledger folder's files: the names of a month's detail (`usage-YYYY-MM.jsonl`) and summary
 // (`usage-YYYY-MM.summary.json`), the summary's format (day × model × workspace buckets of a compacted month), and
-// the read of the bytes appended to a detail file since an offset. See ledger.ts for how windows share them.
-import { promises as fs } from 'node:fs';
+// the size-checked reads of both (a file over its bound, a link or not a file is refused, then set aside with one
+// warning). See ledger.ts for how windows share them.
+import { errorMessage } from '../errorMessage';
+import { readBounded, readBytesAfter } from '../files/boundedRead';
+import { isNotFound, isRefusedFile } from '../files/fileErrors';
+import { moveAside } from '../files/leftovers';
+import type { Logger } from '../ports';
 import { compareBuckets, parseTotals, type UsageBucket } from './totals';
+
+/** The largest month of detail read: 256 MiB is about a million requests, far more than a month of real use. */
+export const MAX_LEDGER_MONTH_BYTES = 256 * 1024 * 1024;
+/** The largest summary read: day × model × workspace buckets of one month fit in a small fraction of this. */
+export const MAX_LEDGER_SUMMARY_BYTES = 16 * 1024 * 1024;
 
 export const DETAIL_FILE = /^usage-(\d{4}-\d{2})\.jsonl$/;
 export const SUMMARY_FILE = /^usage-(\d{4}-\d{2})\.summary\.json$/;
@@ -44,25 +54,43 @@ export function parseSummary(x: unknown, month: string): UsageBucket[] | undefin
 }
 
 /**
- * The bytes of `file` after `offset`: empty when the file does not exist, 'shorter' when it is now shorter than
- * `offset` (replaced). One read: fewer bytes than asked only means a shorter tail, left for the next call.
+ * The bytes of `file` after `offset` (up to its size now): empty when the file does not exist, 'shorter' when it is
+ * now shorter than `offset` (replaced). Throws FileTooLargeError past MAX_LEDGER_MONTH_BYTES.
  */
 export async function readAfter(file: string, offset: number): Promise<Buffer | 'shorter'> {
-  let handle: fs.FileHandle;
+  const got = await readBytesAfter(file, offset, MAX_LEDGER_MONTH_BYTES);
+  if (!got) return Buffer.alloc(0);
+  return got.size < offset ? 'shorter' : got.bytes;
+}
+
+/** A detail file's text (undefined when it does not exist), size-checked. */
+export async function readDetail(file: string): Promise<string | undefined> {
+  return (await readBounded(file, MAX_LEDGER_MONTH_BYTES))?.text;
+}
+
+/**
+ * A summary file's JSON, size-checked; undefined when it does not exist, or when it is too large, a link, not a file
+ * or not JSON: then it is set aside (warned). Valid JSON of another version is returned: it is left for its Tally.
+ */
+export async function readSummaryJson(file: string, now: number, logger: Logger): Promise<unknown> {
   try {
-    handle = await fs.open(file, 'r');
+    const got = await readBounded(file, MAX_LEDGER_SUMMARY_BYTES);
+    return got && JSON.parse(got.text) as unknown;
   } catch (e) {
-    if (isNotFound(e)) return Buffer.alloc(0);
-    throw e;
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size < offset) return 'shorter';
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(size - offset), 0, size - offset, offset);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+    if (!isRefusedFile(e) && !(e instanceof SyntaxError)) throw e;
+    await setAside(file, errorMessage(e), now, logger);
+    return undefined;
   }
 }
 
-export const isNotFound = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+/** Renames an unreadable ledger file aside (never deleted: the usage in it may be recovered by hand), warned once. */
+export async function setAside(file: string, reason: string, now: number, logger: Logger): Promise<void> {
+  try {
+    const target = await moveAside(file, `unreadable-${now}`);
+    logger.warn(`Usage ledger: set aside ${target} (${reason}); the usage in it is no longer counted`);
+  } catch (e) {
+    if (!isNotFound(e)) logger.warn(`Usage ledger: cannot read ${file} (${reason}) nor set it aside: ${errorMessage(e)}`);
+  }
+}
+
+export { isNotFound };
