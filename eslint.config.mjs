@@ -1,4 +1,4 @@
-// Lint, including the layer rules of ARCHITECTURE.md: arrows point host -> core -> shared and webview -> shared.
+// Lint, including the layer rules of docs/ARCHITECTURE.md: arrows point host -> core -> shared and webview -> shared.
 // `vscode` may be imported only in src/host and in the integration tests.
 import js from '@eslint/js';
 import globals from 'globals';

@@ -1,4 +1,4 @@
-// The layer rules of ARCHITECTURE.md are enforced by lint: prove that each forbidden import is reported, and that
+// The layer rules of docs/ARCHITECTURE.md are enforced by lint: prove that each forbidden import is reported, and that
 // the allowed ones are not, by linting small sources as if they stood in each layer.
 import assert from 'node:assert/strict';
 import path from 'node:path';
