@@ -1,4 +1,4 @@
-// Ports: what core needs from its host, as small interfaces. The VS Code host fills them in (src/host/storage.ts,
+// Ports: what core needs from its host, as small interfaces. The VS Code host fills them in (src/host/secretStore.ts,
 // src/host/extension.ts); unit tests fill them with plain in-memory objects.
 
 export interface Logger {

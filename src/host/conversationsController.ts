@@ -1,7 +1,7 @@
 // The conversations of this workspace in VS Code: open (panel list or quick pick with search), rename, delete with
 // confirmation and undo, export as Markdown or JSON, copy as Markdown; the last open conversation comes back after
-// a reload. Bodies live in files under the workspace's storage (core/conversations.ts), and so does the id of the
-// last open one (core/lastOpened.ts).
+// a reload. Bodies live in files under the workspace's storage (core/conversations/store.ts), and so does the id of the
+// last open one (core/conversations/lastOpened.ts).
 import * as vscode from 'vscode';
 import type { ChatService } from '../core/chat/chatService';
 import type { Conversation } from '../core/conversations/codec';
@@ -11,6 +11,7 @@ import type { ConversationStore } from '../core/conversations/store';
 import type { LastOpened } from '../core/conversations/lastOpened';
 import type { ConversationListItem, ConversationRef } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
+import { errorMessage } from '../core/errorMessage';
 
 
 export interface ConversationsDeps {
@@ -37,7 +38,7 @@ export class ConversationsController {
       const conv = id ? await this.deps.store.load(id) : undefined;
       if (conv && this.deps.service.current.messages.length === 0) this.deps.service.setConversation(conv);
       this.showWarnings();
-    })().catch((e) => this.deps.log.error(`restoring the last conversation failed: ${e instanceof Error ? e.message : String(e)}`));
+    })().catch((e) => this.deps.log.error(`restoring the last conversation failed: ${errorMessage(e)}`));
     return this.restored;
   }
 

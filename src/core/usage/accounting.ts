@@ -1,6 +1,6 @@
 // The port between a chat request and the usage ledger: checked before sending (budgets), told about progress
 // while a reply streams (the live status bar), and told how it ended (the ledger record and the reply's cost).
-// ChatService calls it; the usage side (usageAccountant.ts) implements it.
+// ChatService calls it; the usage side (accountant.ts) implements it.
 import type { Usage } from '../../shared/conversation';
 import type { ErrorView } from '../../shared/errors';
 import type { ResolvedModel } from '../tokens/models';
