@@ -70,6 +70,16 @@ describe('redis cache poisoning (real redis-server)', () => {
     assert.equal((await store.get(KEY))?.reply, 'The real answer.');
   });
 
+  it('a planted value of another type (a hash) is a corrupt entry, not an outage', async () => {
+    const { store, logger } = open();
+    await raw.del(`tally:cache:${KEY}`);
+    await raw.hSet(`tally:cache:${KEY}`, 'reply', 'Run this.');
+    assert.equal(await store.get(KEY), undefined);
+    assert.equal(await raw.exists(`tally:cache:${KEY}`), 0, 'removed');
+    assert.deepEqual(logger.at('warn').map((m) => /further (\w+) entries/.exec(m)?.[1]), ['corrupt']);
+    assert.deepEqual(logger.at('info'), [], 'no "reachable again": it was never counted as unreachable');
+  });
+
   it('an oversized value is never fetched whole (at most the bound crosses the wire)', async () => {
     const { store } = open();
     const huge = serializeCacheEntry(entry(KEY, { reply: 'z'.repeat(4 * MAX_CACHE_ENTRY_BYTES) }));

@@ -12,11 +12,14 @@ import { displayUrl } from '../api/redact';
 import { silentLogger, systemClock, type Clock, type Logger, type SecretValue } from '../ports';
 import { MAX_CACHE_ENTRY_BYTES, openCacheEntry, serializeCacheEntry, type CacheEntry, type EntryRejection } from './cacheEntry';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
+import { WarnOncePerKind } from './warnOncePerKind';
 
 type RedisModule = typeof import('@redis/client');
 type RedisClient = ReturnType<RedisModule['createClient']>;
 
 export const DEFAULT_REDIS_PREFIX = 'tally:cache:';
+/** Stands for a value under our key that is not a string (GETRANGE answered WRONGTYPE). */
+const NOT_A_STRING = Symbol('not a string');
 
 export interface RedisStoreOptions {
   /** `redis[s]://[[user][:password]@]host[:port][/db]`. The password never reaches a log line. */
@@ -47,8 +50,7 @@ export class RedisStore implements CacheStore {
   private readonly where: string;
   private readonly clock: Clock;
   private readonly maxEntryBytes: number;
-  /** Kinds of rejected entries already warned about (later ones go to debug). */
-  private readonly warnedRejections = new Set<EntryRejection>();
+  private readonly rejections: WarnOncePerKind<EntryRejection>;
   private client: RedisClient | undefined;
   private connecting: Promise<boolean> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -67,6 +69,7 @@ export class RedisStore implements CacheStore {
     this.where = displayRedisUrl(options.url);
     this.clock = options.clock ?? systemClock;
     this.maxEntryBytes = options.maxEntryBytes ?? MAX_CACHE_ENTRY_BYTES;
+    this.rejections = new WarnOncePerKind(this.logger);
   }
 
   /** Whether the store is connected right now (for a status line). */
@@ -76,12 +79,15 @@ export class RedisStore implements CacheStore {
 
   async get(key: string): Promise<CacheEntry | undefined> {
     // One byte past the bound is enough to tell an oversized value, and no more than that is ever transferred.
-    const text = await this.run(undefined, (c) => c.getRange(this.prefix + key, 0, this.maxEntryBytes));
-    if (typeof text !== 'string' || text === '') return undefined; // GETRANGE answers '' for a missing key
+    // A value of another type (a planted hash or list) is an answer, not an outage: it is a corrupt entry.
+    const text = await this.run(undefined, (c) => c.getRange(this.prefix + key, 0, this.maxEntryBytes)
+      .catch((e: unknown) => { if (/^WRONGTYPE/.test((e as Error)?.message ?? '')) return NOT_A_STRING; throw e; }));
+    if (text === undefined || text === '') return undefined; // GETRANGE answers '' for a missing key
     const secret = await this.secret();
-    const checked = openCacheEntry(text, { key, now: this.clock.now(), maxBytes: this.maxEntryBytes, ...(secret ? { secret } : {}) });
+    const checked = typeof text !== 'string' ? { ok: false as const, rejection: 'corrupt' as const, error: 'not a string value' }
+      : openCacheEntry(text, { key, now: this.clock.now(), maxBytes: this.maxEntryBytes, ...(secret ? { secret } : {}) });
     if (checked.ok) return checked.entry;
-    this.rejected(checked.rejection, `Redis cache: ignored and removed the entry ${this.prefix}${key} (${checked.error})`);
+    this.rejections.log(checked.rejection, `Redis cache: ignored and removed the entry ${this.prefix}${key} (${checked.error})`);
     await this.delete(key);
     return undefined;
   }
@@ -90,10 +96,8 @@ export class RedisStore implements CacheStore {
     if (entry.key !== key) throw new Error(`Redis cache: refusing an entry for another key under "${key}"`);
     const px = Math.max(1, Math.round(ttlMs));
     const text = serializeCacheEntry(entry, await this.secret());
-    if (Buffer.byteLength(text, 'utf8') > this.maxEntryBytes) {
-      this.logger.debug(`Redis cache: an entry of ${Buffer.byteLength(text, 'utf8')} bytes is over the ${this.maxEntryBytes}-byte bound; not stored`);
-      return;
-    }
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > this.maxEntryBytes) return this.logger.debug(`Redis cache: a ${bytes}-byte entry is over the bound; not stored`);
     await this.run(undefined, (c) => c.set(this.prefix + key, text, { expiration: { type: 'PX', value: px } }));
   }
 
@@ -239,16 +243,6 @@ export class RedisStore implements CacheStore {
   /** The team secret, if one is set. Unreadable: throws (the facade makes that a miss), never reads unchecked. */
   private async secret(): Promise<string | undefined> {
     return (await this.options.teamSecret?.get()) || undefined;
-  }
-
-  /** A value that was not served: warned about once per kind of problem, then at debug level. */
-  private rejected(kind: EntryRejection, text: string): void {
-    if (this.warnedRejections.has(kind)) {
-      this.logger.debug(text);
-      return;
-    }
-    this.warnedRejections.add(kind);
-    this.logger.warn(`${text} — further ${kind} entries are logged at debug level`);
   }
 
   private failed(e: unknown): void {

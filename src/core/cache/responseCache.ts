@@ -8,6 +8,7 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { CACHE_ENTRY_VERSION, type CacheEntry } from './cacheEntry';
 import { cacheKeyFor, type CacheKeyInput, type GenerationParams } from './cacheKey';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
+import { WarnOncePerKind } from './warnOncePerKind';
 
 /** `tally.cache.mode`: never, only requests whose reply is reproducible, or every request. */
 export type CacheMode = 'off' | 'deterministic' | 'always';
@@ -80,7 +81,7 @@ export class ResponseCache {
   private saved = noSavings();
   private savedByModel = new Map<string, SavedTokens>();
   private warnedStoreError = false;
-  private readonly warnedUnserved = new Set<string>();
+  private readonly unserved: WarnOncePerKind;
   private disposed = false;
 
   constructor(options: ResponseCacheOptions) {
@@ -89,6 +90,7 @@ export class ResponseCache {
     this.backend = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.unserved = new WarnOncePerKind(this.logger);
   }
 
   get mode(): CacheMode {
@@ -151,7 +153,7 @@ export class ResponseCache {
     }
     const problem = entry && this.unservable(entry, key, maxReplyChars(options.maxReplyChars));
     if (!entry || problem) {
-      if (problem) this.warnOnce(problem.kind, `Response cache: not serving the entry ${key} (${problem.why})`);
+      if (problem) this.unserved.log(problem.kind, `Response cache: not serving the entry ${key} (${problem.why})`);
       this.counters.misses++;
       return undefined;
     }
@@ -232,15 +234,6 @@ export class ResponseCache {
     if (entry.expiresAt <= this.clock.now()) return { kind: 'expired', why: 'expired' };
     if (entry.reply.length > limit) return { kind: 'replyTooLarge', why: `reply of ${entry.reply.length} characters, over the ${limit}-character limit` };
     return undefined;
-  }
-
-  private warnOnce(kind: string, text: string): void {
-    if (this.warnedUnserved.has(kind)) {
-      this.logger.debug(text);
-    } else {
-      this.warnedUnserved.add(kind);
-      this.logger.warn(`${text} — further ones like it are logged at debug level`);
-    }
   }
 
   private storeFailed(what: 'read' | 'write', e: unknown): void {
