@@ -9,6 +9,7 @@ import type { Clock, Logger } from '../core/ports';
 import type { CacheSettings } from '../core/settings/tallySettings';
 import { registerCommand } from './commandRunner';
 import type { Settings } from './settings';
+import { errorMessage } from '../core/errorMessage';
 
 export function createCacheFeature(context: vscode.ExtensionContext, deps: { settings: Settings; logger: Logger; clock: Clock }): { cache: ResponseCache; disposables: vscode.Disposable[] } {
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'cache').fsPath;
@@ -45,7 +46,7 @@ export function createCacheFeature(context: vscode.ExtensionContext, deps: { set
         const st = await cache.storeStats();
         held = `${st.entries} entries${st.bytes !== undefined ? `, ${(st.bytes / 1024).toFixed(0)} KiB` : ''}`;
       } catch (e) {
-        held = `unavailable (${e instanceof Error ? e.message : String(e)})`;
+        held = `unavailable (${errorMessage(e)})`;
       }
       const message = `Tally cache (${settings.mode}, ${describe()}): ${held}. This session: ${s.hits} hits, ${s.misses} misses, ` +
         `${s.saved.total.toLocaleString('en-US')} tokens saved.`;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { Logger } from '../core/ports';
 import { chatHtml } from './webviewHtml';
+import { errorMessage } from '../core/errorMessage';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'tally.chatView';
@@ -65,7 +66,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     try {
       await this.onMessage(parsed.message);
     } catch (e) {
-      this.logger.error(`handling ${parsed.message.type} failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.logger.error(`handling ${parsed.message.type} failed: ${errorMessage(e)}`);
     }
   }
 

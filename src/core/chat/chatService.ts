@@ -19,6 +19,7 @@ import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome }
 import type { RetryPolicy } from '../api/retry';
 import type { StreamTimeouts } from '../api/streamWatchdog';
 import { headroomWarning, readRateLimits, type RateLimitSnapshot } from '../api/rateLimits';
+import { errorMessage } from '../errorMessage';
 
 export interface ChatSink {
   started(user: ChatMessage, assistant: ChatMessage): void;
@@ -265,7 +266,7 @@ export class ChatService {
       if (cost.costUsd !== undefined) assistant.costUsd = cost.costUsd;
       if (cost.savedUsd !== undefined) assistant.savedUsd = cost.savedUsd;
     } catch (e) {
-      this.deps.logger.error(`recording usage of ${reply.requestId} failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.deps.logger.error(`recording usage of ${reply.requestId} failed: ${errorMessage(e)}`);
     }
   }
 
@@ -274,7 +275,7 @@ export class ChatService {
     try {
       await this.deps.store.save(conversation);
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      const why = errorMessage(e);
       this.deps.logger.error(`saving conversation ${conversation.id} failed: ${why}`);
       sink.notice(`Tally could not save this conversation: ${why}`);
     }

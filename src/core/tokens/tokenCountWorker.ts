@@ -15,6 +15,7 @@ import type { Encoding } from './models';
 import { runSteps, truncateSteps } from './slicing';
 import type { AsyncTokenCounter, Truncation } from './tokenCounter';
 import { Tokenizers } from './tokenizers';
+import { errorMessage } from '../errorMessage';
 
 type RequestBody =
   | { op: 'count'; text: string }
@@ -50,7 +51,7 @@ export function runTokenCountWorker(): void {
         : { id: req.id, ok: true, truncation: runSteps(truncateSteps(req.text, req.maxTokens, req.suffix, counter)) };
       port.postMessage(res);
     }).catch((e: unknown) => {
-      port.postMessage({ id: req.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies Response);
+      port.postMessage({ id: req.id, ok: false, error: errorMessage(e) } satisfies Response);
     });
   });
 }

@@ -14,6 +14,7 @@ import type { ErrorView } from '../../shared/errors';
 import type { Accountant, ReplyAccounting, ReplyCost, SendCheck, SendVerdict } from './accounting';
 import { checkBudget, type BudgetSettings } from './budgets';
 import { costOf, type Encoding, type ModelOverrides, type ResolvedModel } from '../tokens/models';
+import { disposable, type Disposable } from '../dispose';
 import type { Clock, Logger } from '../ports';
 import type { AsyncTokenCounter } from '../tokens/tokenCounter';
 import { estimateRecordForPartial, makeUsageRecord, type RecordBase, type UsageRecord } from './records';
@@ -32,10 +33,6 @@ export interface UsageAccountantDeps {
   /** The user's `tally.models` overrides, validated. */
   modelOverrides(): ModelOverrides;
   newId(prefix: string): string;
-}
-
-export interface Disposable {
-  dispose(): void;
 }
 
 /** Rough characters per token of a streaming reply, for the live estimate only (the record counts exactly). */
@@ -123,7 +120,7 @@ export class UsageAccountant implements Accountant {
   /** Called after every recorded request and every streamed delta (throttle in the listener). */
   onDidChange(listener: () => void): Disposable {
     this.listeners.add(listener);
-    return { dispose: () => { this.listeners.delete(listener); } };
+    return disposable(() => { this.listeners.delete(listener); });
   }
 
   private async recordFor(reply: ReplyAccounting): Promise<UsageRecord | undefined> {
