@@ -5,19 +5,19 @@ import { FileStore } from '../core/cache/fileStore';
 import { displayRedisUrl, RedisStore } from '../core/cache/redisStore';
 import { ResponseCache } from '../core/cache/responseCache';
 import type { CacheStore } from '../core/cache/cacheStore';
-import type { Clock, Logger } from '../core/ports';
+import type { Clock, Logger, SecretValue } from '../core/ports';
 import type { CacheSettings } from '../core/settings/tallySettings';
 import { registerCommand } from './commandRunner';
 import type { Settings } from './settings';
 import { errorMessage } from '../core/errorMessage';
 
-export function createCacheFeature(context: vscode.ExtensionContext, deps: { settings: Settings; logger: Logger; clock: Clock }): { cache: ResponseCache; disposables: vscode.Disposable[] } {
+export function createCacheFeature(context: vscode.ExtensionContext, deps: { settings: Settings; teamSecret: SecretValue; logger: Logger; clock: Clock }): { cache: ResponseCache; disposables: vscode.Disposable[] } {
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'cache').fsPath;
   let backend = '';
   const storeFor = (s: CacheSettings): CacheStore => {
     backend = s.redisUrl ? `redis:${s.redisUrl}` : 'file';
     return s.redisUrl
-      ? new RedisStore({ url: s.redisUrl, logger: deps.logger })
+      ? new RedisStore({ url: s.redisUrl, logger: deps.logger, teamSecret: deps.teamSecret })
       : new FileStore({ dir, clock: deps.clock, logger: deps.logger, maxBytes: s.maxBytes });
   };
   let settings = deps.settings.current.cache;

@@ -21,6 +21,7 @@ import { registerCommands, storeApiKey } from './commands';
 import { ConversationsController } from './conversationsController';
 import { createMessageRouter } from './messageRouter';
 import { Settings } from './settings';
+import { registerTeamCacheSecret } from './teamCacheSecret';
 import { secretStore } from './secretStore';
 import { createTestApi, type TallyTestApi } from './testApi';
 import { createUsageFeature } from './usageFeature';
@@ -41,7 +42,9 @@ function conversationsRoot(context: vscode.ExtensionContext): string {
 }
 
 function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefined {
-  const log = redactingLogger(vscode.window.createOutputChannel('Tally', { log: true }));
+  // Every log line is redacted: key shapes, URL passwords, and the key in use itself (kept here once resolved).
+  let keyInUse: string | undefined;
+  const log = redactingLogger(vscode.window.createOutputChannel('Tally', { log: true }), () => [keyInUse]);
   context.subscriptions.push(log);
   const settings = new Settings(log, (message) => void vscode.window.showWarningMessage(message));
   context.subscriptions.push(settings);
@@ -54,6 +57,7 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
     const refusal = endpointRefusal(baseUrl);
     if (refusal) throw new EndpointRefusedError(refusal);
     const apiKey = await resolveApiKey(secrets, process.env);
+    keyInUse = apiKey;
     return apiKey ? { apiKey, baseUrl } : undefined;
   };
   // Token counting runs in a worker thread (dist/lazy/tokenCountWorker.js): loading an encoding takes ~1 s of CPU
@@ -62,7 +66,9 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
   const tokenizers = new Tokenizers({ asyncCounter: (encoding) => createWorkerCounter({ workerPath, encoding }) });
   const store = new ConversationStore({ root: conversationsRoot(context), logger: log, clock: systemClock, newId });
   const usage = createUsageFeature(context, { settings, tokenizers, logger: log, clock: systemClock, newId });
-  const { cache, disposables: cacheDisposables } = createCacheFeature(context, { settings, logger: log, clock: systemClock });
+  const teamSecret = registerTeamCacheSecret(context.secrets, log);
+  const { cache, disposables: cacheDisposables } = createCacheFeature(context,
+    { settings, teamSecret: teamSecret.secret, logger: log, clock: systemClock });
   const service = new ChatService({
     client, endpoint, logger: log, clock: systemClock, newId, tokenizers, store, cache, accountant: usage.accountant,
     settings: () => settings.current,
@@ -91,6 +97,7 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
     ...registerCommands(commandDeps),
     ...usage.disposables,
     ...cacheDisposables,
+    ...teamSecret.disposables,
     settings.onDidChange(() => void controller.configChanged()),
     context.secrets.onDidChange(() => void controller.configChanged()),
     { dispose: () => void shutdown?.() },
