@@ -32,7 +32,7 @@ function secureLinks(tokens: Token[], state: StateCore): Token[] {
       if (t.type === 'text' || t.type === 'code_inline') t.content = stripInvisible(t.content);
     }
     const text = inner.map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : '')).join('');
-    const check = checkLink(text, String(open.attrGet('href') ?? ''));
+    const check = checkLink(text, String(open.attrGet('href') ?? ''));  // typed string | number
     if (!check) {          // not reachable through validateLink; kept so the rule holds on its own: text, no link
       out.push(...inner);
       i = close;
