@@ -4,7 +4,7 @@
 // Oversized files are sparse (truncate), so a 256 MiB ledger costs no disk and no time.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { LastOpened, MAX_LAST_OPENED_BYTES } from '../../src/core/conversations/
 import { ConversationStore, MAX_CONVERSATION_FILE_BYTES } from '../../src/core/conversations/store';
 import { readBounded } from '../../src/core/files/boundedRead';
 import { NotAFileError } from '../../src/core/files/fileErrors';
+import { writeAtomic } from '../../src/core/files/privateWrite';
 import type { Logger } from '../../src/core/ports';
 import { MAX_LEDGER_MONTH_BYTES, MAX_LEDGER_SUMMARY_BYTES } from '../../src/core/usage/ledgerFiles';
 import { UsageLedger } from '../../src/core/usage/ledger';
@@ -291,5 +292,23 @@ describe('bounded reads', () => {
     const fifo = path.join(root, 'fifo.json');
     execFileSync('mkfifo', [fifo]);
     await assert.rejects(readBounded(fifo, 1024), NotAFileError);
+  });
+});
+
+describe('atomic writes', () => {
+  it('never open a temp name that is taken (a planted link): the next name is used and the link target is untouched', posixOnly, async (t) => {
+    const dir = fresh();
+    await fs.mkdir(dir, { recursive: true });
+    const v = await victim(root);
+    const file = path.join(dir, 'x.json');
+    await fs.symlink(v.file, `${file}.7`);
+    const names = [7, 8];
+    t.mock.method(crypto, 'randomInt', () => names.shift());
+    await writeAtomic(file, '{"ok":true}');
+    assert.deepEqual(names, [], 'both names were tried');
+    assert.equal(await fs.readFile(file, 'utf8'), '{"ok":true}');
+    assert.equal(await modeOf(file), 0o600);
+    assert.ok((await fs.lstat(`${file}.7`)).isSymbolicLink(), 'the planted link is left as it was');
+    await v.untouched();
   });
 });
