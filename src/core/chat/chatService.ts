@@ -13,6 +13,7 @@ import { cacheInputFor, type CacheKeyInput } from '../cache/cacheKey';
 import type { CacheHit, ResponseCache } from '../cache/responseCache';
 import type { ConversationStore } from '../conversations/store';
 import type { Endpoint } from '../api/endpoint';
+import { EndpointRefusedError } from '../api/endpointPolicy';
 import { redactErrorView } from '../api/redact';
 import type { Clock, Logger } from '../ports';
 import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome } from '../api/replyStream';
@@ -58,7 +59,8 @@ export interface ChatSettings {
 
 export interface ChatServiceDeps {
   client: ChatClient;
-  /** The endpoint with its key, or undefined when no API key is set. */
+  /** The endpoint with its key, or undefined when no API key is set; rejects with EndpointRefusedError when the
+   *  configured endpoint may not be used (nothing is sent then). */
   endpoint(): Promise<Endpoint | undefined>;
   settings(): ChatSettings;
   logger: Logger;
@@ -125,7 +127,8 @@ export class ChatService {
     const controller = new AbortController();
     this.active.set(requestId, controller);
     try {
-      const endpoint = await this.deps.endpoint();
+      const endpoint = await this.resolveEndpoint(sink);
+      if (endpoint === null) return;
       if (!endpoint) {
         sink.error(NO_KEY);
         return;
@@ -165,6 +168,18 @@ export class ChatService {
         { settings, model, promptTokens: plan.promptTokens, cacheInput, ...(hit ? { hit } : {}) });
     } finally {
       this.active.delete(requestId);
+    }
+  }
+
+  /** The endpoint to send to; null (after telling the sink) when the configured one is refused. */
+  private async resolveEndpoint(sink: ChatSink): Promise<Endpoint | undefined | null> {
+    try {
+      return await this.deps.endpoint();
+    } catch (e) {
+      if (!(e instanceof EndpointRefusedError)) throw e;
+      this.deps.logger.warn(`chat: ${e.message}`);
+      sink.error(e.view);
+      return null;
     }
   }
 
