@@ -17,6 +17,10 @@ export interface Conversation {
   messages: ChatMessage[];
 }
 
+/** A new, empty conversation created at `now`, titled by its first question once it has one. */
+export const newConversation = (id: string, now: number): Conversation =>
+  ({ id, title: DEFAULT_TITLE, titleIsAuto: true, createdAt: now, updatedAt: now, messages: [] });
+
 /** What `<id>.json` holds: the conversation, self-describing with its version. */
 export interface StoredConversation extends Conversation {
   version: typeof CONVERSATION_VERSION;

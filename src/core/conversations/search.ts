@@ -1,6 +1,7 @@
 // Searching conversations: the query's pattern, the matches in one conversation (with a snippet), and the order of
 // the hits. Pure functions.
-import type { Conversation } from './codec';
+import type { Conversation, ConversationSummary } from './codec';
+import { inBatches } from './inBatches';
 
 export interface SearchHit {
   id: string;
@@ -53,4 +54,21 @@ export type RankedHit = SearchHit & { inTitle: boolean; updatedAt: number };
 export function rankHits(hits: RankedHit[], limit: number): SearchHit[] {
   hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || b.matchCount - a.matchCount || b.updatedAt - a.updatedAt);
   return hits.slice(0, Math.max(0, limit)).map(({ id, title, snippet, matchCount }) => ({ id, title, snippet, matchCount }));
+}
+
+/**
+ * Case-insensitive search of titles and message contents of the conversations `list` names, each read with `get`
+ * (a few at a time); title matches first, then by match count, then newest. A blank query lists nothing.
+ */
+export async function searchConversations(query: string, limit: number, list: () => Promise<ConversationSummary[]>,
+  get: (id: string) => Promise<Conversation | undefined>): Promise<SearchHit[]> {
+  const pattern = searchPattern(query);
+  if (!pattern) return [];
+  const hits: RankedHit[] = [];
+  await inBatches(await list(), async (s) => {
+    const c = await get(s.id);
+    const hit = c && matchConversation(c, pattern);
+    if (hit) hits.push({ ...hit, updatedAt: s.updatedAt });
+  });
+  return rankHits(hits, limit);
 }

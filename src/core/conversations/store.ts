@@ -23,14 +23,15 @@ import { moveAside, removeStaleTempFiles, renameIfExists } from '../files/leftov
 import { ensurePrivateDir } from '../files/privateDir';
 import { writeAtomic } from '../files/privateWrite';
 import {
-  DEFAULT_TITLE, isConversationId, newestFirst, parseConversation, serializeConversation, summarize,
+  isConversationId, newConversation, newestFirst, parseConversation, serializeConversation, summarize,
   type Conversation, type ConversationSummary,
 } from './codec';
 import { ConversationIndexFile, type IndexEntry } from './conversationIndex';
-import { matchConversation, rankHits, searchPattern, type RankedHit, type SearchHit } from './search';
+import { inBatches } from './inBatches';
+import { searchConversations, type SearchHit } from './search';
 import { QueuePerKey } from './queuePerKey';
 import { RecentConversations } from './recentConversations';
-import { titleFor } from './titles';
+import { retitle, titleFor } from './titles';
 import { isTrashFileOf, purgeTrash, trashFileFor, type DeletedConversation } from './trash';
 import { UserWarnings } from './userWarnings';
 
@@ -49,7 +50,6 @@ export interface ConversationStoreDeps {
 /** The largest conversation file read back (or written): 64 MiB, far beyond any real conversation. */
 export const MAX_CONVERSATION_FILE_BYTES = 64 * 1024 * 1024;
 const DAY_MS = 86_400_000;
-const READ_BATCH = 32;
 const CONVERSATION_FILE = /^([A-Za-z0-9_-]+)\.json$/;
 
 export class ConversationStore {
@@ -84,8 +84,7 @@ export class ConversationStore {
 
   /** A new conversation, in memory until its first save. */
   create(): Conversation {
-    const now = this.deps.clock.now();
-    const c: Conversation = { id: this.deps.newId('c'), title: DEFAULT_TITLE, titleIsAuto: true, createdAt: now, updatedAt: now, messages: [] };
+    const c = newConversation(this.deps.newId('c'), this.deps.clock.now());
     this.live.remember(c);
     return c;
   }
@@ -165,9 +164,7 @@ export class ConversationStore {
   async rename(id: string, title: string): Promise<Conversation | undefined> {
     const c = this.live.get(id) ?? await this.load(id);
     if (!c) return undefined;
-    const clean = title.replace(/\s+/g, ' ').trim().slice(0, 200);
-    c.titleIsAuto = !clean;
-    c.title = clean || titleFor(c);
+    retitle(c, title);
     await this.save(c);
     return c;
   }
@@ -206,15 +203,8 @@ export class ConversationStore {
 
   /** Case-insensitive search of titles and message contents; title matches first, then by match count, newest. */
   async search(query: string, limit = 50): Promise<SearchHit[]> {
-    const pattern = searchPattern(query);
-    if (!pattern) return [];
-    const hits: RankedHit[] = [];
-    await inBatches(await this.list(), async (s) => {
-      const c = this.pending.get(s.id) ?? (await this.read(s.id))?.conversation;
-      const hit = c && matchConversation(c, pattern);
-      if (hit) hits.push({ ...hit, updatedAt: s.updatedAt });
-    });
-    return rankHits(hits, limit);
+    return searchConversations(query, limit, () => this.list(),
+      async (id) => this.pending.get(id) ?? (await this.read(id))?.conversation);
   }
 
   /** Warnings for the user (damaged or unreadable files, failed saves) since the last call. */
@@ -317,9 +307,4 @@ export class ConversationStore {
       this.warnings.once(`${id} ${fingerprint}`, `Tally cannot read the conversation file ${file} (${reason}) and could not set it aside: ${errorMessage(e)}`);
     }
   }
-}
-
-/** Runs `f` over `items`, READ_BATCH at a time. */
-async function inBatches<T>(items: T[], f: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += READ_BATCH) await Promise.all(items.slice(i, i + READ_BATCH).map(f));
 }

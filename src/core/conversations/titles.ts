@@ -1,5 +1,5 @@
 // Conversation titles: the auto-title taken from the first question (plain text of its first line of prose, cut on
-// a word boundary). Pure functions.
+// a word boundary), and a title the user chose. Pure functions.
 import { DEFAULT_TITLE, type Conversation } from './codec';
 import { closesFence, fenceOf } from './markdownFences';
 
@@ -43,4 +43,11 @@ function shorten(s: string, max: number): string {
 export function titleFor(c: Conversation): string {
   const first = c.messages.find((m) => m.role === 'user' && m.content.trim());
   return first ? autoTitle(first.content) : DEFAULT_TITLE;
+}
+
+/** Sets a title the user chose (whitespace collapsed, at most 200 characters); a blank one goes back to the auto-title. */
+export function retitle(c: Conversation, title: string): void {
+  const clean = title.replace(/\s+/g, ' ').trim().slice(0, 200);
+  c.titleIsAuto = !clean;
+  c.title = clean || titleFor(c);
 }
