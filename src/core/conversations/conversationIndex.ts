@@ -4,7 +4,7 @@
 import type { Logger } from '../ports';
 import { errorMessage } from '../errorMessage';
 import { readBounded } from '../files/boundedRead';
-import { isNotFound } from '../files/fileErrors';
+import { isNotFound, isRefusedFile } from '../files/fileErrors';
 import { moveAside } from '../files/leftovers';
 import { writeAtomic } from '../files/privateWrite';
 import { isConversationId, type ConversationSummary } from './codec';
@@ -59,15 +59,17 @@ export class ConversationIndexFile {
   constructor(private readonly file: string, private readonly logger: Logger) {}
 
   /**
-   * The entries on disk, or undefined when there is no readable index. A damaged one is logged (and rebuilt by the
-   * next write); one too large, a link or not a file is set aside first, with one warning.
+   * The entries on disk, or undefined when there is no readable index. A damaged or unreadable one is logged (and
+   * rebuilt by the next write); one too large, a link or not a file is set aside first, with one warning.
    */
   async read(): Promise<IndexEntry[] | undefined> {
     let got: { text: string } | undefined;
     try {
       got = await readBounded(this.file, MAX_INDEX_FILE_BYTES);
     } catch (e) {
-      await this.setAside(errorMessage(e));
+      // Too large, a link or not a file: set aside. An I/O error says nothing about the file: it is just rebuilt.
+      if (isRefusedFile(e)) await this.setAside(errorMessage(e));
+      else this.logger.warn(`Cannot read ${this.file} (${errorMessage(e)}); rebuilding it from the conversation files`);
       return undefined;
     }
     const entries = got && parseIndex(got.text);

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { errorMessage } from '../errorMessage';
 import { readBounded } from '../files/boundedRead';
-import { isNotFound } from '../files/fileErrors';
+import { isNotFound, isRefusedFile } from '../files/fileErrors';
 import { moveAside } from '../files/leftovers';
 import { writeAtomic } from '../files/privateWrite';
 import { silentLogger, type Logger } from '../ports';
@@ -33,7 +33,8 @@ export class LastOpened {
       if (!got) return undefined; // none yet: nothing to reopen
       raw = JSON.parse(got.text);
     } catch (e) {
-      await this.setAside(errorMessage(e));
+      // Too large, a link, not a file or not JSON: set aside. An I/O error (EACCES…) leaves it: nothing to reopen.
+      if (isRefusedFile(e) || e instanceof SyntaxError) await this.setAside(errorMessage(e));
       return undefined;
     }
     const id = (raw as { id?: unknown } | null)?.id;

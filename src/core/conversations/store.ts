@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { Clock, Logger } from '../ports';
 import { errorMessage } from '../errorMessage';
 import { readBounded, statFingerprint } from '../files/boundedRead';
-import { FileTooLargeError } from '../files/fileErrors';
+import { FileTooLargeError, isRefusedFile } from '../files/fileErrors';
 import { moveAside, removeStaleTempFiles, renameIfExists } from '../files/leftovers';
 import { ensurePrivateDir } from '../files/privateDir';
 import { writeAtomic } from '../files/privateWrite';
@@ -276,7 +276,12 @@ export class ConversationStore {
     try {
       got = await readBounded(file, MAX_CONVERSATION_FILE_BYTES);
     } catch (e) {
-      // Too large, a link, not a file, unreadable: set aside like a damaged file (a link is moved, its target untouched).
+      if (!isRefusedFile(e)) {
+        // An I/O error (EACCES, EMFILE…) says nothing about the file itself: warn, and leave it where it is.
+        this.warnings.once(`${id} unreadable`, `Tally cannot read the conversation file ${file}: ${errorMessage(e)}`);
+        return undefined;
+      }
+      // Too large, a link or not a file: set aside like a damaged file (a link is moved, its target untouched).
       await this.setAside(id, e instanceof FileTooLargeError ? e.fingerprint : undefined, errorMessage(e));
       return undefined;
     }
