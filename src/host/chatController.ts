@@ -1,7 +1,8 @@
 // Connects the chat service to the panel: turns a send into posts of started/delta/done/error, tracks the busy
 // state (the `tally.busy` context key drives the Stop command), and answers the webview's `ready` with the state.
 import * as vscode from 'vscode';
-import type { ChatService, ChatSink, SendOptions } from '../core/chat/chatService';
+import type { ChatSink, SendOptions } from '../core/chat/chatInterfaces';
+import type { ChatService } from '../core/chat/chatService';
 import type { ConversationListItem, PanelConfig } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 import { refOf, type ConversationsController } from './conversationsController';

@@ -16,46 +16,10 @@ import type { Endpoint } from '../api/endpoint';
 import { EndpointRefusedError } from '../api/endpointPolicy';
 import { redactErrorView } from '../api/redact';
 import type { Clock, Logger } from '../ports';
-import { streamReply, type AttemptRecord, type RetryNotice, type StreamOutcome } from '../api/replyStream';
-import type { RetryPolicy } from '../api/retry';
-import type { StreamTimeouts } from '../api/streamWatchdog';
+import { streamReply, type AttemptRecord, type StreamOutcome } from '../api/replyStream';
 import { headroomWarning, readRateLimits, type RateLimitSnapshot } from '../api/rateLimits';
 import { errorMessage } from '../errorMessage';
-
-export interface ChatSink {
-  started(user: ChatMessage, assistant: ChatMessage): void;
-  delta(text: string): void;
-  done(assistant: ChatMessage): void;
-  error(error: ErrorView, assistant?: ChatMessage): void;
-  /** Messages from this id on were taken out of the conversation (a retry replaces them). */
-  removed(fromMessageId: string): void;
-  /** Tally is waiting to try again (before any token arrived). */
-  retrying(notice: RetryNotice): void;
-  /** Something the user should know before the reply (e.g. rate-limit headroom). */
-  notice(text: string): void;
-}
-
-export interface SendOptions {
-  /** How a truncation notice names the input ("selection" for Explain Selection). */
-  inputLabel?: string;
-  /** The user chose to send despite a budget refusal. */
-  ignoreBudget?: boolean;
-  /** Regenerate: ask the API even if the cache has a reply (the new reply replaces the cached one). */
-  bypassCache?: boolean;
-}
-
-export interface ChatSettings {
-  model: string;
-  systemPrompt: string;
-  /** Most tokens a reply may use: requested from the API and reserved in the context window. */
-  maxReplyTokens: number;
-  /** Sampling temperature; undefined: the API's default. */
-  temperature?: number;
-  retryPolicy: RetryPolicy;
-  timeouts: StreamTimeouts;
-  /** Most characters a reply may have (streamed or cached); default DEFAULT_MAX_REPLY_CHARS (replyStream.ts). */
-  maxReplyChars?: number;
-}
+import type { ChatSettings, ChatSink, SendOptions } from './chatInterfaces';
 
 export interface ChatServiceDeps {
   client: ChatClient;
