@@ -35,7 +35,7 @@ export type ParsedEntry = { ok: true; entry: CacheEntry } | { ok: false; error: 
 
 /**
  * The JSON to store. `expiresAt` comes first on purpose: the file store reads only a file's first bytes to find
- * expired entries while it scans (see fileStore.ts, `EXPIRY_HEADER`).
+ * expired entries while it scans (see entryFiles.ts, `EXPIRY_HEADER`).
  */
 export function serializeCacheEntry(entry: CacheEntry, secret?: string): string {
   const { expiresAt, version, key, model, reply, usage, finishReason, createdAt } = entry;

@@ -12,24 +12,18 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../errorMessage';
-import { openForRead, readBounded } from '../files/boundedRead';
+import { readBounded } from '../files/boundedRead';
 import { isNotFound, isRefusedFile } from '../files/fileErrors';
 import { writeAtomic } from '../files/privateWrite';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { parseCacheEntry, serializeCacheEntry, type CacheEntry } from './cacheEntry';
 import { isCacheKey } from './cacheKey';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
+import { MAX_CACHE_ENTRY_FILE_BYTES, readdirQuietly, readExpiry, removeStaleTemps, unlinkQuietly } from './entryFiles';
 
 export const DEFAULT_CACHE_MAX_BYTES = 50 * 1024 * 1024;
-/** The largest entry file read back (or written): 4 MiB, the bound a Redis value has too. */
-export const MAX_CACHE_ENTRY_FILE_BYTES = 4 * 1024 * 1024;
 /** Eviction stops at this share of the bound, so a full cache is not rescanned on every write. */
 const EVICT_TO = 0.9;
-/** A temp file this old (real time) is left over from a crashed write and may go. */
-const STALE_TEMP_MS = 10 * 60_000;
-/** serializeCacheEntry writes `expiresAt` first; a scan reads this much of each file to find it. */
-const EXPIRY_HEADER = /^\{"expiresAt":(\d{1,16}),/;
-const HEADER_BYTES = 40;
 /** Files a scan reads at once. */
 const SCAN_BATCH = 64;
 const SHARD = /^[0-9a-f]{2}$/;
@@ -255,54 +249,6 @@ export class FileStore implements CacheStore {
       }));
     }
     return { entries, temps };
-  }
-}
-
-/**
- * The `expiresAt` at the start of an entry file; 'corrupt' when it does not start like one (or is a link, not a
- * file, or larger than an entry may be), 'gone' if deleted.
- */
-async function readExpiry(file: string): Promise<number | 'corrupt' | 'gone'> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await openForRead(file);
-    if (!handle) return 'gone';
-    if ((await handle.stat()).size > MAX_CACHE_ENTRY_FILE_BYTES) return 'corrupt';
-    const buffer = Buffer.alloc(HEADER_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
-    const match = EXPIRY_HEADER.exec(buffer.toString('latin1', 0, bytesRead));
-    return match ? Number(match[1]) : 'corrupt';
-  } catch (e) {
-    if (isNotFound(e)) return 'gone';
-    if (isRefusedFile(e)) return 'corrupt';
-    throw e;
-  } finally {
-    await handle?.close();
-  }
-}
-
-
-/** Deletes temp files old enough to be left over from a crash (a fresh one may be another window's write). */
-async function removeStaleTemps(temps: string[]): Promise<void> {
-  const staleBefore = Date.now() - STALE_TEMP_MS; // temp files carry real file-system time, not the clock's
-  await Promise.all(temps.map(async (t) => {
-    const s = await fs.stat(t).catch(() => undefined);
-    if (s && s.mtimeMs < staleBefore) await unlinkQuietly(t);
-  }));
-}
-
-async function unlinkQuietly(file: string): Promise<void> {
-  await fs.unlink(file).catch((e: unknown) => {
-    if (!isNotFound(e)) throw e;
-  });
-}
-
-async function readdirQuietly(dir: string): Promise<string[]> {
-  try {
-    return await fs.readdir(dir);
-  } catch (e) {
-    if (isNotFound(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw e;
   }
 }
 
