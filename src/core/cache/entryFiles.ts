@@ -1,13 +1,12 @@
-// The file cache's entry files on their own: the size bound, the read of an entry's expiry from its first bytes
+// The file cache's entry files on their own: the read of an entry's expiry from its first bytes
 // (no parse, so a scan of thousands of entries stays cheap) and the quiet unlink/readdir a shared folder needs,
 // where another window may delete a file at any moment. See fileStore.ts for the layout.
 import { promises as fs } from 'node:fs';
 import { openForRead } from '../files/boundedRead';
 import { isNotFound, isRefusedFile } from '../files/fileErrors';
 import { STALE_TEMP_MS } from '../files/leftovers';
+import { MAX_CACHE_ENTRY_BYTES } from './cacheEntry';
 
-/** The largest entry file read back (or written): 4 MiB, the bound a Redis value has too. */
-export const MAX_CACHE_ENTRY_FILE_BYTES = 4 * 1024 * 1024;
 /** serializeCacheEntry writes `expiresAt` first; a scan reads this much of each file to find it. */
 const EXPIRY_HEADER = /^\{"expiresAt":(\d{1,16}),/;
 const HEADER_BYTES = 40;
@@ -21,7 +20,7 @@ export async function readExpiry(file: string): Promise<number | 'corrupt' | 'go
   try {
     handle = await openForRead(file);
     if (!handle) return 'gone';
-    if ((await handle.stat()).size > MAX_CACHE_ENTRY_FILE_BYTES) return 'corrupt';
+    if ((await handle.stat()).size > MAX_CACHE_ENTRY_BYTES) return 'corrupt';
     const buffer = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, HEADER_BYTES, 0);
     const match = EXPIRY_HEADER.exec(buffer.toString('latin1', 0, bytesRead));

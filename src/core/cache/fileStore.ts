@@ -2,7 +2,7 @@
 // key's first two hex digits. All windows share the folder, so everything shared lives in the file system:
 // - writes are atomic (temp file + rename), so a reader sees the old or the new entry, never a torn one; files are
 //   private (0600, folders 0700) and never written or read through a symbolic link (files/privateWrite.ts);
-// - an entry file is size-checked before it is read: one over MAX_CACHE_ENTRY_FILE_BYTES (or a link, or not a
+// - an entry file is size-checked before it is read: one over MAX_CACHE_ENTRY_BYTES (or a link, or not a
 //   file) is dropped like a corrupt entry, with one warning, and a larger entry is never written;
 // - recency is the file's mtime: a write and every hit set it to the clock's now, so LRU spans all windows;
 // - expiry is the entry's `expiresAt`, checked at read against the injectable clock, and by scans.
@@ -16,10 +16,10 @@ import { readBounded } from '../files/boundedRead';
 import { isNotFound, isRefusedFile } from '../files/fileErrors';
 import { writeAtomic } from '../files/privateWrite';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
-import { parseCacheEntry, serializeCacheEntry, type CacheEntry } from './cacheEntry';
+import { MAX_CACHE_ENTRY_BYTES, parseCacheEntry, serializeCacheEntry, type CacheEntry } from './cacheEntry';
 import { isCacheKey } from './cacheKey';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
-import { MAX_CACHE_ENTRY_FILE_BYTES, readdirQuietly, readExpiry, removeStaleTemps, unlinkQuietly } from './entryFiles';
+import { readdirQuietly, readExpiry, removeStaleTemps, unlinkQuietly } from './entryFiles';
 
 export const DEFAULT_CACHE_MAX_BYTES = 50 * 1024 * 1024;
 /** Eviction stops at this share of the bound, so a full cache is not rescanned on every write. */
@@ -77,7 +77,7 @@ export class FileStore implements CacheStore {
     const file = this.fileOf(key);
     let text: string;
     try {
-      const got = await readBounded(file, MAX_CACHE_ENTRY_FILE_BYTES);
+      const got = await readBounded(file, MAX_CACHE_ENTRY_BYTES);
       if (!got) return undefined;
       text = got.text;
     } catch (e) {
@@ -108,7 +108,7 @@ export class FileStore implements CacheStore {
     const now = this.clock.now();
     const text = serializeCacheEntry({ ...entry, expiresAt: now + ttlMs });
     const bytes = Buffer.byteLength(text);
-    if (bytes > this.maxBytes * EVICT_TO || bytes > MAX_CACHE_ENTRY_FILE_BYTES) {
+    if (bytes > this.maxBytes * EVICT_TO || bytes > MAX_CACHE_ENTRY_BYTES) {
       this.logger.debug(`Response cache: entry of ${bytes} bytes is larger than the cache or entry bound; not stored`);
       return;
     }
