@@ -8,7 +8,9 @@ import { PRICE_SOURCE } from '../core/tokens/models';
 import { dayKey } from '../core/usage/periods';
 import type { UsageTotals } from '../core/usage/totals';
 import type { UsageLedger } from '../core/usage/ledger';
-import { barChartSvg, escapeXml, reportData, toCsv, type ReportData } from '../core/usage/report';
+import { reportData, type ReportData } from '../core/usage/report';
+import { barChartSvg, escapeXml } from '../core/usage/usageChart';
+import { toCsv } from '../core/usage/usageCsv';
 import { formatTotalCost } from '../core/usage/usageText';
 import { formatUsd } from '../shared/format';
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeUsageRecord, type UsageRecord } from '../../src/core/usage/records';
 import { emptyTotals, type UsageBucket } from '../../src/core/usage/totals';
-import { barChartSvg, csvField, escapeXml, reportData, toCsv, type ReportRow } from '../../src/core/usage/report';
+import { reportData, type ReportRow } from '../../src/core/usage/report';
+import { barChartSvg, escapeXml } from '../../src/core/usage/usageChart';
+import { csvField, toCsv } from '../../src/core/usage/usageCsv';
 import { plainNumber } from '../../src/shared/format';
 
 const at = (m: number, d: number, h = 12) => new Date(2025, m - 1, d, h).getTime();

@@ -1,0 +1,31 @@
+// The usage report as CSV (RFC 4180): one line per day × model, plain numbers, formula-safe text.
+import { plainNumber } from '../../shared/format';
+import type { ReportRow } from './report';
+
+const CSV_HEADER = ['date', 'model', 'requests', 'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens',
+  'cost_usd', 'unknown_price_requests', 'estimated_requests', 'cache_hits', 'saved_usd'];
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. Text that a spreadsheet
+ * would run as a formula (starting with = + - @ tab or CR) gets a leading apostrophe.
+ */
+export function csvField(value: string, text = true): string {
+  const v = text && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * The report's rows as CSV: a header line, CRLF line ends, ISO dates, unformatted numbers. `cost_usd` is the sum
+ * of known prices (empty when every request of the row had an unknown price); those are counted in
+ * `unknown_price_requests`.
+ */
+export function toCsv(rows: readonly ReportRow[]): string {
+  const lines = [CSV_HEADER.join(',')];
+  for (const { day, model, totals: t } of rows) {
+    const allUnknown = t.unknownCostRequests > 0 && t.unknownCostRequests === t.requests;
+    lines.push([csvField(day), csvField(model), ...[t.requests, t.tokensIn, t.cachedTokensIn, t.tokensOut]
+      .map(plainNumber), allUnknown ? '' : plainNumber(t.costUsd), ...[t.unknownCostRequests, t.estimatedRequests,
+      t.cacheHits, t.savedUsd].map(plainNumber)].join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
