@@ -1,5 +1,5 @@
-// Searching conversations: the query's pattern, the matches in one conversation (with a snippet), and the order of
-// the hits. Pure functions.
+// Searching conversations: the query's pattern, the matches in one conversation (with a snippet), the order of the
+// hits, and the search over many conversations (read through a function the caller gives: no I/O here).
 import type { Conversation, ConversationSummary } from './codec';
 import { inBatches } from './inBatches';
 
