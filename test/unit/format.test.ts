@@ -4,7 +4,7 @@ import {
   budgetUsdFormatter, formatReplyUsd, formatTokens, formatTokensShort, formatUsd, formatUsdTo, plainNumber,
 } from '../../src/shared/format';
 import { formatTotalCost } from '../../src/core/usage/usageText';
-import { formatReplyCost } from '../../src/webview/format';
+import { formatEstimate, formatReplyCost } from '../../src/webview/format';
 
 describe('shared money format', () => {
   it('totals: cents, a nonzero cost below a cent is "<$0.01", dollars grouped', () => {
@@ -61,5 +61,9 @@ describe('every place uses the shared format', () => {
     assert.equal(formatReplyCost({ usage, costUsd: 0.25 }), `1,200 in · 30 out tokens · ${formatUsd(0.25)}`);
     assert.equal(formatReplyCost({ usage, costUsd: 0.0031 }), '1,200 in · 30 out tokens · $0.0031');
     assert.equal(formatReplyCost({ usage }), '1,200 in · 30 out tokens · price unknown');
+
+    const estimate = { seq: 1, model: 'gpt-4o', promptTokens: 1234, maxReplyTokens: 4096, droppedCount: 0 };
+    assert.equal(formatEstimate({ ...estimate, minUsd: 0.0031, maxUsd: 0.044 }), '1,234 tokens · $0.0031–$0.044 · gpt-4o');
+    assert.equal(formatEstimate(estimate), '1,234 tokens · price unknown · gpt-4o');
   });
 });
