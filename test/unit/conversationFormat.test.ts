@@ -166,8 +166,8 @@ describe('export', () => {
       msg(1, 'assistant', 'b', { usage, cached: true, savedUsd: 0.5, costUsd: 0 }),
       msg(2, 'assistant', 'c', { usage }),
     ] });
-    assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030 · $0.0031_'));
-    assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030 · answered from cache, saved $0.50_'));
+    assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030_ · _$0.0031_'));
+    assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030_ · _answered from cache, saved $0.50_'));
     assert.ok(md.includes('_Tokens: 12,000 prompt + 30 completion = 12,030_\n'), 'no cost part when none was recorded');
   });
 

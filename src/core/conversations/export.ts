@@ -19,14 +19,14 @@ function closeFences(content: string): string {
   return open ? `${content}\n${open}` : content;
 }
 
-/** `Tokens: 1,200 prompt (800 cached) + 30 completion = 1,230 · $0.0031`: counts in full, the cost as the panel shows
- *  a reply's (src/shared/format.ts); no cost part when the reply's price was not recorded. */
+/** `_Tokens: 1,200 prompt (800 cached) + 30 completion = 1,230_ · _$0.0031_`: counts in full, then the cost as the
+ *  panel shows a reply's (src/shared/format.ts) in its own emphasis; no cost part when the price was not recorded. */
 function usageLine(m: Pick<ChatMessage, 'costUsd' | 'savedUsd' | 'cached'>, u: Usage): string {
   const cached = u.cachedPromptTokens ? ` (${formatTokens(u.cachedPromptTokens)} cached)` : '';
-  const tokens = `Tokens: ${formatTokens(u.promptTokens)} prompt${cached} + ${formatTokens(u.completionTokens)} completion`
-    + ` = ${formatTokens(u.totalTokens)}${u.estimated ? ' (estimated)' : ''}`;
-  if (m.cached) return `${tokens} · answered from cache${m.savedUsd !== undefined ? `, saved ${formatReplyUsd(m.savedUsd)}` : ''}`;
-  return m.costUsd !== undefined ? `${tokens} · ${formatReplyUsd(m.costUsd)}` : tokens;
+  const tokens = `_Tokens: ${formatTokens(u.promptTokens)} prompt${cached} + ${formatTokens(u.completionTokens)} completion`
+    + ` = ${formatTokens(u.totalTokens)}${u.estimated ? ' (estimated)' : ''}_`;
+  if (m.cached) return `${tokens} · _answered from cache${m.savedUsd !== undefined ? `, saved ${formatReplyUsd(m.savedUsd)}` : ''}_`;
+  return m.costUsd !== undefined ? `${tokens} · _${formatReplyUsd(m.costUsd)}_` : tokens;
 }
 
 const STATUS_NOTE: Partial<Record<ReplyStatus, string>> = {
@@ -43,7 +43,7 @@ export function toMarkdown(c: Conversation): string {
     out.push(`**${role}**`, '', m.content ? closeFences(m.content) : '_(empty)_', '');
     const note = m.status && STATUS_NOTE[m.status];
     if (note) out.push(note, '');
-    if (m.role === 'assistant' && m.usage) out.push(`_${usageLine(m, m.usage)}_`, '');
+    if (m.role === 'assistant' && m.usage) out.push(usageLine(m, m.usage), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
