@@ -20,6 +20,7 @@ import { ChatViewProvider } from './chatViewProvider';
 import { registerCommands, storeApiKey } from './commands';
 import { ConversationsController } from './conversationsController';
 import { createMessageRouter } from './messageRouter';
+import { errorMessage } from '../core/errorMessage';
 import { Settings } from './settings';
 import { registerTeamCacheSecret } from './teamCacheSecret';
 import { secretStore } from './secretStore';
@@ -30,8 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TallyT
   try {
     return activateTally(context);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    void vscode.window.showErrorMessage(`Tally failed to start: ${message}`);
+    void vscode.window.showErrorMessage(`Tally failed to start: ${errorMessage(e)}`);
     throw e;
   }
 }

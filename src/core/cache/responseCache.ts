@@ -2,6 +2,7 @@
 // Regenerate's bypass, and the session's stats (hits, misses, tokens saved). It never throws into the chat: a
 // store that fails is a miss, logged once as a warning and then at debug level. Whatever a store hands back is
 // checked once more before it is served (key, expiry, reply size): a failure is a miss, warned about once per kind.
+import { errorMessage } from '../errorMessage';
 import type { Usage } from '../../shared/conversation';
 import { maxReplyChars } from '../api/replyStream';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
@@ -109,7 +110,7 @@ export class ResponseCache {
       const old = this.backend;
       this.backend = update.store;
       this.warnedStoreError = false;
-      await old.dispose().catch((e: unknown) => this.logger.debug(`Cache: disposing the previous store failed: ${message(e)}`));
+      await old.dispose().catch((e: unknown) => this.logger.debug(`Cache: disposing the previous store failed: ${errorMessage(e)}`));
     }
   }
 
@@ -131,7 +132,7 @@ export class ResponseCache {
     try {
       return cacheKeyFor(input);
     } catch (e) {
-      this.logger.debug(`Cache: request not cacheable: ${message(e)}`);
+      this.logger.debug(`Cache: request not cacheable: ${errorMessage(e)}`);
       return undefined;
     }
   }
@@ -238,7 +239,7 @@ export class ResponseCache {
 
   private storeFailed(what: 'read' | 'write', e: unknown): void {
     this.counters.errors++;
-    const text = `Response cache ${what} failed: ${message(e)} — continuing without it for this request`;
+    const text = `Response cache ${what} failed: ${errorMessage(e)} — continuing without it for this request`;
     if (this.warnedStoreError) {
       this.logger.debug(text);
     } else {
@@ -250,8 +251,4 @@ export class ResponseCache {
 
 function validTtl(ttlMs: number | undefined): number {
   return ttlMs !== undefined && Number.isFinite(ttlMs) && ttlMs > 0 ? Math.round(ttlMs) : DEFAULT_CACHE_TTL_MS;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
