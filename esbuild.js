@@ -25,8 +25,15 @@ const LAZY = {
 const lazyExternals = (dir) => ({
   name: 'lazy-externals',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(LAZY).map((k) => k.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: `${dir}${LAZY[args.path].replace(/^lazy\//, '')}.js`, external: true }));
+    const filter = new RegExp(
+      `^(${Object.keys(LAZY)
+        .map((k) => k.replace(/[/.]/g, '\\$&'))
+        .join('|')})$`,
+    );
+    build.onResolve({ filter }, (args) => ({
+      path: `${dir}${LAZY[args.path].replace(/^lazy\//, '')}.js`,
+      external: true,
+    }));
   },
 });
 
@@ -41,17 +48,45 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/host/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs',
-    target: 'node20', external: ['vscode'], plugins: [lazyExternals('./lazy/')],
+  {
+    ...common,
+    entryPoints: { extension: 'src/host/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [lazyExternals('./lazy/')],
     // import('openai') -> require('./lazy/openai.js'), which the extension host's CommonJS loader resolves.
-    supported: { 'dynamic-import': false } },
-  { ...common, entryPoints: Object.fromEntries(Object.entries(LAZY).map(([spec, out]) => [out, spec])), outdir: 'dist',
-    platform: 'node', format: 'cjs', target: 'node20' },
+    supported: { 'dynamic-import': false },
+  },
+  {
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(LAZY).map(([spec, out]) => [out, spec])),
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   // The token-count worker (src/core/tokens/tokenCountWorker.ts): started with worker_threads, loads its encoding lazily.
-  { ...common, entryPoints: { 'lazy/tokenCountWorker': 'src/core/tokens/tokenCountWorker.ts' }, outdir: 'dist', platform: 'node',
-    format: 'cjs', target: 'node20', plugins: [lazyExternals('./')], supported: { 'dynamic-import': false } },
-  { ...common, entryPoints: { webview: 'src/webview/main.ts' }, outdir: 'dist', platform: 'browser', format: 'iife',
-    target: 'es2022' },
+  {
+    ...common,
+    entryPoints: { 'lazy/tokenCountWorker': 'src/core/tokens/tokenCountWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [lazyExternals('./')],
+    supported: { 'dynamic-import': false },
+  },
+  {
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
 ];
 
 function report(results) {
@@ -77,4 +112,7 @@ async function main() {
   report(await Promise.all(builds.map((b) => esbuild.build(b))));
 }
 
-main().catch((e) => { console.error(e.message); process.exit(1); });
+main().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});

@@ -21,22 +21,50 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  { files: ['src/**/*.ts', 'test/**/*.ts'],
-    rules: { 'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }] } },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
   { files: ['src/webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
-  layer(['src/shared/**/*.ts'], [
-    { group: ['**/core/**', '**/host/**', '**/webview/**', '**/core', '**/host', '**/webview'], message: 'src/shared imports nothing from other layers.' },
-    { group: ['node:*'], message: 'src/shared is plain data: no Node built-ins.' },
-  ]),
-  layer(['src/core/**/*.ts'], [
-    { group: ['**/host/**', '**/webview/**', '**/host', '**/webview'], message: 'src/core may import only src/shared (and Node built-ins).' },
-  ]),
-  layer(['src/webview/**/*.ts'], [
-    { group: ['**/core/**', '**/host/**', '**/core', '**/host'], message: 'src/webview talks to the host only through src/shared/protocol.ts.' },
-    { group: ['node:*'], message: 'src/webview runs in a browser: no Node built-ins.' },
-  ]),
-  layer(['test/unit/**/*.ts', 'bench/**/*.ts'], [
-    { group: ['**/host/**'], message: 'Unit tests run in plain Node: test src/core, src/shared and the webview reducer.' },
-  ]),
+  layer(
+    ['src/shared/**/*.ts'],
+    [
+      {
+        group: ['**/core/**', '**/host/**', '**/webview/**', '**/core', '**/host', '**/webview'],
+        message: 'src/shared imports nothing from other layers.',
+      },
+      { group: ['node:*'], message: 'src/shared is plain data: no Node built-ins.' },
+    ],
+  ),
+  layer(
+    ['src/core/**/*.ts'],
+    [
+      {
+        group: ['**/host/**', '**/webview/**', '**/host', '**/webview'],
+        message: 'src/core may import only src/shared (and Node built-ins).',
+      },
+    ],
+  ),
+  layer(
+    ['src/webview/**/*.ts'],
+    [
+      {
+        group: ['**/core/**', '**/host/**', '**/core', '**/host'],
+        message: 'src/webview talks to the host only through src/shared/protocol.ts.',
+      },
+      { group: ['node:*'], message: 'src/webview runs in a browser: no Node built-ins.' },
+    ],
+  ),
+  layer(
+    ['test/unit/**/*.ts', 'bench/**/*.ts'],
+    [
+      {
+        group: ['**/host/**'],
+        message: 'Unit tests run in plain Node: test src/core, src/shared and the webview reducer.',
+      },
+    ],
+  ),
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

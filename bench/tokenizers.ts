@@ -11,7 +11,7 @@ export const LIBS: readonly Lib[] = ['js-tiktoken', 'gpt-tokenizer'];
 /** Deterministic pseudo-random numbers (LCG). */
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const CODE = [
@@ -29,8 +29,15 @@ const PROSE = [
   '\n\n## Notes\n\n- First point.\n- Second point, with `inline code` and a [link](https://example.com/a?b=1).\n\n',
 ];
 const UNICODE = [
-  'Größenänderung für naïve Café-Besucher. ', '東京タワーの高さは333メートルです。', 'お誕生日おめでとう！🎉🎂 ',
-  'Привет, как дела? ', 'مرحبا بالعالم ', 'नमस्ते दुनिया ', '😀👍🏽🚀 ', 'Ελληνικά γράμματα ', '한국어 텍스트 ',
+  'Größenänderung für naïve Café-Besucher. ',
+  '東京タワーの高さは333メートルです。',
+  'お誕生日おめでとう！🎉🎂 ',
+  'Привет, как дела? ',
+  'مرحبا بالعالم ',
+  'नमस्ते दुनिया ',
+  '😀👍🏽🚀 ',
+  'Ελληνικά γράμματα ',
+  '한국어 텍스트 ',
 ];
 
 /** ~`bytes` of UTF-8: about half code, a third prose, the rest other scripts and emoji. */
@@ -63,13 +70,18 @@ export interface TokenizerResult {
 
 function version(lib: Lib): string {
   // Read from disk: js-tiktoken's "exports" does not expose package.json.
-  const pkg: unknown = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../node_modules', lib, 'package.json'), 'utf8'));
+  const pkg: unknown = JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, '../node_modules', lib, 'package.json'), 'utf8'),
+  );
   return (pkg as { version: string }).version;
 }
 
 type CountFn = (text: string) => number;
 
-async function load(lib: Lib, loadEncoding: typeof import('../src/core/tokens/encodings').loadEncoding): Promise<CountFn> {
+async function load(
+  lib: Lib,
+  loadEncoding: typeof import('../src/core/tokens/encodings').loadEncoding,
+): Promise<CountFn> {
   if (lib === 'js-tiktoken') {
     const counter = await loadEncoding('o200k_base'); // Tally's loader: js-tiktoken/lite + the o200k_base ranks
     return (t) => counter.count(t);
@@ -110,8 +122,15 @@ async function child(lib: Lib): Promise<void> {
   const chunks: number[] = [];
   for (let i = 0; i < corpus.length; i += step) chunks.push(count(corpus.slice(i, i + step)));
   const result: TokenizerResult = {
-    lib, version: version(lib), loadMs, heapMB: mb(after.heapUsed - before.heapUsed), rssMB: mb(after.rss - before.rss),
-    mbPerSec: corpusMB / (runs[1] / 1000), corpusMB, total, chunks,
+    lib,
+    version: version(lib),
+    loadMs,
+    heapMB: mb(after.heapUsed - before.heapUsed),
+    rssMB: mb(after.rss - before.rss),
+    mbPerSec: corpusMB / (runs[1] / 1000),
+    corpusMB,
+    total,
+    chunks,
   };
   process.stdout.write(JSON.stringify(result));
 }
@@ -119,26 +138,34 @@ async function child(lib: Lib): Promise<void> {
 /** Parent side: run both children one after the other. */
 export function benchTokenizers(): TokenizerResult[] {
   return LIBS.map((lib) => {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--child', lib],
-      { cwd: path.resolve(__dirname, '..'), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--child', lib], {
+      cwd: path.resolve(__dirname, '..'),
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return JSON.parse(out) as TokenizerResult;
   });
 }
 
-const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 1): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function tokenizerTable(results: TokenizerResult[]): string {
   const [a, b] = results;
-  const same = a.total === b.total && a.chunks.length === b.chunks.length && a.chunks.every((n, i) => n === b.chunks[i]);
+  const same =
+    a.total === b.total && a.chunks.length === b.chunks.length && a.chunks.every((n, i) => n === b.chunks[i]);
   const lines = [
     `### Tokenizers: o200k_base on a ${fmt(a.corpusMB, 2)} MB mixed corpus (code, prose, other scripts, emoji)`,
     '',
     '| library | load (ms) | heap Δ after load (MB) | RSS Δ after load (MB) | throughput (MB/s) | tokens |',
     '|---|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.lib} ${r.version} | ${fmt(r.loadMs, 0)} | ${fmt(r.heapMB)} | ${fmt(r.rssMB)} | ${fmt(r.mbPerSec, 2)} | ${r.total.toLocaleString('en-US')} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.lib} ${r.version} | ${fmt(r.loadMs, 0)} | ${fmt(r.heapMB)} | ${fmt(r.rssMB)} | ${fmt(r.mbPerSec, 2)} | ${r.total.toLocaleString('en-US')} |`,
+    ),
     '',
-    `Counts identical: ${same ? 'yes' : 'NO'} (whole corpus and ${a.chunks.length} chunks compared). `
-      + `gpt-tokenizer / js-tiktoken throughput: ${fmt(b.mbPerSec / a.mbPerSec)}×; load time ratio js-tiktoken / gpt-tokenizer: ${fmt(a.loadMs / b.loadMs)}×.`,
+    `Counts identical: ${same ? 'yes' : 'NO'} (whole corpus and ${a.chunks.length} chunks compared). ` +
+      `gpt-tokenizer / js-tiktoken throughput: ${fmt(b.mbPerSec / a.mbPerSec)}×; load time ratio js-tiktoken / gpt-tokenizer: ${fmt(a.loadMs / b.loadMs)}×.`,
   ];
   return lines.join('\n');
 }

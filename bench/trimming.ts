@@ -39,8 +39,13 @@ function fastCounter(): TokenCounter & { calls: number } {
   const c = {
     encoding: 'o200k_base' as const,
     calls: 0,
-    count: (t: string): number => { c.calls++; return countTokens(t); },
-    truncate: (): string => { throw new Error('not used by this benchmark'); },
+    count: (t: string): number => {
+      c.calls++;
+      return countTokens(t);
+    },
+    truncate: (): string => {
+      throw new Error('not used by this benchmark');
+    },
   };
   return c;
 }
@@ -55,8 +60,12 @@ function conversation(n: number, corpus: string): CountableMessage[] {
 }
 
 /** The seed's loop, faithfully quadratic: count everything, drop the oldest, count everything again. */
-function seedTrim(all: readonly CountableMessage[], budget: number, counter: TokenCounter, limitMs: number):
-  { kept: number; ms: number; capped: boolean; pops: number } {
+function seedTrim(
+  all: readonly CountableMessage[],
+  budget: number,
+  counter: TokenCounter,
+  limitMs: number,
+): { kept: number; ms: number; capped: boolean; pops: number } {
   const t0 = performance.now();
   const msgs = all.map(({ role, content }) => ({ role, content })); // no caches: the seed had none
   const countAll = (): number => msgs.reduce((sum, m) => sum + 3 + 1 + counter.count(m.content), 3);
@@ -113,18 +122,41 @@ export function benchTrimming(options: TrimmingOptions = {}): TrimmingResult {
   // Same selection? Check on a size the seed finishes quickly.
   const small = conversation(300, corpus);
   const smallBudget = 40_000;
-  const tally = fitContext({ history: small.slice(0, -1), newest: small[small.length - 1], budgetTokens: smallBudget, counter });
+  const tally = fitContext({
+    history: small.slice(0, -1),
+    newest: small[small.length - 1],
+    budgetTokens: smallBudget,
+    counter,
+  });
   const seedSmall = seedTrim(small, smallBudget, counter, Infinity);
-  const sameSelection = tally.messages.length === seedSmall.kept
-    && tally.promptTokens === countChatTokens(small.slice(-seedSmall.kept).map(({ role, content }) => ({ role, content })), counter);
+  const sameSelection =
+    tally.messages.length === seedSmall.kept &&
+    tally.promptTokens ===
+      countChatTokens(
+        small.slice(-seedSmall.kept).map(({ role, content }) => ({ role, content })),
+        counter,
+      );
 
   return {
-    messages: n, avgTokens, budgetTokens, seedMs: seed.ms, seedCapped: seed.capped, seedEstimateMs, seedCalls,
-    tallyColdMs, tallyColdCalls, tallyTurnMs, tallyTurnCalls, kept: last.messages.length, sameSelection, timeLimitMs,
+    messages: n,
+    avgTokens,
+    budgetTokens,
+    seedMs: seed.ms,
+    seedCapped: seed.capped,
+    seedEstimateMs,
+    seedCalls,
+    tallyColdMs,
+    tallyColdCalls,
+    tallyTurnMs,
+    tallyTurnCalls,
+    kept: last.messages.length,
+    sameSelection,
+    timeLimitMs,
   };
 }
 
-const f = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const f = (n: number, d = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 export function trimmingTable(r: TrimmingResult): string {
   const ge = r.seedCapped ? '≥ ' : '';
@@ -137,9 +169,9 @@ export function trimmingTable(r: TrimmingResult): string {
     `| seed: recount all after each pop(0) | ${ge}${f(r.seedMs)}${r.seedCapped ? ` (capped at ${f(r.timeLimitMs / 1000)} s; extrapolated ≈ ${f(r.seedEstimateMs)})` : ''} | ${ge}${f(r.seedCalls)} | ${f(r.kept)} |`,
     `| Tally fitContext (counts cached per message, newest first) | ${f(r.tallyTurnMs, 3)} | ${f(r.tallyTurnCalls)} | ${f(r.kept)} |`,
     '',
-    `Ratio seed / Tally per turn: ${ge}${f(ratio)}×${r.seedCapped ? ` (extrapolated ≈ ${f(r.seedEstimateMs / r.tallyTurnMs)}×)` : ''}. `
-      + `Tally's first, uncached fit: ${f(r.tallyColdMs, 1)} ms, ${f(r.tallyColdCalls)} tokenizer calls (only the messages it visits). `
-      + `Same messages chosen as the seed (300-message check): ${r.sameSelection ? 'yes' : 'NO'}.`,
+    `Ratio seed / Tally per turn: ${ge}${f(ratio)}×${r.seedCapped ? ` (extrapolated ≈ ${f(r.seedEstimateMs / r.tallyTurnMs)}×)` : ''}. ` +
+      `Tally's first, uncached fit: ${f(r.tallyColdMs, 1)} ms, ${f(r.tallyColdCalls)} tokenizer calls (only the messages it visits). ` +
+      `Same messages chosen as the seed (300-message check): ${r.sameSelection ? 'yes' : 'NO'}.`,
   ].join('\n');
 }
 

@@ -7,5 +7,8 @@ import { ensureDeps } from './ensureDeps.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 ensureDeps({ repo });
-const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...process.argv.slice(2)], { cwd: repo, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...process.argv.slice(2)], {
+  cwd: repo,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

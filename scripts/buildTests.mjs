@@ -13,16 +13,19 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function listTs(dir) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return listTs(p);
-    return e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return listTs(p);
+      return e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+    })
+    .sort();
 }
 
 /** Returns the list of files written (relative to the repo). */
 export async function buildTests({ repo = REPO } = {}) {
-  const { build } = await import('esbuild');   // after ensureDeps, from the project's node_modules
+  const { build } = await import('esbuild'); // after ensureDeps, from the project's node_modules
   const srcDir = path.join(repo, 'test', 'integration');
   const outDir = path.join(repo, 'out', 'integration');
   const entryPoints = listTs(srcDir);
@@ -47,7 +50,13 @@ export async function buildTests({ repo = REPO } = {}) {
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = Date.now();
-  buildTests().then((files) => {
-    console.log(`buildTests: ${files.length} files -> out/integration in ${Date.now() - t0} ms`);
-  }, (e) => { console.error(e.message); process.exitCode = 1; });
+  buildTests().then(
+    (files) => {
+      console.log(`buildTests: ${files.length} files -> out/integration in ${Date.now() - t0} ms`);
+    },
+    (e) => {
+      console.error(e.message);
+      process.exitCode = 1;
+    },
+  );
 }

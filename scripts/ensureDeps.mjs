@@ -20,7 +20,11 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HASH_FILE = '.tally-deps-hash';
 
 function readJson(file) {
-  try { return JSON.parse(fs.readFileSync(file, 'utf8')); } catch { return undefined; }
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 // The lock's hash; without a lock, the hash of package.json's dependency sections.
@@ -42,9 +46,12 @@ function installedTreeMatchesLock(repo) {
   const installed = readJson(path.join(repo, 'node_modules', '.package-lock.json'))?.packages;
   if (!lock || !installed) return false;
   for (const [key, entry] of Object.entries(lock)) {
-    if (key === '' || !key.includes('node_modules/')) continue;   // the root and workspace links
+    if (key === '' || !key.includes('node_modules/')) continue; // the root and workspace links
     const have = installed[key];
-    if (!have) { if (entry.optional || entry.peer) continue; return false; }
+    if (!have) {
+      if (entry.optional || entry.peer) continue;
+      return false;
+    }
     if (have.version !== entry.version) return false;
   }
   return Object.keys(installed).every((key) => key in lock);
@@ -65,7 +72,10 @@ export function ensureDeps({ repo = REPO, log = console.log } = {}) {
   } else if (installedTreeMatchesLock(repo)) {
     fs.writeFileSync(hashFile, `${want}\n`);
     return { installed: false, reason: 'node_modules already matches package-lock.json' };
-  } else reason = fs.existsSync(hashFile) ? 'package-lock.json changed since the last install' : 'node_modules was not installed by this script';
+  } else
+    reason = fs.existsSync(hashFile)
+      ? 'package-lock.json changed since the last install'
+      : 'node_modules was not installed by this script';
 
   const hasLock = fs.existsSync(path.join(repo, 'package-lock.json'));
   const args = [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund'];
@@ -74,7 +84,7 @@ export function ensureDeps({ repo = REPO, log = console.log } = {}) {
   const r = spawnSync('npm', args, { cwd: repo, stdio: 'inherit', env: process.env });
   if (r.error) throw new Error(`ensureDeps: could not run npm: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`ensureDeps: npm ${args[0]} exited with ${r.status ?? r.signal}`);
-  fs.writeFileSync(hashFile, `${depsHash(repo)}\n`);   // npm install may have written the lock: hash it now
+  fs.writeFileSync(hashFile, `${depsHash(repo)}\n`); // npm install may have written the lock: hash it now
   log(`ensureDeps: installed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { installed: true, reason };
 }

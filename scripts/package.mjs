@@ -17,7 +17,10 @@ export const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_VSIX = path.join(REPO, '.cache', 'tally.vsix');
 
 function run(cmd, args) {
-  const shown = [cmd === process.execPath ? 'node' : cmd, ...args.map((a) => path.isAbsolute(a) ? path.relative(REPO, a) : a)];
+  const shown = [
+    cmd === process.execPath ? 'node' : cmd,
+    ...args.map((a) => (path.isAbsolute(a) ? path.relative(REPO, a) : a)),
+  ];
   console.log(`$ ${shown.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
@@ -35,10 +38,20 @@ export function packageVsix({ out = DEFAULT_VSIX, build = true } = {}) {
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   // --no-rewrite-relative-links: the repository is not on GitHub/GitLab, so vsce cannot make README links absolute
   // (it would fail on README images); inside the .vsix they stay relative.
-  run(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--no-rewrite-relative-links', '--out', out]);
+  run(process.execPath, [
+    vsce,
+    'package',
+    '--no-dependencies',
+    '--skip-license',
+    '--no-rewrite-relative-links',
+    '--out',
+    out,
+  ]);
   const bytes = fs.statSync(out).size;
   const verdict = bytes <= MAX_VSIX_BYTES ? 'within' : 'OVER';
-  console.log(`package: ${path.relative(REPO, out)} is ${bytes} bytes (${kib(bytes)}), ${verdict} the limit of ${kib(MAX_VSIX_BYTES)}`);
+  console.log(
+    `package: ${path.relative(REPO, out)} is ${bytes} bytes (${kib(bytes)}), ${verdict} the limit of ${kib(MAX_VSIX_BYTES)}`,
+  );
   if (bytes > MAX_VSIX_BYTES) throw new Error(`package: ${path.relative(REPO, out)} is larger than 2 MiB`);
   return { file: out, bytes };
 }

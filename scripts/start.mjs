@@ -26,34 +26,63 @@ const FOLDER = path.join(REPO, 'test', 'fixtures', 'workspace');
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
-const option = (name) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
+const option = (name) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const say = (...a) => console.log('[start]', ...a);
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: REPO, stdio: 'inherit', ...opts });
-  if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} exited with ${r.status ?? r.signal ?? r.error?.message}`);
+  if (r.status !== 0)
+    throw new Error(`${[cmd, ...args].join(' ')} exited with ${r.status ?? r.signal ?? r.error?.message}`);
 }
 
 function onPath(cmd) {
-  return (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => path.join(d, cmd)).find((p) => {
-    try { fs.accessSync(p, fs.constants.X_OK); return fs.statSync(p).isFile(); } catch { return false; }
-  });
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((d) => path.join(d, cmd))
+    .find((p) => {
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        return fs.statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
 }
 
 // The fake OpenAI server in its own process group; resolves with its base URL once it printed it.
 function startFakeServer() {
   const cli = path.join(REPO, 'test', 'support', 'fakeOpenAICli.ts');
   if (!fs.existsSync(cli)) throw new Error(`${path.relative(REPO, cli)} is missing`);
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  process.on('exit', () => { try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ } });
+  const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  process.on('exit', () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error('the fake OpenAI server printed no FAKE_OPENAI_BASE_URL within 30 s')), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error('the fake OpenAI server printed no FAKE_OPENAI_BASE_URL within 30 s')),
+      30_000,
+    );
     child.on('exit', (code) => reject(new Error(`the fake OpenAI server exited (${code})`)));
     child.stdout.on('data', (d) => {
       out += d;
       const m = /FAKE_OPENAI_BASE_URL=(\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ baseUrl: m[1], child }); }
+      if (m) {
+        clearTimeout(timer);
+        resolve({ baseUrl: m[1], child });
+      }
     });
   });
 }
@@ -67,11 +96,16 @@ function linkWorkingTree(extensionsDir) {
   fs.mkdirSync(extensionsDir, { recursive: true });
   for (const e of fs.readdirSync(extensionsDir)) {
     const p = path.join(extensionsDir, e);
-    if (e.toLowerCase().startsWith(`${id.toLowerCase()}-`) && e !== linkName) fs.rmSync(p, { recursive: true, force: true });
+    if (e.toLowerCase().startsWith(`${id.toLowerCase()}-`) && e !== linkName)
+      fs.rmSync(p, { recursive: true, force: true });
   }
   const link = path.join(extensionsDir, linkName);
   let target;
-  try { target = fs.readlinkSync(link); } catch { /* none */ }
+  try {
+    target = fs.readlinkSync(link);
+  } catch {
+    /* none */
+  }
   if (target !== REPO) {
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync(REPO, link, 'dir');
@@ -79,9 +113,18 @@ function linkWorkingTree(extensionsDir) {
   const manifest = path.join(extensionsDir, 'extensions.json');
   if (fs.existsSync(manifest)) {
     let entries = [];
-    try { entries = JSON.parse(fs.readFileSync(manifest, 'utf8')); } catch { /* rewrite it */ }
+    try {
+      entries = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    } catch {
+      /* rewrite it */
+    }
     entries = entries.filter((e) => e?.identifier?.id?.toLowerCase() !== id.toLowerCase());
-    entries.push({ identifier: { id }, version: pkg.version, location: { $mid: 1, path: link, scheme: 'file' }, relativeLocation: linkName });
+    entries.push({
+      identifier: { id },
+      version: pkg.version,
+      location: { $mid: 1, path: link, scheme: 'file' },
+      relativeLocation: linkName,
+    });
     fs.writeFileSync(manifest, JSON.stringify(entries));
   }
   return { id, link };
@@ -95,7 +138,11 @@ async function check(server, folderUrl, { REPO: repo, launchChromium }, log) {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.activitybar [aria-label^="Tally"]').first().click({ timeout: 60_000 });
     log('the Tally activity-bar entry is there; clicked it');
-    await page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#composer-input').waitFor({ timeout: 60_000 });
+    await page
+      .frameLocator('iframe.webview.ready')
+      .frameLocator('#active-frame')
+      .locator('#composer-input')
+      .waitFor({ timeout: 60_000 });
     log('the Tally chat panel loaded (#composer-input)');
     ok = true;
   } catch (e) {
@@ -104,7 +151,12 @@ async function check(server, folderUrl, { REPO: repo, launchChromium }, log) {
     const shot = path.join(repo, '.cache', 'screenshots', 'start-check.png');
     fs.mkdirSync(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot }).catch(() => {});
-    log('screenshot:', path.relative(repo, shot), '; non-local requests blocked:', blocked.size ? [...blocked].join(' ') : 'none');
+    log(
+      'screenshot:',
+      path.relative(repo, shot),
+      '; non-local requests blocked:',
+      blocked.size ? [...blocked].join(' ') : 'none',
+    );
     await close();
   }
   return ok;
@@ -131,7 +183,7 @@ async function main() {
     run(code, args, { env });
     if (!flag('fake')) return 0;
     say('VS Code is open; the fake server runs until Ctrl+C');
-    await new Promise(() => {});   // until Ctrl+C
+    await new Promise(() => {}); // until Ctrl+C
   }
 
   run('bash', [path.join(HARNESS, 'setup.sh')]);
@@ -141,7 +193,7 @@ async function main() {
   const profileDir = path.join(chromium.CACHE, 'dev');
   const { link } = linkWorkingTree(path.join(profileDir, 'extensions'));
   log(`Tally is loaded from the working tree: ${link} -> ${REPO}`);
-  process.off('SIGINT', onSignal).off('SIGTERM', onSignal);   // startCodeServer's handlers stop code-server gracefully
+  process.off('SIGINT', onSignal).off('SIGTERM', onSignal); // startCodeServer's handlers stop code-server gracefully
   const server = await startCodeServer({ profileDir, port: Number(option('port') || 8080), env, args: [FOLDER] });
   const folderUrl = `${server.url}?folder=${encodeURIComponent(FOLDER)}`;
   if (flag('check')) {
@@ -150,11 +202,19 @@ async function main() {
     return ok ? 0 : 1;
   }
   const version = codeServerVersion()?.replace(/^(\S+) \S+ with Code (\S+)$/, 'code-server $1 = VS Code $2');
-  console.log(`\n  Open ${folderUrl}\n  in a browser on this machine: ${version ?? 'code-server'}, profile ${profileDir}.`);
+  console.log(
+    `\n  Open ${folderUrl}\n  in a browser on this machine: ${version ?? 'code-server'}, profile ${profileDir}.`,
+  );
   console.log('  After a rebuild (npm run watch) run "Developer: Reload Window" there. Ctrl+C stops.\n');
   const exitCode = await new Promise((resolve) => server.child.on('exit', (c) => resolve(c ?? 1)));
   log(`code-server exited (${exitCode}), see ${server.logFile}`);
   return 1;
 }
 
-main().then((code) => process.exit(code), (e) => { console.error(`[start] ${e.message}`); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`[start] ${e.message}`);
+    process.exit(1);
+  },
+);

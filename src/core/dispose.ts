@@ -11,7 +11,9 @@ export interface Disposable {
  * A Disposable that runs `release` on its first dispose() only (even if that throws: the error reaches that caller);
  * later calls return the first call's result (its promise, for an async release).
  */
-export function disposable<R extends void | Promise<void>>(release: () => R): { dispose(): R; readonly disposed: boolean } {
+export function disposable<R extends void | Promise<void>>(
+  release: () => R,
+): { dispose(): R; readonly disposed: boolean } {
   let called = false;
   let result: R | undefined;
   return {

@@ -11,7 +11,10 @@ import { registerCommand } from './commandRunner';
 import type { Settings } from './settings';
 import { errorMessage } from '../core/errorMessage';
 
-export function createCacheFeature(context: vscode.ExtensionContext, deps: { settings: Settings; teamSecret: SecretValue; logger: Logger; clock: Clock }): { cache: ResponseCache; disposables: vscode.Disposable[] } {
+export function createCacheFeature(
+  context: vscode.ExtensionContext,
+  deps: { settings: Settings; teamSecret: SecretValue; logger: Logger; clock: Clock },
+): { cache: ResponseCache; disposables: vscode.Disposable[] } {
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'cache').fsPath;
   let backend = '';
   const storeFor = (s: CacheSettings): CacheStore => {
@@ -21,7 +24,13 @@ export function createCacheFeature(context: vscode.ExtensionContext, deps: { set
       : new FileStore({ dir, clock: deps.clock, logger: deps.logger, maxBytes: s.maxBytes });
   };
   let settings = deps.settings.current.cache;
-  const cache = new ResponseCache({ mode: settings.mode, ttlMs: settings.ttlMs, store: storeFor(settings), clock: deps.clock, logger: deps.logger });
+  const cache = new ResponseCache({
+    mode: settings.mode,
+    ttlMs: settings.ttlMs,
+    store: storeFor(settings),
+    clock: deps.clock,
+    logger: deps.logger,
+  });
   const describe = () => (settings.redisUrl ? `Redis at ${displayRedisUrl(settings.redisUrl)}` : `files in ${dir}`);
   deps.logger.info(`response cache: mode ${settings.mode}, ${describe()}`);
 
@@ -35,24 +44,35 @@ export function createCacheFeature(context: vscode.ExtensionContext, deps: { set
       void cache.configure({ mode: next.mode, ttlMs: next.ttlMs, ...(store ? { store } : {}) });
       deps.logger.info(`response cache: mode ${next.mode}, ${describe()}`);
     }),
-    registerCommand('tally.clearCache', 'clear the cache', async () => {
-      await cache.clear();
-      void vscode.window.showInformationMessage(`Tally: response cache cleared (${describe()}).`);
-    }, deps.logger),
-    registerCommand('tally.showCacheStats', 'show the cache stats', async () => {
-      const s = cache.stats();
-      let held: string;
-      try {
-        const st = await cache.storeStats();
-        held = `${st.entries} entries${st.bytes !== undefined ? `, ${(st.bytes / 1024).toFixed(0)} KiB` : ''}`;
-      } catch (e) {
-        held = `unavailable (${errorMessage(e)})`;
-      }
-      const message = `Tally cache (${settings.mode}, ${describe()}): ${held}. This session: ${s.hits} hits, ${s.misses} misses, ` +
-        `${s.saved.total.toLocaleString('en-US')} tokens saved.`;
-      void vscode.window.showInformationMessage(message);
-      return { ...s, held };
-    }, deps.logger),
+    registerCommand(
+      'tally.clearCache',
+      'clear the cache',
+      async () => {
+        await cache.clear();
+        void vscode.window.showInformationMessage(`Tally: response cache cleared (${describe()}).`);
+      },
+      deps.logger,
+    ),
+    registerCommand(
+      'tally.showCacheStats',
+      'show the cache stats',
+      async () => {
+        const s = cache.stats();
+        let held: string;
+        try {
+          const st = await cache.storeStats();
+          held = `${st.entries} entries${st.bytes !== undefined ? `, ${(st.bytes / 1024).toFixed(0)} KiB` : ''}`;
+        } catch (e) {
+          held = `unavailable (${errorMessage(e)})`;
+        }
+        const message =
+          `Tally cache (${settings.mode}, ${describe()}): ${held}. This session: ${s.hits} hits, ${s.misses} misses, ` +
+          `${s.saved.total.toLocaleString('en-US')} tokens saved.`;
+        void vscode.window.showInformationMessage(message);
+        return { ...s, held };
+      },
+      deps.logger,
+    ),
     { dispose: () => void cache.dispose() },
   ];
   return { cache, disposables };

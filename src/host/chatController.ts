@@ -49,7 +49,8 @@ export class ChatController {
       started: (user, assistant) => view.post({ type: 'chat/started', requestId, user, assistant }),
       delta: (t) => view.post({ type: 'chat/delta', requestId, text: t }),
       done: (assistant) => view.post({ type: 'chat/done', requestId, assistant }),
-      error: (error, assistant) => view.post({ type: 'chat/error', requestId, error, ...(assistant ? { assistant } : {}) }),
+      error: (error, assistant) =>
+        view.post({ type: 'chat/error', requestId, error, ...(assistant ? { assistant } : {}) }),
       removed: (fromMessageId) => view.post({ type: 'chat/removed', fromMessageId }),
       retrying: (notice) => view.post({ type: 'chat/retrying', requestId, notice }),
       notice: (text) => view.post({ type: 'chat/notice', requestId, text }),
@@ -72,11 +73,19 @@ export class ChatController {
     try {
       const plan = await this.deps.service.estimate(text, controller.signal);
       if (controller.signal.aborted) return;
-      this.deps.view.post({ type: 'draft/estimated', estimate: {
-        seq, model: plan.model.id, promptTokens: plan.promptTokens, maxReplyTokens: plan.maxReplyTokens, droppedCount: plan.droppedCount,
-        ...(plan.minUsd !== undefined ? { minUsd: plan.minUsd } : {}), ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
-        ...(plan.truncation ? { truncation: plan.truncation.notice } : {}),
-      } });
+      this.deps.view.post({
+        type: 'draft/estimated',
+        estimate: {
+          seq,
+          model: plan.model.id,
+          promptTokens: plan.promptTokens,
+          maxReplyTokens: plan.maxReplyTokens,
+          droppedCount: plan.droppedCount,
+          ...(plan.minUsd !== undefined ? { minUsd: plan.minUsd } : {}),
+          ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
+          ...(plan.truncation ? { truncation: plan.truncation.notice } : {}),
+        },
+      });
     } catch (e) {
       if (!controller.signal.aborted) throw e;
     } finally {
@@ -98,9 +107,13 @@ export class ChatController {
     const { service, view } = this.deps;
     await this.deps.conversations.restoreLast();
     const busy = service.busyRequestId;
-    view.post({ type: 'init', config: await this.deps.panelConfig(), conversation: refOf(service.current),
+    view.post({
+      type: 'init',
+      config: await this.deps.panelConfig(),
+      conversation: refOf(service.current),
       messages: service.history.map((m) => ({ ...m })),
-      ...(busy ? { busyRequestId: busy } : {}) });
+      ...(busy ? { busyRequestId: busy } : {}),
+    });
   }
 
   postList(query: string, items: ConversationListItem[]): void {

@@ -37,7 +37,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.ready = false;
     view.webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+      ],
     };
     view.webview.html = chatHtml(view.webview, this.extensionUri);
     this.viewListeners.push(

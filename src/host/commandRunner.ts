@@ -5,7 +5,12 @@ import { errorMessage } from '../core/errorMessage';
 import type { Logger } from '../core/ports';
 
 /** Registers `handler` under `id`; if it throws, logs "<what> failed" and shows "Tally could not <what>: …". */
-export function registerCommand(id: string, what: string, handler: (...args: unknown[]) => unknown, log: Logger): vscode.Disposable {
+export function registerCommand(
+  id: string,
+  what: string,
+  handler: (...args: unknown[]) => unknown,
+  log: Logger,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await handler(...args);

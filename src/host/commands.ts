@@ -15,13 +15,22 @@ export interface CommandDeps {
 }
 
 /** The prompt sent by "Explain Selection": the code fenced with its language, and where it comes from. */
-export function explainPrompt(code: string, languageId: string, file: string, startLine: number, endLine: number): string {
+export function explainPrompt(
+  code: string,
+  languageId: string,
+  file: string,
+  startLine: number,
+  endLine: number,
+): string {
   const fence = code.includes('```') ? '````' : '```';
   return `Explain this code from \`${file}\` (lines ${startLine}–${endLine}). Say what it does, how, and anything surprising.\n\n${fence}${languageId}\n${code}\n${fence}`;
 }
 
 /** Keeps `key` in secret storage (never logged) and tells the panel. */
-export async function storeApiKey(deps: Pick<CommandDeps, 'secrets' | 'log' | 'controller'>, key: string): Promise<void> {
+export async function storeApiKey(
+  deps: Pick<CommandDeps, 'secrets' | 'log' | 'controller'>,
+  key: string,
+): Promise<void> {
   await deps.secrets.store(API_KEY_SECRET, key.trim());
   deps.log.info('API key stored in secret storage');
   await deps.controller.configChanged();
@@ -39,11 +48,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'tally.setApiKey': async () => {
       const key = await vscode.window.showInputBox({
         title: 'Tally: Set API Key',
-        prompt: 'Your API key is kept in VS Code\'s secret storage (the OS keychain), never in settings.',
+        prompt: "Your API key is kept in VS Code's secret storage (the OS keychain), never in settings.",
         placeHolder: 'sk-…',
         password: true,
         ignoreFocusOut: true,
-        validateInput: (v) => (v.trim().length === 0 ? 'Enter a key, or press Escape to cancel.' : /\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
+        validateInput: (v) =>
+          v.trim().length === 0
+            ? 'Enter a key, or press Escape to cancel.'
+            : /\s/.test(v.trim())
+              ? 'An API key has no spaces.'
+              : undefined,
       });
       if (key === undefined || key.trim() === '') return;
       await storeApiKey(deps, key);
@@ -60,8 +74,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         return;
       }
       const { selection, document } = editor;
-      const prompt = explainPrompt(document.getText(selection), document.languageId, vscode.workspace.asRelativePath(document.uri),
-        selection.start.line + 1, selection.end.line + 1);
+      const prompt = explainPrompt(
+        document.getText(selection),
+        document.languageId,
+        vscode.workspace.asRelativePath(document.uri),
+        selection.start.line + 1,
+        selection.end.line + 1,
+      );
       await view.reveal();
       await controller.send(prompt, undefined, { inputLabel: 'selection' });
     },
@@ -73,12 +92,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'tally.deleteConversation': () => conversations.delete(),
     // Always asks where to write (a save dialog): arguments are ignored, so no link can write a file anywhere.
     'tally.exportConversation': async () => {
-      const format = await vscode.window.showQuickPick([{ label: 'Markdown', format: 'markdown' as const }, { label: 'JSON', format: 'json' as const }],
-        { title: 'Export conversation as' });
+      const format = await vscode.window.showQuickPick(
+        [
+          { label: 'Markdown', format: 'markdown' as const },
+          { label: 'JSON', format: 'json' as const },
+        ],
+        { title: 'Export conversation as' },
+      );
       return format ? conversations.export(format.format) : undefined;
     },
     'tally.copyConversation': () => conversations.export('clipboard'),
     'tally.showLog': () => log.show(true),
   };
-  return Object.entries(table).map(([id, handler]) => registerCommand(id, `run ${id.replace(/^tally\./, '')}`, handler, log));
+  return Object.entries(table).map(([id, handler]) =>
+    registerCommand(id, `run ${id.replace(/^tally\./, '')}`, handler, log),
+  );
 }

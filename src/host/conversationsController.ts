@@ -13,7 +13,6 @@ import type { ConversationListItem, ConversationRef } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 import { errorMessage } from '../core/errorMessage';
 
-
 export interface ConversationsDeps {
   store: ConversationStore;
   service: ChatService;
@@ -52,22 +51,34 @@ export class ConversationsController {
     const { store } = this.deps;
     const summaries = await store.list();
     this.showWarnings();
-    if (!query) return summaries.map((s) => ({ id: s.id, title: s.title, updatedAt: s.updatedAt, messageCount: s.messageCount }));
+    if (!query)
+      return summaries.map((s) => ({ id: s.id, title: s.title, updatedAt: s.updatedAt, messageCount: s.messageCount }));
     const byId = new Map(summaries.map((s) => [s.id, s]));
-    return (await store.search(query)).map((h) => ({ id: h.id, title: h.title, updatedAt: byId.get(h.id)?.updatedAt ?? 0,
-      messageCount: byId.get(h.id)?.messageCount ?? 0, snippet: h.snippet }));
+    return (await store.search(query)).map((h) => ({
+      id: h.id,
+      title: h.title,
+      updatedAt: byId.get(h.id)?.updatedAt ?? 0,
+      messageCount: byId.get(h.id)?.messageCount ?? 0,
+      snippet: h.snippet,
+    }));
   }
 
   async open(id: string): Promise<boolean> {
     const conv = await this.deps.store.load(id);
     this.showWarnings();
     if (!conv) {
-      void vscode.window.showWarningMessage('Tally: that conversation could not be opened (it was deleted or damaged).');
+      void vscode.window.showWarningMessage(
+        'Tally: that conversation could not be opened (it was deleted or damaged).',
+      );
       return false;
     }
     this.deps.service.setConversation(conv);
     await this.deps.lastOpened.set(conv.id);
-    this.deps.view.post({ type: 'conversation/opened', conversation: refOf(conv), messages: conv.messages.map((m) => ({ ...m })) });
+    this.deps.view.post({
+      type: 'conversation/opened',
+      conversation: refOf(conv),
+      messages: conv.messages.map((m) => ({ ...m })),
+    });
     return true;
   }
 
@@ -82,16 +93,24 @@ export class ConversationsController {
       qp.busy = true;
       const items = await this.list(query);
       if (qp.value.trim() !== query) return;
-      qp.items = items.map((i) => ({ id: i.id, label: i.title, description: `${i.messageCount} messages · ${new Date(i.updatedAt).toLocaleString()}`,
-        ...(i.snippet ? { detail: i.snippet } : {}), alwaysShow: query !== '' }));
+      qp.items = items.map((i) => ({
+        id: i.id,
+        label: i.title,
+        description: `${i.messageCount} messages · ${new Date(i.updatedAt).toLocaleString()}`,
+        ...(i.snippet ? { detail: i.snippet } : {}),
+        alwaysShow: query !== '',
+      }));
       qp.busy = false;
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
-    qp.onDidChangeValue((v) => { clearTimeout(timer); timer = setTimeout(() => void load(v.trim()), 150); });
+    qp.onDidChangeValue((v) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void load(v.trim()), 150);
+    });
     qp.onDidAccept(async () => {
       const chosen = qp.selectedItems[0];
       qp.hide();
-      if (chosen && await this.open(chosen.id)) await this.deps.view.reveal();
+      if (chosen && (await this.open(chosen.id))) await this.deps.view.reveal();
     });
     qp.onDidHide(() => qp.dispose());
     qp.show();
@@ -101,8 +120,13 @@ export class ConversationsController {
   async rename(id = this.deps.service.current.id, title?: string): Promise<void> {
     const conv = id === this.deps.service.current.id ? this.deps.service.current : await this.deps.store.load(id);
     if (!conv) return;
-    const next = title ?? await vscode.window.showInputBox({ title: 'Rename conversation', value: titleFor(conv),
-      prompt: 'Leave empty to title it from the first question again.' });
+    const next =
+      title ??
+      (await vscode.window.showInputBox({
+        title: 'Rename conversation',
+        value: titleFor(conv),
+        prompt: 'Leave empty to title it from the first question again.',
+      }));
     if (next === undefined) return;
     const renamed = await this.deps.store.rename(id, next);
     if (renamed) this.deps.view.post({ type: 'conversation/titled', conversation: refOf(renamed) });
@@ -113,8 +137,11 @@ export class ConversationsController {
     const conv = id === this.deps.service.current.id ? this.deps.service.current : await this.deps.store.load(id);
     if (!conv) return;
     if (!confirmed) {
-      const answer = await vscode.window.showWarningMessage(`Delete the conversation "${titleFor(conv)}"?`,
-        { modal: true, detail: `${conv.messages.length} messages. You can undo this right after.` }, 'Delete');
+      const answer = await vscode.window.showWarningMessage(
+        `Delete the conversation "${titleFor(conv)}"?`,
+        { modal: true, detail: `${conv.messages.length} messages. You can undo this right after.` },
+        'Delete',
+      );
       if (answer !== 'Delete') return;
     }
     const deleted = await this.deps.store.delete(id);
@@ -143,15 +170,25 @@ export class ConversationsController {
       return undefined;
     }
     const ext = format === 'markdown' ? 'md' : 'json';
-    const safe = titleFor(conv).replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'conversation';
+    const safe =
+      titleFor(conv)
+        .replace(/[^\w.-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 60) || 'conversation';
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const uri = target ?? await vscode.window.showSaveDialog({
-      title: 'Export conversation', saveLabel: 'Export',
-      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${safe}.${ext}`) } : {}),
-      filters: format === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] },
-    });
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export conversation',
+        saveLabel: 'Export',
+        ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${safe}.${ext}`) } : {}),
+        filters: format === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] },
+      }));
     if (!uri) return undefined;
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(format === 'markdown' ? toMarkdown(conv) : toJson(conv)));
+    await vscode.workspace.fs.writeFile(
+      uri,
+      new TextEncoder().encode(format === 'markdown' ? toMarkdown(conv) : toJson(conv)),
+    );
     this.deps.log.info(`exported conversation ${conv.id} as ${format}`);
     return uri;
   }

@@ -67,18 +67,39 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
   const store = new ConversationStore({ root: conversationsRoot(context), logger: log, clock: systemClock, newId });
   const usage = createUsageFeature(context, { settings, tokenizers, logger: log, clock: systemClock, newId });
   const teamSecret = registerTeamCacheSecret(context.secrets, log);
-  const { cache, disposables: cacheDisposables } = createCacheFeature(context,
-    { settings, teamSecret: teamSecret.secret, logger: log, clock: systemClock });
+  const { cache, disposables: cacheDisposables } = createCacheFeature(context, {
+    settings,
+    teamSecret: teamSecret.secret,
+    logger: log,
+    clock: systemClock,
+  });
   const service = new ChatService({
-    client, endpoint, logger: log, clock: systemClock, newId, tokenizers, store, cache, accountant: usage.accountant,
+    client,
+    endpoint,
+    logger: log,
+    clock: systemClock,
+    newId,
+    tokenizers,
+    store,
+    cache,
+    accountant: usage.accountant,
     settings: () => settings.current,
     resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
   });
 
   const view = new ChatViewProvider(context.extensionUri, (msg) => router(msg), log);
-  const conversations = new ConversationsController({ store, service, view, lastOpened: new LastOpened(store.root, log), log });
+  const conversations = new ConversationsController({
+    store,
+    service,
+    view,
+    lastOpened: new LastOpened(store.root, log),
+    log,
+  });
   const controller = new ChatController({
-    service, view, newId, conversations,
+    service,
+    view,
+    newId,
+    conversations,
     panelConfig: async () => {
       const current = settings.current;
       return {
@@ -104,15 +125,28 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
   );
   // deactivate() awaits this: a stopped reply is saved with what arrived, pending saves are flushed, the worker ends.
   let stopped: Promise<void> | undefined;
-  shutdown = () => (stopped ??= (async () => {
-    service.cancel();
-    await Promise.allSettled([store.dispose(), tokenizers.dispose()]);
-  })());
-  void conversations.restoreLast();   // in the background: reading one small file; the panel's init waits for it
+  shutdown = () =>
+    (stopped ??= (async () => {
+      service.cancel();
+      await Promise.allSettled([store.dispose(), tokenizers.dispose()]);
+    })());
+  void conversations.restoreLast(); // in the background: reading one small file; the panel's init waits for it
   log.info(`Tally ${context.extension.packageJSON.version as string} activated`);
-  return context.extensionMode === vscode.ExtensionMode.Production ? undefined
-    : createTestApi({ context, view, controller, service, client, tokenizers, conversations, store, usage, cache,
-      setApiKey: (key) => storeApiKey(commandDeps, key) });
+  return context.extensionMode === vscode.ExtensionMode.Production
+    ? undefined
+    : createTestApi({
+        context,
+        view,
+        controller,
+        service,
+        client,
+        tokenizers,
+        conversations,
+        store,
+        usage,
+        cache,
+        setApiKey: (key) => storeApiKey(commandDeps, key),
+      });
 }
 
 /** Set by activate(): stops replies, flushes pending conversation saves and stops the token-count worker. */

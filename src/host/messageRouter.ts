@@ -8,7 +8,8 @@ import type { ConversationsController } from './conversationsController';
 
 const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, () => Thenable<unknown>> = {
   setApiKey: () => vscode.commands.executeCommand('tally.setApiKey'),
-  openBilling: () => vscode.env.openExternal(vscode.Uri.parse('https://platform.openai.com/settings/organization/billing')),
+  openBilling: () =>
+    vscode.env.openExternal(vscode.Uri.parse('https://platform.openai.com/settings/organization/billing')),
   newChat: () => vscode.commands.executeCommand('tally.newChat'),
   chooseModel: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.model'),
   showLog: () => vscode.commands.executeCommand('tally.showLog'),
@@ -19,31 +20,52 @@ const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, () =
 /** Opens a link clicked in the panel outside VS Code, if its scheme is one a reply may link to (never command:, file:…). */
 function openLink(url: string): Thenable<unknown> | undefined {
   let uri: vscode.Uri;
-  try { uri = vscode.Uri.parse(url, true); } catch { return undefined; }
+  try {
+    uri = vscode.Uri.parse(url, true);
+  } catch {
+    return undefined;
+  }
   const web = (uri.scheme === 'http' || uri.scheme === 'https') && uri.authority !== '';
   return web || uri.scheme === 'mailto' ? vscode.env.openExternal(uri) : undefined;
 }
 
-export function createMessageRouter(controller: ChatController, conversations: ConversationsController): (msg: WebviewToHost) => Promise<void> {
+export function createMessageRouter(
+  controller: ChatController,
+  conversations: ConversationsController,
+): (msg: WebviewToHost) => Promise<void> {
   const handlers: Handlers<WebviewToHost> = {
     ready: () => controller.sendInit(),
-    'chat/send': async (msg) => { await controller.send(msg.text, msg.requestId); },
-    'chat/cancel': (msg) => { controller.stop(msg.requestId); },
+    'chat/send': async (msg) => {
+      await controller.send(msg.text, msg.requestId);
+    },
+    'chat/cancel': (msg) => {
+      controller.stop(msg.requestId);
+    },
     'chat/new': () => controller.newChat(),
-    'chat/retry': async (msg) => { await controller.retry(msg.requestId); },
+    'chat/retry': async (msg) => {
+      await controller.retry(msg.requestId);
+    },
     'draft/estimate': (msg) => controller.estimate(msg.seq, msg.text),
     'chat/regenerate': (msg) => controller.regenerate(msg.requestId),
     'conversations/list': async (msg) => controller.postList(msg.query, await conversations.list(msg.query)),
-    'conversation/open': async (msg) => { await conversations.open(msg.id); },
+    'conversation/open': async (msg) => {
+      await conversations.open(msg.id);
+    },
     'conversation/rename': (msg) => conversations.rename(msg.id),
     'conversation/delete': (msg) => conversations.delete(msg.id),
-    'conversation/export': async (msg) => { await conversations.export(msg.format); },
-    'link/open': async (msg) => { await openLink(msg.url); },
+    'conversation/export': async (msg) => {
+      await conversations.export(msg.format);
+    },
+    'link/open': async (msg) => {
+      await openLink(msg.url);
+    },
     'action/run': async (msg) => {
       if (msg.action === 'retry') await controller.retry();
       else if (msg.action === 'sendAnyway') await controller.sendAnyway();
       else await ACTION_COMMANDS[msg.action]();
     },
   };
-  return async (msg) => { await dispatch(handlers, msg); };
+  return async (msg) => {
+    await dispatch(handlers, msg);
+  };
 }

@@ -20,7 +20,10 @@ export class Settings implements vscode.Disposable {
   /** Fires after the settings were re-read; the event says which settings changed. */
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly log: Logger, private readonly notify: (message: string) => void) {
+  constructor(
+    private readonly log: Logger,
+    private readonly notify: (message: string) => void,
+  ) {
     this.value = this.read();
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
@@ -40,7 +43,8 @@ export class Settings implements vscode.Disposable {
     for (const p of problems) this.once(`problem:${p}`, () => this.log.warn(p));
     for (const key of ignored) {
       this.once(`ignored:${key}`, () => {
-        const why = `Tally ignored ${key} from this workspace's settings: where your key and code are sent, prices, ` +
+        const why =
+          `Tally ignored ${key} from this workspace's settings: where your key and code are sent, prices, ` +
           'the shared cache and your budgets are decided only in your user settings (a workspace may only make a budget stricter).';
         this.log.warn(why);
         this.notify(why);

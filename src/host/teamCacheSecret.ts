@@ -21,35 +21,45 @@ export function registerTeamCacheSecret(secrets: vscode.SecretStorage, logger: L
   const read = (): Promise<string | undefined> => {
     const pending = Promise.resolve(secrets.get(TEAM_CACHE_SECRET_KEY));
     cached = pending;
-    pending.catch(() => { if (cached === pending) cached = undefined; }); // a failed read is retried on next use
+    pending.catch(() => {
+      if (cached === pending) cached = undefined;
+    }); // a failed read is retried on next use
     return pending;
   };
   const secret: SecretValue = { get: () => cached ?? read() };
 
   const disposables: vscode.Disposable[] = [
     // Also fires when another window changes it.
-    secrets.onDidChange((e) => { if (e.key === TEAM_CACHE_SECRET_KEY) cached = undefined; }),
+    secrets.onDidChange((e) => {
+      if (e.key === TEAM_CACHE_SECRET_KEY) cached = undefined;
+    }),
     // Arguments are ignored on purpose: the secret only ever comes from the user typing it.
-    registerCommand(SET_TEAM_CACHE_SECRET_COMMAND, 'set the team cache secret', async () => {
-      const value = await vscode.window.showInputBox({
-        title: 'Tally: Set Team Cache Secret',
-        prompt: 'The secret your team shares to sign and check entries in the shared Redis cache. '
-          + 'Kept in VS Code\'s secret storage. Leave empty to remove it.',
-        password: true,
-        ignoreFocusOut: true,
-      });
-      if (value === undefined) return; // Escape: nothing changes
-      cached = undefined;
-      if (value.trim() === '') {
-        await secrets.delete(TEAM_CACHE_SECRET_KEY);
-        logger.info('team cache secret removed: Redis cache entries are no longer signed or checked');
-        void vscode.window.showInformationMessage('Tally: team cache secret removed.');
-      } else {
-        await secrets.store(TEAM_CACHE_SECRET_KEY, value.trim());
-        logger.info('team cache secret stored: Redis cache entries are signed, and unsigned ones are not served');
-        void vscode.window.showInformationMessage('Tally: team cache secret stored.');
-      }
-    }, logger),
+    registerCommand(
+      SET_TEAM_CACHE_SECRET_COMMAND,
+      'set the team cache secret',
+      async () => {
+        const value = await vscode.window.showInputBox({
+          title: 'Tally: Set Team Cache Secret',
+          prompt:
+            'The secret your team shares to sign and check entries in the shared Redis cache. ' +
+            "Kept in VS Code's secret storage. Leave empty to remove it.",
+          password: true,
+          ignoreFocusOut: true,
+        });
+        if (value === undefined) return; // Escape: nothing changes
+        cached = undefined;
+        if (value.trim() === '') {
+          await secrets.delete(TEAM_CACHE_SECRET_KEY);
+          logger.info('team cache secret removed: Redis cache entries are no longer signed or checked');
+          void vscode.window.showInformationMessage('Tally: team cache secret removed.');
+        } else {
+          await secrets.store(TEAM_CACHE_SECRET_KEY, value.trim());
+          logger.info('team cache secret stored: Redis cache entries are signed, and unsigned ones are not served');
+          void vscode.window.showInformationMessage('Tally: team cache secret stored.');
+        }
+      },
+      logger,
+    ),
   ];
   return { secret, disposables };
 }

@@ -45,15 +45,30 @@ export interface TallyTestApi {
   exportConversation(target: vscode.Uri): Promise<vscode.Uri | undefined>;
 }
 
-export function createTestApi(deps: { context: vscode.ExtensionContext; view: ChatViewProvider; controller: ChatController;
-  service: ChatService; client: OpenAIChatClient; tokenizers: Tokenizers; conversations: ConversationsController;
-  store: ConversationStore; cache: ResponseCache; usage: ReturnType<typeof createUsageFeature>;
-  setApiKey(key: string): Promise<void> }): TallyTestApi {
+export function createTestApi(deps: {
+  context: vscode.ExtensionContext;
+  view: ChatViewProvider;
+  controller: ChatController;
+  service: ChatService;
+  client: OpenAIChatClient;
+  tokenizers: Tokenizers;
+  conversations: ConversationsController;
+  store: ConversationStore;
+  cache: ResponseCache;
+  usage: ReturnType<typeof createUsageFeature>;
+  setApiKey(key: string): Promise<void>;
+}): TallyTestApi {
   const { context, view, controller, service, client, tokenizers, conversations, store, cache, usage } = deps;
   return {
-    whenViewReady: () => view.isReady ? Promise.resolve() : new Promise<void>((resolve) => {
-      const sub = view.onDidBecomeReady(() => { sub.dispose(); resolve(); });
-    }),
+    whenViewReady: () =>
+      view.isReady
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const sub = view.onDidBecomeReady(() => {
+              sub.dispose();
+              resolve();
+            });
+          }),
     receive: (raw) => view.receive(raw),
     onDidPost: view.onDidPost,
     history: () => service.history,

@@ -44,35 +44,60 @@ export function workspaceId(): string {
   return uri ? createHash('sha256').update(uri.toString()).digest('base64url').slice(0, 16) : '';
 }
 
-export function createUsageFeature(context: vscode.ExtensionContext,
-  deps: { settings: Settings; tokenizers: Tokenizers; logger: Logger; clock: Clock; newId: (prefix: string) => string }): UsageFeature {
+export function createUsageFeature(
+  context: vscode.ExtensionContext,
+  deps: { settings: Settings; tokenizers: Tokenizers; logger: Logger; clock: Clock; newId: (prefix: string) => string },
+): UsageFeature {
   const { logger, clock } = deps;
   const ledgerDir = vscode.Uri.joinPath(context.globalStorageUri, 'usage').fsPath;
   const ledger = new UsageLedger({ dir: ledgerDir, logger, clock });
   const accountant = new UsageAccountant({
-    ledger, tokenizers: deps.tokenizers, clock, logger, newId: deps.newId, workspace: workspaceId(),
+    ledger,
+    tokenizers: deps.tokenizers,
+    clock,
+    logger,
+    newId: deps.newId,
+    workspace: workspaceId(),
     budgets: () => deps.settings.current.budgets,
     modelOverrides: () => deps.settings.current.modelOverrides,
   });
   const statusBar = new UsageStatusBar({ ledger, accountant, command: SHOW_USAGE_COMMAND });
-  const report = new UsageReportPanel({ extensionUri: context.extensionUri, ledger, now: () => clock.now(),
-    onDidChange: (listener) => accountant.onDidChange(listener) });
+  const report = new UsageReportPanel({
+    extensionUri: context.extensionUri,
+    ledger,
+    now: () => clock.now(),
+    onDidChange: (listener) => accountant.onDidChange(listener),
+  });
 
-  const loaded = ledger.load().then(() => {
-    statusBar.schedule();
-    const stats = ledger.stats();
-    logger.info(`usage ledger: ${ledgerDir} (${stats.detailMonths.length} open, ${stats.summaryMonths.length} compacted months)`);
-    // Closed months become summaries; off the activation path, after the first read.
-    void ledger.compact().then((months) => { if (months.length) statusBar.schedule(); });
-  }, (e: unknown) => { logger.error(`usage ledger: loading failed: ${String(e)}`); });
+  const loaded = ledger.load().then(
+    () => {
+      statusBar.schedule();
+      const stats = ledger.stats();
+      logger.info(
+        `usage ledger: ${ledgerDir} (${stats.detailMonths.length} open, ${stats.summaryMonths.length} compacted months)`,
+      );
+      // Closed months become summaries; off the activation path, after the first read.
+      void ledger.compact().then((months) => {
+        if (months.length) statusBar.schedule();
+      });
+    },
+    (e: unknown) => {
+      logger.error(`usage ledger: loading failed: ${String(e)}`);
+    },
+  );
 
   const disposables: vscode.Disposable[] = [
     statusBar,
     report,
-    registerCommand(SHOW_USAGE_COMMAND, 'show the usage report', async () => {
-      await loaded;
-      await report.show();
-    }, logger),
+    registerCommand(
+      SHOW_USAGE_COMMAND,
+      'show the usage report',
+      async () => {
+        await loaded;
+        await report.show();
+      },
+      logger,
+    ),
     // Always asks where to write (arguments are ignored: no link may write a file anywhere); returns where it wrote.
     registerCommand(EXPORT_USAGE_COMMAND, 'export the usage', () => exportCsv(), logger),
   ];

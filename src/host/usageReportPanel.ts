@@ -45,7 +45,9 @@ export class UsageReportPanel implements vscode.Disposable {
     }
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel('tally.usageReport', 'Tally Usage', vscode.ViewColumn.Active, {
-      enableScripts: false, enableCommandUris: [EXPORT_COMMAND], localResourceRoots: [media],
+      enableScripts: false,
+      enableCommandUris: [EXPORT_COMMAND],
+      localResourceRoots: [media],
     });
     panel.iconPath = vscode.Uri.joinPath(media, 'tally.svg');
     this.panel = panel;
@@ -64,17 +66,21 @@ export class UsageReportPanel implements vscode.Disposable {
     const first = buckets[0]?.day;
     const days = first === undefined ? 1 : Math.ceil((now - localMidnight(first)) / 86_400_000) + 1;
     const rows = reportData(buckets, { now, days }).rows;
-    const uri = target ?? await vscode.window.showSaveDialog({
-      title: 'Export Tally usage as CSV',
-      saveLabel: 'Export',
-      defaultUri: defaultExportUri(`tally-usage-${dayKey(now)}.csv`),
-      filters: { 'CSV files': ['csv'] },
-    });
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export Tally usage as CSV',
+        saveLabel: 'Export',
+        defaultUri: defaultExportUri(`tally-usage-${dayKey(now)}.csv`),
+        filters: { 'CSV files': ['csv'] },
+      }));
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(toCsv(rows), 'utf8'));
     if (!target) {
       const open = await vscode.window.showInformationMessage(
-        `Exported ${rows.length} row${rows.length === 1 ? '' : 's'} of usage to ${uri.fsPath}.`, 'Open');
+        `Exported ${rows.length} row${rows.length === 1 ? '' : 's'} of usage to ${uri.fsPath}.`,
+        'Open',
+      );
       if (open) await vscode.window.showTextDocument(uri);
     }
     return uri;
@@ -121,14 +127,31 @@ export function reportHtml(data: ReportData, page: { cspSource: string; cssUri: 
   const csp = `default-src 'none'; style-src ${page.cspSource}; img-src ${page.cspSource} data:`;
   const t = data.total;
   const empty = t.requests === 0;
-  const modelRows = data.perModel.map(({ model, totals }) => row([
-    cell(model, 'model'), num(totals.requests), num(totals.tokensIn), num(totals.cachedTokensIn), num(totals.tokensOut),
-    cell(formatTotalCost(totals), 'cost'), cell(formatUsd(totals.savedUsd), 'saved'), num(totals.estimatedRequests),
-  ]));
-  const dayRows = data.perDay.filter((d) => d.totals.requests > 0).reverse().map(({ day, totals }) => row([
-    cell(day, 'day'), num(totals.requests), num(totals.tokensIn), num(totals.tokensOut),
-    cell(formatTotalCost(totals), 'cost'), cell(formatUsd(totals.savedUsd), 'saved'),
-  ]));
+  const modelRows = data.perModel.map(({ model, totals }) =>
+    row([
+      cell(model, 'model'),
+      num(totals.requests),
+      num(totals.tokensIn),
+      num(totals.cachedTokensIn),
+      num(totals.tokensOut),
+      cell(formatTotalCost(totals), 'cost'),
+      cell(formatUsd(totals.savedUsd), 'saved'),
+      num(totals.estimatedRequests),
+    ]),
+  );
+  const dayRows = data.perDay
+    .filter((d) => d.totals.requests > 0)
+    .reverse()
+    .map(({ day, totals }) =>
+      row([
+        cell(day, 'day'),
+        num(totals.requests),
+        num(totals.tokensIn),
+        num(totals.tokensOut),
+        cell(formatTotalCost(totals), 'cost'),
+        cell(formatUsd(totals.savedUsd), 'saved'),
+      ]),
+    );
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -151,8 +174,11 @@ ${empty ? '<p class="empty">No usage recorded in this period.</p>' : ''}
 <section aria-labelledby="per-model-title">
 <h2 id="per-model-title">Per model</h2>
 <table id="per-model">
-<thead>${row(['Model', 'Requests', 'Tokens in', 'Cached in', 'Tokens out', 'Cost', 'Cache savings', 'Estimated']
-    .map((h) => `<th scope="col">${esc(h)}</th>`))}</thead>
+<thead>${row(
+    ['Model', 'Requests', 'Tokens in', 'Cached in', 'Tokens out', 'Cost', 'Cache savings', 'Estimated'].map(
+      (h) => `<th scope="col">${esc(h)}</th>`,
+    ),
+  )}</thead>
 <tbody>
 ${modelRows.join('\n')}
 </tbody>
@@ -193,7 +219,8 @@ function totalsSection(t: UsageTotals): string {
     items.push(['Price unknown', `${int(t.unknownCostRequests)} request${t.unknownCostRequests === 1 ? '' : 's'}`]);
   }
   return `<section id="totals" aria-label="Totals"><dl>${items
-    .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl></section>`;
+    .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
+    .join('')}</dl></section>`;
 }
 
 const row = (cells: string[]) => `<tr>${cells.join('')}</tr>`;

@@ -35,7 +35,9 @@ export class UsageStatusBar implements vscode.Disposable {
     this.item.show();
     this.subscriptions.push(
       deps.accountant.onDidChange(() => this.schedule()),
-      vscode.window.onDidChangeWindowState((s) => { if (s.focused) this.refresh(); }),
+      vscode.window.onDidChangeWindowState((s) => {
+        if (s.focused) this.refresh();
+      }),
     );
     this.refreshTimer = setInterval(() => this.refresh(), REFRESH_MS);
   }

@@ -17,8 +17,16 @@ export type ErrorKind =
   | 'budget'
   | 'unknown';
 
-export type ErrorAction = 'setApiKey' | 'openBilling' | 'retry' | 'newChat' | 'chooseModel' | 'showLog' | 'openSettings'
-  | 'raiseBudget' | 'sendAnyway';
+export type ErrorAction =
+  | 'setApiKey'
+  | 'openBilling'
+  | 'retry'
+  | 'newChat'
+  | 'chooseModel'
+  | 'showLog'
+  | 'openSettings'
+  | 'raiseBudget'
+  | 'sendAnyway';
 
 export interface ErrorView {
   kind: ErrorKind;

@@ -75,7 +75,11 @@ export function formatTokens(n: number): string {
   return int.format(n);
 }
 
-const UNITS: readonly [string, number][] = [['k', 1e3], ['M', 1e6], ['B', 1e9]];
+const UNITS: readonly [string, number][] = [
+  ['k', 1e3],
+  ['M', 1e6],
+  ['B', 1e9],
+];
 
 /** A token count in short (status bar, tooltip, report): `950`, `12.4k`, `123k`, `1.2M`; `.0` dropped. */
 export function formatTokensShort(tokens: number): string {

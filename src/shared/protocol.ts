@@ -13,7 +13,11 @@ const conversationId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,80}$/));
 
 const webviewToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('ready') }),
-  v.strictObject({ type: v.literal('chat/send'), requestId, text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_DRAFT_CHARS)) }),
+  v.strictObject({
+    type: v.literal('chat/send'),
+    requestId,
+    text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_DRAFT_CHARS)),
+  }),
   v.strictObject({ type: v.literal('chat/cancel'), requestId }),
   v.strictObject({ type: v.literal('chat/new') }),
   v.strictObject({ type: v.literal('chat/retry'), requestId }),
@@ -23,10 +27,30 @@ const webviewToHostSchema = v.variant('type', [
   v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),
   v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),
   v.strictObject({ type: v.literal('conversation/export'), format: v.picklist(['markdown', 'json', 'clipboard']) }),
-  v.strictObject({ type: v.literal('draft/estimate'), seq: v.pipe(v.number(), v.integer(), v.minValue(0)), text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_CHARS)) }),
+  v.strictObject({
+    type: v.literal('draft/estimate'),
+    seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_CHARS)),
+  }),
   // A link clicked in a reply: the host opens it only if it is http:, https: or mailto: (checked again there).
-  v.strictObject({ type: v.literal('link/open'), url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^(https?|mailto):/i)) }),
-  v.strictObject({ type: v.literal('action/run'), action: v.picklist(['setApiKey', 'openBilling', 'retry', 'newChat', 'chooseModel', 'showLog', 'openSettings', 'raiseBudget', 'sendAnyway'] as const satisfies readonly ErrorAction[]) }),
+  v.strictObject({
+    type: v.literal('link/open'),
+    url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^(https?|mailto):/i)),
+  }),
+  v.strictObject({
+    type: v.literal('action/run'),
+    action: v.picklist([
+      'setApiKey',
+      'openBilling',
+      'retry',
+      'newChat',
+      'chooseModel',
+      'showLog',
+      'openSettings',
+      'raiseBudget',
+      'sendAnyway',
+    ] as const satisfies readonly ErrorAction[]),
+  }),
 ]);
 
 export type WebviewToHost = v.InferOutput<typeof webviewToHostSchema>;
@@ -89,7 +113,13 @@ export interface ConversationListItem extends ConversationRef {
 }
 
 export type HostToWebview =
-  | { type: 'init'; config: PanelConfig; conversation: ConversationRef; messages: ChatMessage[]; busyRequestId?: string }
+  | {
+      type: 'init';
+      config: PanelConfig;
+      conversation: ConversationRef;
+      messages: ChatMessage[];
+      busyRequestId?: string;
+    }
   | { type: 'conversation/opened'; conversation: ConversationRef; messages: ChatMessage[] }
   | { type: 'conversation/titled'; conversation: ConversationRef }
   | { type: 'conversations/listed'; query: string; items: ConversationListItem[] }

@@ -15,8 +15,13 @@ export function formatUsage(u: Usage): string {
 
 /** The composer's live line: "1,234 tokens · $0.0031–$0.044 · gpt-4o" (or "price unknown"). */
 export function formatEstimate(e: DraftEstimate): string {
-  const cost = e.minUsd !== undefined && e.maxUsd !== undefined ? `${formatReplyUsd(e.minUsd)}–${formatReplyUsd(e.maxUsd)}` : PRICE_UNKNOWN;
-  const dropped = e.droppedCount ? ` · ${formatTokens(e.droppedCount)} older message${e.droppedCount === 1 ? '' : 's'} left out` : '';
+  const cost =
+    e.minUsd !== undefined && e.maxUsd !== undefined
+      ? `${formatReplyUsd(e.minUsd)}–${formatReplyUsd(e.maxUsd)}`
+      : PRICE_UNKNOWN;
+  const dropped = e.droppedCount
+    ? ` · ${formatTokens(e.droppedCount)} older message${e.droppedCount === 1 ? '' : 's'} left out`
+    : '';
   return `${formatTokens(e.promptTokens)} tokens · ${cost} · ${e.model}${dropped}`;
 }
 
@@ -24,7 +29,8 @@ export function formatEstimate(e: DraftEstimate): string {
 export function formatReplyCost(m: Pick<ChatMessage, 'usage' | 'costUsd' | 'savedUsd' | 'cached'>): string {
   if (!m.usage) return '';
   const parts = [formatUsage(m.usage)];
-  if (m.cached) parts.push(`cached · saved ${m.savedUsd !== undefined ? formatReplyUsd(m.savedUsd) : `(${PRICE_UNKNOWN})`}`);
+  if (m.cached)
+    parts.push(`cached · saved ${m.savedUsd !== undefined ? formatReplyUsd(m.savedUsd) : `(${PRICE_UNKNOWN})`}`);
   else parts.push(formatReplyUsd(m.costUsd));
   return parts.join(' · ');
 }

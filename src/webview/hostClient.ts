@@ -26,13 +26,18 @@ export function createHostClient(): HostClient {
   const api = acquireVsCodeApi();
   return {
     post: (msg) => api.postMessage(msg),
-    onMessage: (listener) => window.addEventListener('message', (e: MessageEvent) => {
-      // Messages come from the host only (the webview's parent); their shape is our own protocol.
-      if (e.data && typeof e.data === 'object' && typeof (e.data as { type?: unknown }).type === 'string') listener(e.data as HostToWebview);
-    }),
+    onMessage: (listener) =>
+      window.addEventListener('message', (e: MessageEvent) => {
+        // Messages come from the host only (the webview's parent); their shape is our own protocol.
+        if (e.data && typeof e.data === 'object' && typeof (e.data as { type?: unknown }).type === 'string')
+          listener(e.data as HostToWebview);
+      }),
     loadUiState: () => {
       const s = api.getState() as Partial<UiState> | undefined;
-      return { draft: typeof s?.draft === 'string' ? s.draft : '', ...(typeof s?.scrollTop === 'number' ? { scrollTop: s.scrollTop } : {}) };
+      return {
+        draft: typeof s?.draft === 'string' ? s.draft : '',
+        ...(typeof s?.scrollTop === 'number' ? { scrollTop: s.scrollTop } : {}),
+      };
     },
     saveUiState: (state) => api.setState(state),
   };

@@ -6,11 +6,15 @@ import { initialState, reduce, type PanelState } from './state';
 const host = createHostClient();
 let state: PanelState = initialState;
 let counter = 0;
-const panel = new Panel(document.getElementById('app') as HTMLElement, {
-  post: (msg) => host.post(msg),
-  saveUi: (ui) => host.saveUiState(ui),
-  newRequestId: () => `w${Date.now().toString(36)}${(counter++).toString(36)}`,
-}, host.loadUiState());
+const panel = new Panel(
+  document.getElementById('app') as HTMLElement,
+  {
+    post: (msg) => host.post(msg),
+    saveUi: (ui) => host.saveUiState(ui),
+    newRequestId: () => `w${Date.now().toString(36)}${(counter++).toString(36)}`,
+  },
+  host.loadUiState(),
+);
 
 host.onMessage((msg) => {
   state = reduce(state, msg);

@@ -2,7 +2,14 @@
 // unit-tested in plain Node.
 import type { ChatMessage } from '../shared/conversation';
 import type { ErrorView } from '../shared/errors';
-import type { ConversationListItem, ConversationRef, DraftEstimate, HostToWebview, PanelConfig, RetryNoticeView } from '../shared/protocol';
+import type {
+  ConversationListItem,
+  ConversationRef,
+  DraftEstimate,
+  HostToWebview,
+  PanelConfig,
+  RetryNoticeView,
+} from '../shared/protocol';
 
 export interface PanelState {
   config?: PanelConfig;
@@ -40,10 +47,20 @@ function keep(state: PanelState): Pick<PanelState, 'estimate' | 'list'> {
 export function reduce(state: PanelState, msg: HostToWebview): PanelState {
   switch (msg.type) {
     case 'init':
-      return { config: msg.config, conversation: msg.conversation, messages: msg.messages,
-        ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}), ...keep(state) };
+      return {
+        config: msg.config,
+        conversation: msg.conversation,
+        messages: msg.messages,
+        ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}),
+        ...keep(state),
+      };
     case 'conversation/opened':
-      return { ...(state.config ? { config: state.config } : {}), conversation: msg.conversation, messages: msg.messages, ...keep(state) };
+      return {
+        ...(state.config ? { config: state.config } : {}),
+        conversation: msg.conversation,
+        messages: msg.messages,
+        ...keep(state),
+      };
     case 'conversation/titled':
       return state.conversation?.id === msg.conversation.id ? { ...state, conversation: msg.conversation } : state;
     case 'conversations/listed':
@@ -54,14 +71,21 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
       return next;
     }
     case 'chat/started':
-      return { ...(state.config ? { config: state.config } : {}), ...(state.conversation ? { conversation: state.conversation } : {}),
-        messages: [...state.messages, msg.user, msg.assistant], busyRequestId: msg.requestId, ...keep(state) };
+      return {
+        ...(state.config ? { config: state.config } : {}),
+        ...(state.conversation ? { conversation: state.conversation } : {}),
+        messages: [...state.messages, msg.user, msg.assistant],
+        busyRequestId: msg.requestId,
+        ...keep(state),
+      };
     case 'draft/estimated':
       return !state.estimate || msg.estimate.seq >= state.estimate.seq ? { ...state, estimate: msg.estimate } : state;
     case 'chat/notice':
       return { ...state, notice: { requestId: msg.requestId, text: msg.text } };
     case 'chat/retrying':
-      return state.busyRequestId === msg.requestId ? { ...state, retry: { requestId: msg.requestId, notice: msg.notice } } : state;
+      return state.busyRequestId === msg.requestId
+        ? { ...state, retry: { requestId: msg.requestId, notice: msg.notice } }
+        : state;
     case 'chat/delta': {
       if (state.busyRequestId !== msg.requestId) return state;
       const last = state.messages[state.messages.length - 1];
@@ -89,6 +113,11 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
       return i < 0 ? rest : { ...rest, messages: state.messages.slice(0, i) };
     }
     case 'chat/cleared':
-      return { ...(state.config ? { config: state.config } : {}), conversation: msg.conversation, messages: [], ...keep(state) };
+      return {
+        ...(state.config ? { config: state.config } : {}),
+        conversation: msg.conversation,
+        messages: [],
+        ...keep(state),
+      };
   }
 }

@@ -88,8 +88,11 @@ async function main(): Promise<number> {
   return passed ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(e);
-  console.log('TALLY_E2E_RESULT passed=0 failed=1');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    console.log('TALLY_E2E_RESULT passed=0 failed=1');
+    process.exit(1);
+  },
+);

@@ -25,7 +25,10 @@ async function send(view: FrameLocator, text: string): Promise<void> {
 }
 
 async function replyFor(view: FrameLocator, text: string, timeout = 30_000): Promise<void> {
-  await view.locator('.message.assistant[data-status="complete"]', { hasText: `Echo: ${text}` }).first().waitFor({ timeout });
+  await view
+    .locator('.message.assistant[data-status="complete"]', { hasText: `Echo: ${text}` })
+    .first()
+    .waitFor({ timeout });
 }
 
 async function main(): Promise<number> {
@@ -35,8 +38,11 @@ async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
   try {
-    wb = await Workbench.open({ vsix: VSIX, folder: path.join(REPO, 'test', 'fixtures', 'workspace'),
-      env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0001' } });
+    wb = await Workbench.open({
+      vsix: VSIX,
+      folder: path.join(REPO, 'test', 'fixtures', 'workspace'),
+      env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0001' },
+    });
     await wb.clickActivityBar('Tally');
     const view = await wb.webview('#composer-input');
     const bench = wb;
@@ -75,20 +81,27 @@ async function main(): Promise<number> {
       await view.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 });
       await send(view, second);
       await replyFor(view, second);
-      await view.locator('#conversation-title').click();   // opens the list
+      await view.locator('#conversation-title').click(); // opens the list
       const items = view.locator('.conversation-item');
       await items.nth(1).waitFor({ timeout: 10_000 });
       await view.locator('.conversation-item', { hasText: 'How many tokens' }).locator('.conversation-open').click();
       await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
-      assert.equal(await view.locator('.message.user', { hasText: second }).count(), 0, 'only the opened conversation is shown');
-      await view.locator('.conversation-item', { hasText: 'A second conversation' }).locator('.conversation-open').click();
+      assert.equal(
+        await view.locator('.message.user', { hasText: second }).count(),
+        0,
+        'only the opened conversation is shown',
+      );
+      await view
+        .locator('.conversation-item', { hasText: 'A second conversation' })
+        .locator('.conversation-open')
+        .click();
       await view.locator('.message.user', { hasText: second }).waitFor({ timeout: 10_000 });
       assert.equal(await view.locator('.message.user', { hasText: first }).count(), 0);
       // A conversation read back from disk still shows each reply's cost (gpt-4o-mini's price is known).
       const footer = (await view.locator('.message.assistant .usage').last().textContent()) ?? '';
       assert.match(footer, /tokens · (<)?\$/, `reopened reply shows its cost: ${footer}`);
       await bench.screenshot(path.join(SHOTS, 'features-conversations.png'));
-      await view.locator('#conversation-title').click();   // closes the list
+      await view.locator('#conversation-title').click(); // closes the list
     });
 
     await scenario('retry countdown', async () => {
@@ -96,7 +109,9 @@ async function main(): Promise<number> {
       const text = 'Rate limit me, then answer';
       await send(view, text);
       const notice = view.locator('#retry-notice');
-      await notice.filter({ hasText: /Rate limited — retrying in \d s \(attempt 2 of 4\)/ }).waitFor({ timeout: 15_000 });
+      await notice
+        .filter({ hasText: /Rate limited — retrying in \d s \(attempt 2 of 4\)/ })
+        .waitFor({ timeout: 15_000 });
       const before = Number(/in (\d) s/.exec((await notice.textContent()) ?? '')?.[1]);
       await bench.screenshot(path.join(SHOTS, 'features-retry.png'));
       await view.locator('#retry-notice', { hasText: new RegExp(`in ${before - 1} s`) }).waitFor({ timeout: 3_000 });
@@ -140,7 +155,10 @@ async function main(): Promise<number> {
     });
   } catch (e) {
     failed++;
-    log('FAILED before the scenarios ended:', e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e));
+    log(
+      'FAILED before the scenarios ended:',
+      e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e),
+    );
   } finally {
     await wb?.close({ passed: failed === 0 });
     await server.close();
@@ -150,8 +168,11 @@ async function main(): Promise<number> {
   return failed === 0 && passed > 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(e);
-  console.log('TALLY_E2E_RESULT passed=0 failed=1');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    console.log('TALLY_E2E_RESULT passed=0 failed=1');
+    process.exit(1);
+  },
+);

@@ -31,40 +31,61 @@ const SOURCE_TEXT = 'function restrictedModeProbe(a, b) {\n  return a * b + 42;\
 function makeHostileFolder(hostileBaseUrl: string): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-restricted-'));
   fs.mkdirSync(path.join(folder, '.vscode'));
-  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({
-    'tally.baseUrl': hostileBaseUrl,
-    'tally.systemPrompt': HOSTILE_PROMPT,
-    'tally.model': HOSTILE_MODEL,
-    'tally.cache.mode': 'always',
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(folder, '.vscode', 'settings.json'),
+    JSON.stringify(
+      {
+        'tally.baseUrl': hostileBaseUrl,
+        'tally.systemPrompt': HOSTILE_PROMPT,
+        'tally.model': HOSTILE_MODEL,
+        'tally.cache.mode': 'always',
+      },
+      null,
+      2,
+    ),
+  );
   fs.writeFileSync(path.join(folder, SOURCE), SOURCE_TEXT);
   return folder;
 }
 
-interface ChatBody { model?: unknown; messages?: { role?: unknown; content?: unknown }[] }
+interface ChatBody {
+  model?: unknown;
+  messages?: { role?: unknown; content?: unknown }[];
+}
 
 /** The request as the user's server received it: the key, the user's system prompt and model, not the workspace's. */
 function assertUsersRequest(server: FakeOpenAIServer, index: number, mustInclude: string): void {
   const request = server.requests.filter((r) => r.path.endsWith('/chat/completions'))[index];
   assert.ok(request, `the user's server received chat request #${index + 1}`);
-  assert.equal(request.headers.authorization, `Bearer ${KEY}`, 'the key from OPENAI_API_KEY was sent to the user\'s server');
+  assert.equal(
+    request.headers.authorization,
+    `Bearer ${KEY}`,
+    "the key from OPENAI_API_KEY was sent to the user's server",
+  );
   const body = request.body as ChatBody;
   const system = body.messages?.find((m) => m.role === 'system');
   log(`request #${index + 1}: model ${String(body.model)}, system prompt ${JSON.stringify(system?.content)}`);
-  assert.ok(!JSON.stringify(body).includes(HOSTILE_PROMPT), 'the workspace\'s system prompt is not in the request');
-  assert.equal(system?.content, USER_PROMPT, 'the system prompt is the user\'s');
-  assert.notEqual(body.model, HOSTILE_MODEL, 'the model is not the workspace\'s');
+  assert.ok(!JSON.stringify(body).includes(HOSTILE_PROMPT), "the workspace's system prompt is not in the request");
+  assert.equal(system?.content, USER_PROMPT, "the system prompt is the user's");
+  assert.notEqual(body.model, HOSTILE_MODEL, "the model is not the workspace's");
   assert.ok(JSON.stringify(body.messages).includes(mustInclude), `the request carries ${JSON.stringify(mustInclude)}`);
 }
 
 function assertHostileSawNothing(hostile: FakeOpenAIServer): void {
-  assert.deepEqual(hostile.requests.map((r) => `${r.method} ${r.path}`), [], 'the hostile server recorded zero requests');
+  assert.deepEqual(
+    hostile.requests.map((r) => `${r.method} ${r.path}`),
+    [],
+    'the hostile server recorded zero requests',
+  );
 }
 
 /** Opens a file from the Explorer, selects all its text in the editor and runs a command from the palette. */
 async function selectAllAndRun(wb: Workbench, file: string, expectedText: string, command: string): Promise<void> {
   await wb.clickActivityBar('Explorer');
-  await wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().click({ timeout: 20_000 });
+  await wb.page
+    .locator('.explorer-folders-view .monaco-list-row', { hasText: file })
+    .first()
+    .click({ timeout: 20_000 });
   const lines = wb.page.locator('.part.editor .monaco-editor .view-lines', { hasText: expectedText }).first();
   await lines.waitFor({ timeout: 20_000 });
   await lines.click();
@@ -75,7 +96,10 @@ async function selectAllAndRun(wb: Workbench, file: string, expectedText: string
   const input = wb.page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 20_000 });
   await input.fill(`>${command}`);
-  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 20_000 });
+  await wb.page
+    .locator('.quick-input-list .monaco-list-row', { hasText: command })
+    .first()
+    .waitFor({ timeout: 20_000 });
   await wb.page.keyboard.press('Enter');
   log(`selected all of ${file} and ran "${command}"`);
 }
@@ -104,7 +128,7 @@ async function main(): Promise<number> {
       'tally.systemPrompt': USER_PROMPT,
     }),
   };
-  delete env.OPENAI_BASE_URL;   // only the settings say where requests go
+  delete env.OPENAI_BASE_URL; // only the settings say where requests go
   let wb: Workbench | undefined;
   let passed = 0;
   let failed = 0;
@@ -128,7 +152,12 @@ async function main(): Promise<number> {
       await item.waitFor({ state: 'visible', timeout: 30_000 });
       log('status bar item:', JSON.stringify(await item.getAttribute('aria-label')));
       const banner = bench.page.locator('.part.banner', { hasText: 'Restricted Mode' });
-      log('Restricted Mode banner shown:', await banner.isVisible(), '· window title:', JSON.stringify(await bench.page.title()));
+      log(
+        'Restricted Mode banner shown:',
+        await banner.isVisible(),
+        '· window title:',
+        JSON.stringify(await bench.page.title()),
+      );
       await bench.screenshot(path.join(SHOTS, 'restricted-mode.png'));
     });
 
@@ -160,7 +189,10 @@ async function main(): Promise<number> {
     log('notifications shown:', toasts.length ? JSON.stringify(toasts) : 'none');
   } catch (e) {
     failed++;
-    log('FAILED before the scenarios ended:', e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e));
+    log(
+      'FAILED before the scenarios ended:',
+      e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e),
+    );
   } finally {
     await wb?.close({ passed: failed === 0 });
     await user.close();
@@ -171,8 +203,11 @@ async function main(): Promise<number> {
   return failed === 0 && passed > 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(e);
-  console.log('TALLY_E2E_RESULT passed=0 failed=1');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    console.log('TALLY_E2E_RESULT passed=0 failed=1');
+    process.exit(1);
+  },
+);

@@ -55,13 +55,22 @@ const CORPUS = [
 
 // What the in-page functions use (this program is typechecked without the DOM lib; no named functions inside them:
 // tsx would wrap those in a __name() helper the page does not have).
-interface Attr { name: string; value: string }
-interface El { tagName: string; attributes: ArrayLike<Attr>; textContent: string | null; closest(s: string): El | null }
+interface Attr {
+  name: string;
+  value: string;
+}
+interface El {
+  tagName: string;
+  attributes: ArrayLike<Attr>;
+  textContent: string | null;
+  closest(s: string): El | null;
+}
 interface PageGlobals {
   __pwned?: unknown;
   tallySecurity?: { violations: string[]; messages: string[]; title: string };
   document: {
-    title: string; body: { dataset: Record<string, string | undefined> };
+    title: string;
+    body: { dataset: Record<string, string | undefined> };
     addEventListener(type: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void;
     querySelectorAll(selector: string): ArrayLike<El>;
   };
@@ -75,12 +84,18 @@ async function watch(view: FrameLocator): Promise<void> {
     if (page.tallySecurity) return;
     const rec = { violations: [] as string[], messages: [] as string[], title: page.document.title };
     page.tallySecurity = rec;
-    page.document.addEventListener('securitypolicyviolation', (e) => { rec.violations.push(`${e.violatedDirective} ${e.blockedURI}`); });
-    page.addEventListener('message', (e) => { if (e.data === 'pwned') rec.messages.push(String(e.data)); });
+    page.document.addEventListener('securitypolicyviolation', (e) => {
+      rec.violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+    page.addEventListener('message', (e) => {
+      if (e.data === 'pwned') rec.messages.push(String(e.data));
+    });
   });
 }
 
-async function pageState(view: FrameLocator): Promise<{ pwned: unknown; title: string; rec: PageGlobals['tallySecurity'] }> {
+async function pageState(
+  view: FrameLocator,
+): Promise<{ pwned: unknown; title: string; rec: PageGlobals['tallySecurity'] }> {
   return view.locator('body').evaluate(() => {
     const page = globalThis as unknown as PageGlobals;
     return { pwned: page.__pwned, title: page.document.title, rec: page.tallySecurity };
@@ -89,27 +104,47 @@ async function pageState(view: FrameLocator): Promise<{ pwned: unknown; title: s
 
 /** Every element or attribute in the last reply that could run script, load content or open a non-web scheme. */
 async function dangerousInLastReply(view: FrameLocator): Promise<string[]> {
-  return view.locator('.message.assistant').last().evaluate((article) => {
-    const root = article as unknown as El & { querySelectorAll(s: string): ArrayLike<El> };
-    const bad: string[] = [];
-    const banned = /^(script|iframe|frame|object|embed|style|link|meta|base|img|svg|math|form|input|textarea|select|video|audio|source|template)$/i;
-    for (const e of Array.from(root.querySelectorAll('*'))) {
-      if (banned.test(e.tagName)) bad.push(`<${e.tagName.toLowerCase()}>`);
-      if (e.tagName === 'BUTTON' && !e.closest('.code-actions')) bad.push('<button> not ours');
-      for (const a of Array.from(e.attributes)) {
-        const n = a.name.toLowerCase();
-        if (n.startsWith('on') || n === 'style' || n === 'src' || n === 'srcdoc' || n === 'action' || n === 'formaction' || n.includes(':')) bad.push(`${e.tagName}[${n}]`);
-        if (n === 'href' && !/^(https?:\/\/|mailto:)/i.test(a.value)) bad.push(`${e.tagName}[href=${a.value.slice(0, 40)}]`);
+  return view
+    .locator('.message.assistant')
+    .last()
+    .evaluate((article) => {
+      const root = article as unknown as El & { querySelectorAll(s: string): ArrayLike<El> };
+      const bad: string[] = [];
+      const banned =
+        /^(script|iframe|frame|object|embed|style|link|meta|base|img|svg|math|form|input|textarea|select|video|audio|source|template)$/i;
+      for (const e of Array.from(root.querySelectorAll('*'))) {
+        if (banned.test(e.tagName)) bad.push(`<${e.tagName.toLowerCase()}>`);
+        if (e.tagName === 'BUTTON' && !e.closest('.code-actions')) bad.push('<button> not ours');
+        for (const a of Array.from(e.attributes)) {
+          const n = a.name.toLowerCase();
+          if (
+            n.startsWith('on') ||
+            n === 'style' ||
+            n === 'src' ||
+            n === 'srcdoc' ||
+            n === 'action' ||
+            n === 'formaction' ||
+            n.includes(':')
+          )
+            bad.push(`${e.tagName}[${n}]`);
+          if (n === 'href' && !/^(https?:\/\/|mailto:)/i.test(a.value))
+            bad.push(`${e.tagName}[href=${a.value.slice(0, 40)}]`);
+        }
       }
-    }
-    return bad;
-  });
+      return bad;
+    });
 }
 
 /** The markdown work counters the panel keeps on <body> (see panel.ts). */
 async function counters(view: FrameLocator): Promise<{ paints: number; renders: number; chars: number }> {
-  const d = await view.locator('body').evaluate(() => ({ ...(globalThis as unknown as PageGlobals).document.body.dataset }));
-  return { paints: Number(d.paints ?? 0), renders: Number(d.markdownRenders ?? 0), chars: Number(d.markdownChars ?? 0) };
+  const d = await view
+    .locator('body')
+    .evaluate(() => ({ ...(globalThis as unknown as PageGlobals).document.body.dataset }));
+  return {
+    paints: Number(d.paints ?? 0),
+    renders: Number(d.markdownRenders ?? 0),
+    chars: Number(d.markdownChars ?? 0),
+  };
 }
 
 async function send(view: FrameLocator, text: string): Promise<void> {
@@ -136,13 +171,21 @@ async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
   try {
-    wb = await Workbench.open({ vsix: VSIX, folder: path.join(REPO, 'test', 'fixtures', 'workspace'),
-      env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0001' } });
+    wb = await Workbench.open({
+      vsix: VSIX,
+      folder: path.join(REPO, 'test', 'fixtures', 'workspace'),
+      env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0001' },
+    });
     const bench = wb;
     const consoleLines: string[] = [];
     const dialogs: string[] = [];
-    bench.page.on('console', (m) => { consoleLines.push(`${m.type()}: ${m.text().split('\n')[0].slice(0, 300)}`); });
-    bench.page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    bench.page.on('console', (m) => {
+      consoleLines.push(`${m.type()}: ${m.text().split('\n')[0].slice(0, 300)}`);
+    });
+    bench.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await bench.clickActivityBar('Tally');
     const view = await bench.webview('#composer-input');
     const scenario = async (name: string, body: () => Promise<void>) => {
@@ -156,7 +199,10 @@ async function main(): Promise<number> {
         await bench.screenshot(path.join(SHOTS, `security-${name.replace(/\W+/g, '-')}-failure.png`)).catch(() => {});
       }
     };
-    const cspInConsole = (from: number) => consoleLines.slice(from).filter((l) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(l));
+    const cspInConsole = (from: number) =>
+      consoleLines
+        .slice(from)
+        .filter((l) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(l));
 
     await scenario('xss corpus', async () => {
       await watch(view);
@@ -177,19 +223,42 @@ async function main(): Promise<number> {
 
       // Raw HTML and the refused links are shown as text.
       const text = (await reply.textContent()) ?? '';
-      for (const shown of ['<script>', '<img src=x onerror=', '[md js](javascript:', '[md cmd](command:tally.setApiKey)', '<command:workbench.action.terminal.new>', '[md file](file:///etc/passwd)']) {
+      for (const shown of [
+        '<script>',
+        '<img src=x onerror=',
+        '[md js](javascript:',
+        '[md cmd](command:tally.setApiKey)',
+        '<command:workbench.action.terminal.new>',
+        '[md file](file:///etc/passwd)',
+      ]) {
         assert.ok(text.includes(shown), `shown as text: ${shown}`);
       }
-      const links = await reply.locator('a').evaluateAll((as) => as.map((a) => {
-        const e = a as unknown as El & { nextElementSibling: El | null; getAttribute(n: string): string | null };
-        const next = e.nextElementSibling;
-        return { text: e.textContent ?? '', href: e.getAttribute('href'), title: e.getAttribute('title'),
-          marker: next && next.tagName === 'SPAN' ? next.textContent : null };
-      }));
+      const links = await reply.locator('a').evaluateAll((as) =>
+        as.map((a) => {
+          const e = a as unknown as El & { nextElementSibling: El | null; getAttribute(n: string): string | null };
+          const next = e.nextElementSibling;
+          return {
+            text: e.textContent ?? '',
+            href: e.getAttribute('href'),
+            title: e.getAttribute('title'),
+            marker: next && next.tagName === 'SPAN' ? next.textContent : null,
+          };
+        }),
+      );
       log('links in the reply:', JSON.stringify(links));
       // (The URL inside the <style> text is linkified: a visible web link whose text is its URL.)
-      assert.deepEqual(links.map((l) => l.href), ['https://evil.example/x.png', 'https://evil.example/login', 'https://github.com', 'https://evil.example/fw', 'https://evil.example/bidi', 'https://example.com/docs'],
-        'only the web links are links');
+      assert.deepEqual(
+        links.map((l) => l.href),
+        [
+          'https://evil.example/x.png',
+          'https://evil.example/login',
+          'https://github.com',
+          'https://evil.example/fw',
+          'https://evil.example/bidi',
+          'https://example.com/docs',
+        ],
+        'only the web links are links',
+      );
       assert.equal(links[0].marker, null, 'a link whose text is its own URL gets no marker');
       assert.equal(links[1].marker, ' → evil.example', 'the look-alike URL text shows its real host');
       assert.match(links[1].title ?? '', /^https:\/\/evil\.example\/login\n/, 'and the title has the real URL');
@@ -203,7 +272,11 @@ async function main(): Promise<number> {
 
       // The watchers can see a violation: a probe outside the reply that the CSP must block is reported.
       await view.locator('body').evaluate(() => {
-        const d = (globalThis as unknown as { document: { createElement(t: string): { src: string; id: string }; body: { append(e: unknown): void } } }).document;
+        const d = (
+          globalThis as unknown as {
+            document: { createElement(t: string): { src: string; id: string }; body: { append(e: unknown): void } };
+          }
+        ).document;
         const img = d.createElement('img');
         img.id = 'csp-probe';
         img.src = 'https://evil.example/probe.png';
@@ -255,29 +328,49 @@ async function main(): Promise<number> {
       const ids = [...kept.matchAll(/P#(\d{6})/g)].map((m) => Number(m[1]));
       const lastId = Math.max(...ids);
       const partWhereLimitFalls = text.slice(0, 1024 * 1024).match(/P#\d{6}/g)?.length ?? 0;
-      log(`kept ${kept.length} characters on screen, parts 0..${lastId}; the 1 MiB limit falls in part ${partWhereLimitFalls - 1}`);
+      log(
+        `kept ${kept.length} characters on screen, parts 0..${lastId}; the 1 MiB limit falls in part ${partWhereLimitFalls - 1}`,
+      );
       assert.equal(ids[0], 0, 'the reply starts on screen');
       assert.ok(lastId >= partWhereLimitFalls - 2, `the partial reply up to the limit is kept (last part ${lastId})`);
-      assert.ok(!kept.includes(`P#${String(partWhereLimitFalls + 5).padStart(6, '0')}`), 'nothing past the limit is shown');
+      assert.ok(
+        !kept.includes(`P#${String(partWhereLimitFalls + 5).padStart(6, '0')}`),
+        'nothing past the limit is shown',
+      );
       const after = await counters(view);
       const renders = after.renders - before.renders;
       const paints = after.paints - before.paints;
       const chars = after.chars - before.chars;
       log(`${chunks} chunks, ${paints} paints, ${renders} markdown renders over ${chars} characters`);
-      assert.ok(renders <= paints + 1, `markdown renders (${renders}) bounded by frames painted (${paints}), plus the final render`);
-      assert.ok(chars <= 2 * 1024 * 1024 + 64 * 1024, `markdown rendered ${chars} characters: each character about twice (streaming, final), not once per chunk`);
+      assert.ok(
+        renders <= paints + 1,
+        `markdown renders (${renders}) bounded by frames painted (${paints}), plus the final render`,
+      );
+      assert.ok(
+        chars <= 2 * 1024 * 1024 + 64 * 1024,
+        `markdown rendered ${chars} characters: each character about twice (streaming, final), not once per chunk`,
+      );
       assert.deepEqual(cspInConsole(consoleFrom), [], 'no CSP violation in the console');
-      assert.equal((await pageState(view)).rec?.violations.length, violationsBefore, 'no securitypolicyviolation event');
+      assert.equal(
+        (await pageState(view)).rec?.violations.length,
+        violationsBefore,
+        'no securitypolicyviolation event',
+      );
 
       // Still responsive: type in the composer and get a follow-up answered.
       const follow = 'Are you still there?';
       await send(view, follow);
-      await view.locator('.message.assistant[data-status="complete"]', { hasText: `Echo: ${follow}` }).waitFor({ timeout: 60_000 });
+      await view
+        .locator('.message.assistant[data-status="complete"]', { hasText: `Echo: ${follow}` })
+        .waitFor({ timeout: 60_000 });
       await bench.screenshot(path.join(SHOTS, 'security-hostile-stream.png'));
     });
   } catch (e) {
     failed++;
-    log('FAILED before the scenarios ended:', e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e));
+    log(
+      'FAILED before the scenarios ended:',
+      e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e),
+    );
   } finally {
     await wb?.close({ passed: failed === 0 });
     await server.close();
@@ -286,8 +379,11 @@ async function main(): Promise<number> {
   return failed === 0 && passed > 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  process.stderr.write(`${String(e)}\n`);
-  process.stdout.write('TALLY_E2E_RESULT passed=0 failed=1\n');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${String(e)}\n`);
+    process.stdout.write('TALLY_E2E_RESULT passed=0 failed=1\n');
+    process.exit(1);
+  },
+);

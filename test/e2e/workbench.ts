@@ -50,11 +50,18 @@ export class Workbench {
     try {
       browser = await launchChromium({ dir: server.runDir });
       const consoleErrors: string[] = [];
-      browser.page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text().split('\n')[0].slice(0, 200)); });
+      browser.page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text().split('\n')[0].slice(0, 200));
+      });
       const wb = new Workbench(server, browser, browser.page, consoleErrors);
       let url = `${server.url}?folder=${encodeURIComponent(folder)}`;
       if (extensionDevelopmentPath) {
-        const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${path.resolve(extensionDevelopmentPath)}`]];
+        const payload = [
+          [
+            'extensionDevelopmentPath',
+            `vscode-remote://127.0.0.1:${server.port}${path.resolve(extensionDevelopmentPath)}`,
+          ],
+        ];
         url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
       }
       await wb.page.goto(url, { timeout: timeoutMs });
@@ -85,7 +92,13 @@ export class Workbench {
       const n = await frames.count();
       for (let i = 0; i < n; i++) {
         const inner = frames.nth(i).contentFrame().frameLocator('#active-frame');
-        if (await inner.locator(selector).count().catch(() => 0) > 0) return inner;
+        if (
+          (await inner
+            .locator(selector)
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return inner;
       }
       if (Date.now() > end) throw new Error(`no webview with ${selector} within ${timeoutMs} ms (${n} webviews open)`);
       await this.page.waitForTimeout(250);
@@ -102,7 +115,10 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: timeoutMs });
     await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: timeoutMs });
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: title })
+      .first()
+      .waitFor({ timeout: timeoutMs });
     await this.page.keyboard.press('Enter');
     log(`ran the command "${title}"`);
   }
@@ -111,7 +127,7 @@ export class Workbench {
   async screenshot(file: string): Promise<string> {
     const out = path.resolve(file);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    await this.page.waitForTimeout(300);   // let animations settle
+    await this.page.waitForTimeout(300); // let animations settle
     await this.page.screenshot({ path: out });
     log('screenshot:', path.relative(REPO, out));
     return out;
@@ -128,7 +144,8 @@ export class Workbench {
     log('non-local requests blocked:', blocked.length ? blocked.join(' ') : 'none');
     await this.browser.close();
     await this.server.stop();
-    if (passed && process.env.TALLY_KEEP_RUNS !== '1') fs.rmSync(this.server.runDir, { recursive: true, force: true, maxRetries: 5 });
+    if (passed && process.env.TALLY_KEEP_RUNS !== '1')
+      fs.rmSync(this.server.runDir, { recursive: true, force: true, maxRetries: 5 });
     else log('run folder kept:', this.server.runDir);
   }
 }

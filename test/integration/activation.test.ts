@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, openChatView, tallyApi } from './helpers';
 
-const loadedFromDist = (name: string) => Object.keys(require.cache).some((k) => k.replace(/\\/g, '/').endsWith(`/dist/lazy/${name}`));
+const loadedFromDist = (name: string) =>
+  Object.keys(require.cache).some((k) => k.replace(/\\/g, '/').endsWith(`/dist/lazy/${name}`));
 
 describe('activation', () => {
   it('activates and returns its test API', async () => {
@@ -17,15 +18,20 @@ describe('activation', () => {
     const api = await tallyApi();
     assert.equal(api.sdkLoaded(), false);
     assert.equal(loadedFromDist('openai.js'), false, 'dist/lazy/openai.js is in require.cache');
-    for (const f of ['tiktoken.js', 'o200k_base.js', 'cl100k_base.js']) assert.equal(loadedFromDist(f), false, `${f} loaded at activation`);
-    assert.ok(Object.keys(require.cache).some((k) => k.replace(/\\/g, '/').endsWith('/dist/extension.js')), 'the check looks at the right cache');
+    for (const f of ['tiktoken.js', 'o200k_base.js', 'cl100k_base.js'])
+      assert.equal(loadedFromDist(f), false, `${f} loaded at activation`);
+    assert.ok(
+      Object.keys(require.cache).some((k) => k.replace(/\\/g, '/').endsWith('/dist/extension.js')),
+      'the check looks at the right cache',
+    );
   });
 
   it('registers every command that package.json contributes', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     const contributed = (ext?.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
     assert.ok(contributed.length >= 4);
-    for (const id of ['tally.newChat', 'tally.setApiKey', 'tally.explainSelection', 'tally.stop']) assert.ok(contributed.includes(id), id);
+    for (const id of ['tally.newChat', 'tally.setApiKey', 'tally.explainSelection', 'tally.stop'])
+      assert.ok(contributed.includes(id), id);
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((id) => !registered.has(id));
     assert.deepEqual(missing, []);

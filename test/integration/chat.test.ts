@@ -20,7 +20,12 @@ describe('chat path', () => {
     await api.receive({ type: 'chat/send', requestId: 'send1', text: 'Hello Tally' });
     const done = await posts.next('chat/done', 'send1');
     const [req] = server.requests.filter((r) => r.path === '/v1/chat/completions');
-    const body = req.body as { model: string; stream: boolean; stream_options?: { include_usage?: boolean }; messages: { role: string; content: string }[] };
+    const body = req.body as {
+      model: string;
+      stream: boolean;
+      stream_options?: { include_usage?: boolean };
+      messages: { role: string; content: string }[];
+    };
     assert.equal(body.model, 'gpt-4o-mini');
     assert.equal(body.stream, true);
     assert.equal(body.stream_options?.include_usage, true);
@@ -40,12 +45,17 @@ describe('chat path', () => {
     await posts.next('chat/done', 'turn1');
     await api.receive({ type: 'chat/send', requestId: 'turn2', text: 'second question' });
     await posts.next('chat/done', 'turn2');
-    const bodies = server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { messages: { role: string; content: string }[] });
-    assert.deepEqual(bodies[1].messages.filter((m) => m.role !== 'system'), [
-      { role: 'user', content: 'first question' },
-      { role: 'assistant', content: 'Echo: first question' },
-      { role: 'user', content: 'second question' },
-    ]);
+    const bodies = server.requests
+      .filter((r) => r.path === '/v1/chat/completions')
+      .map((r) => r.body as { messages: { role: string; content: string }[] });
+    assert.deepEqual(
+      bodies[1].messages.filter((m) => m.role !== 'system'),
+      [
+        { role: 'user', content: 'first question' },
+        { role: 'assistant', content: 'Echo: first question' },
+        { role: 'user', content: 'second question' },
+      ],
+    );
   });
 
   it('Stop closes the HTTP connection before the stream finished and keeps the partial reply', async () => {

@@ -32,10 +32,18 @@ describe('conversations', () => {
     await waitFor('the conversation file', () => fs.existsSync(file));
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; messages: { content: string }[] };
     assert.equal(stored.version, 1);
-    assert.deepEqual(stored.messages.map((m) => m.content), ['Where do conversations live?', 'Echo: Where do conversations live?']);
-    assert.ok(dir.startsWith(api.storageRoot) && api.storageRoot.includes('workspaceStorage'), `per-workspace folder: ${dir}`);
-    for (const key of api.globalState.keys()) assert.ok(!JSON.stringify(api.globalState.get(key)).includes('Where do conversations live?'));
-    for (const key of api.workspaceState.keys()) assert.ok(!JSON.stringify(api.workspaceState.get(key)).includes('Where do conversations live?'));
+    assert.deepEqual(
+      stored.messages.map((m) => m.content),
+      ['Where do conversations live?', 'Echo: Where do conversations live?'],
+    );
+    assert.ok(
+      dir.startsWith(api.storageRoot) && api.storageRoot.includes('workspaceStorage'),
+      `per-workspace folder: ${dir}`,
+    );
+    for (const key of api.globalState.keys())
+      assert.ok(!JSON.stringify(api.globalState.get(key)).includes('Where do conversations live?'));
+    for (const key of api.workspaceState.keys())
+      assert.ok(!JSON.stringify(api.workspaceState.get(key)).includes('Where do conversations live?'));
   });
 
   it('sets a damaged file aside with a warning and still loads every other conversation', async () => {
@@ -43,11 +51,17 @@ describe('conversations', () => {
     const goodId = api.currentConversationId();
     fs.writeFileSync(path.join(dir, 'cbroken01.json'), '{"version":1,"id":"cbroken01","messages":[{"role":');
     const items = await api.conversations.list('');
-    assert.ok(items.some((i) => i.id === goodId), 'the healthy conversation is listed');
+    assert.ok(
+      items.some((i) => i.id === goodId),
+      'the healthy conversation is listed',
+    );
     assert.ok(!items.some((i) => i.id === 'cbroken01'));
     const aside = fs.readdirSync(dir).filter((f) => f.startsWith('cbroken01.json.corrupt-'));
     assert.equal(aside.length, 1, `set aside, not deleted: ${fs.readdirSync(dir).join(', ')}`);
-    assert.ok(fs.readFileSync(path.join(dir, aside[0]), 'utf8').startsWith('{"version":1'), 'the damaged bytes are kept');
+    assert.ok(
+      fs.readFileSync(path.join(dir, aside[0]), 'utf8').startsWith('{"version":1'),
+      'the damaged bytes are kept',
+    );
     assert.ok(await api.conversations.open(goodId));
   });
 
@@ -72,14 +86,23 @@ describe('conversations', () => {
     await api.receive({ type: 'conversation/open', id: first });
     const opened = await posts.next('conversation/opened');
     assert.equal(opened.conversation.id, first);
-    assert.deepEqual(opened.messages.map((m) => m.content), ['first topic', 'Echo: first topic']);
+    assert.deepEqual(
+      opened.messages.map((m) => m.content),
+      ['first topic', 'Echo: first topic'],
+    );
     assert.equal(api.currentConversationId(), first);
     // The next question goes on in the conversation that was opened.
     await ask('sw3', 'more on the first');
     const body = server.requests.at(-1)?.body as { messages: { content: string }[] };
-    assert.deepEqual(body.messages.slice(-3).map((m) => m.content), ['first topic', 'Echo: first topic', 'more on the first']);
+    assert.deepEqual(
+      body.messages.slice(-3).map((m) => m.content),
+      ['first topic', 'Echo: first topic', 'more on the first'],
+    );
     const search = await api.conversations.list('second topic');
-    assert.deepEqual(search.map((s) => s.id), [second]);
+    assert.deepEqual(
+      search.map((s) => s.id),
+      [second],
+    );
   });
 
   it('deletes a conversation and can restore it', async () => {

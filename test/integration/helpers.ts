@@ -34,17 +34,25 @@ export class PostRecorder implements vscode.Disposable {
   }
 
   of<K extends HostToWebview['type']>(type: K, requestId?: string): Extract<HostToWebview, { type: K }>[] {
-    return this.messages.filter((m): m is Extract<HostToWebview, { type: K }> =>
-      m.type === type && (requestId === undefined || (m as { requestId?: string }).requestId === requestId));
+    return this.messages.filter(
+      (m): m is Extract<HostToWebview, { type: K }> =>
+        m.type === type && (requestId === undefined || (m as { requestId?: string }).requestId === requestId),
+    );
   }
 
   /** Resolves with the first message of `type` for `requestId`. */
-  next<K extends HostToWebview['type']>(type: K, requestId?: string, timeoutMs?: number): Promise<Extract<HostToWebview, { type: K }>> {
+  next<K extends HostToWebview['type']>(
+    type: K,
+    requestId?: string,
+    timeoutMs?: number,
+  ): Promise<Extract<HostToWebview, { type: K }>> {
     return waitFor(`${type}${requestId ? ` for ${requestId}` : ''}`, () => this.of(type, requestId)[0], timeoutMs);
   }
 
   text(requestId: string): string {
-    return this.of('chat/delta', requestId).map((d) => d.text).join('');
+    return this.of('chat/delta', requestId)
+      .map((d) => d.text)
+      .join('');
   }
 
   dispose(): void {
@@ -57,7 +65,9 @@ export async function openChatView(api: TallyTestApi): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.extension.tally');
   await Promise.race([
     api.whenViewReady(),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('the chat view did not become ready within 30 s')), 30_000)),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('the chat view did not become ready within 30 s')), 30_000),
+    ),
   ]);
 }
 

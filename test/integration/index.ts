@@ -6,11 +6,14 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 function testFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return testFiles(p);
-    return e.isFile() && e.name.endsWith('.test.js') ? [p] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return testFiles(p);
+      return e.isFile() && e.name.endsWith('.test.js') ? [p] : [];
+    })
+    .sort();
 }
 
 export function run(): Promise<void> {
@@ -18,7 +21,9 @@ export function run(): Promise<void> {
   // TALLY_TEST_PHASE set: one run of the restart suite (restart/, see runIntegration.mjs); else the main suite.
   const phase = process.env.TALLY_TEST_PHASE;
   const restartDir = path.join(__dirname, 'restart');
-  const files = phase ? testFiles(restartDir) : testFiles(__dirname).filter((f) => !f.startsWith(restartDir + path.sep));
+  const files = phase
+    ? testFiles(restartDir)
+    : testFiles(__dirname).filter((f) => !f.startsWith(restartDir + path.sep));
   for (const f of files) mocha.addFile(f);
   return new Promise((resolve, reject) => {
     try {

@@ -32,13 +32,18 @@ describe('usage: status bar, budgets, report, ledger', () => {
   let api: TallyTestApi;
   let posts: PostRecorder;
   let n = 0;
-  const text = (what: string) => `${what} ${Date.now()}-${++n}`;   // unique: never a response-cache hit
-  before(async () => { await suite.api.usage.loaded; });
+  const text = (what: string) => `${what} ${Date.now()}-${++n}`; // unique: never a response-cache hit
+  before(async () => {
+    await suite.api.usage.loaded;
+  });
   beforeEach(() => ({ server, api, posts } = suite));
 
   it('after a reply with reported usage, the reply and the status bar show its exact cost', async () => {
     const before = (await api.usage.totals()).today;
-    server.enqueue({ text: 'Priced reply.', usage: { prompt_tokens: 100_000, completion_tokens: 50_000, cached_tokens: 40_000 } });
+    server.enqueue({
+      text: 'Priced reply.',
+      usage: { prompt_tokens: 100_000, completion_tokens: 50_000, cached_tokens: 40_000 },
+    });
     await api.receive({ type: 'chat/send', requestId: 'priced1', text: text('price this') });
     const done = await posts.next('chat/done', 'priced1');
     // gpt-4o: 60k uncached × $2.50/M + 40k cached × $1.25/M + 50k out × $10/M = $0.15 + $0.05 + $0.50
@@ -47,10 +52,16 @@ describe('usage: status bar, budgets, report, ledger', () => {
     assert.equal(done.assistant.usage?.cachedPromptTokens, 40_000);
     assert.equal(done.assistant.usage?.completionTokens, 50_000);
     assert.notEqual(done.assistant.usage?.estimated, true);
-    const expected = addTotals({ ...before }, { ...emptyTotals(), requests: 1, tokensIn: 100_000, cachedTokensIn: 40_000,
-      tokensOut: 50_000, costUsd: 0.7 });
+    const expected = addTotals(
+      { ...before },
+      { ...emptyTotals(), requests: 1, tokensIn: 100_000, cachedTokensIn: 40_000, tokensOut: 50_000, costUsd: 0.7 },
+    );
     const want = `$(pulse) ${statusBarText(expected)}`;
-    await waitFor(`status bar "${want}" (is "${api.usage.statusBar.text}")`, () => api.usage.statusBar.text === want, 5000);
+    await waitFor(
+      `status bar "${want}" (is "${api.usage.statusBar.text}")`,
+      () => api.usage.statusBar.text === want,
+      5000,
+    );
     assert.ok(api.usage.statusBar.text.includes(`${formatUsd(before.costUsd + 0.7)} today`));
   });
 
@@ -72,7 +83,13 @@ describe('usage: status bar, budgets, report, ledger', () => {
       const done = await posts.next('chat/done');
       assert.equal(done.assistant.status, 'complete');
       assert.equal(server.requests.filter((r) => r.path === '/v1/chat/completions').length, 1);
-      assert.match(posts.of('chat/notice').map((m) => m.text).join(' '), /Sent past the budget/);
+      assert.match(
+        posts
+          .of('chat/notice')
+          .map((m) => m.text)
+          .join(' '),
+        /Sent past the budget/,
+      );
     } finally {
       await configure({ 'budget.dailyUsd': undefined });
     }
@@ -96,7 +113,10 @@ describe('usage: status bar, budgets, report, ledger', () => {
       const csv = await fs.readFile(file.fsPath, 'utf8');
       const [header, ...rows] = csv.trimEnd().split('\r\n');
       assert.match(header, /^date,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,/);
-      assert.ok(rows.some((r) => /^\d{4}-\d{2}-\d{2},gpt-4o,/.test(r)), csv);
+      assert.ok(
+        rows.some((r) => /^\d{4}-\d{2}-\d{2},gpt-4o,/.test(r)),
+        csv,
+      );
     } finally {
       await fs.rm(file.fsPath, { force: true });
     }
@@ -140,6 +160,8 @@ describe('usage: status bar, budgets, report, ledger', () => {
     near(fromDisk.costUsd, inHost.costUsd, 'cost read back');
     const all = (await api.usage.totals()).all;
     assert.equal(reopened.totals().requests, all.requests, 'every request of the host is on disk');
-    console.log(`      (persistence checked by a second ledger on ${api.usage.ledgerDir}; TALLY_TEST_PHASE=1/2 restarts the host)`);
+    console.log(
+      `      (persistence checked by a second ledger on ${api.usage.ledgerDir}; TALLY_TEST_PHASE=1/2 restarts the host)`,
+    );
   });
 });

@@ -42,9 +42,10 @@ function encoder(name: EncodingName): Encoder {
     // Literal specifiers so esbuild can bundle them. The `cjs/` subpath is used because it resolves both for
     // tsc (moduleResolution node10 ignores package `exports`) and at run time (exports `./cjs/*`, require only).
     /* eslint-disable @typescript-eslint/no-require-imports */
-    enc = name === 'cl100k_base'
-      ? (require('gpt-tokenizer/cjs/encoding/cl100k_base') as Encoder)
-      : (require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoder);
+    enc =
+      name === 'cl100k_base'
+        ? (require('gpt-tokenizer/cjs/encoding/cl100k_base') as Encoder)
+        : (require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoder);
     /* eslint-enable @typescript-eslint/no-require-imports */
     encoders.set(name, enc);
   }
@@ -67,14 +68,19 @@ export function contentText(content: ChatMessageLike['content']): string {
 
 /** Reads a request body's `messages` (unknown JSON) into ChatMessageLike[]; malformed entries are dropped. */
 export function parseChatMessages(v: unknown): ChatMessageLike[] {
-  const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const isRecord = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x);
   if (!Array.isArray(v)) return [];
   return v.filter(isRecord).map((m) => ({
     role: typeof m.role === 'string' ? m.role : '',
-    content: typeof m.content === 'string' ? m.content
-      : Array.isArray(m.content)
-        ? m.content.filter(isRecord).map((p) => ({ type: String(p.type), text: typeof p.text === 'string' ? p.text : undefined }))
-        : null,
+    content:
+      typeof m.content === 'string'
+        ? m.content
+        : Array.isArray(m.content)
+          ? m.content
+              .filter(isRecord)
+              .map((p) => ({ type: String(p.type), text: typeof p.text === 'string' ? p.text : undefined }))
+          : null,
     name: typeof m.name === 'string' ? m.name : undefined,
   }));
 }

@@ -51,14 +51,22 @@ async function run(root: string, seed: number): Promise<never> {
     conversations.push(c);
   }
   for (;;) {
-    if (conversations.length === 0 || (conversations.length < MAX_CONVERSATIONS && random() < 0.15)) conversations.push(store.create());
+    if (conversations.length === 0 || (conversations.length < MAX_CONVERSATIONS && random() < 0.15))
+      conversations.push(store.create());
     const c = conversations[Math.floor(random() * conversations.length)];
     const i = c.messages.length;
     const full = contentOf(c.id, i);
     if (roleOf(i) === 'user') {
       c.messages.push({ id: `m${i}`, role: 'user', content: full, createdAt: Date.now() });
     } else {
-      const reply: ChatMessage = { id: `m${i}`, role: 'assistant', content: '', createdAt: Date.now(), model: 'test-model', status: 'streaming' };
+      const reply: ChatMessage = {
+        id: `m${i}`,
+        role: 'assistant',
+        content: '',
+        createdAt: Date.now(),
+        model: 'test-model',
+        status: 'streaming',
+      };
       c.messages.push(reply);
       for (let k = 0; k < full.length; k += CHUNK) {
         reply.content = full.slice(0, k + CHUNK);

@@ -21,7 +21,11 @@ export class FakeClock implements Clock {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
       signal?.addEventListener('abort', () => reject(abortError()), { once: true });
-      if (!this.hold) setImmediate(() => { this.time += ms; resolve(); });
+      if (!this.hold)
+        setImmediate(() => {
+          this.time += ms;
+          resolve();
+        });
     });
   }
 }

@@ -9,35 +9,35 @@ import type { AddressInfo, Socket } from 'node:net';
 import { contentText, countChatPromptTokens, countTextTokens, parseChatMessages } from './chatTokens';
 
 export interface ScriptedReply {
-  status?: number;                  // default 200. Non-2xx: an OpenAI-shaped error body {error:{message,type,param,code}}
+  status?: number; // default 200. Non-2xx: an OpenAI-shaped error body {error:{message,type,param,code}}
   error?: { message?: string; type?: string; code?: string | null; param?: string | null }; // overrides the status's default error
   headers?: Record<string, string>; // extra response headers, e.g. retry-after, retry-after-ms, x-ratelimit-*
-  text?: string;                    // the assistant reply; default `Echo: ${last user message content}`
-  chunks?: string[];                // explicit content pieces for streaming (overrides splitting `text`); joined = the reply
-  chunkSize?: number;               // characters per chunk when splitting `text` (default 8)
-  firstByteDelayMs?: number;        // wait before sending the response headers (or before resetBeforeResponse)
-  chunkDelayMs?: number;            // wait between SSE content chunks
+  text?: string; // the assistant reply; default `Echo: ${last user message content}`
+  chunks?: string[]; // explicit content pieces for streaming (overrides splitting `text`); joined = the reply
+  chunkSize?: number; // characters per chunk when splitting `text` (default 8)
+  firstByteDelayMs?: number; // wait before sending the response headers (or before resetBeforeResponse)
+  chunkDelayMs?: number; // wait between SSE content chunks
   // 'auto' (default): prompt_tokens from the request, completion_tokens of the reply text; an object overrides single
   // fields (cached_tokens defaults to 0); 'none': no usage in the completion nor a usage chunk.
   usage?: 'auto' | 'none' | { prompt_tokens?: number; completion_tokens?: number; cached_tokens?: number };
-  finishReason?: string;            // default 'stop'
-  resetBeforeResponse?: boolean;    // reset the connection (RST) before any byte is sent
-  dropAfterChunks?: number;         // stream: destroy the socket after N content chunks (no final chunk, no [DONE])
-  stallAfterChunks?: number;        // stream: after N content chunks send nothing more until the client hangs up
-  malformedAfterChunks?: number;    // stream: after N content chunks send `data: {not json` and end the response
+  finishReason?: string; // default 'stop'
+  resetBeforeResponse?: boolean; // reset the connection (RST) before any byte is sent
+  dropAfterChunks?: number; // stream: destroy the socket after N content chunks (no final chunk, no [DONE])
+  stallAfterChunks?: number; // stream: after N content chunks send nothing more until the client hangs up
+  malformedAfterChunks?: number; // stream: after N content chunks send `data: {not json` and end the response
 }
 
 export interface RecordedRequest {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  body: unknown;                    // the parsed JSON body, or undefined (none, or not JSON)
-  receivedAt: number;               // Date.now() on arrival
-  finished: boolean;                // the server sent its whole response
-  clientClosedEarly: boolean;       // the client closed the connection before the server finished its response
-  serverAborted: boolean;           // the server broke the connection on purpose (reset, drop, or close())
-  promptTokens?: number;            // chat completions: prompt tokens computed from the request (whatever `usage` says)
-  reply?: ScriptedReply;            // chat completions: the script that served it
+  body: unknown; // the parsed JSON body, or undefined (none, or not JSON)
+  receivedAt: number; // Date.now() on arrival
+  finished: boolean; // the server sent its whole response
+  clientClosedEarly: boolean; // the client closed the connection before the server finished its response
+  serverAborted: boolean; // the server broke the connection on purpose (reset, drop, or close())
+  promptTokens?: number; // chat completions: prompt tokens computed from the request (whatever `usage` says)
+  reply?: ScriptedReply; // chat completions: the script that served it
 }
 
 const HOST = '127.0.0.1';
@@ -55,15 +55,25 @@ type ErrorBody = { message: string; type: string; param: string | null; code: st
 
 /** The error OpenAI sends for a status, used unless the script's `error` overrides a field. */
 function defaultError(status: number): ErrorBody {
-  const e = (message: string, type: string, code: string | null = null): ErrorBody => ({ message, type, param: null, code });
+  const e = (message: string, type: string, code: string | null = null): ErrorBody => ({
+    message,
+    type,
+    param: null,
+    code,
+  });
   switch (status) {
-    case 400: return e('Invalid request.', 'invalid_request_error');
-    case 401: return e('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
-    case 404: return e('The model does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found');
-    case 429: return e('Rate limit reached for requests. Please try again later.', 'requests', 'rate_limit_exceeded');
-    default: return status >= 500
-      ? e('The server had an error while processing your request. Sorry about that!', 'server_error')
-      : e(`Request failed with status ${status}.`, 'invalid_request_error');
+    case 400:
+      return e('Invalid request.', 'invalid_request_error');
+    case 401:
+      return e('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+    case 404:
+      return e('The model does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found');
+    case 429:
+      return e('Rate limit reached for requests. Please try again later.', 'requests', 'rate_limit_exceeded');
+    default:
+      return status >= 500
+        ? e('The server had an error while processing your request. Sorry about that!', 'server_error')
+        : e(`Request failed with status ${status}.`, 'invalid_request_error');
   }
 }
 
@@ -84,7 +94,10 @@ function splitText(text: string, size: number): string[] {
 function untilDoneOrClosed(res: http.ServerResponse, start: (done: () => void) => void = () => {}): Promise<void> {
   return new Promise((resolve) => {
     if (res.destroyed) return resolve();
-    const done = (): void => { res.off('close', done); resolve(); };
+    const done = (): void => {
+      res.off('close', done);
+      resolve();
+    };
     res.once('close', done);
     start(done);
   });
@@ -94,7 +107,9 @@ function untilDoneOrClosed(res: http.ServerResponse, start: (done: () => void) =
 function sleep(ms: number | undefined, res: http.ServerResponse): Promise<void> {
   if (!ms || ms <= 0) return Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  return untilDoneOrClosed(res, (done) => { timer = setTimeout(done, ms); }).finally(() => clearTimeout(timer));
+  return untilDoneOrClosed(res, (done) => {
+    timer = setTimeout(done, ms);
+  }).finally(() => clearTimeout(timer));
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -103,7 +118,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('data', (b: Buffer) => parts.push(b));
     req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
     req.on('error', reject);
-    req.on('close', () => { if (!req.complete) reject(new Error('request body aborted')); });
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request body aborted'));
+    });
   });
 }
 
@@ -122,7 +139,10 @@ export class FakeOpenAIServer {
   private counter = 0;
   private closing = false;
 
-  private constructor(private readonly server: http.Server, readonly port: number) {
+  private constructor(
+    private readonly server: http.Server,
+    readonly port: number,
+  ) {
     this.baseUrl = `http://${HOST}:${port}/v1`;
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
@@ -142,16 +162,23 @@ export class FakeOpenAIServer {
     const server = http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, HOST, () => { server.off('error', reject); resolve(); });
+      server.listen(options.port ?? 0, HOST, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
     return new FakeOpenAIServer(server, (server.address() as AddressInfo).port);
   }
 
   /** Queues replies, consumed one per valid POST /v1/chat/completions, first in first out. */
-  enqueue(...replies: ScriptedReply[]): void { this.queue.push(...replies); }
+  enqueue(...replies: ScriptedReply[]): void {
+    this.queue.push(...replies);
+  }
 
   /** The reply used when the queue is empty (initially `{}`: echo). */
-  setDefault(reply: ScriptedReply): void { this.defaultReply = reply; }
+  setDefault(reply: ScriptedReply): void {
+    this.defaultReply = reply;
+  }
 
   /** Clears the queue, the default and the recorded requests (the array is emptied in place). */
   reset(): void {
@@ -163,16 +190,23 @@ export class FakeOpenAIServer {
   /** Resolves with the chat-completion requests once at least `n` have arrived. */
   waitForRequests(n: number, timeoutMs = 10_000): Promise<RecordedRequest[]> {
     const chats = (): RecordedRequest[] => this.requests.filter((r) => r.path === CHAT_PATH);
-    return this.waitFor(() => (chats().length >= n ? chats() : undefined), timeoutMs,
-      () => `${n} chat requests (have ${chats().length})`);
+    return this.waitFor(
+      () => (chats().length >= n ? chats() : undefined),
+      timeoutMs,
+      () => `${n} chat requests (have ${chats().length})`,
+    );
   }
 
   /** Resolves when `requests[index]` has finished, or its connection was closed by either side. */
   waitForSettled(index: number, timeoutMs = 10_000): Promise<RecordedRequest> {
-    return this.waitFor(() => {
-      const r = this.requests[index];
-      return r && (r.finished || r.clientClosedEarly || r.serverAborted) ? r : undefined;
-    }, timeoutMs, () => `request #${index} to settle (have ${this.requests.length} requests)`);
+    return this.waitFor(
+      () => {
+        const r = this.requests[index];
+        return r && (r.finished || r.clientClosedEarly || r.serverAborted) ? r : undefined;
+      },
+      timeoutMs,
+      () => `request #${index} to settle (have ${this.requests.length} requests)`,
+    );
   }
 
   /** Stops listening and destroys every open connection (stalled streams included). */
@@ -187,19 +221,27 @@ export class FakeOpenAIServer {
     return new Promise<T>((resolve, reject) => {
       const listener = (): void => {
         const value = check();
-        if (value !== undefined) { cleanup(); resolve(value); }
+        if (value !== undefined) {
+          cleanup();
+          resolve(value);
+        }
       };
       const timer = setTimeout(() => {
         cleanup();
         reject(new Error(`FakeOpenAIServer: timed out after ${timeoutMs} ms waiting for ${what()}`));
       }, timeoutMs);
-      const cleanup = (): void => { clearTimeout(timer); this.listeners.delete(listener); };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+      };
       this.listeners.add(listener);
       listener();
     });
   }
 
-  private notify(): void { for (const l of [...this.listeners]) l(); }
+  private notify(): void {
+    for (const l of [...this.listeners]) l();
+  }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const receivedAt = Date.now();
@@ -208,45 +250,87 @@ export class FakeOpenAIServer {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', `http://${HOST}`).pathname.replace(/(.)\/+$/, '$1');
     let raw: string;
-    try { raw = await readBody(req); } catch { return; } // the client went away mid-body
+    try {
+      raw = await readBody(req);
+    } catch {
+      return;
+    } // the client went away mid-body
 
     const isChat = method === 'POST' && path === CHAT_PATH;
     if (!isChat && !(method === 'GET' && path === '/v1/models')) {
-      sendJson(res, 404, { error: { ...defaultError(404), message: `Unknown request URL: ${method} ${path}.`, code: 'unknown_url' } });
+      sendJson(res, 404, {
+        error: { ...defaultError(404), message: `Unknown request URL: ${method} ${path}.`, code: 'unknown_url' },
+      });
       return;
     }
     let body: unknown;
     let badJson = false;
     if (raw.length > 0) {
-      try { body = JSON.parse(raw); } catch { badJson = true; }
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        badJson = true;
+      }
     }
     const record: RecordedRequest = {
-      method, path, headers: { ...req.headers }, body, receivedAt, finished: false, clientClosedEarly: false, serverAborted: false,
+      method,
+      path,
+      headers: { ...req.headers },
+      body,
+      receivedAt,
+      finished: false,
+      clientClosedEarly: false,
+      serverAborted: false,
     };
-    res.on('finish', () => { record.finished = true; this.notify(); });
+    res.on('finish', () => {
+      record.finished = true;
+      this.notify();
+    });
     res.on('close', () => {
       // 'close' also follows a normal 'finish'; only a close before it is an early one.
       if (!record.finished && !record.serverAborted) {
-        if (this.closing) record.serverAborted = true; else record.clientClosedEarly = true;
+        if (this.closing) record.serverAborted = true;
+        else record.clientClosedEarly = true;
       }
       this.notify();
     });
     this.requests.push(record);
 
     if (!isChat) {
-      sendJson(res, 200, { object: 'list', data: MODELS.map(([id, created, owned_by]) => ({ id, object: 'model', created, owned_by })) });
+      sendJson(res, 200, {
+        object: 'list',
+        data: MODELS.map(([id, created, owned_by]) => ({ id, object: 'model', created, owned_by })),
+      });
     } else if (badJson || !isRecord(body)) {
-      sendJson(res, 400, { error: { ...defaultError(400), message: 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.' } });
+      sendJson(res, 400, {
+        error: {
+          ...defaultError(400),
+          message: 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.',
+        },
+      });
     } else if (typeof body.model !== 'string' || !Array.isArray(body.messages)) {
       const param = typeof body.model !== 'string' ? 'model' : 'messages';
-      sendJson(res, 400, { error: { ...defaultError(400), message: `Missing required parameter: '${param}'.`, param, code: 'missing_required_parameter' } });
+      sendJson(res, 400, {
+        error: {
+          ...defaultError(400),
+          message: `Missing required parameter: '${param}'.`,
+          param,
+          code: 'missing_required_parameter',
+        },
+      });
     } else {
       await this.chat(record, res, body, body.model, n);
     }
     this.notify();
   }
 
-  private async chat(record: RecordedRequest, res: http.ServerResponse, body: Record<string, unknown>, model: string, n: number): Promise<void> {
+  private async chat(
+    record: RecordedRequest,
+    res: http.ServerResponse,
+    body: Record<string, unknown>,
+    model: string,
+    n: number,
+  ): Promise<void> {
     const script = this.queue.shift() ?? this.defaultReply;
     const messages = parseChatMessages(body.messages);
     const promptTokens = countChatPromptTokens(messages, model);
@@ -259,7 +343,8 @@ export class FakeOpenAIServer {
     if (script.resetBeforeResponse) {
       record.serverAborted = true;
       const socket = res.socket;
-      if (socket) socket.resetAndDestroy(); else res.destroy(); // RST, so the client sees ECONNRESET
+      if (socket) socket.resetAndDestroy();
+      else res.destroy(); // RST, so the client sees ECONNRESET
       return;
     }
     const status = script.status ?? 200;
@@ -269,42 +354,77 @@ export class FakeOpenAIServer {
     }
 
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-    const text = script.chunks ? script.chunks.join('') : script.text ?? `Echo: ${contentText(lastUser?.content)}`;
+    const text = script.chunks ? script.chunks.join('') : (script.text ?? `Echo: ${contentText(lastUser?.content)}`);
     const u = script.usage ?? 'auto';
     const over = typeof u === 'object' ? u : {};
     const prompt = over.prompt_tokens ?? promptTokens;
     const completion = over.completion_tokens ?? countTextTokens(text, model);
-    const usage = u === 'none' ? undefined : {
-      prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion,
-      prompt_tokens_details: { cached_tokens: over.cached_tokens ?? 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-    };
+    const usage =
+      u === 'none'
+        ? undefined
+        : {
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+            total_tokens: prompt + completion,
+            prompt_tokens_details: { cached_tokens: over.cached_tokens ?? 0, audio_tokens: 0 },
+            completion_tokens_details: {
+              reasoning_tokens: 0,
+              audio_tokens: 0,
+              accepted_prediction_tokens: 0,
+              rejected_prediction_tokens: 0,
+            },
+          };
     const created = Math.floor(Date.now() / 1000);
     // Key order as OpenAI sends it.
-    const head = (object: string): Record<string, unknown> =>
-      ({ id: `chatcmpl-fake${n}`, object, created, model, system_fingerprint: FINGERPRINT });
+    const head = (object: string): Record<string, unknown> => ({
+      id: `chatcmpl-fake${n}`,
+      object,
+      created,
+      model,
+      system_fingerprint: FINGERPRINT,
+    });
     const finishReason = script.finishReason ?? 'stop';
 
     if (body.stream !== true) {
-      sendJson(res, 200, {
-        ...head('chat.completion'), service_tier: 'default',
-        choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null, annotations: [] }, logprobs: null, finish_reason: finishReason }],
-        ...(usage ? { usage } : {}),
-      }, script.headers);
+      sendJson(
+        res,
+        200,
+        {
+          ...head('chat.completion'),
+          service_tier: 'default',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: text, refusal: null, annotations: [] },
+              logprobs: null,
+              finish_reason: finishReason,
+            },
+          ],
+          ...(usage ? { usage } : {}),
+        },
+        script.headers,
+      );
       return;
     }
 
     const options = isRecord(body.stream_options) ? body.stream_options : {};
     const includeUsage = options.include_usage === true;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...script.headers });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      ...script.headers,
+    });
     // Like OpenAI: with include_usage every chunk carries `usage: null` except the last, which has empty choices.
     // Resolves once the chunk is handed to the OS (or the connection is gone), so a later destroy() loses nothing.
-    const send = (choices: unknown[], chunkUsage: unknown = null): Promise<void> => untilDoneOrClosed(res, (done) => {
-      const chunk = { ...head('chat.completion.chunk'), choices, ...(includeUsage ? { usage: chunkUsage } : {}) };
-      res.write(`data: ${JSON.stringify(chunk)}\n\n`, () => done());
-    });
-    const choice = (delta: Record<string, unknown>, finish: string | null): unknown[] =>
-      [{ index: 0, delta, logprobs: null, finish_reason: finish }];
+    const send = (choices: unknown[], chunkUsage: unknown = null): Promise<void> =>
+      untilDoneOrClosed(res, (done) => {
+        const chunk = { ...head('chat.completion.chunk'), choices, ...(includeUsage ? { usage: chunkUsage } : {}) };
+        res.write(`data: ${JSON.stringify(chunk)}\n\n`, () => done());
+      });
+    const choice = (delta: Record<string, unknown>, finish: string | null): unknown[] => [
+      { index: 0, delta, logprobs: null, finish_reason: finish },
+    ];
 
     await send(choice({ role: 'assistant', content: '', refusal: null }, null));
     const pieces = script.chunks ?? splitText(text, script.chunkSize ?? 8);

@@ -28,8 +28,11 @@ export function importGraph(dir: string, relativeTo: string): ImportGraph {
   const rel = (f: string) => path.relative(relativeTo, f).split(path.sep).join('/');
   for (const file of tsFiles(dir)) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = importedFiles.filter((i) => i.fileName.startsWith('.'))
-      .map((i) => resolve(file, i.fileName)).filter((f): f is string => f !== undefined).map(rel);
+    const targets = importedFiles
+      .filter((i) => i.fileName.startsWith('.'))
+      .map((i) => resolve(file, i.fileName))
+      .filter((f): f is string => f !== undefined)
+      .map(rel);
     graph.set(rel(file), [...new Set(targets)]);
   }
   return graph;

@@ -9,7 +9,16 @@ export interface RecordingLogger extends Logger {
 
 export function recordingLogger(): RecordingLogger {
   const lines: Array<[string, string]> = [];
-  const log = (level: string) => (message: string | Error) => { lines.push([level, String(message)]); };
-  return { lines, at: (level) => lines.filter(([l]) => l === level).map(([, m]) => m),
-    trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const log = (level: string) => (message: string | Error) => {
+    lines.push([level, String(message)]);
+  };
+  return {
+    lines,
+    at: (level) => lines.filter(([l]) => l === level).map(([, m]) => m),
+    trace: log('trace'),
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+  };
 }

@@ -36,13 +36,19 @@ let exitHookInstalled = false;
 export function findRedisServer(): string {
   const candidates = [
     process.env.REDIS_SERVER,
-    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'redis-server')),
-    '/usr/bin/redis-server', '/usr/local/bin/redis-server',
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'redis-server')),
+    '/usr/bin/redis-server',
+    '/usr/local/bin/redis-server',
   ];
   const found = candidates.find((c): c is string => !!c && existsSync(c));
   if (!found) {
-    throw new Error('redis-server was not found. The Redis cache tests need a real server: install it '
-      + '(Debian/Ubuntu: `apt-get install redis-server`, macOS: `brew install redis`) or set REDIS_SERVER to its path.');
+    throw new Error(
+      'redis-server was not found. The Redis cache tests need a real server: install it ' +
+        '(Debian/Ubuntu: `apt-get install redis-server`, macOS: `brew install redis`) or set REDIS_SERVER to its path.',
+    );
   }
   return found;
 }
@@ -82,25 +88,50 @@ export function pingRedis(port: number, timeoutMs = 500): Promise<boolean> {
 
 export async function startRedisServer(options: StartRedisOptions = {}): Promise<RedisServer> {
   const binary = findRedisServer();
-  const port = options.port ?? await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tally-redis-'));
-  const child = spawn(binary, [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-    '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning', ...(options.args ?? []),
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    binary,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   running.add(child);
   installExitHook();
   let output = '';
-  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    running.delete(child);
-    rmSync(dir, { recursive: true, force: true });
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      rmSync(dir, { recursive: true, force: true });
+      resolve();
+    }),
+  );
   let spawnError: Error | undefined;
-  child.once('error', (e) => { spawnError = e; });
+  child.once('error', (e) => {
+    spawnError = e;
+  });
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -118,7 +149,9 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
   for (;;) {
     if (spawnError || child.exitCode !== null || child.signalCode !== null) {
       await stop();
-      throw new Error(`redis-server (${binary}) did not start on port ${port}: ${spawnError?.message ?? `exit ${child.exitCode ?? child.signalCode}`}\n${output}`);
+      throw new Error(
+        `redis-server (${binary}) did not start on port ${port}: ${spawnError?.message ?? `exit ${child.exitCode ?? child.signalCode}`}\n${output}`,
+      );
     }
     if (await pingRedis(port)) break;
     if (Date.now() > deadline) {
@@ -131,8 +164,12 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
     port,
     url: `redis://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
-    pause: () => { child.kill('SIGSTOP'); },
-    resume: () => { child.kill('SIGCONT'); },
+    pause: () => {
+      child.kill('SIGSTOP');
+    },
+    resume: () => {
+      child.kill('SIGCONT');
+    },
     stop,
   };
 }

@@ -26,7 +26,11 @@ describe('block splitter', () => {
     const text = '# Title\n\nFirst paragraph\nstill first.\n\nSecond.\n\n- a\n- b\n\nLast';
     for (const size of [1, 3, 7, 4096]) {
       const { blocks, tail } = stream(text, size);
-      assert.equal(blocks.join(''), '# Title\n\nFirst paragraph\nstill first.\n\nSecond.\n\n- a\n- b\n\n', `size ${size}`);
+      assert.equal(
+        blocks.join(''),
+        '# Title\n\nFirst paragraph\nstill first.\n\nSecond.\n\n- a\n- b\n\n',
+        `size ${size}`,
+      );
       assert.equal(tail, 'Last');
     }
   });

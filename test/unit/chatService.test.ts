@@ -24,14 +24,31 @@ class RecordingSink implements ChatSink {
   deltas: string[] = [];
   final?: ChatMessage;
   failure?: ErrorView;
-  started() { this.events.push('started'); }
-  delta(t: string) { this.deltas.push(t); }
-  done(a: ChatMessage) { this.events.push('done'); this.final = a; }
-  error(e: ErrorView, a?: ChatMessage) { this.events.push('error'); this.failure = e; this.final = a; }
-  removed(id: string) { this.events.push(`removed:${id}`); }
-  retrying() { this.events.push('retrying'); }
+  started() {
+    this.events.push('started');
+  }
+  delta(t: string) {
+    this.deltas.push(t);
+  }
+  done(a: ChatMessage) {
+    this.events.push('done');
+    this.final = a;
+  }
+  error(e: ErrorView, a?: ChatMessage) {
+    this.events.push('error');
+    this.failure = e;
+    this.final = a;
+  }
+  removed(id: string) {
+    this.events.push(`removed:${id}`);
+  }
+  retrying() {
+    this.events.push('retrying');
+  }
   notices: string[] = [];
-  notice(t: string) { this.notices.push(t); }
+  notice(t: string) {
+    this.notices.push(t);
+  }
 }
 
 describe('ChatService', () => {
@@ -42,23 +59,51 @@ describe('ChatService', () => {
   const newStore = () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-chat-'));
     dirs.push(root);
-    return new ConversationStore({ root, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`, debounceMs: 20 });
+    return new ConversationStore({
+      root,
+      logger: silentLogger,
+      clock: systemClock,
+      newId: (p) => `${p}${n++}`,
+      debounceMs: 20,
+    });
   };
   const baseDeps = () => ({
     client: new OpenAIChatClient(),
     endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
-    tokenizers, resolveModel: (id: string) => resolveModel(id),
-    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.', maxReplyTokens: 1000, retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }, timeouts: DEFAULT_TIMEOUTS }),
-    logger: silentLogger, clock: systemClock, newId: (p: string) => `${p}${n++}`,
+    tokenizers,
+    resolveModel: (id: string) => resolveModel(id),
+    settings: () => ({
+      model: 'gpt-4o-mini',
+      systemPrompt: 'Be brief.',
+      maxReplyTokens: 1000,
+      retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 },
+      timeouts: DEFAULT_TIMEOUTS,
+    }),
+    logger: silentLogger,
+    clock: systemClock,
+    newId: (p: string) => `${p}${n++}`,
   });
-  const service = () => new ChatService({
-    client: new OpenAIChatClient(),
-    endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
-    tokenizers, resolveModel: (id) => resolveModel(id), store: newStore(),
-    settings: () => ({ model: 'gpt-4o-mini', systemPrompt: 'Be brief.', maxReplyTokens: 1000, retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 }, timeouts: DEFAULT_TIMEOUTS }),
-    logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
+  const service = () =>
+    new ChatService({
+      client: new OpenAIChatClient(),
+      endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
+      tokenizers,
+      resolveModel: (id) => resolveModel(id),
+      store: newStore(),
+      settings: () => ({
+        model: 'gpt-4o-mini',
+        systemPrompt: 'Be brief.',
+        maxReplyTokens: 1000,
+        retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: 0 },
+        timeouts: DEFAULT_TIMEOUTS,
+      }),
+      logger: silentLogger,
+      clock: systemClock,
+      newId: (p) => `${p}${n++}`,
+    });
+  before(async () => {
+    server = await FakeOpenAIServer.start();
   });
-  before(async () => { server = await FakeOpenAIServer.start(); });
   beforeEach(() => server.reset());
   after(async () => {
     await server.close();
@@ -74,7 +119,10 @@ describe('ChatService', () => {
     assert.equal(sink.final?.status, 'complete');
     assert.equal(sink.final?.usage?.promptTokens, server.requests[0].promptTokens);
     const body = server.requests[0].body as { messages: unknown[] };
-    assert.deepEqual(body.messages, [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hello' }]);
+    assert.deepEqual(body.messages, [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'hello' },
+    ]);
     assert.equal(s.history.length, 2);
   });
 
@@ -101,7 +149,10 @@ describe('ChatService', () => {
     await s.send('r3', 'one', early);
     assert.equal(early.failure?.kind, 'badRequest');
     assert.match(early.failure?.message ?? '', /bad thing/);
-    assert.deepEqual(s.history.map((m) => m.role), ['user']);
+    assert.deepEqual(
+      s.history.map((m) => m.role),
+      ['user'],
+    );
 
     server.enqueue({ text: 'abcdefghijklmnopqrstuvwxyz', chunkSize: 5, dropAfterChunks: 2 });
     const late = new RecordingSink();
@@ -119,14 +170,26 @@ describe('ChatService', () => {
     const sink = new RecordingSink();
     await s.retry('r6', sink);
     assert.match(sink.events[0], /^removed:m\d+$/);
-    assert.deepEqual(s.history.map((m) => [m.role, m.content]), [['user', 'question'], ['assistant', 'Echo: question']]);
+    assert.deepEqual(
+      s.history.map((m) => [m.role, m.content]),
+      [
+        ['user', 'question'],
+        ['assistant', 'Echo: question'],
+      ],
+    );
     const bodies = server.requests.map((r) => (r.body as { messages: { role: string }[] }).messages.length);
     assert.deepEqual(bodies, [2, 2], 'the retried request does not carry the failed turn twice');
   });
 
   it('says before sending when the request will not fit in the rate-limit headroom', async () => {
     const s = service();
-    server.enqueue({ headers: { 'x-ratelimit-remaining-tokens': '5', 'x-ratelimit-reset-tokens': '30s', 'x-ratelimit-remaining-requests': '10' } });
+    server.enqueue({
+      headers: {
+        'x-ratelimit-remaining-tokens': '5',
+        'x-ratelimit-reset-tokens': '30s',
+        'x-ratelimit-remaining-requests': '10',
+      },
+    });
     const first = new RecordingSink();
     await s.send('h1', 'first', first);
     assert.deepEqual(first.notices, [], 'nothing known before the first response');
@@ -147,17 +210,29 @@ describe('ChatService', () => {
     assert.equal(estimate.promptTokens, counted);
     assert.equal(estimate.model.id, 'gpt-4o-mini');
     // gpt-4o-mini: $0.15 in / $0.60 out per 1M; reply budget 1000 tokens
-    assert.ok(Math.abs((estimate.minUsd ?? 0) - counted * 0.15 / 1e6) < 1e-12);
+    assert.ok(Math.abs((estimate.minUsd ?? 0) - (counted * 0.15) / 1e6) < 1e-12);
     assert.ok(Math.abs((estimate.maxUsd ?? 0) - (counted * 0.15 + 1000 * 0.6) / 1e6) < 1e-12);
     assert.equal((server.requests[1].body as { max_completion_tokens?: number }).max_completion_tokens, 1000);
   });
 
   it('an input too large for the context is truncated with a notice, never silently', async () => {
     const s = new ChatService({
-      client: new OpenAIChatClient(), endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
-      tokenizers, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`, store: newStore(),
-      resolveModel: (id) => resolveModel(id, { tiny: { contextWindow: 300, maxOutputTokens: 100, encoding: 'o200k_base' } }),
-      settings: () => ({ model: 'tiny', systemPrompt: 'Be brief.', maxReplyTokens: 100, retryPolicy: DEFAULT_RETRY_POLICY, timeouts: DEFAULT_TIMEOUTS }),
+      client: new OpenAIChatClient(),
+      endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
+      tokenizers,
+      logger: silentLogger,
+      clock: systemClock,
+      newId: (p) => `${p}${n++}`,
+      store: newStore(),
+      resolveModel: (id) =>
+        resolveModel(id, { tiny: { contextWindow: 300, maxOutputTokens: 100, encoding: 'o200k_base' } }),
+      settings: () => ({
+        model: 'tiny',
+        systemPrompt: 'Be brief.',
+        maxReplyTokens: 100,
+        retryPolicy: DEFAULT_RETRY_POLICY,
+        timeouts: DEFAULT_TIMEOUTS,
+      }),
     });
     const sink = new RecordingSink();
     const huge = Array.from({ length: 400 }, (_, i) => `line ${i} of a long selection`).join('\n');
@@ -176,9 +251,20 @@ describe('ChatService', () => {
     const s = new ChatService({ ...baseDeps(), store });
     await s.send('p1', 'remember me', new RecordingSink());
     const root = store.root;
-    const reopened = new ConversationStore({ root, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}` });
+    const reopened = new ConversationStore({
+      root,
+      logger: silentLogger,
+      clock: systemClock,
+      newId: (p) => `${p}${n++}`,
+    });
     const loaded = await reopened.load(s.current.id);
-    assert.deepEqual(loaded?.messages.map((m) => [m.role, m.content, m.status]), [['user', 'remember me', undefined], ['assistant', 'Echo: remember me', 'complete']]);
+    assert.deepEqual(
+      loaded?.messages.map((m) => [m.role, m.content, m.status]),
+      [
+        ['user', 'remember me', undefined],
+        ['assistant', 'Echo: remember me', 'complete'],
+      ],
+    );
     assert.equal(loaded?.title, 'remember me');
   });
 
@@ -203,7 +289,16 @@ describe('ChatService', () => {
     const cache = new ResponseCache({ mode: 'always', store: new MemoryStore(), clock: systemClock });
     let refuse = false;
     const accountant = {
-      check: () => (refuse ? { refuse: { kind: 'budget' as const, message: 'Daily budget would be exceeded.', actions: ['raiseBudget' as const, 'sendAnyway' as const] } } : {}),
+      check: () =>
+        refuse
+          ? {
+              refuse: {
+                kind: 'budget' as const,
+                message: 'Daily budget would be exceeded.',
+                actions: ['raiseBudget' as const, 'sendAnyway' as const],
+              },
+            }
+          : {},
       progress: () => {},
       finish: async () => undefined,
     };

@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
 import {
-  ContextBudgetError, fitContext, fitContextAsync, promptBudget, TRUNCATION_MARKER, truncationNotice, type FitResult,
+  ContextBudgetError,
+  fitContext,
+  fitContextAsync,
+  promptBudget,
+  TRUNCATION_MARKER,
+  truncationNotice,
+  type FitResult,
 } from '../../src/core/tokens/contextFit';
 import { formatTokens } from '../../src/shared/format';
 import { MODELS } from '../../src/core/tokens/models';
@@ -17,11 +23,37 @@ before(async () => {
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-const WORDS = ['the', 'token', 'budget', 'function', '{', '}', 'return', 'x', '=', '42;', '\n', 'über', '東京', '😀', 'café',
-  'context', 'window', "it's", 'trim', 'oldest', 'first', '//', 'note:', '  ', 'ABC', '\n\n'];
+const WORDS = [
+  'the',
+  'token',
+  'budget',
+  'function',
+  '{',
+  '}',
+  'return',
+  'x',
+  '=',
+  '42;',
+  '\n',
+  'über',
+  '東京',
+  '😀',
+  'café',
+  'context',
+  'window',
+  "it's",
+  'trim',
+  'oldest',
+  'first',
+  '//',
+  'note:',
+  '  ',
+  'ABC',
+  '\n\n',
+];
 
 function text(r: () => number, words: number): string {
   const out: string[] = [];
@@ -31,13 +63,23 @@ function text(r: () => number, words: number): string {
 
 /** A counter that counts its calls, over a real one. */
 function spy(counter: TokenCounter): TokenCounter & { calls: number } {
-  const s = { ...counter, calls: 0, count: (t: string) => { s.calls++; return counter.count(t); } };
+  const s = {
+    ...counter,
+    calls: 0,
+    count: (t: string) => {
+      s.calls++;
+      return counter.count(t);
+    },
+  };
   return s;
 }
 
 /** Recount from scratch (copies without caches): the exact prompt tokens of what fitContext chose. */
 const recount = (msgs: CountableMessage[]): number =>
-  countChatTokens(msgs.map(({ role, content, name }) => (name === undefined ? { role, content } : { role, content, name })), o200k);
+  countChatTokens(
+    msgs.map(({ role, content, name }) => (name === undefined ? { role, content } : { role, content, name })),
+    o200k,
+  );
 
 describe('budget and notice helpers', () => {
   it('budget = context window - reply budget, the reply capped by the model maximum', () => {
@@ -56,7 +98,8 @@ describe('budget and notice helpers', () => {
 describe('fitContext invariants (randomized, fixed seed)', () => {
   function check(seed: number): void {
     const r = rng(seed);
-    const system: CountableMessage | undefined = r() < 0.8 ? { role: 'system', content: text(r, 5 + Math.floor(r() * 30)) } : undefined;
+    const system: CountableMessage | undefined =
+      r() < 0.8 ? { role: 'system', content: text(r, 5 + Math.floor(r() * 30)) } : undefined;
     const history: CountableMessage[] = [];
     for (let i = Math.floor(r() * 40); i > 0; i--) {
       const m: CountableMessage = { role: i % 2 ? 'user' : 'assistant', content: text(r, Math.floor(r() * 80)) };
@@ -78,15 +121,26 @@ describe('fitContext invariants (randomized, fixed seed)', () => {
     const kept = res.messages.length - 1 - (system ? 1 : 0);
     if (system) assert.equal(res.messages[0], system, `${label}: system kept first`);
     assert.equal(res.messages.at(-1), newest, `${label}: newest kept last`);
-    assert.deepEqual(res.messages.slice(system ? 1 : 0, -1), history.slice(history.length - kept), `${label}: a contiguous, ordered suffix`);
-    assert.ok(res.messages.slice(system ? 1 : 0, -1).every((m, i) => m === history[history.length - kept + i]), label);
+    assert.deepEqual(
+      res.messages.slice(system ? 1 : 0, -1),
+      history.slice(history.length - kept),
+      `${label}: a contiguous, ordered suffix`,
+    );
+    assert.ok(
+      res.messages.slice(system ? 1 : 0, -1).every((m, i) => m === history[history.length - kept + i]),
+      label,
+    );
     assert.equal(res.droppedCount, history.length - kept, label);
     if (maxMessages !== undefined) assert.ok(kept + 1 <= maxMessages, `${label}: maxMessages`);
     if (kept < history.length && (maxMessages === undefined || kept + 1 < maxMessages)) {
       const next = recount([history[history.length - kept - 1]]) - 3;
       assert.ok(res.promptTokens + next > budgetTokens, `${label}: stops only when the next message does not fit`);
     }
-    assert.equal(JSON.stringify(history.map(({ tokenCounts: _, ...m }) => m)), JSON.stringify(JSON.parse(snapshot)), `${label}: input unchanged`);
+    assert.equal(
+      JSON.stringify(history.map(({ tokenCounts: _, ...m }) => m)),
+      JSON.stringify(JSON.parse(snapshot)),
+      `${label}: input unchanged`,
+    );
   }
 
   it('holds on 300 random conversations', () => {
@@ -94,10 +148,22 @@ describe('fitContext invariants (randomized, fixed seed)', () => {
   });
 
   it('maxMessages 1 sends only the system prompt and the newest message', () => {
-    const history = [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }];
-    const res = fitContext({ system: { role: 'system', content: 's' }, history, newest: { role: 'user', content: 'c' },
-      budgetTokens: 1_000, maxMessages: 1, counter: o200k });
-    assert.deepEqual(res.messages.map((m) => m.content), ['s', 'c']);
+    const history = [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: 'b' },
+    ];
+    const res = fitContext({
+      system: { role: 'system', content: 's' },
+      history,
+      newest: { role: 'user', content: 'c' },
+      budgetTokens: 1_000,
+      maxMessages: 1,
+      counter: o200k,
+    });
+    assert.deepEqual(
+      res.messages.map((m) => m.content),
+      ['s', 'c'],
+    );
     assert.equal(res.droppedCount, 2);
   });
 });
@@ -121,8 +187,10 @@ describe('truncating an input that cannot fit', () => {
     assert.ok(original.startsWith(kept) && kept.length > 0);
     assert.equal(res.truncation.fromTokens, fromTokens);
     assert.equal(res.truncation.toTokens, o200k.count(kept));
-    assert.equal(res.truncation.notice,
-      `selection truncated from ${formatTokens(fromTokens)} to ${formatTokens(o200k.count(kept))} tokens`);
+    assert.equal(
+      res.truncation.notice,
+      `selection truncated from ${formatTokens(fromTokens)} to ${formatTokens(o200k.count(kept))} tokens`,
+    );
     assert.ok(res.promptTokens <= budgetTokens);
     assert.ok(res.promptTokens >= budgetTokens - 10, `uses the budget: ${res.promptTokens}`);
     assert.equal(res.promptTokens, recount(res.messages), 'exact');
@@ -131,15 +199,31 @@ describe('truncating an input that cannot fit', () => {
   });
 
   it('reports a system prompt that leaves no room at all', () => {
-    assert.throws(() => fitContext({ system: { role: 'system', content: text(rng(1), 400) }, history: [], newest: big(),
-      budgetTokens: 50, counter: o200k }), ContextBudgetError);
+    assert.throws(
+      () =>
+        fitContext({
+          system: { role: 'system', content: text(rng(1), 400) },
+          history: [],
+          newest: big(),
+          budgetTokens: 50,
+          counter: o200k,
+        }),
+      ContextBudgetError,
+    );
   });
 });
 
 describe('linear behaviour on 2,000 messages', () => {
-  function conversation(n: number): { system: CountableMessage; history: CountableMessage[]; newest: CountableMessage } {
+  function conversation(n: number): {
+    system: CountableMessage;
+    history: CountableMessage[];
+    newest: CountableMessage;
+  } {
     const r = rng(n);
-    const history = Array.from({ length: n - 2 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: text(r, 20) }));
+    const history = Array.from({ length: n - 2 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: text(r, 20),
+    }));
     return { system: { role: 'system', content: 'sys' }, history, newest: { role: 'user', content: 'newest?' } };
   }
 
@@ -170,7 +254,11 @@ describe('linear behaviour on 2,000 messages', () => {
   });
 
   it('time grows linearly: 16 times the history takes far less than 16² times as long', () => {
-    const fast: TokenCounter = { encoding: 'o200k_base', count: (t) => Math.ceil(t.length / 4), truncate: (t, n) => t.slice(0, n * 4) };
+    const fast: TokenCounter = {
+      encoding: 'o200k_base',
+      count: (t) => Math.ceil(t.length / 4),
+      truncate: (t, n) => t.slice(0, n * 4),
+    };
     const time = (n: number): number => {
       let best = Infinity;
       for (let i = 0; i < 7; i++) {
@@ -186,7 +274,10 @@ describe('linear behaviour on 2,000 messages', () => {
     time(1_000); // warm up the JIT
     const t1 = time(1_000);
     const t16 = time(16_000);
-    assert.ok(t16 / t1 < 64, `1k: ${t1.toFixed(2)} ms, 16k: ${t16.toFixed(2)} ms (ratio ${(t16 / t1).toFixed(1)}; quadratic would be ~256)`);
+    assert.ok(
+      t16 / t1 < 64,
+      `1k: ${t1.toFixed(2)} ms, 16k: ${t16.toFixed(2)} ms (ratio ${(t16 / t1).toFixed(1)}; quadratic would be ~256)`,
+    );
   });
 });
 
@@ -194,7 +285,10 @@ describe('fitContextAsync', () => {
   it('gives the same result as fitContext, without blocking', async () => {
     const r = rng(5);
     const mk = (): { history: CountableMessage[]; newest: CountableMessage } => ({
-      history: Array.from({ length: 300 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: text(rng(i), 50) })),
+      history: Array.from({ length: 300 }, (_, i) => ({
+        role: i % 2 ? 'assistant' : 'user',
+        content: text(rng(i), 50),
+      })),
       newest: { role: 'user', content: text(r, 40_000) },
     });
     const strip = (x: FitResult<CountableMessage>): unknown => ({ ...x, messages: x.messages.map((m) => m.content) });
@@ -202,7 +296,12 @@ describe('fitContextAsync', () => {
       const a = mk();
       const b = { ...a, history: a.history.map((m) => ({ ...m })), newest: { ...a.newest } };
       const sync = fitContext({ ...a, budgetTokens, counter: o200k, inputLabel: 'selection' });
-      const async = await fitContextAsync({ ...b, budgetTokens, counter: slicedCounter(o200k), inputLabel: 'selection' });
+      const async = await fitContextAsync({
+        ...b,
+        budgetTokens,
+        counter: slicedCounter(o200k),
+        inputLabel: 'selection',
+      });
       if (sync.truncation) {
         // Slices are sized by measured time, so the cut may land a token apart; both are exact and within budget.
         assert.ok(async.truncation && async.promptTokens <= budgetTokens);
@@ -218,7 +317,15 @@ describe('fitContextAsync', () => {
   it('stops when aborted', async () => {
     const ac = new AbortController();
     ac.abort();
-    await assert.rejects(fitContextAsync({ history: [], newest: { role: 'user', content: text(rng(2), 5_000) }, budgetTokens: 100,
-      counter: slicedCounter(o200k), signal: ac.signal }), { name: 'AbortError' });
+    await assert.rejects(
+      fitContextAsync({
+        history: [],
+        newest: { role: 'user', content: text(rng(2), 5_000) },
+        budgetTokens: 100,
+        counter: slicedCounter(o200k),
+        signal: ac.signal,
+      }),
+      { name: 'AbortError' },
+    );
   });
 });

@@ -15,7 +15,19 @@ function recordingLogger(): Recorded {
   const warns: string[] = [];
   const debugs: string[] = [];
   const none = () => {};
-  return { warns, debugs, trace: none, info: none, error: none, warn: (m: string) => { warns.push(m); }, debug: (m: string) => { debugs.push(m); } };
+  return {
+    warns,
+    debugs,
+    trace: none,
+    info: none,
+    error: none,
+    warn: (m: string) => {
+      warns.push(m);
+    },
+    debug: (m: string) => {
+      debugs.push(m);
+    },
+  };
 }
 
 let root: string;
@@ -25,7 +37,10 @@ const dirOf = () => path.join(root, 'conversations');
 const fileOf = (id: string) => path.join(dirOf(), `${id}.json`);
 const open = (extra: Partial<ConversationStoreDeps> = {}) => {
   const logger = recordingLogger();
-  return { logger, store: new ConversationStore({ root, logger, clock, newId: (p) => `${p}${++seq}`, debounceMs: 10_000, ...extra }) };
+  return {
+    logger,
+    store: new ConversationStore({ root, logger, clock, newId: (p) => `${p}${++seq}`, debounceMs: 10_000, ...extra }),
+  };
 };
 const say = (c: Conversation, role: ChatMessage['role'], content: string, extra: Partial<ChatMessage> = {}) => {
   c.messages.push({ id: `m${c.messages.length}`, role, content, createdAt: clock.now(), ...extra });
@@ -49,12 +64,30 @@ describe('conversation store: basics', () => {
     say(c, 'user', 'How do I **reverse** a list in Python?\nThanks');
     await store.save(c);
     const stored = JSON.parse(await fs.readFile(fileOf(c.id), 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(stored), ['version', 'id', 'title', 'titleIsAuto', 'createdAt', 'updatedAt', 'messages']);
+    assert.deepEqual(Object.keys(stored), [
+      'version',
+      'id',
+      'title',
+      'titleIsAuto',
+      'createdAt',
+      'updatedAt',
+      'messages',
+    ]);
     assert.equal(stored.version, 1);
     assert.equal(stored.title, 'How do I reverse a list in Python?');
     const [summary] = await store.list();
-    assert.deepEqual(summary, { id: c.id, title: 'How do I reverse a list in Python?', createdAt: c.createdAt, updatedAt: c.updatedAt, messageCount: 1, preview: 'How do I **reverse** a list in Python? Thanks' });
-    assert.deepEqual((await readIndex()).map((e) => e.id), [c.id]);
+    assert.deepEqual(summary, {
+      id: c.id,
+      title: 'How do I reverse a list in Python?',
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      messageCount: 1,
+      preview: 'How do I **reverse** a list in Python? Thanks',
+    });
+    assert.deepEqual(
+      (await readIndex()).map((e) => e.id),
+      [c.id],
+    );
     assert.deepEqual(await open().store.load(c.id), c);
   });
 
@@ -65,9 +98,15 @@ describe('conversation store: basics', () => {
     clock.advance(5000);
     const b = say(store.create(), 'user', 'second');
     await store.save(b);
-    assert.deepEqual((await store.list()).map((s) => s.title), ['second', 'first']);
+    assert.deepEqual(
+      (await store.list()).map((s) => s.title),
+      ['second', 'first'],
+    );
     await store.save(say(a, 'assistant', 'reply'));
-    assert.deepEqual((await store.list()).map((s) => s.title), ['first', 'second']);
+    assert.deepEqual(
+      (await store.list()).map((s) => s.title),
+      ['first', 'second'],
+    );
     assert.equal(await store.load('nope'), undefined);
     assert.equal(await store.load('../../etc/passwd'), undefined);
     assert.equal(await store.load('index'), undefined);
@@ -164,7 +203,10 @@ describe('conversation store: delete and restore', () => {
     assert.deepEqual(await readIndex(), []);
     const back = await store.restore(deleted);
     assert.deepEqual(back, c);
-    assert.deepEqual((await store.list()).map((s) => s.id), [c.id]);
+    assert.deepEqual(
+      (await store.list()).map((s) => s.id),
+      [c.id],
+    );
     await assert.rejects(store.restore({ ...deleted, trashFile: '/etc/passwd' }), /Not a trashed/);
     assert.equal(await store.delete('never-saved'), undefined);
   });
@@ -204,13 +246,19 @@ describe('conversation store: damaged, foreign and stale files', () => {
     await fs.writeFile(fileOf('shape'), JSON.stringify({ version: 1, id: 'shape', title: 1 }));
     await fs.writeFile(fileOf('moved'), serializeConversation({ ...good, id: 'other' }));
     const fresh = open();
-    assert.deepEqual((await fresh.store.list()).map((s) => s.id), [good.id]);
+    assert.deepEqual(
+      (await fresh.store.list()).map((s) => s.id),
+      [good.id],
+    );
     const names = await fs.readdir(dirOf());
     for (const id of ['broken', 'shape', 'moved']) {
       assert.ok(!names.includes(`${id}.json`));
       assert.ok(names.includes(`${id}.json.corrupt-${clock.now()}`), `${id} set aside`);
     }
-    assert.equal(await fs.readFile(path.join(dirOf(), `broken.json.corrupt-${clock.now()}`), 'utf8'), '{"version":1,"id":"broken","title":"x","mess');
+    assert.equal(
+      await fs.readFile(path.join(dirOf(), `broken.json.corrupt-${clock.now()}`), 'utf8'),
+      '{"version":1,"id":"broken","title":"x","mess',
+    );
     const warnings = fresh.store.takeWarnings();
     assert.equal(warnings.length, 3);
     assert.ok(warnings.every((w) => w.startsWith('Tally set aside a damaged conversation file: ')));
@@ -249,10 +297,18 @@ describe('conversation store: damaged, foreign and stale files', () => {
 
   it('loads a version-0 file through the migration', async () => {
     await fs.mkdir(dirOf(), { recursive: true });
-    await fs.writeFile(fileOf('legacy'), JSON.stringify({ id: 'legacy', title: 'Old one', createdAt: 5, messages: [{ role: 'user', content: 'hi' }] }));
+    await fs.writeFile(
+      fileOf('legacy'),
+      JSON.stringify({ id: 'legacy', title: 'Old one', createdAt: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    );
     const { store } = open();
-    assert.deepEqual((await store.list()).map((s) => [s.id, s.title, s.messageCount]), [['legacy', 'Old one', 1]]);
-    assert.deepEqual((await store.load('legacy'))?.messages, [{ id: 'legacy-m0', role: 'user', content: 'hi', createdAt: 5 }]);
+    assert.deepEqual(
+      (await store.list()).map((s) => [s.id, s.title, s.messageCount]),
+      [['legacy', 'Old one', 1]],
+    );
+    assert.deepEqual((await store.load('legacy'))?.messages, [
+      { id: 'legacy-m0', role: 'user', content: 'hi', createdAt: 5 },
+    ]);
   });
 
   it('takes summaries from a fresh index without reading bodies, and repairs a stale, missing or damaged one', async () => {
@@ -264,14 +320,20 @@ describe('conversation store: damaged, foreign and stale files', () => {
     const indexFile = path.join(dirOf(), 'index.json');
     // A fresh entry is trusted: tamper with its title only, the list shows the tampered title.
     const entries = await readIndex();
-    await fs.writeFile(indexFile, JSON.stringify({ version: 1, conversations: entries.map((e) => ({ ...e, title: `cached ${e.title}` })) }));
+    await fs.writeFile(
+      indexFile,
+      JSON.stringify({ version: 1, conversations: entries.map((e) => ({ ...e, title: `cached ${e.title}` })) }),
+    );
     assert.deepEqual((await open().store.list()).map((s) => s.title).sort(), ['cached alpha', 'cached beta']);
     // A file newer than its entry (another window wrote it) is re-read.
     const other = open().store;
     const b2 = await other.load(b.id);
     assert.ok(b2);
     await other.save(say(b2, 'assistant', 'from the other window'));
-    assert.deepEqual((await store.list()).map((s) => `${s.title}:${s.messageCount}`).sort(), ['beta:2', 'cached alpha:1']);
+    assert.deepEqual((await store.list()).map((s) => `${s.title}:${s.messageCount}`).sort(), [
+      'beta:2',
+      'cached alpha:1',
+    ]);
     // Unknown file, entry without file, missing index, damaged index.
     await fs.writeFile(fileOf('dropped'), serializeConversation({ ...a, id: 'dropped', title: 'dropped in' }));
     await fs.rm(fileOf(a.id));
@@ -283,7 +345,11 @@ describe('conversation store: damaged, foreign and stale files', () => {
     const repaired = open();
     assert.equal((await repaired.store.list()).length, 2);
     assert.equal((await readIndex()).length, 2);
-    assert.deepEqual(repaired.store.takeWarnings(), [], 'a damaged index is a cache: rebuilt without bothering the user');
+    assert.deepEqual(
+      repaired.store.takeWarnings(),
+      [],
+      'a damaged index is a cache: rebuilt without bothering the user',
+    );
   });
 
   it('ignores temp files of interrupted writes, and removes them at open once they are old', async () => {
@@ -297,7 +363,10 @@ describe('conversation store: damaged, foreign and stale files', () => {
     const old = new Date(Date.now() - 3_600_000);
     await fs.utimes(stale, old, old);
     const reopened = open();
-    assert.deepEqual((await reopened.store.list()).map((s) => s.id), [c.id]);
+    assert.deepEqual(
+      (await reopened.store.list()).map((s) => s.id),
+      [c.id],
+    );
     assert.ok(existsSync(fresh), 'a recent temp file may belong to another window still writing');
     assert.ok(!existsSync(stale));
     assert.deepEqual(reopened.store.takeWarnings(), []);
@@ -308,14 +377,29 @@ describe('conversation store: search', () => {
   it('finds titles and contents case-insensitively, title hits first, with snippet and count, bounded by limit', async () => {
     const { store } = open();
     const a = say(say(store.create(), 'user', 'Docker networking basics'), 'assistant', 'Use a bridge network.');
-    const b = say(say(store.create(), 'user', 'Kubernetes pods'), 'assistant', 'Pods can talk over the NETWORK; a network policy limits it. Network!');
+    const b = say(
+      say(store.create(), 'user', 'Kubernetes pods'),
+      'assistant',
+      'Pods can talk over the NETWORK; a network policy limits it. Network!',
+    );
     const c = say(store.create(), 'user', 'Unrelated');
     for (const x of [a, b, c]) await store.save(x);
     const hits = await store.search('network');
-    assert.deepEqual(hits.map((h) => [h.id, h.matchCount]), [[a.id, 3], [b.id, 3]]);
+    assert.deepEqual(
+      hits.map((h) => [h.id, h.matchCount]),
+      [
+        [a.id, 3],
+        [b.id, 3],
+      ],
+    );
     assert.equal(hits[1].snippet, 'Pods can talk over the NETWORK; a network policy limits it. Network!');
-    assert.deepEqual((await store.search('NETWORK', 1)).map((h) => h.id), [a.id]);
-    assert.deepEqual(await store.search('kubernetes pods'), [{ id: b.id, title: 'Kubernetes pods', snippet: 'Kubernetes pods', matchCount: 2 }]);
+    assert.deepEqual(
+      (await store.search('NETWORK', 1)).map((h) => h.id),
+      [a.id],
+    );
+    assert.deepEqual(await store.search('kubernetes pods'), [
+      { id: b.id, title: 'Kubernetes pods', snippet: 'Kubernetes pods', matchCount: 2 },
+    ]);
     assert.deepEqual(await store.search('nothing like this'), []);
     assert.deepEqual(await store.search('  '), []);
   });
@@ -332,13 +416,19 @@ describe('conversation store: two windows on one folder', () => {
       ids.push(c.id);
       await store.save(c);
     }
-    assert.deepEqual((await readIndex()).map((e) => e.id).sort(), [...ids].sort(), 'index has both windows\' entries without a list()');
-    await Promise.all(ids.map(async (id, i) => {
-      const store = i % 2 ? w1 : w2;
-      const c = await store.load(id);
-      assert.ok(c);
-      await store.save(say(c, 'assistant', `answer ${i}`));
-    }));
+    assert.deepEqual(
+      (await readIndex()).map((e) => e.id).sort(),
+      [...ids].sort(),
+      "index has both windows' entries without a list()",
+    );
+    await Promise.all(
+      ids.map(async (id, i) => {
+        const store = i % 2 ? w1 : w2;
+        const c = await store.load(id);
+        assert.ok(c);
+        await store.save(say(c, 'assistant', `answer ${i}`));
+      }),
+    );
     for (const store of [w1, w2]) {
       const list = await store.list();
       assert.deepEqual(list.map((s) => s.id).sort(), [...ids].sort());
@@ -357,7 +447,10 @@ describe('conversation store: two windows on one folder', () => {
     await first.store.save(say(c, 'assistant', 'answer in window 1'));
     await second.store.save(say(copy, 'assistant', 'answer in window 2'));
     const final = await open().store.load(c.id);
-    assert.deepEqual(final?.messages.map((m) => m.content), ['shared', 'answer in window 2']);
+    assert.deepEqual(
+      final?.messages.map((m) => m.content),
+      ['shared', 'answer in window 2'],
+    );
     assert.equal(second.logger.warns.length, 1);
     assert.match(second.logger.warns[0], /changed by another window.*last writer wins/);
     assert.equal(first.logger.warns.length, 0);
@@ -369,8 +462,18 @@ describe('conversation store: performance', () => {
     const { store } = open();
     const c = store.create();
     for (let i = 0; i < 2000; i++) {
-      say(c, i % 2 ? 'assistant' : 'user', `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(10)}\n\`\`\`ts\nconst x${i} = ${i};\n\`\`\``,
-        i % 2 ? { model: 'gpt-4o', status: 'complete', usage: { promptTokens: i, completionTokens: 50, totalTokens: i + 50 } } : {});
+      say(
+        c,
+        i % 2 ? 'assistant' : 'user',
+        `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(10)}\n\`\`\`ts\nconst x${i} = ${i};\n\`\`\``,
+        i % 2
+          ? {
+              model: 'gpt-4o',
+              status: 'complete',
+              usage: { promptTokens: i, completionTokens: 50, totalTokens: i + 50 },
+            }
+          : {},
+      );
     }
     await store.save(c); // warm up (folders, JIT)
     const timings = { save: Infinity, load: Infinity, list: Infinity };
@@ -390,7 +493,9 @@ describe('conversation store: performance', () => {
       timings.list = Math.min(timings.list, performance.now() - t0);
     }
     const bytes = (await fs.stat(fileOf(c.id))).size;
-    t.diagnostic(`2,000 messages (${(bytes / 1e6).toFixed(2)} MB): save ${timings.save.toFixed(1)} ms, load ${timings.load.toFixed(1)} ms, list ${timings.list.toFixed(1)} ms`);
+    t.diagnostic(
+      `2,000 messages (${(bytes / 1e6).toFixed(2)} MB): save ${timings.save.toFixed(1)} ms, load ${timings.load.toFixed(1)} ms, list ${timings.list.toFixed(1)} ms`,
+    );
     assert.ok(timings.save < 250, `save took ${timings.save} ms`);
     assert.ok(timings.load < 250, `load took ${timings.load} ms`);
     assert.ok(timings.list < 20, `list with a fresh index took ${timings.list} ms`);

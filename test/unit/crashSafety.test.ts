@@ -29,15 +29,30 @@ interface Round {
 }
 
 /** Runs the writer until `killAfter` resolves, then SIGKILLs it; returns the complete stdout lines. */
-async function runAndKill(root: string, seed: number, killAfter: (firstSave: Promise<void>) => Promise<void>): Promise<Round> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, root, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function runAndKill(
+  root: string,
+  seed: number,
+  killAfter: (firstSave: Promise<void>) => Promise<void>,
+): Promise<Round> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, root, String(seed)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let stderr = '';
   let onFirst: () => void = () => {};
-  const firstSave = new Promise<void>((resolve) => { onFirst = resolve; });
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; if (out.includes('\n')) onFirst(); });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const closed = new Promise<Pick<Round, 'signal' | 'code'>>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const firstSave = new Promise<void>((resolve) => {
+    onFirst = resolve;
+  });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    if (out.includes('\n')) onFirst();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const closed = new Promise<Pick<Round, 'signal' | 'code'>>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   await Promise.race([killAfter(firstSave), closed]);
   child.kill('SIGKILL');
   const { code, signal } = await closed;
@@ -53,7 +68,11 @@ async function verify(root: string, reported: ReadonlyMap<string, number>, round
     const c = await store.load(id);
     assert.ok(c, `round ${round}: ${id}, reported saved with ${count} messages, does not load`);
     assert.ok(c.messages.length >= count, `round ${round}: ${id} has ${c.messages.length} messages, ${count} reported`);
-    assert.equal(summaries.get(id)?.messageCount, c.messages.length, `round ${round}: the listed summary of ${id} is stale`);
+    assert.equal(
+      summaries.get(id)?.messageCount,
+      c.messages.length,
+      `round ${round}: the listed summary of ${id} is stale`,
+    );
     assert.equal(c.title, autoTitle(contentOf(id, 0)));
     c.messages.forEach((m, i) => {
       const where = `round ${round}: ${id} message ${i}`;
@@ -70,7 +89,11 @@ async function verify(root: string, reported: ReadonlyMap<string, number>, round
   }
   assert.deepEqual(store.takeWarnings(), [], `round ${round}: warnings`);
   const names = await fs.readdir(path.join(root, 'conversations'));
-  assert.deepEqual(names.filter((n) => n.includes('.corrupt-')), [], `round ${round}: files set aside`);
+  assert.deepEqual(
+    names.filter((n) => n.includes('.corrupt-')),
+    [],
+    `round ${round}: files set aside`,
+  );
   return messages;
 }
 
@@ -78,36 +101,46 @@ describe('conversation store: crash safety', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'tally-crash-'));
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it(`keeps every reported save through ${ROUNDS} SIGKILLs in the middle of writes`, { timeout: 120_000 }, async (t) => {
-    const random = seededRandom(0x7a11);
-    const reported = new Map<string, number>();
-    let saves = 0;
-    const tempFiles = new Set<string>();
-    let messages = 0;
-    const started = Date.now();
-    for (let round = 1; round <= ROUNDS; round++) {
-      // Most rounds kill 0-250 ms after the first save (writes are under way); every fifth round kills at a random
-      // moment after spawn, which may be during startup, the open (temp cleanup, trash purge) or the index repair.
-      const early = round % 5 === 0;
-      const delay = early ? random() * 900 : random() * 250;
-      const result = await runAndKill(root, round, async (firstSave) => {
-        if (!early) await Promise.race([firstSave, sleep(20_000)]);
-        await sleep(delay);
-      });
-      assert.equal(result.signal, 'SIGKILL', `round ${round}: the writer ended by itself (code ${result.code}): ${result.stderr}`);
-      for (const line of result.lines) {
-        const m = /^saved (\S+) (\d+)$/.exec(line);
-        assert.ok(m, `round ${round}: unexpected output ${JSON.stringify(line)}`);
-        reported.set(m[1], Math.max(reported.get(m[1]) ?? 0, Number(m[2])));
-        saves++;
+  it(
+    `keeps every reported save through ${ROUNDS} SIGKILLs in the middle of writes`,
+    { timeout: 120_000 },
+    async (t) => {
+      const random = seededRandom(0x7a11);
+      const reported = new Map<string, number>();
+      let saves = 0;
+      const tempFiles = new Set<string>();
+      let messages = 0;
+      const started = Date.now();
+      for (let round = 1; round <= ROUNDS; round++) {
+        // Most rounds kill 0-250 ms after the first save (writes are under way); every fifth round kills at a random
+        // moment after spawn, which may be during startup, the open (temp cleanup, trash purge) or the index repair.
+        const early = round % 5 === 0;
+        const delay = early ? random() * 900 : random() * 250;
+        const result = await runAndKill(root, round, async (firstSave) => {
+          if (!early) await Promise.race([firstSave, sleep(20_000)]);
+          await sleep(delay);
+        });
+        assert.equal(
+          result.signal,
+          'SIGKILL',
+          `round ${round}: the writer ended by itself (code ${result.code}): ${result.stderr}`,
+        );
+        for (const line of result.lines) {
+          const m = /^saved (\S+) (\d+)$/.exec(line);
+          assert.ok(m, `round ${round}: unexpected output ${JSON.stringify(line)}`);
+          reported.set(m[1], Math.max(reported.get(m[1]) ?? 0, Number(m[2])));
+          saves++;
+        }
+        for (const name of await fs.readdir(path.join(root, 'conversations')).catch(() => [] as string[])) {
+          if (TEMP_FILE.test(name)) tempFiles.add(name);
+        }
+        messages = await verify(root, reported, round);
       }
-      for (const name of await fs.readdir(path.join(root, 'conversations')).catch(() => [] as string[])) {
-        if (TEMP_FILE.test(name)) tempFiles.add(name);
-      }
-      messages = await verify(root, reported, round);
-    }
-    t.diagnostic(`${ROUNDS} kills in ${((Date.now() - started) / 1000).toFixed(1)} s: ${saves} saves reported, ${reported.size} conversations, ${messages} messages verified, ${tempFiles.size} temp files left by kills mid-write (ignored)`);
-    assert.ok(saves >= 50, `only ${saves} saves reported: the writer barely ran`);
-    assert.ok(reported.size >= 2, 'several conversations');
-  });
+      t.diagnostic(
+        `${ROUNDS} kills in ${((Date.now() - started) / 1000).toFixed(1)} s: ${saves} saves reported, ${reported.size} conversations, ${messages} messages verified, ${tempFiles.size} temp files left by kills mid-write (ignored)`,
+      );
+      assert.ok(saves >= 50, `only ${saves} saves reported: the writer barely ran`);
+      assert.ok(reported.size >= 2, 'several conversations');
+    },
+  );
 });

@@ -6,7 +6,9 @@ import { errorMessage } from '../../src/core/errorMessage';
 describe('disposable', () => {
   it('runs its release once; later calls return the first result', async () => {
     let runs = 0;
-    const d = disposable(async () => { runs++; });
+    const d = disposable(async () => {
+      runs++;
+    });
     assert.equal(d.disposed, false);
     const first = d.dispose();
     assert.equal(d.dispose(), first);
@@ -17,7 +19,10 @@ describe('disposable', () => {
 
   it('does not swallow a failure, and does not run the release again after it', async () => {
     let runs = 0;
-    const d = disposable(() => { runs++; throw new Error('boom'); });
+    const d = disposable(() => {
+      runs++;
+      throw new Error('boom');
+    });
     assert.throws(() => d.dispose(), /boom/);
     assert.equal(d.disposed, true);
     d.dispose();
@@ -32,7 +37,12 @@ describe('DisposableBag', () => {
   it('disposes in reverse order of adding, each once, even when disposed twice', async () => {
     const order: string[] = [];
     const bag = new DisposableBag();
-    for (const name of ['a', 'b', 'c']) bag.add({ dispose: async () => { order.push(name); } });
+    for (const name of ['a', 'b', 'c'])
+      bag.add({
+        dispose: async () => {
+          order.push(name);
+        },
+      });
     assert.equal(bag.size, 3);
     const first = bag.dispose();
     assert.equal(bag.dispose(), first);
@@ -44,17 +54,35 @@ describe('DisposableBag', () => {
   it('disposes the rest after a failure, then rejects with it (several: AggregateError)', async () => {
     const order: string[] = [];
     const one = new DisposableBag();
-    one.add({ dispose: () => { order.push('a'); } });
-    one.add({ dispose: () => { throw new Error('b failed'); } });
-    one.add({ dispose: () => { order.push('c'); } });
+    one.add({
+      dispose: () => {
+        order.push('a');
+      },
+    });
+    one.add({
+      dispose: () => {
+        throw new Error('b failed');
+      },
+    });
+    one.add({
+      dispose: () => {
+        order.push('c');
+      },
+    });
     await assert.rejects(one.dispose(), /b failed/);
     assert.deepEqual(order, ['c', 'a']);
 
     const two = new DisposableBag();
-    two.add({ dispose: () => { throw new Error('x'); } });
+    two.add({
+      dispose: () => {
+        throw new Error('x');
+      },
+    });
     two.add({ dispose: () => Promise.reject(new Error('y')) });
-    await assert.rejects(two.dispose(), (e: unknown) =>
-      e instanceof AggregateError && e.errors.map(errorMessage).join(',') === 'y,x');
+    await assert.rejects(
+      two.dispose(),
+      (e: unknown) => e instanceof AggregateError && e.errors.map(errorMessage).join(',') === 'y,x',
+    );
   });
 
   it('refuses items once disposed', async () => {

@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import { displayEndpoint, resolveApiKey, resolveBaseUrl, API_KEY_SECRET } from '../../src/core/api/endpoint';
 import { parseWebviewMessage } from '../../src/shared/protocol';
 
-const secrets = (value?: string) => ({ get: async (k: string) => (k === API_KEY_SECRET ? value : undefined), store: async () => {}, delete: async () => {} });
+const secrets = (value?: string) => ({
+  get: async (k: string) => (k === API_KEY_SECRET ? value : undefined),
+  store: async () => {},
+  delete: async () => {},
+});
 
 describe('endpoint', () => {
   it('base URL: setting, else OPENAI_BASE_URL, else OpenAI; trailing slash dropped', () => {
@@ -26,9 +30,21 @@ describe('endpoint', () => {
 
 describe('webview message validation', () => {
   it('accepts well-formed messages and rejects everything else with a reason', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'chat/send', requestId: 'r1', text: 'hi' }), { ok: true, message: { type: 'chat/send', requestId: 'r1', text: 'hi' } });
-    for (const bad of [null, 'x', {}, { type: 'nope' }, { type: 'chat/send', requestId: 'r1' }, { type: 'chat/send', requestId: 'r 1', text: 'x' },
-      { type: 'chat/send', requestId: 'r1', text: '' }, { type: 'chat/send', requestId: 'r1', text: 'x', extra: 1 }, { type: 'action/run', action: 'rm -rf' }]) {
+    assert.deepEqual(parseWebviewMessage({ type: 'chat/send', requestId: 'r1', text: 'hi' }), {
+      ok: true,
+      message: { type: 'chat/send', requestId: 'r1', text: 'hi' },
+    });
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { type: 'nope' },
+      { type: 'chat/send', requestId: 'r1' },
+      { type: 'chat/send', requestId: 'r 1', text: 'x' },
+      { type: 'chat/send', requestId: 'r1', text: '' },
+      { type: 'chat/send', requestId: 'r1', text: 'x', extra: 1 },
+      { type: 'action/run', action: 'rm -rf' },
+    ]) {
       const r = parseWebviewMessage(bad);
       assert.equal(r.ok, false, JSON.stringify(bad));
       if (!r.ok) assert.ok(r.error.length > 0);

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { cookbookExample } from '../support/cookbookExample';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { countChatPromptTokens, countTextTokens, encodingForModel, parseChatMessages, type ChatMessageLike } from '../support/chatTokens';
+import {
+  countChatPromptTokens,
+  countTextTokens,
+  encodingForModel,
+  parseChatMessages,
+  type ChatMessageLike,
+} from '../support/chatTokens';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 
 type Msg = { role: 'system' | 'user' | 'assistant'; content: string };
@@ -23,11 +29,16 @@ describe('FakeOpenAIServer through the openai SDK', () => {
     // logLevel 'off' keeps the SDK's "Could not parse message into JSON" noise out of the malformed-stream test.
     client = new OpenAI({ apiKey: 'test', baseURL: server.baseUrl, maxRetries: 0, logLevel: 'off' });
   });
-  after(async () => { await server.close(); });
+  after(async () => {
+    await server.close();
+  });
   beforeEach(() => server.reset());
 
   /** Streams a completion and returns its content deltas (empty ones, like the role chunk's, left out). */
-  async function streamDeltas(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>, into: string[] = []): Promise<string[]> {
+  async function streamDeltas(
+    stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>,
+    into: string[] = [],
+  ): Promise<string[]> {
     for await (const chunk of stream) {
       const content = chunk.choices[0]?.delta.content;
       if (content) into.push(content);
@@ -55,7 +66,10 @@ describe('FakeOpenAIServer through the openai SDK', () => {
     assert.equal(chunks[0]?.object, 'chat.completion.chunk');
     assert.equal(chunks[0]?.model, 'gpt-4o-mini');
     assert.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'stop');
-    assert.ok(chunks.every((c) => c.usage === undefined || c.usage === null), 'no usage without include_usage');
+    assert.ok(
+      chunks.every((c) => c.usage === undefined || c.usage === null),
+      'no usage without include_usage',
+    );
 
     const [req] = await server.waitForRequests(1);
     assert.ok(req);
@@ -73,7 +87,10 @@ describe('FakeOpenAIServer through the openai SDK', () => {
   test('sends a usage chunk only with include_usage, with prompt_tokens from countChatPromptTokens', async () => {
     server.enqueue({ text: 'Four score and seven years ago.' });
     const stream = await client.chat.completions.create({
-      model: 'gpt-4o', messages: MESSAGES, stream: true, stream_options: { include_usage: true },
+      model: 'gpt-4o',
+      messages: MESSAGES,
+      stream: true,
+      stream_options: { include_usage: true },
     });
     const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const c of stream) chunks.push(c);
@@ -93,7 +110,12 @@ describe('FakeOpenAIServer through the openai SDK', () => {
 
   test('usage overrides are reported; usage "none" suppresses the usage chunk', async () => {
     server.enqueue({ usage: { prompt_tokens: 1000, cached_tokens: 400 } }, { usage: 'none' });
-    const opts = { model: 'gpt-4o', messages: MESSAGES, stream: true, stream_options: { include_usage: true } } as const;
+    const opts = {
+      model: 'gpt-4o',
+      messages: MESSAGES,
+      stream: true,
+      stream_options: { include_usage: true },
+    } as const;
     const first: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const c of await client.chat.completions.create(opts)) first.push(c);
     const usage = first.at(-1)?.usage;
@@ -125,7 +147,10 @@ describe('FakeOpenAIServer through the openai SDK', () => {
     const ask = async (): Promise<string | null | undefined> =>
       (await client.chat.completions.create({ model: 'gpt-4o', messages: MESSAGES })).choices[0]?.message.content;
     assert.deepEqual([await ask(), await ask(), await ask(), await ask()], ['one', 'two', 'fallback', 'fallback']);
-    assert.deepEqual(server.requests.map((r) => r.reply?.text), ['one', 'two', 'fallback', 'fallback']);
+    assert.deepEqual(
+      server.requests.map((r) => r.reply?.text),
+      ['one', 'two', 'fallback', 'fallback'],
+    );
   });
 
   test('a 429 with retry-after reaches the SDK as an APIError with status, code and headers', async () => {
@@ -163,10 +188,13 @@ describe('FakeOpenAIServer through the openai SDK', () => {
 
   test('resetBeforeResponse gives an APIConnectionError, and the server keeps serving', async () => {
     server.enqueue({ resetBeforeResponse: true });
-    await assert.rejects(client.chat.completions.create({ model: 'gpt-4o', messages: MESSAGES, stream: true }), (err: unknown) => {
-      assert.ok(err instanceof OpenAI.APIConnectionError, `got ${String(err)}`);
-      return true;
-    });
+    await assert.rejects(
+      client.chat.completions.create({ model: 'gpt-4o', messages: MESSAGES, stream: true }),
+      (err: unknown) => {
+        assert.ok(err instanceof OpenAI.APIConnectionError, `got ${String(err)}`);
+        return true;
+      },
+    );
     const settled = await server.waitForSettled(0);
     assert.equal(settled.serverAborted, true);
     assert.equal(settled.finished, false);
@@ -187,12 +215,17 @@ describe('FakeOpenAIServer through the openai SDK', () => {
     server.enqueue({ text: 'first part, then silence', chunkSize: 10, stallAfterChunks: 1 });
     const controller = new AbortController();
     const stream = await client.chat.completions.create(
-      { model: 'gpt-4o', messages: MESSAGES, stream: true }, { signal: controller.signal });
+      { model: 'gpt-4o', messages: MESSAGES, stream: true },
+      { signal: controller.signal },
+    );
     const got: string[] = [];
     try {
       for await (const chunk of stream) {
         const content = chunk.choices[0]?.delta.content;
-        if (content) { got.push(content); controller.abort(); }
+        if (content) {
+          got.push(content);
+          controller.abort();
+        }
       }
     } catch (err) {
       assert.ok(err instanceof OpenAI.APIUserAbortError, `got ${String(err)}`); // the SDK may also end quietly
@@ -238,7 +271,9 @@ describe('FakeOpenAIServer through the openai SDK', () => {
     assert.match(nf.error.message, /\/v1\/nope/);
 
     const bad = await fetch(`${server.baseUrl}/chat/completions`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
     });
     assert.equal(bad.status, 400);
     assert.match(bad.headers.get('x-request-id') ?? '', /^req_\d+$/);
@@ -246,7 +281,10 @@ describe('FakeOpenAIServer through the openai SDK', () => {
     assert.match(b.error.message, /parse the JSON body/);
     assert.equal(server.requests[0]?.body, undefined);
 
-    const noMessages = await fetch(`${server.baseUrl}/chat/completions`, { method: 'POST', body: '{"model":"gpt-4o"}' });
+    const noMessages = await fetch(`${server.baseUrl}/chat/completions`, {
+      method: 'POST',
+      body: '{"model":"gpt-4o"}',
+    });
     assert.equal(noMessages.status, 400);
     assert.equal(((await noMessages.json()) as { error: { param: string } }).error.param, 'messages');
     assert.equal(server.requests.length, 2, 'the 404 is not recorded; both 400s are');
@@ -285,13 +323,28 @@ describe('countChatPromptTokens (gpt-tokenizer)', () => {
   });
 
   test('content parts count their texts; other parts are ignored', () => {
-    const parts: ChatMessageLike[] = [{ role: 'user', content: [{ type: 'text', text: 'Hello!' }, { type: 'image_url' }] }];
-    assert.equal(countChatPromptTokens(parts, 'gpt-4o'), countChatPromptTokens([{ role: 'user', content: 'Hello!' }], 'gpt-4o'));
+    const parts: ChatMessageLike[] = [
+      { role: 'user', content: [{ type: 'text', text: 'Hello!' }, { type: 'image_url' }] },
+    ];
+    assert.equal(
+      countChatPromptTokens(parts, 'gpt-4o'),
+      countChatPromptTokens([{ role: 'user', content: 'Hello!' }], 'gpt-4o'),
+    );
     assert.equal(countChatPromptTokens([{ role: 'assistant', content: null }], 'gpt-4o'), 3 + 1 + 3);
   });
 
   test('picks the encoding by model', () => {
-    for (const m of ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-5', 'o1-mini', 'o3', 'o4-mini', 'llama3', 'openai/gpt-4o']) {
+    for (const m of [
+      'gpt-4o',
+      'gpt-4o-mini',
+      'gpt-4.1',
+      'gpt-5',
+      'o1-mini',
+      'o3',
+      'o4-mini',
+      'llama3',
+      'openai/gpt-4o',
+    ]) {
       assert.equal(encodingForModel(m), 'o200k_base', m);
     }
     for (const m of ['gpt-4', 'gpt-4-32k', 'gpt-4-0613', 'gpt-4-turbo', 'gpt-3.5-turbo', 'gpt-3.5-turbo-0125']) {

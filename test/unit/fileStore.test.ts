@@ -11,15 +11,30 @@ import type { Logger } from '../../src/core/ports';
 import { FakeClock } from '../support/fakeClock';
 
 const keyOf = (name: string | number) => createHash('sha256').update(String(name)).digest('hex');
-const entryFor = (key: string, clock: FakeClock, reply = 'Four.'): CacheEntry =>
-  ({ version: 1, key, model: 'gpt-4o-mini', reply, usage: { promptTokens: 10, completionTokens: 2, totalTokens: 12 },
-    createdAt: clock.now(), expiresAt: clock.now() + 3_600_000 });
+const entryFor = (key: string, clock: FakeClock, reply = 'Four.'): CacheEntry => ({
+  version: 1,
+  key,
+  model: 'gpt-4o-mini',
+  reply,
+  usage: { promptTokens: 10, completionTokens: 2, totalTokens: 12 },
+  createdAt: clock.now(),
+  expiresAt: clock.now() + 3_600_000,
+});
 const HOUR = 3_600_000;
 
 function warnings(): Logger & { warns: string[] } {
   const warns: string[] = [];
   const none = () => {};
-  return { warns, trace: none, debug: none, info: none, error: none, warn: (m: string) => { warns.push(m); } };
+  return {
+    warns,
+    trace: none,
+    debug: none,
+    info: none,
+    error: none,
+    warn: (m: string) => {
+      warns.push(m);
+    },
+  };
 }
 
 /** Bytes and count of entry files actually on disk. */
@@ -39,8 +54,12 @@ async function onDisk(dir: string): Promise<{ entries: number; bytes: number }> 
 describe('file store', () => {
   let root: string;
   let n = 0;
-  before(async () => { root = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-filestore-')); });
-  after(async () => { await fs.rm(root, { recursive: true, force: true }); });
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-filestore-'));
+  });
+  after(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+  });
 
   function setup(options: Partial<FileStoreOptions> = {}) {
     const clock = new FakeClock();
@@ -106,7 +125,10 @@ describe('file store', () => {
       assert.ok(disk.bytes <= maxBytes, `after ${i + 1} writes: ${disk.bytes} bytes on disk`);
     }
     const stats = await store.stats();
-    assert.ok(stats.bytes !== undefined && stats.bytes <= maxBytes && stats.bytes > maxBytes / 2, JSON.stringify(stats));
+    assert.ok(
+      stats.bytes !== undefined && stats.bytes <= maxBytes && stats.bytes > maxBytes / 2,
+      JSON.stringify(stats),
+    );
     assert.deepEqual(stats, await onDisk(dir));
     assert.ok(await store.get(keys[99]));
     assert.equal(await store.get(keys[0]), undefined);
@@ -118,8 +140,14 @@ describe('file store', () => {
     const { store, clock } = setup({ maxEntries: 4 });
     const short = [keyOf('short-1'), keyOf('short-2')];
     const long = [keyOf('long-1'), keyOf('long-2'), keyOf('long-3')];
-    for (const key of long.slice(0, 2)) { await store.set(key, entryFor(key, clock), HOUR); clock.advance(10); }
-    for (const key of short) { await store.set(key, entryFor(key, clock), 1_000); clock.advance(10); }
+    for (const key of long.slice(0, 2)) {
+      await store.set(key, entryFor(key, clock), HOUR);
+      clock.advance(10);
+    }
+    for (const key of short) {
+      await store.set(key, entryFor(key, clock), 1_000);
+      clock.advance(10);
+    }
     clock.advance(5_000);
     await store.set(long[2], entryFor(long[2], clock), HOUR); // 5 > 4: the scan removes the 2 expired, enough
     for (const key of long) assert.ok(await store.get(key), 'live entries kept, though older');
@@ -131,8 +159,13 @@ describe('file store', () => {
     const key = keyOf('corrupt');
     const file = path.join(dir, key.slice(0, 2), `${key}.json`);
     const otherKey = keyOf('other');
-    for (const content of [Buffer.from([0, 159, 146, 150, 0xff, 0x00]), '{"expiresAt":99999999999999,"version":1,"key":',
-      JSON.stringify({ version: 1, key, reply: 42 }), JSON.stringify(entryFor(otherKey, clock)), '']) {
+    for (const content of [
+      Buffer.from([0, 159, 146, 150, 0xff, 0x00]),
+      '{"expiresAt":99999999999999,"version":1,"key":',
+      JSON.stringify({ version: 1, key, reply: 42 }),
+      JSON.stringify(entryFor(otherKey, clock)),
+      '',
+    ]) {
       await fs.mkdir(path.dirname(file), { recursive: true });
       await fs.writeFile(file, content);
       assert.equal(await store.get(key), undefined);
@@ -178,7 +211,10 @@ describe('file store', () => {
     const a = new FileStore({ dir, clock, maxEntries: 4 });
     const b = new FileStore({ dir, clock, maxEntries: 4 });
     const keys = ['w1', 'w2', 'w3', 'w4'].map(keyOf);
-    for (const key of keys) { await a.set(key, entryFor(key, clock), HOUR); clock.advance(100); }
+    for (const key of keys) {
+      await a.set(key, entryFor(key, clock), HOUR);
+      clock.advance(100);
+    }
     assert.equal((await b.get(keys[0]))?.key, keys[0], 'B reads what A wrote, and touches it');
     clock.advance(100);
     await a.set(keyOf('w5'), entryFor(keyOf('w5'), clock), HOUR); // A evicts by the shared mtimes
@@ -205,10 +241,14 @@ describe('file store', () => {
       })().catch((e) => { console.error(e); process.exit(1); });`;
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     let done = false;
-    void exited.then(() => { done = true; });
+    void exited.then(() => {
+      done = true;
+    });
     const seen = new Set<string>();
     let reads = 0;
     while (!done || reads < 20) {

@@ -1,22 +1,43 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  budgetUsdFormatter, formatReplyUsd, formatTokens, formatTokensShort, formatUsd, formatUsdTo, plainNumber,
+  budgetUsdFormatter,
+  formatReplyUsd,
+  formatTokens,
+  formatTokensShort,
+  formatUsd,
+  formatUsdTo,
+  plainNumber,
 } from '../../src/shared/format';
 import { formatTotalCost } from '../../src/core/usage/usageText';
 import { formatEstimate, formatReplyCost } from '../../src/webview/format';
 
 describe('shared money format', () => {
   it('totals: cents, a nonzero cost below a cent is "<$0.01", dollars grouped', () => {
-    assert.deepEqual([0, 0.004, 0.0099, 0.01, 0.235, 1234.5, -0.5].map(formatUsd),
-      ['$0.00', '<$0.01', '<$0.01', '$0.01', '$0.24', '$1,234.50', '-$0.50']);
+    assert.deepEqual([0, 0.004, 0.0099, 0.01, 0.235, 1234.5, -0.5].map(formatUsd), [
+      '$0.00',
+      '<$0.01',
+      '<$0.01',
+      '$0.01',
+      '$0.24',
+      '$1,234.50',
+      '-$0.50',
+    ]);
     assert.equal(formatUsd(undefined), 'price unknown');
     assert.equal(formatUsd(Number.NaN), 'price unknown');
   });
 
   it('one reply: two significant digits below a dollar, at least cents, "<$0.0001" for dust', () => {
-    assert.deepEqual([0.0031, 0.00314, 0.044, 0.5, 0.25, 0.00005, 0, 1234.5].map(formatReplyUsd),
-      ['$0.0031', '$0.0031', '$0.044', '$0.50', '$0.25', '<$0.0001', '$0.00', '$1,234.50']);
+    assert.deepEqual([0.0031, 0.00314, 0.044, 0.5, 0.25, 0.00005, 0, 1234.5].map(formatReplyUsd), [
+      '$0.0031',
+      '$0.0031',
+      '$0.044',
+      '$0.50',
+      '$0.25',
+      '<$0.0001',
+      '$0.00',
+      '$1,234.50',
+    ]);
     assert.equal(formatReplyUsd(undefined), 'price unknown');
   });
 
@@ -45,7 +66,13 @@ describe('shared token format', () => {
   });
 
   it('short: k, M, B with one decimal below 100 of a unit', () => {
-    assert.deepEqual([950, 12_400, 123_456, 1_234_567, 999_999].map(formatTokensShort), ['950', '12.4k', '123k', '1.2M', '1M']);
+    assert.deepEqual([950, 12_400, 123_456, 1_234_567, 999_999].map(formatTokensShort), [
+      '950',
+      '12.4k',
+      '123k',
+      '1.2M',
+      '1M',
+    ]);
   });
 
   it('plain numbers for CSV: no exponent, no grouping', () => {
@@ -63,7 +90,10 @@ describe('every place uses the shared format', () => {
     assert.equal(formatReplyCost({ usage }), '1,200 in · 30 out tokens · price unknown');
 
     const estimate = { seq: 1, model: 'gpt-4o', promptTokens: 1234, maxReplyTokens: 4096, droppedCount: 0 };
-    assert.equal(formatEstimate({ ...estimate, minUsd: 0.0031, maxUsd: 0.044 }), '1,234 tokens · $0.0031–$0.044 · gpt-4o');
+    assert.equal(
+      formatEstimate({ ...estimate, minUsd: 0.0031, maxUsd: 0.044 }),
+      '1,234 tokens · $0.0031–$0.044 · gpt-4o',
+    );
     assert.equal(formatEstimate(estimate), '1,234 tokens · price unknown · gpt-4o');
   });
 });

@@ -8,8 +8,25 @@ import { linkSafetyPlugin } from '../../src/webview/render/markdownLinks';
 
 const md = new MarkdownIt({ html: false, linkify: true }).use(linkSafetyPlugin);
 const render = (source: string): string => md.renderInline(source);
-const INVISIBLES = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069',
-  '\u200E', '\u200F', '\u061C', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF'];
+const INVISIBLES = [
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u200E',
+  '\u200F',
+  '\u061C',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u2060',
+  '\uFEFF',
+];
 
 describe('link safety: pure checks', () => {
   it('strips every bidi control and zero-width character, and nothing else', () => {
@@ -17,19 +34,38 @@ describe('link safety: pure checks', () => {
   });
 
   it('only http, https (with a host) and mailto are openable', () => {
-    for (const ok of ['https://example.com/a?b=1#c', 'http://127.0.0.1:8080/', 'mailto:someone@example.com', 'HTTPS://EXAMPLE.COM']) {
+    for (const ok of [
+      'https://example.com/a?b=1#c',
+      'http://127.0.0.1:8080/',
+      'mailto:someone@example.com',
+      'HTTPS://EXAMPLE.COM',
+    ]) {
       assert.equal(isOpenableUrl(ok), true, ok);
     }
-    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>',
-      'vbscript:msgbox(1)', 'command:tally.setApiKey', 'file:///etc/passwd', 'vscode://settings', '//evil.example/x',
-      '/relative', '#anchor', 'README.md', 'http://', 'https:evil', 'https:\\\\evil.example', ' https://example.com']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+      'command:tally.setApiKey',
+      'file:///etc/passwd',
+      'vscode://settings',
+      '//evil.example/x',
+      '/relative',
+      '#anchor',
+      'README.md',
+      'http://',
+      'https:evil',
+      'https:\\\\evil.example',
+      ' https://example.com',
+    ]) {
       assert.equal(isOpenableUrl(bad), false, bad);
     }
   });
 
   it('the real host is ASCII (punycode for IDN), and a mailto address has its domain as host', () => {
     assert.equal(realHost('https://User:pw@Sub.Example.COM:8443/x'), 'sub.example.com');
-    assert.equal(realHost('https://gіthub.com/'), 'xn--gthub-n2e.com');   // Cyrillic і
+    assert.equal(realHost('https://gіthub.com/'), 'xn--gthub-n2e.com'); // Cyrillic і
     assert.equal(realHost('mailto:bob@Evil.Example?subject=hi'), 'evil.example');
     assert.equal(realHost('javascript:alert(1)'), undefined);
   });
@@ -37,11 +73,11 @@ describe('link safety: pure checks', () => {
   it('finds the host that link text shows, through look-alike characters', () => {
     assert.equal(shownHost('https://github.com/org/repo'), 'github.com');
     assert.equal(shownHost('see www.github.com/x'), 'github.com');
-    assert.equal(shownHost('gіthub.com'), 'xn--gthub-n2e.com');              // Cyrillic і: not github.com
-    assert.equal(shownHost('ｇｉｔｈｕｂ．ｃｏｍ'), 'github.com');              // full-width letters and dot
-    assert.equal(shownHost('github。com'), 'github.com');                     // ideographic full stop
-    assert.equal(shownHost('github\u2024com'), 'github.com');                 // one-dot leader
-    assert.equal(shownHost('git\u200Bhub\u202E.com'), 'github.com');          // zero-width and bidi inside
+    assert.equal(shownHost('gіthub.com'), 'xn--gthub-n2e.com'); // Cyrillic і: not github.com
+    assert.equal(shownHost('ｇｉｔｈｕｂ．ｃｏｍ'), 'github.com'); // full-width letters and dot
+    assert.equal(shownHost('github。com'), 'github.com'); // ideographic full stop
+    assert.equal(shownHost('github\u2024com'), 'github.com'); // one-dot leader
+    assert.equal(shownHost('git\u200Bhub\u202E.com'), 'github.com'); // zero-width and bidi inside
     assert.equal(shownHost('bob@github.com'), 'github.com');
   });
 
@@ -53,14 +89,37 @@ describe('link safety: pure checks', () => {
   });
 
   it('warns with the real host only when the text shows another one (or the real one is punycode)', () => {
-    assert.deepEqual(checkLink('https://github.com', 'https://evil.example/login'), { url: 'https://evil.example/login', warnHost: 'evil.example' });
-    assert.deepEqual(checkLink('github.com', 'https://github.com.evil.example/'), { url: 'https://github.com.evil.example/', warnHost: 'github.com.evil.example' });
-    assert.deepEqual(checkLink('ｇｉｔｈｕｂ．ｃｏｍ', 'https://evil.example'), { url: 'https://evil.example/', warnHost: 'evil.example' });
-    assert.deepEqual(checkLink('github.com', 'https://xn--gthub-n2e.com'), { url: 'https://xn--gthub-n2e.com/', warnHost: 'xn--gthub-n2e.com' });
-    assert.deepEqual(checkLink('bob@github.com', 'mailto:bob@evil.example'), { url: 'mailto:bob@evil.example', warnHost: 'evil.example' });
-    assert.deepEqual(checkLink('github.com', 'https://gist.github.com/x'), { url: 'https://gist.github.com/x' }, 'a subdomain of the shown host');
+    assert.deepEqual(checkLink('https://github.com', 'https://evil.example/login'), {
+      url: 'https://evil.example/login',
+      warnHost: 'evil.example',
+    });
+    assert.deepEqual(checkLink('github.com', 'https://github.com.evil.example/'), {
+      url: 'https://github.com.evil.example/',
+      warnHost: 'github.com.evil.example',
+    });
+    assert.deepEqual(checkLink('ｇｉｔｈｕｂ．ｃｏｍ', 'https://evil.example'), {
+      url: 'https://evil.example/',
+      warnHost: 'evil.example',
+    });
+    assert.deepEqual(checkLink('github.com', 'https://xn--gthub-n2e.com'), {
+      url: 'https://xn--gthub-n2e.com/',
+      warnHost: 'xn--gthub-n2e.com',
+    });
+    assert.deepEqual(checkLink('bob@github.com', 'mailto:bob@evil.example'), {
+      url: 'mailto:bob@evil.example',
+      warnHost: 'evil.example',
+    });
+    assert.deepEqual(
+      checkLink('github.com', 'https://gist.github.com/x'),
+      { url: 'https://gist.github.com/x' },
+      'a subdomain of the shown host',
+    );
     assert.deepEqual(checkLink('www.github.com', 'https://github.com'), { url: 'https://github.com/' });
-    assert.deepEqual(checkLink('the docs', 'https://evil.example'), { url: 'https://evil.example/' }, 'no host shown: title only');
+    assert.deepEqual(
+      checkLink('the docs', 'https://evil.example'),
+      { url: 'https://evil.example/' },
+      'no host shown: title only',
+    );
     assert.equal(checkLink('https://github.com', 'javascript:alert(1)'), undefined);
   });
 });
@@ -68,13 +127,25 @@ describe('link safety: pure checks', () => {
 describe('link safety: rendered markdown', () => {
   it('a look-alike link shows its real host next to it and in its title', () => {
     const html = render('[https://github.com](https://evil.example/login)');
-    assert.match(html, /<a href="https:\/\/evil\.example\/login" title="https:\/\/evil\.example\/login\nThis link goes to evil\.example">https:\/\/github\.com<\/a>/);
-    assert.match(html, /<\/a><span class="link-host" title="This link goes to evil\.example"> → evil\.example<\/span>$/);
+    assert.match(
+      html,
+      /<a href="https:\/\/evil\.example\/login" title="https:\/\/evil\.example\/login\nThis link goes to evil\.example">https:\/\/github\.com<\/a>/,
+    );
+    assert.match(
+      html,
+      /<\/a><span class="link-host" title="This link goes to evil\.example"> → evil\.example<\/span>$/,
+    );
   });
 
   it('every link has its real URL as title, replacing a title the text gave', () => {
-    assert.equal(render('[docs](https://example.com/a "https://github.com")'), '<a href="https://example.com/a" title="https://example.com/a">docs</a>');
-    assert.equal(render('see https://example.com'), 'see <a href="https://example.com" title="https://example.com/">https://example.com</a>');
+    assert.equal(
+      render('[docs](https://example.com/a "https://github.com")'),
+      '<a href="https://example.com/a" title="https://example.com/a">docs</a>',
+    );
+    assert.equal(
+      render('see https://example.com'),
+      'see <a href="https://example.com" title="https://example.com/">https://example.com</a>',
+    );
   });
 
   it('strips bidi and zero-width characters from link text, in text and code', () => {
@@ -83,16 +154,31 @@ describe('link safety: rendered markdown', () => {
   });
 
   it('a punycode autolink shows its ASCII host', () => {
-    assert.match(render('https://xn--gthub-n2e.com'), /<span class="link-host" title="This link goes to xn--gthub-n2e\.com"> → xn--gthub-n2e\.com<\/span>/);
+    assert.match(
+      render('https://xn--gthub-n2e.com'),
+      /<span class="link-host" title="This link goes to xn--gthub-n2e\.com"> → xn--gthub-n2e\.com<\/span>/,
+    );
   });
 
   it('javascript:, data:, vbscript:, command:, file: and entity tricks stay plain text, in links and autolinks', () => {
     const corpus = [
-      '[x](javascript:alert(1))', '[x](JaVaScRiPt:alert(1))', '[x](&#106;avascript:alert(1))', '[x](&#x6A;avascript:alert(1))',
-      '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)', '[x](vbscript:msgbox(1))', '[x](command:tally.setApiKey)',
-      '[x](file:///etc/passwd)', '<javascript:alert(1)>', '<command:workbench.action.terminal.new>', '<data:text/html,hi>',
-      '<vbscript:msgbox(1)>', '[x](java\u0000script:alert(1))', '[x](  javascript:alert(1))', '[x][r]\n\n[r]: javascript:alert(1)',
-      '[x](./relative.md)', '[x](//evil.example)',
+      '[x](javascript:alert(1))',
+      '[x](JaVaScRiPt:alert(1))',
+      '[x](&#106;avascript:alert(1))',
+      '[x](&#x6A;avascript:alert(1))',
+      '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+      '[x](vbscript:msgbox(1))',
+      '[x](command:tally.setApiKey)',
+      '[x](file:///etc/passwd)',
+      '<javascript:alert(1)>',
+      '<command:workbench.action.terminal.new>',
+      '<data:text/html,hi>',
+      '<vbscript:msgbox(1)>',
+      '[x](java\u0000script:alert(1))',
+      '[x](  javascript:alert(1))',
+      '[x][r]\n\n[r]: javascript:alert(1)',
+      '[x](./relative.md)',
+      '[x](//evil.example)',
     ];
     for (const source of corpus) {
       const html = md.render(source);

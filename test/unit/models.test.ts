@@ -3,8 +3,25 @@ import { describe, it } from 'node:test';
 import { costOf, MODELS, parseModelOverrides, PRICE_SOURCE, resolveModel } from '../../src/core/tokens/models';
 
 describe('model table', () => {
-  const required = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'o3', 'o4-mini', 'o3-mini', 'o1',
-    'gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-3.5-turbo', 'gpt-3.5-turbo-16k', 'gpt-4', 'gpt-4-32k', 'gpt-4-turbo'];
+  const required = [
+    'gpt-4o',
+    'gpt-4o-mini',
+    'gpt-4.1',
+    'gpt-4.1-mini',
+    'gpt-4.1-nano',
+    'o3',
+    'o4-mini',
+    'o3-mini',
+    'o1',
+    'gpt-5',
+    'gpt-5-mini',
+    'gpt-5-nano',
+    'gpt-3.5-turbo',
+    'gpt-3.5-turbo-16k',
+    'gpt-4',
+    'gpt-4-32k',
+    'gpt-4-turbo',
+  ];
 
   it('describes every supported model completely, with prices', () => {
     for (const id of required) {
@@ -17,13 +34,18 @@ describe('model table', () => {
   });
 
   it('uses cl100k_base for the GPT-3.5/GPT-4 generation and o200k_base for everything newer', () => {
-    for (const id of ['gpt-3.5-turbo', 'gpt-3.5-turbo-16k', 'gpt-4', 'gpt-4-32k', 'gpt-4-turbo']) assert.equal(MODELS[id].encoding, 'cl100k_base', id);
-    for (const id of required.filter((i) => !/^gpt-(3\.5|4)(-|$)/.test(i))) assert.equal(MODELS[id].encoding, 'o200k_base', id);
+    for (const id of ['gpt-3.5-turbo', 'gpt-3.5-turbo-16k', 'gpt-4', 'gpt-4-32k', 'gpt-4-turbo'])
+      assert.equal(MODELS[id].encoding, 'cl100k_base', id);
+    for (const id of required.filter((i) => !/^gpt-(3\.5|4)(-|$)/.test(i)))
+      assert.equal(MODELS[id].encoding, 'o200k_base', id);
   });
 
   it("keeps the seed's legacy prices (per 1K x 1000 = per 1M)", () => {
     const per1k: Record<string, [number, number]> = {
-      'gpt-3.5-turbo-0613': [0.0015, 0.002], 'gpt-3.5-turbo-16k': [0.003, 0.004], 'gpt-4': [0.03, 0.06], 'gpt-4-32k': [0.06, 0.12],
+      'gpt-3.5-turbo-0613': [0.0015, 0.002],
+      'gpt-3.5-turbo-16k': [0.003, 0.004],
+      'gpt-4': [0.03, 0.06],
+      'gpt-4-32k': [0.06, 0.12],
     };
     for (const [id, [input, output]] of Object.entries(per1k)) {
       assert.ok(Math.abs(MODELS[id].prices!.inputPerM - input * 1000) < 1e-9, id);
@@ -39,7 +61,9 @@ describe('model table', () => {
   });
 
   it('cannot be changed by accident', () => {
-    assert.throws(() => { (MODELS as Record<string, unknown>)['gpt-4o'] = {}; });
+    assert.throws(() => {
+      (MODELS as Record<string, unknown>)['gpt-4o'] = {};
+    });
   });
 });
 
@@ -53,10 +77,18 @@ describe('resolveModel', () => {
 
   it('maps dated snapshots to the longest matching entry', () => {
     const cases: Record<string, string> = {
-      'gpt-4o-2024-08-06': 'gpt-4o', 'gpt-4o-mini-2024-07-18': 'gpt-4o-mini', 'gpt-4.1-mini-2025-04-14': 'gpt-4.1-mini',
-      'o3-mini-2025-01-31': 'o3-mini', 'o3-2025-04-16': 'o3', 'gpt-5-nano-2025-08-07': 'gpt-5-nano', 'gpt-4-0613': 'gpt-4',
-      'gpt-4-32k-0613': 'gpt-4-32k', 'gpt-4-turbo-2024-04-09': 'gpt-4-turbo', 'gpt-4-1106-preview': 'gpt-4-turbo',
-      'gpt-3.5-turbo-0125': 'gpt-3.5-turbo', 'gpt-3.5-turbo-16k-0613': 'gpt-3.5-turbo-16k',
+      'gpt-4o-2024-08-06': 'gpt-4o',
+      'gpt-4o-mini-2024-07-18': 'gpt-4o-mini',
+      'gpt-4.1-mini-2025-04-14': 'gpt-4.1-mini',
+      'o3-mini-2025-01-31': 'o3-mini',
+      'o3-2025-04-16': 'o3',
+      'gpt-5-nano-2025-08-07': 'gpt-5-nano',
+      'gpt-4-0613': 'gpt-4',
+      'gpt-4-32k-0613': 'gpt-4-32k',
+      'gpt-4-turbo-2024-04-09': 'gpt-4-turbo',
+      'gpt-4-1106-preview': 'gpt-4-turbo',
+      'gpt-3.5-turbo-0125': 'gpt-3.5-turbo',
+      'gpt-3.5-turbo-16k-0613': 'gpt-3.5-turbo-16k',
     };
     for (const [id, base] of Object.entries(cases)) {
       const m = resolveModel(id);
@@ -74,7 +106,13 @@ describe('resolveModel', () => {
   it('gives an unknown model a sensible encoding, a conservative window and an explicit unknown price', () => {
     const m = resolveModel('llama3.1:8b');
     assert.deepEqual(
-      { encoding: m.encoding, contextWindow: m.contextWindow, prices: m.prices, priceKnown: m.priceKnown, matchedBy: m.matchedBy },
+      {
+        encoding: m.encoding,
+        contextWindow: m.contextWindow,
+        prices: m.prices,
+        priceKnown: m.priceKnown,
+        matchedBy: m.matchedBy,
+      },
       { encoding: 'o200k_base', contextWindow: 128_000, prices: undefined, priceKnown: false, matchedBy: 'unknown' },
     );
     assert.equal(costOf({ promptTokens: 1000, completionTokens: 1000 }, m).usd, undefined, 'never a silent $0');
@@ -88,9 +126,16 @@ describe('resolveModel', () => {
     };
     const o = resolveModel('gpt-4o', overrides);
     assert.deepEqual([o.matchedBy, o.contextWindow, o.prices], ['override', 128_000, { inputPerM: 2, outputPerM: 8 }]);
-    assert.equal(resolveModel('gpt-4o-2024-11-20', overrides).prices?.inputPerM, 2, 'snapshots follow the overridden entry');
+    assert.equal(
+      resolveModel('gpt-4o-2024-11-20', overrides).prices?.inputPerM,
+      2,
+      'snapshots follow the overridden entry',
+    );
     const local = resolveModel('my-local', overrides);
-    assert.deepEqual([local.matchedBy, local.contextWindow, local.encoding, local.priceKnown], ['override', 32_768, 'cl100k_base', false]);
+    assert.deepEqual(
+      [local.matchedBy, local.contextWindow, local.encoding, local.priceKnown],
+      ['override', 32_768, 'cl100k_base', false],
+    );
     const paid = resolveModel('my-paid', overrides);
     assert.deepEqual([paid.priceKnown, paid.encoding, paid.maxOutputTokens], [true, 'o200k_base', 16_384]);
     assert.equal(resolveModel('gpt-4o').prices?.inputPerM, 2.5, 'the table itself is untouched');
@@ -116,7 +161,10 @@ describe('parseModelOverrides', () => {
 
 describe('costOf', () => {
   it('bills cached prompt tokens (part of promptTokens) at the cached price', () => {
-    const c = costOf({ promptTokens: 1_000_000, cachedPromptTokens: 400_000, completionTokens: 100_000 }, MODELS['gpt-4o']);
+    const c = costOf(
+      { promptTokens: 1_000_000, cachedPromptTokens: 400_000, completionTokens: 100_000 },
+      MODELS['gpt-4o'],
+    );
     assert.ok(Math.abs(c.inputUsd! - 1.5) < 1e-12);
     assert.ok(Math.abs(c.cachedInputUsd! - 0.5) < 1e-12);
     assert.ok(Math.abs(c.outputUsd! - 1.0) < 1e-12);
@@ -134,7 +182,11 @@ describe('costOf', () => {
   });
 
   it('is undefined, never 0, without a price', () => {
-    assert.deepEqual(costOf({ promptTokens: 10, completionTokens: 10 }, {}),
-      { usd: undefined, inputUsd: undefined, cachedInputUsd: undefined, outputUsd: undefined });
+    assert.deepEqual(costOf({ promptTokens: 10, completionTokens: 10 }, {}), {
+      usd: undefined,
+      inputUsd: undefined,
+      cachedInputUsd: undefined,
+      outputUsd: undefined,
+    });
   });
 });

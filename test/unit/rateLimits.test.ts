@@ -13,18 +13,38 @@ describe('rate-limit headroom', () => {
   });
 
   it('reads the headers, or nothing when the server sends none', () => {
-    const snap = readRateLimits({ 'x-ratelimit-remaining-requests': '59', 'x-ratelimit-remaining-tokens': '1200',
-      'x-ratelimit-limit-tokens': '150000', 'x-ratelimit-reset-tokens': '6s', 'x-ratelimit-reset-requests': '1s' }, 1000);
-    assert.deepEqual(snap, { remainingRequests: 59, remainingTokens: 1200, limitTokens: 150000, requestsResetAt: 2000, tokensResetAt: 7000 });
+    const snap = readRateLimits(
+      {
+        'x-ratelimit-remaining-requests': '59',
+        'x-ratelimit-remaining-tokens': '1200',
+        'x-ratelimit-limit-tokens': '150000',
+        'x-ratelimit-reset-tokens': '6s',
+        'x-ratelimit-reset-requests': '1s',
+      },
+      1000,
+    );
+    assert.deepEqual(snap, {
+      remainingRequests: 59,
+      remainingTokens: 1200,
+      limitTokens: 150000,
+      requestsResetAt: 2000,
+      tokensResetAt: 7000,
+    });
     assert.equal(readRateLimits({ 'content-type': 'text/event-stream' }, 0), undefined);
   });
 
   it('warns only when the estimate exceeds what remains before the reset', () => {
     const snap = { remainingTokens: 1200, remainingRequests: 10, tokensResetAt: 7000 };
     assert.equal(headroomWarning(snap, 1000, 1000), undefined);
-    assert.equal(headroomWarning(snap, 5000, 1000), 'This request needs about 5,000 tokens but only 1,200 remain in the rate-limit window for about 6 s; it may be rate limited and wait.');
+    assert.equal(
+      headroomWarning(snap, 5000, 1000),
+      'This request needs about 5,000 tokens but only 1,200 remain in the rate-limit window for about 6 s; it may be rate limited and wait.',
+    );
     assert.equal(headroomWarning(snap, 5000, 8000), undefined, 'the window has reset');
-    assert.match(headroomWarning({ remainingRequests: 0, requestsResetAt: 3000 }, 1, 1000) ?? '', /No requests remain .* about 2 s/);
+    assert.match(
+      headroomWarning({ remainingRequests: 0, requestsResetAt: 3000 }, 1, 1000) ?? '',
+      /No requests remain .* about 2 s/,
+    );
     assert.equal(headroomWarning(undefined, 1e9, 0), undefined);
   });
 });

@@ -13,13 +13,25 @@ const OPENAI = 'sk-' + 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4';
 const SECRETS: { name: string; text: string; secret: string }[] = [
   { name: 'OpenAI key', text: `Incorrect API key provided: ${OPENAI}.`, secret: OPENAI.slice(3) },
   { name: 'OpenAI key, upper case', text: `key=SK-ABCDEF1234567890ABCDEF`, secret: 'ABCDEF1234567890ABCDEF' },
-  { name: 'OpenAI key glued to an identifier', text: 'env foo_sk-abcdef1234567890xyz set', secret: 'abcdef1234567890xyz' },
+  {
+    name: 'OpenAI key glued to an identifier',
+    text: 'env foo_sk-abcdef1234567890xyz set',
+    secret: 'abcdef1234567890xyz',
+  },
   { name: 'OpenAI key in quotes', text: '{"key":"sk-live-1234567890abcd"}', secret: '1234567890abcd' },
   { name: 'OpenAI project key', text: 'sk-proj-Zx9_aB3-cD4eF5gH6iJ7kL8', secret: 'Zx9_aB3-cD4eF5gH6iJ7kL8' },
   { name: 'OpenAI service account key', text: 'sk-svcacct-Qw3Er4Ty5Ui6Op7As8Df9', secret: 'Qw3Er4Ty5Ui6Op7As8Df9' },
   { name: 'Anthropic key', text: 'x-api-key: sk-ant-api03-AbCdEf0123456789-_xyz', secret: 'api03-AbCdEf0123456789' },
-  { name: 'Groq key', text: 'GROQ_API_KEY=gsk_8fJ2kL9mN3pQ4rS5tU6vW7xY8zA9bC0d', secret: '8fJ2kL9mN3pQ4rS5tU6vW7xY8zA9bC0d' },
-  { name: 'Google API key', text: 'https://x.googleapis.com/v1?alt=json AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q', secret: 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q' },
+  {
+    name: 'Groq key',
+    text: 'GROQ_API_KEY=gsk_8fJ2kL9mN3pQ4rS5tU6vW7xY8zA9bC0d',
+    secret: '8fJ2kL9mN3pQ4rS5tU6vW7xY8zA9bC0d',
+  },
+  {
+    name: 'Google API key',
+    text: 'https://x.googleapis.com/v1?alt=json AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q',
+    secret: 'SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q',
+  },
   { name: 'xAI key', text: 'Bad key xai-Ab12Cd34Ef56Gh78Ij90Kl12Mn34', secret: 'Ab12Cd34Ef56Gh78Ij90Kl12Mn34' },
   {
     name: 'JWT',
@@ -30,9 +42,21 @@ const SECRETS: { name: string; text: string; secret: string }[] = [
   { name: 'Bearer token', text: 'Authorization: Bearer abc.DEF-123_ghi~jkl', secret: 'abc.DEF-123_ghi~jkl' },
   { name: 'bearer token, lower case', text: 'authorization: bearer 0123456789abcdef', secret: '0123456789abcdef' },
   { name: 'Basic credentials', text: 'Authorization: Basic dXNlcjpwYXNzd29yZA==', secret: 'dXNlcjpwYXNzd29yZA==' },
-  { name: 'URL user and password', text: 'connect redis://alice:s3cr3tPass@cache.internal:6379/0 failed', secret: 's3cr3tPass' },
-  { name: 'URL token as user name', text: 'GET https://ghp_TokenAsUser123@git.example/x', secret: 'ghp_TokenAsUser123' },
-  { name: 'URL secret parameter', text: 'https://proxy.example/v1/chat?api-key=hunter22secret&x=1', secret: 'hunter22secret' },
+  {
+    name: 'URL user and password',
+    text: 'connect redis://alice:s3cr3tPass@cache.internal:6379/0 failed',
+    secret: 's3cr3tPass',
+  },
+  {
+    name: 'URL token as user name',
+    text: 'GET https://ghp_TokenAsUser123@git.example/x',
+    secret: 'ghp_TokenAsUser123',
+  },
+  {
+    name: 'URL secret parameter',
+    text: 'https://proxy.example/v1/chat?api-key=hunter22secret&x=1',
+    secret: 'hunter22secret',
+  },
 ];
 
 /** Text that must come through unchanged. */
@@ -64,12 +88,25 @@ describe('redaction corpus', () => {
   }
 
   it('covers every shape it declares', () => {
-    assert.deepEqual(REDACTED_SHAPES, ['Anthropic key', 'OpenAI project key', 'OpenAI-style key', 'Groq key',
-      'Google API key', 'xAI key', 'JWT', 'Authorization token', 'URL credentials', 'secret URL parameter']);
+    assert.deepEqual(REDACTED_SHAPES, [
+      'Anthropic key',
+      'OpenAI project key',
+      'OpenAI-style key',
+      'Groq key',
+      'Google API key',
+      'xAI key',
+      'JWT',
+      'Authorization token',
+      'URL credentials',
+      'secret URL parameter',
+    ]);
   });
 
   it('keeps the kind of key, so a log still says which one was refused', () => {
-    assert.equal(redact('Incorrect API key provided: sk-proj-abcdefghijklmnop.'), 'Incorrect API key provided: sk-proj-…[redacted].');
+    assert.equal(
+      redact('Incorrect API key provided: sk-proj-abcdefghijklmnop.'),
+      'Incorrect API key provided: sk-proj-…[redacted].',
+    );
     assert.equal(redact(`bad ${OPENAI}`), 'bad sk-…[redacted]');
     assert.equal(redact('k sk-ant-api03-AbCdEf0123456789'), 'k sk-ant-…[redacted]');
   });
@@ -77,28 +114,43 @@ describe('redaction corpus', () => {
   it('removes the known key verbatim, whatever its shape, raw and URL-encoded', () => {
     assert.equal(redact('bad key abc123XYZ here', 'abc123XYZ'), 'bad key [redacted key] here');
     assert.equal(redact('u=p%2Fq%2Br%3Ds!', 'p/q+r=s!'), 'u=[redacted key]');
-    assert.equal(redact('two secrets: longsecret1 and other-secret-2', 'longsecret1', 'other-secret-2'),
-      'two secrets: [redacted key] and [redacted key]');
+    assert.equal(
+      redact('two secrets: longsecret1 and other-secret-2', 'longsecret1', 'other-secret-2'),
+      'two secrets: [redacted key] and [redacted key]',
+    );
     // Too short to be a key: replacing it would blank out ordinary words.
     assert.equal(redact('the cat sat', 'cat'), 'the cat sat');
   });
 
   it('redacts every secret in a line, several shapes together', () => {
     const out = redact(`a ${OPENAI} b gsk_8fJ2kL9mN3pQ4rS5tU6vW7 c Bearer t0k3n-v4lue-xyz d https://u:p4ss@h.example/`);
-    for (const secret of [OPENAI.slice(3), '8fJ2kL9mN3pQ4rS5tU6vW7', 't0k3n-v4lue-xyz', 'p4ss']) assert.ok(!out.includes(secret), out);
+    for (const secret of [OPENAI.slice(3), '8fJ2kL9mN3pQ4rS5tU6vW7', 't0k3n-v4lue-xyz', 'p4ss'])
+      assert.ok(!out.includes(secret), out);
     assert.equal(out, 'a sk-…[redacted] b gsk_…[redacted] c Bearer [redacted] d https://[redacted]@h.example/');
   });
 
   it('passes a large line of near-misses through unchanged (linear patterns: this finishes)', () => {
     // Each piece nearly matches a shape. A pattern that re-scanned a run from every start would take hours here.
-    const hostile = ['-eyJaaaaaaaa'.repeat(40_000), 'sk-abcdefghij '.repeat(40_000), 'Bearer abcdefghij '.repeat(20_000),
-      'a.'.repeat(200_000), 'x://a '.repeat(40_000), '_sk-'.repeat(3), ' '.repeat(100_000) + 'Bearer'].join(' ');
+    const hostile = [
+      '-eyJaaaaaaaa'.repeat(40_000),
+      'sk-abcdefghij '.repeat(40_000),
+      'Bearer abcdefghij '.repeat(20_000),
+      'a.'.repeat(200_000),
+      'x://a '.repeat(40_000),
+      '_sk-'.repeat(3),
+      ' '.repeat(100_000) + 'Bearer',
+    ].join(' ');
     assert.ok(hostile.length > 1_500_000);
     assert.equal(redact(hostile), hostile);
   });
 
   it('redacts the message and detail of an error view', () => {
-    const v = redactErrorView({ kind: 'auth', message: 'no sk-live-1234567890abcd', detail: 'key sk-live-1234567890', actions: [] });
+    const v = redactErrorView({
+      kind: 'auth',
+      message: 'no sk-live-1234567890abcd',
+      detail: 'key sk-live-1234567890',
+      actions: [],
+    });
     assert.ok(!v.detail?.includes('1234567890'));
     assert.ok(!v.message.includes('1234567890abcd'));
   });
@@ -130,9 +182,22 @@ describe('URL display', () => {
 describe('redactingLogger', () => {
   const recorder = () => {
     const lines: { level: string; args: unknown[] }[] = [];
-    const at = (level: string) => (...args: unknown[]) => { lines.push({ level, args }); };
-    const logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'),
-      show() { return this === logger; }, name: 'Tally' };
+    const at =
+      (level: string) =>
+      (...args: unknown[]) => {
+        lines.push({ level, args });
+      };
+    const logger = {
+      trace: at('trace'),
+      debug: at('debug'),
+      info: at('info'),
+      warn: at('warn'),
+      error: at('error'),
+      show() {
+        return this === logger;
+      },
+      name: 'Tally',
+    };
     return { logger, lines };
   };
 
@@ -147,14 +212,17 @@ describe('redactingLogger', () => {
     log.debug('https://u:pw@h.example/');
     log.trace('plain');
     assert.deepEqual(lines[0], { level: 'info', args: ['sent with sk-…[redacted]', '[redacted key]', 42] });
-    assert.deepEqual(lines[1], { level: 'warn', args: ['now [redacted key]', '{"headers":{"authorization":"Bearer [redacted]"}}'] });
+    assert.deepEqual(lines[1], {
+      level: 'warn',
+      args: ['now [redacted key]', '{"headers":{"authorization":"Bearer [redacted]"}}'],
+    });
     assert.equal(lines[2].level, 'error');
     assert.match(String(lines[2].args[0]), /^Error: failed: sk-…\[redacted\]/);
     assert.deepEqual(lines[3].args, ['https://[redacted]@h.example/']);
     assert.deepEqual(lines[4].args, ['plain']);
   });
 
-  it('leaves the wrapped object\'s other members working (an output channel\'s show, name)', () => {
+  it("leaves the wrapped object's other members working (an output channel's show, name)", () => {
     const { logger } = recorder();
     const log = redactingLogger(logger);
     assert.equal(log.name, 'Tally');

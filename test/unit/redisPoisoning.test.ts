@@ -13,9 +13,16 @@ const KEY = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
 const SECRET = 'correct horse battery staple';
 const NOW = Date.now();
-const entry = (key: string, fields: Partial<CacheEntry> = {}): CacheEntry => ({ version: 1, key, model: 'gpt-4o-mini',
-  reply: 'The real answer.', usage: { promptTokens: 10, completionTokens: 3, totalTokens: 13 },
-  createdAt: NOW, expiresAt: NOW + 3_600_000, ...fields });
+const entry = (key: string, fields: Partial<CacheEntry> = {}): CacheEntry => ({
+  version: 1,
+  key,
+  model: 'gpt-4o-mini',
+  reply: 'The real answer.',
+  usage: { promptTokens: 10, completionTokens: 3, totalTokens: 13 },
+  createdAt: NOW,
+  expiresAt: NOW + 3_600_000,
+  ...fields,
+});
 
 describe('redis cache poisoning (real redis-server)', () => {
   let server: RedisServer;
@@ -23,13 +30,20 @@ describe('redis cache poisoning (real redis-server)', () => {
   const stores: RedisStore[] = [];
   const open = (options: Partial<RedisStoreOptions> = {}) => {
     const logger = recordingLogger();
-    const store = new RedisStore({ url: server.url, logger, connectTimeoutMs: 5_000, commandTimeoutMs: 2_000, ...options });
+    const store = new RedisStore({
+      url: server.url,
+      logger,
+      connectTimeoutMs: 5_000,
+      commandTimeoutMs: 2_000,
+      ...options,
+    });
     stores.push(store);
     return { store, logger };
   };
   const secret = (value: string | undefined = SECRET) => ({ get: async () => value });
   /** Writes `text` under KEY as an attacker would: straight into Redis, with a long TTL. */
-  const forge = (text: string, key = KEY) => raw.set(`tally:cache:${key}`, text, { expiration: { type: 'PX', value: 3_600_000 } });
+  const forge = (text: string, key = KEY) =>
+    raw.set(`tally:cache:${key}`, text, { expiration: { type: 'PX', value: 3_600_000 } });
 
   before(async () => {
     server = await startRedisServer();
@@ -49,7 +63,10 @@ describe('redis cache poisoning (real redis-server)', () => {
     const oversized = serializeCacheEntry(entry(KEY, { reply: 'x'.repeat(MAX_CACHE_ENTRY_BYTES) }));
     const forgeries: Array<[kind: string, text: string]> = [
       ['corrupt', JSON.stringify({ ...entry(KEY), reply: { html: '<script>' } })],
-      ['expired', serializeCacheEntry(entry(KEY, { reply: 'stale', createdAt: NOW - 7_200_000, expiresAt: NOW - 3_600_000 }))],
+      [
+        'expired',
+        serializeCacheEntry(entry(KEY, { reply: 'stale', createdAt: NOW - 7_200_000, expiresAt: NOW - 3_600_000 })),
+      ],
       ['oversized', oversized],
       ['wrongKey', serializeCacheEntry(entry(OTHER))],
     ];
@@ -76,7 +93,10 @@ describe('redis cache poisoning (real redis-server)', () => {
     await raw.hSet(`tally:cache:${KEY}`, 'reply', 'Run this.');
     assert.equal(await store.get(KEY), undefined);
     assert.equal(await raw.exists(`tally:cache:${KEY}`), 0, 'removed');
-    assert.deepEqual(logger.at('warn').map((m) => /further (\w+) entries/.exec(m)?.[1]), ['corrupt']);
+    assert.deepEqual(
+      logger.at('warn').map((m) => /further (\w+) entries/.exec(m)?.[1]),
+      ['corrupt'],
+    );
     assert.deepEqual(logger.at('info'), [], 'no "reachable again": it was never counted as unreachable');
   });
 
@@ -88,8 +108,10 @@ describe('redis cache poisoning (real redis-server)', () => {
     const before = await sent();
     assert.equal(await store.get(KEY), undefined);
     const delta = (await sent()) - before;
-    assert.ok(delta > MAX_CACHE_ENTRY_BYTES && delta < MAX_CACHE_ENTRY_BYTES + 64 * 1024,
-      `the server sent ${delta} bytes for a ${huge.length}-byte value`);
+    assert.ok(
+      delta > MAX_CACHE_ENTRY_BYTES && delta < MAX_CACHE_ENTRY_BYTES + 64 * 1024,
+      `the server sent ${delta} bytes for a ${huge.length}-byte value`,
+    );
   });
 
   it('with a secret: entries are written with a MAC and served to a teammate with the same secret', async () => {
@@ -137,11 +159,20 @@ describe('redis cache poisoning (real redis-server)', () => {
     assert.equal(await store.get(KEY), undefined);
     await forge(serializeCacheEntry(entry(KEY, { reply: 'y'.repeat(MAX_CACHE_ENTRY_BYTES) }), SECRET));
     assert.equal(await store.get(KEY), undefined);
-    assert.deepEqual(logger.at('warn').map((m) => /further (\w+) entries/.exec(m)?.[1]), ['expired', 'oversized']);
+    assert.deepEqual(
+      logger.at('warn').map((m) => /further (\w+) entries/.exec(m)?.[1]),
+      ['expired', 'oversized'],
+    );
   });
 
   it('a secret that cannot be read fails the read (the facade makes it a miss) rather than reading unchecked', async () => {
-    const { store } = open({ teamSecret: { get: async () => { throw new Error('keychain locked'); } } });
+    const { store } = open({
+      teamSecret: {
+        get: async () => {
+          throw new Error('keychain locked');
+        },
+      },
+    });
     await forge(serializeCacheEntry(entry(KEY)));
     await assert.rejects(store.get(KEY), /keychain locked/);
     await assert.rejects(store.set(OTHER, entry(OTHER), 60_000), /keychain locked/);

@@ -14,8 +14,15 @@ const KEY = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
 // Entries live an hour from the test run (stores check `expiresAt` against the real clock on read).
 const CREATED = Date.now();
-const entry = (key: string, reply = 'Four.'): CacheEntry => ({ version: 1, key, model: 'gpt-4o-mini', reply,
-  usage: { promptTokens: 10, completionTokens: 2, totalTokens: 12 }, createdAt: CREATED, expiresAt: CREATED + 3_600_000 });
+const entry = (key: string, reply = 'Four.'): CacheEntry => ({
+  version: 1,
+  key,
+  model: 'gpt-4o-mini',
+  reply,
+  usage: { promptTokens: 10, completionTokens: 2, totalTokens: 12 },
+  createdAt: CREATED,
+  expiresAt: CREATED + 3_600_000,
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `check` holds (a busy machine may need more than one connect timeout to connect). */
@@ -75,7 +82,12 @@ describe('redis store (real redis-server)', () => {
 
   it('loads the client library only on first use', async () => {
     let loads = 0;
-    const store = open({ load: async () => { loads++; return import('@redis/client'); } });
+    const store = open({
+      load: async () => {
+        loads++;
+        return import('@redis/client');
+      },
+    });
     assert.equal(loads, 0);
     assert.equal(store.connected, false);
     await store.get(KEY);
@@ -157,7 +169,12 @@ describe('redis store (real redis-server)', () => {
       await sleep(100); // let background reconnects fail meanwhile: still one warning
     }
     assert.equal(logger.at('warn').length, 1, logger.at('warn').join('\n'));
-    assert.match(logger.at('warn')[0], new RegExp(`Redis cache at redis://127\\.0\\.0\\.1:${mine.port} unreachable: .+ — continuing without the shared cache`));
+    assert.match(
+      logger.at('warn')[0],
+      new RegExp(
+        `Redis cache at redis://127\\.0\\.0\\.1:${mine.port} unreachable: .+ — continuing without the shared cache`,
+      ),
+    );
     await assert.rejects(store.clear(), /unreachable/, 'a user-run clear says it did not happen');
 
     const back = await startRedisServer({ port: mine.port });
@@ -199,7 +216,12 @@ describe('redis store (real redis-server)', () => {
     const mine = await startRedisServer();
     servers.push(mine);
     const logger = recordingLogger();
-    const store = new RedisStore({ url: mine.url, logger, connectTimeoutMs: 300, reconnectDelayMs: { min: 50, max: 200 } });
+    const store = new RedisStore({
+      url: mine.url,
+      logger,
+      connectTimeoutMs: 300,
+      reconnectDelayMs: { min: 50, max: 200 },
+    });
     stores.push(store);
     mine.pause();
     try {
@@ -236,14 +258,25 @@ describe('redis store (real redis-server)', () => {
   it('authenticates with the password from the URL', async () => {
     const secured = await startRedisServer({ args: ['--requirepass', 's3cr%t'] });
     servers.push(secured);
-    const good = new RedisStore({ url: `redis://:s3cr%25t@127.0.0.1:${secured.port}`, connectTimeoutMs: 5_000, commandTimeoutMs: 2_000 });
+    const good = new RedisStore({
+      url: `redis://:s3cr%25t@127.0.0.1:${secured.port}`,
+      connectTimeoutMs: 5_000,
+      commandTimeoutMs: 2_000,
+    });
     const logger = recordingLogger();
-    const bad = new RedisStore({ url: `redis://:wrong-pass@127.0.0.1:${secured.port}`, logger, connectTimeoutMs: 5_000 });
+    const bad = new RedisStore({
+      url: `redis://:wrong-pass@127.0.0.1:${secured.port}`,
+      logger,
+      connectTimeoutMs: 5_000,
+    });
     stores.push(good, bad);
     await good.set(KEY, entry(KEY), 60_000);
     assert.ok(await good.get(KEY));
     assert.equal(await bad.get(KEY), undefined);
     assert.equal(logger.at('warn').length, 1);
-    assert.ok(logger.lines.every(([, m]) => !m.includes('wrong-pass')), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.every(([, m]) => !m.includes('wrong-pass')),
+      logger.lines.join('\n'),
+    );
   });
 });

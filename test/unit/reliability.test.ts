@@ -22,26 +22,55 @@ interface Run {
 describe('reliable API calls', () => {
   let server: FakeOpenAIServer;
   const client = new OpenAIChatClient();
-  before(async () => { server = await FakeOpenAIServer.start(); });
+  before(async () => {
+    server = await FakeOpenAIServer.start();
+  });
   beforeEach(() => server.reset());
   after(() => server.close());
 
-  async function run(replies: ScriptedReply[], opts: { policy?: Partial<RetryPolicy>; timeouts?: Partial<StreamTimeouts>;
-    clock?: FakeClock; signal?: AbortSignal } = {}): Promise<Run> {
+  async function run(
+    replies: ScriptedReply[],
+    opts: {
+      policy?: Partial<RetryPolicy>;
+      timeouts?: Partial<StreamTimeouts>;
+      clock?: FakeClock;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<Run> {
     server.enqueue(...replies);
     const clock = opts.clock ?? new FakeClock();
     const attempts: AttemptRecord[] = [];
     const notices: RetryNotice[] = [];
     let text = '';
-    const outcome = await streamReply({
-      client, clock, logger: silentLogger, random: () => 0.5,
-      policy: { ...DEFAULT_RETRY_POLICY, ...opts.policy },
-      timeouts: { firstByteMs: 5_000, idleMs: 5_000, ...opts.timeouts },
-      onAttempt: (r) => attempts.push(r),
-    }, 'req1', { baseUrl: server.baseUrl, apiKey: 'sk-test-reliability' },
-    { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] },
-    opts.signal ?? new AbortController().signal, { delta: (t) => { text += t; }, retrying: (n) => notices.push(n) });
-    return { outcome, text, waits: clock.sleeps, notices, attempts, serverAttempts: server.requests.filter((r) => r.path === '/v1/chat/completions').length };
+    const outcome = await streamReply(
+      {
+        client,
+        clock,
+        logger: silentLogger,
+        random: () => 0.5,
+        policy: { ...DEFAULT_RETRY_POLICY, ...opts.policy },
+        timeouts: { firstByteMs: 5_000, idleMs: 5_000, ...opts.timeouts },
+        onAttempt: (r) => attempts.push(r),
+      },
+      'req1',
+      { baseUrl: server.baseUrl, apiKey: 'sk-test-reliability' },
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] },
+      opts.signal ?? new AbortController().signal,
+      {
+        delta: (t) => {
+          text += t;
+        },
+        retrying: (n) => notices.push(n),
+      },
+    );
+    return {
+      outcome,
+      text,
+      waits: clock.sleeps,
+      notices,
+      attempts,
+      serverAttempts: server.requests.filter((r) => r.path === '/v1/chat/completions').length,
+    };
   }
 
   const failedKind = (o: StreamOutcome) => (o.kind === 'failed' ? o.failure.view.kind : o.kind);
@@ -52,8 +81,17 @@ describe('reliable API calls', () => {
     assert.equal(r.text, 'Echo: hello');
     assert.equal(r.serverAttempts, 2);
     assert.deepEqual(r.waits, [2000]);
-    assert.deepEqual(r.notices.map((n) => [n.reason, n.attempt, n.of, n.delayMs]), [['Rate limited', 2, 4, 2000]]);
-    assert.deepEqual(r.attempts.map((a) => [a.attempt, a.status, a.errorKind, a.waitBeforeMs]), [[1, 429, 'rateLimited', 0], [2, 200, undefined, 2000]]);
+    assert.deepEqual(
+      r.notices.map((n) => [n.reason, n.attempt, n.of, n.delayMs]),
+      [['Rate limited', 2, 4, 2000]],
+    );
+    assert.deepEqual(
+      r.attempts.map((a) => [a.attempt, a.status, a.errorKind, a.waitBeforeMs]),
+      [
+        [1, 429, 'rateLimited', 0],
+        [2, 200, undefined, 2000],
+      ],
+    );
     assert.ok(r.attempts[1].ttftMs !== undefined);
   });
 
@@ -65,7 +103,12 @@ describe('reliable API calls', () => {
   });
 
   it('429 insufficient_quota is not retried', async () => {
-    const r = await run([{ status: 429, error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }]);
+    const r = await run([
+      {
+        status: 429,
+        error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+      },
+    ]);
     assert.equal(failedKind(r.outcome), 'quota');
     assert.equal(r.serverAttempts, 1);
     assert.deepEqual(r.waits, []);
@@ -85,7 +128,10 @@ describe('reliable API calls', () => {
     assert.equal(failedKind(r.outcome), 'server');
     assert.equal(r.serverAttempts, 4);
     assert.deepEqual(r.waits, [750, 1500, 3000]);
-    assert.deepEqual(r.notices.map((n) => n.attempt), [2, 3, 4]);
+    assert.deepEqual(
+      r.notices.map((n) => n.attempt),
+      [2, 3, 4],
+    );
   });
 
   it('503 with Retry-After above 60 s is honoured (the SDK would ignore it)', async () => {
@@ -101,7 +147,10 @@ describe('reliable API calls', () => {
     assert.equal(r.outcome.kind, 'failed');
     if (r.outcome.kind === 'failed') {
       assert.equal(r.outcome.failure.view.kind, 'server');
-      assert.match(r.outcome.failure.view.message, /wait 600 s, longer than the 120 s Tally waits\. Try again after \d\d:\d\d:\d\d\./);
+      assert.match(
+        r.outcome.failure.view.message,
+        /wait 600 s, longer than the 120 s Tally waits\. Try again after \d\d:\d\d:\d\d\./,
+      );
     }
   });
 
@@ -127,7 +176,9 @@ describe('reliable API calls', () => {
 
   it('a stall mid-stream is aborted after the idle limit and keeps the partial reply', async () => {
     const t0 = Date.now();
-    const r = await run([{ text: 'abcdefghijklmnop', chunkSize: 4, stallAfterChunks: 2 }], { timeouts: { idleMs: 300 } });
+    const r = await run([{ text: 'abcdefghijklmnop', chunkSize: 4, stallAfterChunks: 2 }], {
+      timeouts: { idleMs: 300 },
+    });
     assert.ok(Date.now() - t0 < 3000);
     assert.equal(r.text, 'abcdefgh');
     assert.equal(failedKind(r.outcome), 'timeout');
@@ -166,14 +217,29 @@ describe('reliable API calls', () => {
   });
 
   it('400 context_length_exceeded is not retried', async () => {
-    const r = await run([{ status: 400, error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' } }]);
+    const r = await run([
+      {
+        status: 400,
+        error: {
+          message: "This model's maximum context length is 128000 tokens.",
+          type: 'invalid_request_error',
+          code: 'context_length_exceeded',
+          param: 'messages',
+        },
+      },
+    ]);
     assert.equal(r.serverAttempts, 1);
     assert.equal(failedKind(r.outcome), 'contextTooLong');
     if (r.outcome.kind === 'failed') assert.match(r.outcome.failure.view.detail ?? '', /maximum context length/);
   });
 
   it('404 model not found is not retried and offers to choose a model', async () => {
-    const r = await run([{ status: 404, error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', code: 'model_not_found' } }]);
+    const r = await run([
+      {
+        status: 404,
+        error: { message: 'The model `gpt-9` does not exist', type: 'invalid_request_error', code: 'model_not_found' },
+      },
+    ]);
     assert.equal(r.serverAttempts, 1);
     assert.equal(failedKind(r.outcome), 'modelNotFound');
     if (r.outcome.kind === 'failed') assert.ok(r.outcome.failure.view.actions.includes('chooseModel'));

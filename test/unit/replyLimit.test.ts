@@ -7,7 +7,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { OpenAIChatClient } from '../../src/core/api/openaiClient';
-import { DEFAULT_MAX_REPLY_CHARS, streamReply, type AttemptRecord, type StreamOutcome } from '../../src/core/api/replyStream';
+import {
+  DEFAULT_MAX_REPLY_CHARS,
+  streamReply,
+  type AttemptRecord,
+  type StreamOutcome,
+} from '../../src/core/api/replyStream';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/api/retry';
 import { DEFAULT_TIMEOUTS } from '../../src/core/api/streamWatchdog';
 import { MemoryStore } from '../../src/core/cache/memoryStore';
@@ -25,14 +30,17 @@ import { FakeOpenAIServer } from '../support/fakeOpenAI';
 
 const CHUNK = 4 * 1024;
 /** `n` characters of varied text (so a cut in the wrong place would show). */
-const textOf = (n: number) => 'The quick brown fox jumps over the lazy dog 0123456789.\n'.repeat(Math.ceil(n / 56)).slice(0, n);
+const textOf = (n: number) =>
+  'The quick brown fox jumps over the lazy dog 0123456789.\n'.repeat(Math.ceil(n / 56)).slice(0, n);
 // A fixed completion count, so the server does not tokenize a megabyte per test.
 const BIG = { chunkSize: CHUNK, usage: { completion_tokens: 1 } } as const;
 
 describe('reply size limit', () => {
   let server: FakeOpenAIServer;
   const client = new OpenAIChatClient();
-  before(async () => { server = await FakeOpenAIServer.start(); });
+  before(async () => {
+    server = await FakeOpenAIServer.start();
+  });
   beforeEach(() => server.reset());
   after(() => server.close());
 
@@ -42,13 +50,28 @@ describe('reply size limit', () => {
     const attempts: AttemptRecord[] = [];
     const deltas: string[] = [];
     let retries = 0;
-    const outcome: StreamOutcome = await streamReply({
-      client, clock, logger: silentLogger, random: () => 0.5, policy: DEFAULT_RETRY_POLICY,
-      timeouts: { firstByteMs: 10_000, idleMs: 10_000 }, onAttempt: (r) => attempts.push(r),
-      ...(maxReplyChars !== undefined ? { maxReplyChars } : {}),
-    }, 'req-big', { baseUrl: server.baseUrl, apiKey: 'sk-test-reply-limit' },
-    { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'say a lot' }] },
-    new AbortController().signal, { delta: (t) => deltas.push(t), retrying: () => { retries++; } });
+    const outcome: StreamOutcome = await streamReply(
+      {
+        client,
+        clock,
+        logger: silentLogger,
+        random: () => 0.5,
+        policy: DEFAULT_RETRY_POLICY,
+        timeouts: { firstByteMs: 10_000, idleMs: 10_000 },
+        onAttempt: (r) => attempts.push(r),
+        ...(maxReplyChars !== undefined ? { maxReplyChars } : {}),
+      },
+      'req-big',
+      { baseUrl: server.baseUrl, apiKey: 'sk-test-reply-limit' },
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'say a lot' }] },
+      new AbortController().signal,
+      {
+        delta: (t) => deltas.push(t),
+        retrying: () => {
+          retries++;
+        },
+      },
+    );
     return { outcome, text: deltas.join(''), deltas, attempts, retries, waits: clock.sleeps };
   }
 
@@ -70,7 +93,10 @@ describe('reply size limit', () => {
     assert.equal(r.deltas.length, DEFAULT_MAX_REPLY_CHARS / CHUNK, 'no delta after the limit');
     assert.equal(r.retries, 0);
     assert.deepEqual(r.waits, []);
-    assert.deepEqual(r.attempts.map((a) => a.errorKind), ['replyTooLarge']);
+    assert.deepEqual(
+      r.attempts.map((a) => a.errorKind),
+      ['replyTooLarge'],
+    );
     assert.equal(server.requests.length, 1);
     const settled = await server.waitForSettled(0);
     assert.equal(settled.clientClosedEarly, true, 'the client hung up');
@@ -95,16 +121,25 @@ describe('reply size limit', () => {
   describe('through ChatService', () => {
     let n = 0;
     const dirs: string[] = [];
-    after(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+    after(() => {
+      for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    });
 
     class Sink implements ChatSink {
       text = '';
       final?: ChatMessage;
       failure?: ErrorView;
       started() {}
-      delta(t: string) { this.text += t; }
-      done(a: ChatMessage) { this.final = a; }
-      error(e: ErrorView, a?: ChatMessage) { this.failure = e; this.final = a; }
+      delta(t: string) {
+        this.text += t;
+      }
+      done(a: ChatMessage) {
+        this.final = a;
+      }
+      error(e: ErrorView, a?: ChatMessage) {
+        this.failure = e;
+        this.final = a;
+      }
       removed() {}
       retrying() {}
       notice() {}
@@ -113,13 +148,32 @@ describe('reply size limit', () => {
     function service(maxReplyChars: number, cache?: ResponseCache) {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-limit-'));
       dirs.push(root);
-      const store = new ConversationStore({ root, logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`, debounceMs: 20 });
+      const store = new ConversationStore({
+        root,
+        logger: silentLogger,
+        clock: systemClock,
+        newId: (p) => `${p}${n++}`,
+        debounceMs: 20,
+      });
       const chat = new ChatService({
-        client, endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-test-reply-limit' }),
-        tokenizers: new Tokenizers(), resolveModel: (id) => resolveModel(id), store, ...(cache ? { cache } : {}),
-        settings: () => ({ model: 'gpt-4o-mini', systemPrompt: '', maxReplyTokens: 1000, temperature: 0,
-          retryPolicy: DEFAULT_RETRY_POLICY, timeouts: DEFAULT_TIMEOUTS, maxReplyChars }),
-        logger: silentLogger, clock: systemClock, newId: (p) => `${p}${n++}`,
+        client,
+        endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-test-reply-limit' }),
+        tokenizers: new Tokenizers(),
+        resolveModel: (id) => resolveModel(id),
+        store,
+        ...(cache ? { cache } : {}),
+        settings: () => ({
+          model: 'gpt-4o-mini',
+          systemPrompt: '',
+          maxReplyTokens: 1000,
+          temperature: 0,
+          retryPolicy: DEFAULT_RETRY_POLICY,
+          timeouts: DEFAULT_TIMEOUTS,
+          maxReplyChars,
+        }),
+        logger: silentLogger,
+        clock: systemClock,
+        newId: (p) => `${p}${n++}`,
       });
       return { chat, store };
     }

@@ -9,8 +9,12 @@ import { DEFAULT_CACHE_TTL_MS, ResponseCache, type CacheMode } from '../../src/c
 import { recordingLogger } from '../support/recordingLogger';
 import { FakeClock } from '../support/fakeClock';
 
-const request = (params: CacheKeyInput['params'], content = 'What is 2+2?'): CacheKeyInput =>
-  ({ baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', messages: [{ role: 'user', content }], params });
+const request = (params: CacheKeyInput['params'], content = 'What is 2+2?'): CacheKeyInput => ({
+  baseUrl: 'https://api.openai.com/v1',
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content }],
+  params,
+});
 const usage = { promptTokens: 100, completionTokens: 20, totalTokens: 120, cachedPromptTokens: 40 };
 
 function setup(mode: CacheMode, ttlMs?: number) {
@@ -27,8 +31,10 @@ describe('response cache policy', () => {
     assert.equal(await cache.store(request({ temperature: 0 }), { text: 'Four.', usage }), false);
     assert.equal((await store.stats()).entries, 0);
     assert.equal(await cache.lookup(request({ temperature: 0 })), undefined);
-    assert.deepEqual({ ...cache.stats(), saved: undefined, savedByModel: undefined },
-      { hits: 0, misses: 0, bypassed: 0, stored: 0, errors: 0, saved: undefined, savedByModel: undefined });
+    assert.deepEqual(
+      { ...cache.stats(), saved: undefined, savedByModel: undefined },
+      { hits: 0, misses: 0, bypassed: 0, stored: 0, errors: 0, saved: undefined, savedByModel: undefined },
+    );
   });
 
   it('deterministic: temperature 0 or a fixed seed; unset temperature (API default 1) is not deterministic', () => {
@@ -50,7 +56,10 @@ describe('response cache policy', () => {
     const { cache, clock } = setup('deterministic');
     const req = request({ temperature: 0 });
     assert.equal(await cache.lookup(req), undefined);
-    assert.equal(await cache.store(req, { text: 'Four.', usage, finishReason: 'stop', model: 'gpt-4o-mini-2024-07-18' }), true);
+    assert.equal(
+      await cache.store(req, { text: 'Four.', usage, finishReason: 'stop', model: 'gpt-4o-mini-2024-07-18' }),
+      true,
+    );
     clock.advance(5_000);
     const hit = await cache.lookup(req);
     assert.ok(hit);
@@ -112,9 +121,16 @@ describe('response cache policy', () => {
 
   it('a failing store is a miss and a skipped write, warned about once', async () => {
     const failing: CacheStore = {
-      get: async () => { throw new Error('EACCES: permission denied'); },
-      set: async () => { throw new Error('ENOSPC: no space left'); },
-      delete: async () => {}, clear: async () => {}, stats: async () => ({ entries: 0 }), dispose: async () => {},
+      get: async () => {
+        throw new Error('EACCES: permission denied');
+      },
+      set: async () => {
+        throw new Error('ENOSPC: no space left');
+      },
+      delete: async () => {},
+      clear: async () => {},
+      stats: async () => ({ entries: 0 }),
+      dispose: async () => {},
     };
     const logger = recordingLogger();
     const cache = new ResponseCache({ mode: 'always', store: failing, logger });
@@ -127,9 +143,22 @@ describe('response cache policy', () => {
   });
 
   it('never serves an entry whose key does not match (a misbehaving store)', async () => {
-    const wrong: CacheEntry = { version: 1, key: 'f'.repeat(64), model: 'm', reply: 'wrong', createdAt: 0, expiresAt: Number.MAX_SAFE_INTEGER };
-    const store: CacheStore = { get: async () => wrong, set: async () => {}, delete: async () => {}, clear: async () => {},
-      stats: async () => ({ entries: 1 }), dispose: async () => {} };
+    const wrong: CacheEntry = {
+      version: 1,
+      key: 'f'.repeat(64),
+      model: 'm',
+      reply: 'wrong',
+      createdAt: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+    };
+    const store: CacheStore = {
+      get: async () => wrong,
+      set: async () => {},
+      delete: async () => {},
+      clear: async () => {},
+      stats: async () => ({ entries: 1 }),
+      dispose: async () => {},
+    };
     const cache = new ResponseCache({ mode: 'always', store });
     assert.equal(await cache.lookup(request({})), undefined);
   });
@@ -138,13 +167,25 @@ describe('response cache policy', () => {
     const clock = new FakeClock();
     const logger = recordingLogger();
     let served: CacheEntry | undefined;
-    const store: CacheStore = { get: async () => served, set: async () => {}, delete: async () => {}, clear: async () => {},
-      stats: async () => ({ entries: 1 }), dispose: async () => {} };
+    const store: CacheStore = {
+      get: async () => served,
+      set: async () => {},
+      delete: async () => {},
+      clear: async () => {},
+      stats: async () => ({ entries: 1 }),
+      dispose: async () => {},
+    };
     const cache = new ResponseCache({ mode: 'always', store, clock, logger });
     const key = cache.keyFor(request({}));
     assert.ok(key);
-    const stored = (reply: string, expiresAt: number): CacheEntry =>
-      ({ version: 1, key, model: 'm', reply, createdAt: clock.now() - 10, expiresAt });
+    const stored = (reply: string, expiresAt: number): CacheEntry => ({
+      version: 1,
+      key,
+      model: 'm',
+      reply,
+      createdAt: clock.now() - 10,
+      expiresAt,
+    });
     served = stored('old', clock.now());
     assert.equal(await cache.lookup(request({})), undefined, 'expiresAt = now is expired');
     assert.equal(await cache.lookup(request({})), undefined);
@@ -153,7 +194,11 @@ describe('response cache policy', () => {
     served = stored('x'.repeat(DEFAULT_MAX_REPLY_CHARS + 1), clock.now() + 60_000);
     assert.equal(await cache.lookup(request({})), undefined, 'over the default limit');
     served = stored('x'.repeat(100), clock.now() + 60_000);
-    assert.equal((await cache.lookup(request({}), { maxReplyChars: 100 }))?.entry.reply.length, 100, 'at the limit is served');
+    assert.equal(
+      (await cache.lookup(request({}), { maxReplyChars: 100 }))?.entry.reply.length,
+      100,
+      'at the limit is served',
+    );
     assert.deepEqual(cache.stats().hits, 1);
     assert.deepEqual(cache.stats().misses, 4);
     const warnings = logger.at('warn');
@@ -177,7 +222,10 @@ describe('response cache policy', () => {
     const next = new MemoryStore({ clock });
     let disposed = 0;
     const original = store.dispose.bind(store);
-    store.dispose = async () => { disposed++; await original(); };
+    store.dispose = async () => {
+      disposed++;
+      await original();
+    };
     await cache.configure({ store: next });
     assert.equal(disposed, 1);
     assert.equal(await cache.lookup(request({})), undefined);
@@ -195,7 +243,14 @@ describe('memory store', () => {
   it('keeps the most recently used entries within its bound', async () => {
     const clock = new FakeClock();
     const store = new MemoryStore({ clock, maxEntries: 2 });
-    const entry = (key: string): CacheEntry => ({ version: 1, key, model: 'm', reply: key, createdAt: 0, expiresAt: 0 });
+    const entry = (key: string): CacheEntry => ({
+      version: 1,
+      key,
+      model: 'm',
+      reply: key,
+      createdAt: 0,
+      expiresAt: 0,
+    });
     await store.set('a', entry('a'), 1000);
     await store.set('b', entry('b'), 1000);
     await store.get('a');

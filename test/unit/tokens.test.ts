@@ -8,7 +8,14 @@ import type { Encoding } from '../../src/core/tokens/models';
 import { createWorkerCounter } from '../../src/core/tokens/tokenCountWorker';
 import { countChatTokens, countMessageTokens, type CountableMessage } from '../../src/core/tokens/chatFormat';
 import { loadEncoding } from '../../src/core/tokens/encodings';
-import { countSteps, isSafeCut, runSteps, runStepsAsync, slicedCounter, truncateSteps } from '../../src/core/tokens/slicing';
+import {
+  countSteps,
+  isSafeCut,
+  runSteps,
+  runStepsAsync,
+  slicedCounter,
+  truncateSteps,
+} from '../../src/core/tokens/slicing';
 import type { TokenCounter } from '../../src/core/tokens/tokenCounter';
 import { Tokenizers } from '../../src/core/tokens/tokenizers';
 
@@ -21,7 +28,7 @@ before(async () => {
 /** Deterministic pseudo-random numbers (LCG), so failures reproduce. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** A realistic mixed text: code, prose, markdown, unicode, odd whitespace. */
@@ -29,7 +36,7 @@ function corpus(chars: number, seed = 7): string {
   const r = rng(seed);
   const parts = [
     'function add(a: number, b: number): number {\n  return a + b; // sum\n}\n',
-    'The quick brown fox jumps over the lazy dog. It\'s what they\'re doing, isn\'t it?\n',
+    "The quick brown fox jumps over the lazy dog. It's what they're doing, isn't it?\n",
     '## Heading\n\n- item one\n- item two\n\n```ts\nconst x = { "key": [1, 2, 3] };\n```\n',
     'Prüfung der Größe: naïve café, 東京タワー, お誕生日おめでとう, Привет мир, مرحبا 😀🎉\n',
     '\tindented\t\ttabs   and   spaces  \r\n\r\n\n\n',
@@ -61,7 +68,8 @@ describe('published tiktoken examples (OpenAI cookbook "How to count tokens with
   it('o200k_base counts equal gpt-tokenizer on a mixed corpus (independent implementation)', () => {
     const text = corpus(60_000).replaceAll('<|endoftext|>', '<endoftext>');
     assert.equal(counters.o200k_base.count(text), gptTokenizerO200k(text));
-    for (const line of text.split('\n').slice(0, 300)) assert.equal(counters.o200k_base.count(line), gptTokenizerO200k(line));
+    for (const line of text.split('\n').slice(0, 300))
+      assert.equal(counters.o200k_base.count(line), gptTokenizerO200k(line));
   });
 
   it('counts special-token text in content as ordinary text instead of throwing', () => {
@@ -81,7 +89,10 @@ describe('chat format', () => {
   it('is 3 per message + role + content, name + 1, plus 3 for the reply priming', () => {
     const c = counters.o200k_base;
     assert.equal(countMessageTokens({ role: 'user', content: 'tiktoken is great!' }, c), 3 + 1 + 6);
-    assert.equal(countMessageTokens({ role: 'user', name: 'ann', content: 'tiktoken is great!' }, c), 3 + 1 + 6 + c.count('ann') + 1);
+    assert.equal(
+      countMessageTokens({ role: 'user', name: 'ann', content: 'tiktoken is great!' }, c),
+      3 + 1 + 6 + c.count('ann') + 1,
+    );
     assert.equal(countChatTokens([], c), 3);
     assert.equal(countChatTokens([{ role: 'user', content: '' }], c), 3 + 1 + 3);
   });
@@ -91,12 +102,21 @@ describe('chat format', () => {
       assert.equal(counters.o200k_base.count(role), 1, role);
       assert.equal(counters.cl100k_base.count(role), 1, role);
     }
-    assert.equal(countMessageTokens({ role: 'function', content: 'x' }, counters.o200k_base), 3 + counters.o200k_base.count('function') + 1);
+    assert.equal(
+      countMessageTokens({ role: 'function', content: 'x' }, counters.o200k_base),
+      3 + counters.o200k_base.count('function') + 1,
+    );
   });
 
   it('caches per message and encoding: recounting a history makes no tokenizer call', () => {
     const calls: string[] = [];
-    const spy: TokenCounter = { ...counters.o200k_base, count: (t) => { calls.push(t); return counters.o200k_base.count(t); } };
+    const spy: TokenCounter = {
+      ...counters.o200k_base,
+      count: (t) => {
+        calls.push(t);
+        return counters.o200k_base.count(t);
+      },
+    };
     const history = example();
     const first = countChatTokens(history, spy);
     assert.equal(calls.length, history.length + 4, 'one call per content, one per name');
@@ -121,8 +141,39 @@ describe('safe cuts: slicing never changes a count', () => {
   for (const enc of ['o200k_base', 'cl100k_base'] as const) {
     it(`${enc}: count(a) + count(b) === count(a + b) at every safe cut of adversarial random texts`, () => {
       const c = counters[enc];
-      const alphabet = ['\n', '\n', ' ', '  ', '\r\n', '/', "'", 's', 're', 'A', 'a', 'Zz', '1', '23', '.', ',', 'é', '日本',
-        '\t', '\u00a0', '\u0301', '😀', '{', '"', '<|endoftext|>', 'll', 'hello', 'World', '//', '*/', '\n/'];
+      const alphabet = [
+        '\n',
+        '\n',
+        ' ',
+        '  ',
+        '\r\n',
+        '/',
+        "'",
+        's',
+        're',
+        'A',
+        'a',
+        'Zz',
+        '1',
+        '23',
+        '.',
+        ',',
+        'é',
+        '日本',
+        '\t',
+        '\u00a0',
+        '\u0301',
+        '😀',
+        '{',
+        '"',
+        '<|endoftext|>',
+        'll',
+        'hello',
+        'World',
+        '//',
+        '*/',
+        '\n/',
+      ];
       const r = rng(enc.length);
       let checked = 0;
       for (let i = 0; i < 250; i++) {
@@ -212,7 +263,11 @@ describe('truncation at a token boundary', () => {
         if (limit > 50) assert.ok(t.tokens >= limit - 12, `uses the room: ${t.tokens} of ${limit}`);
       }
       const none = runSteps(truncateSteps(text, 2, suffix, c));
-      assert.deepEqual(none, { text: '', tokens: c.count(suffix), prefixTokens: 0, truncated: true }, 'not even the suffix fits');
+      assert.deepEqual(
+        none,
+        { text: '', tokens: c.count(suffix), prefixTokens: 0, truncated: true },
+        'not even the suffix fits',
+      );
       const whole = runSteps(truncateSteps(text, total + 10, suffix, c));
       assert.equal(whole.text, text);
       assert.deepEqual([whole.truncated, whole.prefixTokens, whole.tokens], [false, total, c.count(text + suffix)]);
@@ -255,11 +310,18 @@ describe('lazy loading', () => {
   });
 
   it('importing the token modules loads no js-tiktoken module', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '-e',
-      ['tokenizers', 'encodings', 'chatFormat', 'slicing', 'contextFit', 'tokenCountWorker']
-        .map((m) => `require('./src/core/tokens/${m}');`).join(' ')
-      + "console.log(Object.keys(require.cache).filter((k) => k.includes('js-tiktoken')).length)"],
-    { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        ['tokenizers', 'encodings', 'chatFormat', 'slicing', 'contextFit', 'tokenCountWorker']
+          .map((m) => `require('./src/core/tokens/${m}');`)
+          .join(' ') + "console.log(Object.keys(require.cache).filter((k) => k.includes('js-tiktoken')).length)",
+      ],
+      { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' },
+    );
     assert.equal(out.trim(), '0');
   });
 });

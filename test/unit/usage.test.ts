@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dayKey, monthFilter, monthKey, previousMonthKey, todayFilter } from '../../src/core/usage/periods';
-import { estimateRecordForPartial, makeUsageRecord, parseLines, parseUsageRecord, priceUsage, type RecordBase, serializeUsageRecord, type UsageRecord } from '../../src/core/usage/records';
+import {
+  estimateRecordForPartial,
+  makeUsageRecord,
+  parseLines,
+  parseUsageRecord,
+  priceUsage,
+  type RecordBase,
+  serializeUsageRecord,
+  type UsageRecord,
+} from '../../src/core/usage/records';
 import { addRecord, emptyTotals, totalsByModel, totalsOf, UsageBuckets } from '../../src/core/usage/totals';
 import { usageSnapshot } from '../../src/core/usage/snapshot';
 import { formatTotalCost, statusBarText, tooltipLines } from '../../src/core/usage/usageText';
@@ -12,10 +21,19 @@ function near(actual: number | undefined, expected: number, what = ''): void {
   assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-11, `${what}: ${actual} != ${expected}`);
 }
 
-const base = (over: Partial<RecordBase> = {}): RecordBase =>
-  ({ id: 'r1', at: new Date(2025, 5, 15, 12, 0).getTime(), workspace: 'ws1', model: 'gpt-4o', ...over });
-const usage = (promptTokens: number, completionTokens: number, cachedPromptTokens?: number) =>
-  ({ promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens });
+const base = (over: Partial<RecordBase> = {}): RecordBase => ({
+  id: 'r1',
+  at: new Date(2025, 5, 15, 12, 0).getTime(),
+  workspace: 'ws1',
+  model: 'gpt-4o',
+  ...over,
+});
+const usage = (promptTokens: number, completionTokens: number, cachedPromptTokens?: number) => ({
+  promptTokens,
+  completionTokens,
+  totalTokens: promptTokens + completionTokens,
+  cachedPromptTokens,
+});
 
 describe('pricing a request (hand-computed from the table in models.ts, USD per 1M tokens)', () => {
   it('gpt-4o with cached prompt tokens', () => {
@@ -52,7 +70,10 @@ describe('pricing a request (hand-computed from the table in models.ts, USD per 
 
   it('a custom model priced through overrides; an unknown model has no price (not $0)', () => {
     // 2,000 × 0.5/1e6 = 0.001; 1,000 × 1.5/1e6 = 0.0015 → 0.0025
-    near(priceUsage(usage(2000, 1000), 'my-model', { 'my-model': { prices: { inputPerM: 0.5, outputPerM: 1.5 } } }), 0.0025);
+    near(
+      priceUsage(usage(2000, 1000), 'my-model', { 'my-model': { prices: { inputPerM: 0.5, outputPerM: 1.5 } } }),
+      0.0025,
+    );
     assert.equal(priceUsage(usage(2000, 1000), 'llama3.1:8b'), undefined);
   });
 });
@@ -61,9 +82,24 @@ describe('usage records', () => {
   it('records the API-reported usage and its cost', () => {
     const r = makeUsageRecord({ ...base({ conversationId: 'c1', requestId: 'q1' }), usage: usage(1000, 500, 400) });
     assert.equal(r.v, 1);
-    assert.deepEqual({ ...r, costUsd: undefined }, { v: 1, id: 'r1', at: base().at, workspace: 'ws1', model: 'gpt-4o',
-      promptTokens: 1000, cachedPromptTokens: 400, completionTokens: 500, costUsd: undefined, estimated: false,
-      cacheHit: false, conversationId: 'c1', requestId: 'q1' });
+    assert.deepEqual(
+      { ...r, costUsd: undefined },
+      {
+        v: 1,
+        id: 'r1',
+        at: base().at,
+        workspace: 'ws1',
+        model: 'gpt-4o',
+        promptTokens: 1000,
+        cachedPromptTokens: 400,
+        completionTokens: 500,
+        costUsd: undefined,
+        estimated: false,
+        cacheHit: false,
+        conversationId: 'c1',
+        requestId: 'q1',
+      },
+    );
     near(r.costUsd, 0.007);
   });
 
@@ -80,8 +116,15 @@ describe('usage records', () => {
     // Stop after 37 tokens of reply on gpt-4o-mini, prompt counted before sending as 1,200:
     // 1,200 × 0.15/1e6 = 0.00018; 37 × 0.60/1e6 = 0.0000222 → 0.0002022
     const seen: string[] = [];
-    const r = estimateRecordForPartial({ ...base({ model: 'gpt-4o-mini' }), promptTokens: 1200,
-      completionText: 'Sure, here is the', countTokens: (text) => { seen.push(text); return 37; } });
+    const r = estimateRecordForPartial({
+      ...base({ model: 'gpt-4o-mini' }),
+      promptTokens: 1200,
+      completionText: 'Sure, here is the',
+      countTokens: (text) => {
+        seen.push(text);
+        return 37;
+      },
+    });
     assert.deepEqual(seen, ['Sure, here is the']);
     assert.equal(r.estimated, true);
     assert.equal(r.promptTokens, 1200);
@@ -89,8 +132,14 @@ describe('usage records', () => {
     assert.equal(r.cachedPromptTokens, 0);
     near(r.costUsd, 0.0002022);
     // Stopped before any token: the prompt is still billed.
-    const none = estimateRecordForPartial({ ...base({ model: 'gpt-4o-mini' }), promptTokens: 1200, completionText: '',
-      countTokens: () => { throw new Error('not called'); } });
+    const none = estimateRecordForPartial({
+      ...base({ model: 'gpt-4o-mini' }),
+      promptTokens: 1200,
+      completionText: '',
+      countTokens: () => {
+        throw new Error('not called');
+      },
+    });
     near(none.costUsd, 0.00018);
     assert.equal(addRecord(emptyTotals(), r).estimatedRequests, 1);
   });
@@ -105,8 +154,10 @@ describe('usage records', () => {
   });
 
   it('cleans impossible counts and clamps long names so a ledger line stays small', () => {
-    const r = makeUsageRecord({ ...base({ model: 'm'.repeat(5000), workspace: 'w'.repeat(5000) }),
-      usage: { promptTokens: -5, completionTokens: Number.NaN, totalTokens: 0, cachedPromptTokens: 10 } });
+    const r = makeUsageRecord({
+      ...base({ model: 'm'.repeat(5000), workspace: 'w'.repeat(5000) }),
+      usage: { promptTokens: -5, completionTokens: Number.NaN, totalTokens: 0, cachedPromptTokens: 10 },
+    });
     assert.equal(r.promptTokens, 0);
     assert.equal(r.completionTokens, 0);
     assert.equal(r.cachedPromptTokens, 0, 'cached never exceeds the prompt');
@@ -118,7 +169,15 @@ describe('usage records', () => {
     const line = serializeUsageRecord(r);
     assert.ok(line.startsWith('{"v":1,"id":'));
     assert.deepEqual(parseUsageRecord(JSON.parse(line)), r);
-    for (const bad of [null, [], 'x', { ...r, v: 2 }, { ...r, promptTokens: -1 }, { ...r, costUsd: 'free' }, { ...r, at: 1.5 }]) {
+    for (const bad of [
+      null,
+      [],
+      'x',
+      { ...r, v: 2 },
+      { ...r, promptTokens: -1 },
+      { ...r, costUsd: 'free' },
+      { ...r, at: 1.5 },
+    ]) {
       assert.equal(parseUsageRecord(bad), undefined, JSON.stringify(bad));
     }
   });
@@ -128,13 +187,17 @@ describe('usage records', () => {
     const b = serializeUsageRecord(makeUsageRecord({ ...base({ id: 'b' }), usage: usage(2, 2) }));
     const c = serializeUsageRecord(makeUsageRecord({ ...base({ id: 'c' }), usage: usage(3, 3) }));
     const { records, skipped } = parseLines([a, 'not json', `${b.slice(0, 30)}${c}`, '', `${a}${b}`].join('\n'));
-    assert.deepEqual(records.map((r) => r.id), ['a', 'c', 'a', 'b']);
+    assert.deepEqual(
+      records.map((r) => r.id),
+      ['a', 'c', 'a', 'b'],
+    );
     assert.equal(skipped, 2);
   });
 });
 
 describe('totals by local day and month', () => {
-  const at = (y: number, m: number, d: number, h = 12, min = 0, s = 0, ms = 0) => new Date(y, m - 1, d, h, min, s, ms).getTime();
+  const at = (y: number, m: number, d: number, h = 12, min = 0, s = 0, ms = 0) =>
+    new Date(y, m - 1, d, h, min, s, ms).getTime();
   const rec = (id: string, time: number, model = 'gpt-4o-mini', workspace = 'ws1'): UsageRecord =>
     makeUsageRecord({ ...base({ id, at: time, model, workspace }), usage: usage(1000, 100) });
 
@@ -148,16 +211,26 @@ describe('totals by local day and month', () => {
 
   it('counts a record at 23:59:59.999 in its own day and month, not the next', () => {
     const buckets = new UsageBuckets();
-    for (const r of [rec('a', at(2025, 1, 31, 23, 59, 59, 999)), rec('b', at(2025, 2, 1, 0, 0)),
-      rec('c', at(2025, 2, 1, 18, 0), 'gpt-4o', 'ws2'), rec('d', at(2025, 2, 28, 23, 0))]) buckets.addRecord(r);
+    for (const r of [
+      rec('a', at(2025, 1, 31, 23, 59, 59, 999)),
+      rec('b', at(2025, 2, 1, 0, 0)),
+      rec('c', at(2025, 2, 1, 18, 0), 'gpt-4o', 'ws2'),
+      rec('d', at(2025, 2, 28, 23, 0)),
+    ])
+      buckets.addRecord(r);
     const now = at(2025, 2, 1, 20, 0);
     const all = [...buckets.values()];
     assert.equal(totalsOf(all, todayFilter(now)).requests, 2);
     assert.equal(totalsOf(all, todayFilter(now, 'ws2')).requests, 1);
     assert.equal(totalsOf(all, monthFilter(now)).requests, 3);
     assert.equal(totalsOf(all, monthFilter(at(2025, 1, 1, 0, 0))).requests, 1);
-    assert.deepEqual(totalsByModel(all, monthFilter(now)).map((m) => [m.model, m.totals.requests]),
-      [['gpt-4o', 1], ['gpt-4o-mini', 2]]);
+    assert.deepEqual(
+      totalsByModel(all, monthFilter(now)).map((m) => [m.model, m.totals.requests]),
+      [
+        ['gpt-4o', 1],
+        ['gpt-4o-mini', 2],
+      ],
+    );
     const snap = usageSnapshot(all, { now, workspace: 'ws2', session: emptyTotals() });
     assert.equal(snap.today.requests, 2);
     // gpt-4o-mini: 1,000 × 0.15/1e6 + 100 × 0.6/1e6 = 0.00021; gpt-4o: 1,000 × 2.5/1e6 + 100 × 10/1e6 = 0.0035
@@ -181,13 +254,30 @@ describe('formatting', () => {
   });
 
   it('formats token counts short', () => {
-    const cases: [number, string][] = [[0, '0'], [950, '950'], [1000, '1k'], [12_400, '12.4k'], [12_000, '12k'],
-      [99_960, '100k'], [123_456, '123k'], [999_950, '1M'], [1_250_000, '1.3M'], [2_000_000_000, '2B']];
+    const cases: [number, string][] = [
+      [0, '0'],
+      [950, '950'],
+      [1000, '1k'],
+      [12_400, '12.4k'],
+      [12_000, '12k'],
+      [99_960, '100k'],
+      [123_456, '123k'],
+      [999_950, '1M'],
+      [1_250_000, '1.3M'],
+      [2_000_000_000, '2B'],
+    ];
     for (const [n, s] of cases) assert.equal(formatTokensShort(n), s, String(n));
   });
 
   it('builds the status bar text and tooltip', () => {
-    const t = { ...emptyTotals(), requests: 12, tokensIn: 10_100, cachedTokensIn: 4100, tokensOut: 2300, costUsd: 0.23 };
+    const t = {
+      ...emptyTotals(),
+      requests: 12,
+      tokensIn: 10_100,
+      cachedTokensIn: 4100,
+      tokensOut: 2300,
+      costUsd: 0.23,
+    };
     assert.equal(statusBarText(t), '12.4k tok · $0.23 today');
     assert.equal(statusBarText({ ...t, unknownCostRequests: 2 }), '12.4k tok · ≥$0.23 today');
     const month = { ...t, cacheHits: 2, savedUsd: 0.05, estimatedRequests: 1, unknownCostRequests: 3 };

@@ -19,7 +19,9 @@ describe('usage accountant', () => {
   const tokenizers = new Tokenizers();
   let root: string;
   let n = 0;
-  before(async () => { root = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-accountant-')); });
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-accountant-'));
+  });
   after(async () => {
     await tokenizers.dispose();
     await fs.rm(root, { recursive: true, force: true });
@@ -30,20 +32,45 @@ describe('usage accountant', () => {
     const ledger = new UsageLedger({ dir, clock });
     const settings = { budgets };
     let id = 0;
-    const accountant = new UsageAccountant({ ledger, tokenizers, clock, logger: silentLogger, workspace,
-      budgets: () => settings.budgets, modelOverrides: () => ({}), newId: (p) => `${p}${++id}` });
+    const accountant = new UsageAccountant({
+      ledger,
+      tokenizers,
+      clock,
+      logger: silentLogger,
+      workspace,
+      budgets: () => settings.budgets,
+      modelOverrides: () => ({}),
+      newId: (p) => `${p}${++id}`,
+    });
     return { dir, ledger, accountant, settings };
   }
   const gpt4o = resolveModel('gpt-4o');
-  const sendCheck = (over: Partial<SendCheck> = {}): SendCheck =>
-    ({ requestId: 'r1', conversationId: 'c1', model: gpt4o, promptTokens: 1000, maxReplyTokens: 4096, maxUsd: 0.05, ...over });
-  const reply = (over: Partial<ReplyAccounting> = {}): ReplyAccounting => ({ requestId: 'r1', conversationId: 'c1',
-    model: gpt4o, promptTokens: 1000, completionText: '', outcome: 'complete', cacheHit: false, ...over });
+  const sendCheck = (over: Partial<SendCheck> = {}): SendCheck => ({
+    requestId: 'r1',
+    conversationId: 'c1',
+    model: gpt4o,
+    promptTokens: 1000,
+    maxReplyTokens: 4096,
+    maxUsd: 0.05,
+    ...over,
+  });
+  const reply = (over: Partial<ReplyAccounting> = {}): ReplyAccounting => ({
+    requestId: 'r1',
+    conversationId: 'c1',
+    model: gpt4o,
+    promptTokens: 1000,
+    completionText: '',
+    outcome: 'complete',
+    cacheHit: false,
+    ...over,
+  });
 
   it('prices the API-reported usage exactly, records it, and tells listeners', async () => {
     const { dir, ledger, accountant } = setup();
     let changes = 0;
-    const sub = accountant.onDidChange(() => { changes++; });
+    const sub = accountant.onDidChange(() => {
+      changes++;
+    });
     await accountant.check(sendCheck());
     const usage = { promptTokens: 1000, completionTokens: 500, totalTokens: 1500, cachedPromptTokens: 400 };
     const cost = await accountant.finish(reply({ usage, completionText: 'Hello', apiRequestId: 'req_abc' }));
@@ -92,7 +119,9 @@ describe('usage accountant', () => {
     assert.equal(await accountant.finish(reply({ outcome: 'failed' })), undefined);
     assert.equal(ledger.snapshot().today.requests, 0);
     await accountant.check(sendCheck({ requestId: 'r2' }));
-    const cost = await accountant.finish(reply({ requestId: 'r2', outcome: 'failed', completionText: 'partial answer' }));
+    const cost = await accountant.finish(
+      reply({ requestId: 'r2', outcome: 'failed', completionText: 'partial answer' }),
+    );
     assert.equal(cost?.usage.estimated, true);
     assert.equal(ledger.snapshot().today.requests, 1);
   });
@@ -131,13 +160,23 @@ describe('usage accountant', () => {
     assert.match(verdict.warning ?? '', /^Sent past the budget: /);
   });
 
-  it('warns at the configured percentage and counts other windows\' spend', async () => {
+  it("warns at the configured percentage and counts other windows' spend", async () => {
     const { dir, accountant } = setup({ monthlyUsd: 1, warnAtFraction: 0.5 });
     // Another window (its own ledger on the same folder) spent $0.50 this month.
     const other = new UsageLedger({ dir, clock });
-    const otherAccountant = new UsageAccountant({ ledger: other, tokenizers, clock, logger: silentLogger, workspace: 'ws2',
-      budgets: () => ({}), modelOverrides: () => ({}), newId: (p) => `${p}other` });
-    await otherAccountant.finish(reply({ usage: { promptTokens: 200_000, completionTokens: 0, totalTokens: 200_000 } }));
+    const otherAccountant = new UsageAccountant({
+      ledger: other,
+      tokenizers,
+      clock,
+      logger: silentLogger,
+      workspace: 'ws2',
+      budgets: () => ({}),
+      modelOverrides: () => ({}),
+      newId: (p) => `${p}other`,
+    });
+    await otherAccountant.finish(
+      reply({ usage: { promptTokens: 200_000, completionTokens: 0, totalTokens: 200_000 } }),
+    );
     const verdict = await accountant.check(sendCheck({ maxUsd: 0.01 }));
     assert.equal(verdict.refuse, undefined);
     assert.match(verdict.warning ?? '', /Monthly budget \$1\.00 is 51 % used with this request/);

@@ -12,31 +12,56 @@ import { UsageLedger } from '../../src/core/usage/ledger';
 /** A clock set by hand, in local time. */
 class TestClock implements Clock {
   constructor(public t: number) {}
-  now(): number { return this.t; }
-  sleep(): Promise<void> { return Promise.resolve(); }
-  set(y: number, m: number, d: number, h = 12, min = 0): void { this.t = new Date(y, m - 1, d, h, min).getTime(); }
+  now(): number {
+    return this.t;
+  }
+  sleep(): Promise<void> {
+    return Promise.resolve();
+  }
+  set(y: number, m: number, d: number, h = 12, min = 0): void {
+    this.t = new Date(y, m - 1, d, h, min).getTime();
+  }
 }
 
 function warnings(): Logger & { warns: string[] } {
   const warns: string[] = [];
   const none = () => {};
-  return { warns, trace: none, debug: none, info: none, error: none, warn: (m: string) => { warns.push(m); } };
+  return {
+    warns,
+    trace: none,
+    debug: none,
+    info: none,
+    error: none,
+    warn: (m: string) => {
+      warns.push(m);
+    },
+  };
 }
 
 let seq = 0;
 const rec = (clock: Clock, over: Partial<UsageRecord> & { usage?: [number, number, number?] } = {}): UsageRecord => {
   const [promptTokens, completionTokens, cachedPromptTokens] = over.usage ?? [1000, 100];
-  return { ...makeUsageRecord({ id: `r${++seq}`, at: clock.now(), workspace: over.workspace ?? 'ws1',
-    model: over.model ?? 'gpt-4o-mini',
-    usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens } }),
-  ...(over.id ? { id: over.id } : {}) };
+  return {
+    ...makeUsageRecord({
+      id: `r${++seq}`,
+      at: clock.now(),
+      workspace: over.workspace ?? 'ws1',
+      model: over.model ?? 'gpt-4o-mini',
+      usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, cachedPromptTokens },
+    }),
+    ...(over.id ? { id: over.id } : {}),
+  };
 };
 
 describe('usage ledger', () => {
   let root: string;
   let n = 0;
-  before(async () => { root = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-usage-')); });
-  after(async () => { await fs.rm(root, { recursive: true, force: true }); });
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-usage-'));
+  });
+  after(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+  });
 
   function setup(): { dir: string; clock: TestClock; logger: Logger & { warns: string[] }; open: () => UsageLedger } {
     const dir = path.join(root, `l${++n}`, 'usage');
@@ -54,16 +79,29 @@ describe('usage ledger', () => {
     assert.equal(await a.append(rec(clock, { model: 'mystery' })), true);
     clock.t += 3_600_000;
     assert.equal(await a.append(rec(clock, { workspace: 'ws2' })), true);
-    const before = { all: a.totals(), today: a.totals(todayFilter(clock.now())), byModel: a.totalsByModel(),
-      buckets: a.buckets(), ws2: a.totals({ workspace: 'ws2' }) };
+    const before = {
+      all: a.totals(),
+      today: a.totals(todayFilter(clock.now())),
+      byModel: a.totalsByModel(),
+      buckets: a.buckets(),
+      ws2: a.totals({ workspace: 'ws2' }),
+    };
     assert.equal(before.all.requests, 3);
     assert.equal(before.all.unknownCostRequests, 1);
     assert.deepEqual(a.sessionTotals(), before.all);
 
     const b = open();
     await b.load();
-    assert.deepEqual({ all: b.totals(), today: b.totals(todayFilter(clock.now())), byModel: b.totalsByModel(),
-      buckets: b.buckets(), ws2: b.totals({ workspace: 'ws2' }) }, before);
+    assert.deepEqual(
+      {
+        all: b.totals(),
+        today: b.totals(todayFilter(clock.now())),
+        byModel: b.totalsByModel(),
+        buckets: b.buckets(),
+        ws2: b.totals({ workspace: 'ws2' }),
+      },
+      before,
+    );
     assert.equal(b.sessionTotals().requests, 0, 'a new session');
     assert.equal(b.snapshot('ws2').spent.workspaceToday, before.ws2.costUsd);
     assert.deepEqual(logger.warns, []);
@@ -100,8 +138,10 @@ describe('usage ledger', () => {
     const { dir, clock, logger, open } = setup();
     const a = open();
     await a.load();
-    const modules = { ledger: path.resolve(__dirname, '../../src/core/usage/ledger.ts'),
-      usage: path.resolve(__dirname, '../../src/core/usage/records.ts') };
+    const modules = {
+      ledger: path.resolve(__dirname, '../../src/core/usage/ledger.ts'),
+      usage: path.resolve(__dirname, '../../src/core/usage/records.ts'),
+    };
     const script = `
       const { UsageLedger } = require(${JSON.stringify(modules.ledger)});
       const { makeUsageRecord } = require(${JSON.stringify(modules.usage)});
@@ -116,9 +156,13 @@ describe('usage ledger', () => {
       })().catch((e) => { console.error(e); process.exit(1); });`;
     const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     let done = false;
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve)).finally(() => { done = true; });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve)).finally(() => {
+      done = true;
+    });
     let mine = 0;
     while (!done || mine < 300) {
       await a.append(rec(clock));
@@ -128,10 +172,15 @@ describe('usage ledger', () => {
     await a.refresh();
     assert.equal(a.totals().requests, mine + 300);
     assert.equal(a.totals({ workspace: 'ws-child' }).requests, 300);
-    const owners = (await fs.readFile(file(dir, '2025-06'), 'utf8')).trim().split('\n')
+    const owners = (await fs.readFile(file(dir, '2025-06'), 'utf8'))
+      .trim()
+      .split('\n')
       .map((l) => (JSON.parse(l) as UsageRecord).workspace);
     const firstChild = owners.indexOf('ws-child');
-    assert.ok(owners.slice(firstChild, owners.lastIndexOf('ws-child')).includes('ws1'), 'the two processes interleaved');
+    assert.ok(
+      owners.slice(firstChild, owners.lastIndexOf('ws-child')).includes('ws1'),
+      'the two processes interleaved',
+    );
     assert.equal(a.stats().skippedLines, 0);
     const fresh = open();
     await fresh.load();
@@ -144,8 +193,17 @@ describe('usage ledger', () => {
     await fs.mkdir(dir, { recursive: true });
     const [r1, r2, r3] = [rec(clock, { id: 'g1' }), rec(clock, { id: 'g2' }), rec(clock, { id: 'g3' })];
     const torn = serializeUsageRecord(rec(clock, { id: 'torn' })).slice(0, 40);
-    await fs.writeFile(file(dir, '2025-06'), [serializeUsageRecord(r1), '{"v":1,"id":"bad", oops', '\u0000\u0000garbage',
-      serializeUsageRecord(r2), serializeUsageRecord(r3), torn].join('\n'));
+    await fs.writeFile(
+      file(dir, '2025-06'),
+      [
+        serializeUsageRecord(r1),
+        '{"v":1,"id":"bad", oops',
+        '\u0000\u0000garbage',
+        serializeUsageRecord(r2),
+        serializeUsageRecord(r3),
+        torn,
+      ].join('\n'),
+    );
     const a = open();
     await a.load();
     assert.equal(a.totals().requests, 3);
@@ -230,7 +288,12 @@ describe('usage ledger', () => {
   it('compacts closed months into summaries: old detail removed, totals exact, restart-proof, idempotent', async () => {
     const { dir, clock, logger, open } = setup();
     const a = open();
-    const months: [number, number][] = [[2025, 1], [2025, 2], [2025, 3], [2025, 4]];
+    const months: [number, number][] = [
+      [2025, 1],
+      [2025, 2],
+      [2025, 3],
+      [2025, 4],
+    ];
     for (const [y, m] of months) {
       for (let d = 1; d <= 3; d++) {
         clock.set(y, m, d * 9, 10);
@@ -246,8 +309,12 @@ describe('usage ledger', () => {
 
     const [c1, c2] = await Promise.all([a.compact(), open().compact()]);
     assert.deepEqual([...new Set([...c1, ...c2])].sort(), ['2025-01', '2025-02']);
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['usage-2025-01.summary.json', 'usage-2025-02.summary.json',
-      'usage-2025-03.jsonl', 'usage-2025-04.jsonl']);
+    assert.deepEqual((await fs.readdir(dir)).sort(), [
+      'usage-2025-01.summary.json',
+      'usage-2025-02.summary.json',
+      'usage-2025-03.jsonl',
+      'usage-2025-04.jsonl',
+    ]);
     assert.deepEqual({ totals: a.totals(), buckets: a.buckets() }, before);
     assert.deepEqual(a.stats().summaryMonths, ['2025-01', '2025-02']);
 

@@ -21,8 +21,10 @@ export function endpointRefusal(baseUrl: string): string | undefined {
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
     if (isLoopbackHost(url.hostname)) return undefined;
-    return `Tally does not send your API key over plain http to ${displayEndpoint(baseUrl)}: use https://, or http only to ` +
-      'this machine (localhost, 127.0.0.1, ::1).';
+    return (
+      `Tally does not send your API key over plain http to ${displayEndpoint(baseUrl)}: use https://, or http only to ` +
+      'this machine (localhost, 127.0.0.1, ::1).'
+    );
   }
   return `The API base URL must start with https:// (or http:// to this machine), not ${url.protocol}`;
 }

@@ -26,7 +26,12 @@ interface ApiErrorShape {
 
 /** Thrown by Tally itself (timeouts, stalls, bad stream data), with its kind decided where it happens. */
 export class TallyError extends Error {
-  constructor(readonly kind: ErrorKind, message: string, readonly retryable: boolean, readonly detail?: string) {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly retryable: boolean,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'TallyError';
   }
@@ -59,11 +64,21 @@ const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504]);
 
 function view(kind: ErrorKind, message: string, extra: Partial<ErrorView> = {}): ErrorView {
   const actions: ErrorView['actions'] = {
-    auth: ['setApiKey', 'showLog'], noApiKey: ['setApiKey'], quota: ['openBilling', 'showLog'],
-    rateLimited: ['retry', 'showLog'], contextTooLong: ['newChat', 'retry'], modelNotFound: ['chooseModel', 'showLog'],
-    badRequest: ['showLog'], server: ['retry', 'showLog'], network: ['retry', 'openSettings', 'showLog'],
-    timeout: ['retry', 'showLog'], cancelled: [], unknown: ['retry', 'showLog'], budget: ['raiseBudget', 'sendAnyway'],
-    replyTooLarge: ['openSettings', 'showLog'], endpointRefused: ['openSettings', 'showLog'],
+    auth: ['setApiKey', 'showLog'],
+    noApiKey: ['setApiKey'],
+    quota: ['openBilling', 'showLog'],
+    rateLimited: ['retry', 'showLog'],
+    contextTooLong: ['newChat', 'retry'],
+    modelNotFound: ['chooseModel', 'showLog'],
+    badRequest: ['showLog'],
+    server: ['retry', 'showLog'],
+    network: ['retry', 'openSettings', 'showLog'],
+    timeout: ['retry', 'showLog'],
+    cancelled: [],
+    unknown: ['retry', 'showLog'],
+    budget: ['raiseBudget', 'sendAnyway'],
+    replyTooLarge: ['openSettings', 'showLog'],
+    endpointRefused: ['openSettings', 'showLog'],
   }[kind] as ErrorView['actions'];
   return { kind, message, actions, ...extra };
 }
@@ -78,7 +93,10 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
   const apiMessage = e.error?.message ?? e.message;
   const code = e.code ?? e.error?.code ?? undefined;
   const requestId = e.requestID ?? header(e.headers, 'x-request-id') ?? undefined;
-  const extra: Partial<ErrorView> = { ...(apiMessage ? { detail: apiMessage } : {}), ...(requestId ? { requestId } : {}) };
+  const extra: Partial<ErrorView> = {
+    ...(apiMessage ? { detail: apiMessage } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
   const status = typeof e.status === 'number' ? e.status : undefined;
 
   if (status === undefined) {
@@ -87,28 +105,74 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
       return { view: view('server', 'The API sent malformed stream data.', extra), retryable: true };
     }
     // Socket and fetch errors that reached us untranslated: the request never got an HTTP answer, or lost it.
-    if (e.name === 'TypeError' || /ECONN|ENOTFOUND|EAI_AGAIN|socket|network|terminated|fetch failed/i.test(e.message ?? '')) {
-      return { view: view('network', 'Could not reach the API. Check your connection and the base URL (tally.baseUrl).', extra), retryable: true };
+    if (
+      e.name === 'TypeError' ||
+      /ECONN|ENOTFOUND|EAI_AGAIN|socket|network|terminated|fetch failed/i.test(e.message ?? '')
+    ) {
+      return {
+        view: view(
+          'network',
+          'Could not reach the API. Check your connection and the base URL (tally.baseUrl).',
+          extra,
+        ),
+        retryable: true,
+      };
     }
     return { view: view('unknown', 'The request failed unexpectedly.', extra), retryable: false };
   }
   const retryAfterMs = parseRetryAfter(e.headers, now);
   const base = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   if (status === 401 || status === 403) {
-    return { ...base, view: view('auth', status === 401 ? 'The API rejected the API key.' : 'The API key is not allowed to use this model or endpoint.', extra), retryable: false };
+    return {
+      ...base,
+      view: view(
+        'auth',
+        status === 401 ? 'The API rejected the API key.' : 'The API key is not allowed to use this model or endpoint.',
+        extra,
+      ),
+      retryable: false,
+    };
   }
   if (status === 429 && (code === 'insufficient_quota' || e.error?.type === 'insufficient_quota')) {
-    return { ...base, view: view('quota', 'Your API quota is used up. Add credit or raise the limit in your billing settings.', extra), retryable: false };
+    return {
+      ...base,
+      view: view('quota', 'Your API quota is used up. Add credit or raise the limit in your billing settings.', extra),
+      retryable: false,
+    };
   }
   if (status === 429) return { ...base, view: view('rateLimited', 'Rate limited by the API.', extra), retryable: true };
   if (code === 'context_length_exceeded') {
-    return { ...base, view: view('contextTooLong', 'The conversation is too long for this model. Start a new chat or shorten the input.', extra), retryable: false };
+    return {
+      ...base,
+      view: view(
+        'contextTooLong',
+        'The conversation is too long for this model. Start a new chat or shorten the input.',
+        extra,
+      ),
+      retryable: false,
+    };
   }
   if (status === 404) {
-    return { ...base, view: view('modelNotFound', 'The model was not found at this endpoint. Choose another model (tally.model).', extra), retryable: false };
+    return {
+      ...base,
+      view: view(
+        'modelNotFound',
+        'The model was not found at this endpoint. Choose another model (tally.model).',
+        extra,
+      ),
+      retryable: false,
+    };
   }
   if (status === 400 || status === 422) {
-    return { ...base, view: view('badRequest', apiMessage ? `The API refused the request: ${apiMessage}` : 'The API refused the request.', extra), retryable: false };
+    return {
+      ...base,
+      view: view(
+        'badRequest',
+        apiMessage ? `The API refused the request: ${apiMessage}` : 'The API refused the request.',
+        extra,
+      ),
+      retryable: false,
+    };
   }
   if (status === 408) return { ...base, view: view('timeout', 'The API timed out.', extra), retryable: true };
   if (RETRYABLE_STATUS.has(status)) {

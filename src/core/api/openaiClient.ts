@@ -10,9 +10,17 @@ type OpenAIModule = typeof import('openai');
 type OpenAIClient = InstanceType<OpenAIModule['default']>;
 
 /** Maps the SDK's usage object to ours. */
-export function toUsage(u: { prompt_tokens: number; completion_tokens: number; total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null }): Usage {
-  const usage: Usage = { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, totalTokens: u.total_tokens };
+export function toUsage(u: {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}): Usage {
+  const usage: Usage = {
+    promptTokens: u.prompt_tokens,
+    completionTokens: u.completion_tokens,
+    totalTokens: u.total_tokens,
+  };
   const cached = u.prompt_tokens_details?.cached_tokens;
   if (cached) usage.cachedPromptTokens = cached;
   return usage;
@@ -56,16 +64,27 @@ export class OpenAIChatClient implements ChatClient {
     const client = await this.clientFor(endpoint);
     const sdk = await this.sdk!;
     try {
-      const { data: stream, response, request_id } = await client.chat.completions.create({
-        model: request.model,
-        messages: request.messages,
-        stream: true,
-        stream_options: { include_usage: true },
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.maxTokens !== undefined ? { max_completion_tokens: request.maxTokens } : {}),
-      }, { signal }).withResponse();
+      const {
+        data: stream,
+        response,
+        request_id,
+      } = await client.chat.completions
+        .create(
+          {
+            model: request.model,
+            messages: request.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(request.maxTokens !== undefined ? { max_completion_tokens: request.maxTokens } : {}),
+          },
+          { signal },
+        )
+        .withResponse();
       const headers: Record<string, string> = {};
-      response.headers.forEach((value, name) => { headers[name] = value; });
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
       yield { type: 'response', requestId: request_id ?? undefined, headers };
       for await (const chunk of stream) {
         const choice = chunk.choices?.[0];
@@ -87,10 +106,19 @@ export class OpenAIChatClient implements ChatClient {
  */
 function translateSdkError(sdk: OpenAIModule, e: unknown): unknown {
   if (e instanceof sdk.APIUserAbortError) return e;
-  if (e instanceof sdk.APIConnectionTimeoutError) return new TallyError('timeout', 'The API did not answer in time.', true);
+  if (e instanceof sdk.APIConnectionTimeoutError)
+    return new TallyError('timeout', 'The API did not answer in time.', true);
   if (e instanceof sdk.APIConnectionError) {
-    const cause = e.cause instanceof Error ? `${e.cause.message}${(e.cause as { cause?: Error }).cause ? `: ${(e.cause as { cause?: Error }).cause?.message}` : ''}` : e.message;
-    return new TallyError('network', 'Could not reach the API. Check your connection and the base URL (tally.baseUrl).', true, cause);
+    const cause =
+      e.cause instanceof Error
+        ? `${e.cause.message}${(e.cause as { cause?: Error }).cause ? `: ${(e.cause as { cause?: Error }).cause?.message}` : ''}`
+        : e.message;
+    return new TallyError(
+      'network',
+      'Could not reach the API. Check your connection and the base URL (tally.baseUrl).',
+      true,
+      cause,
+    );
   }
   return e;
 }

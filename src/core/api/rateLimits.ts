@@ -36,7 +36,9 @@ function int(v: string | undefined): number | undefined {
 /** Reads the headers of a response; undefined when the server sends none of them (most non-OpenAI servers). */
 export function readRateLimits(headers: Record<string, string>, now: number): RateLimitSnapshot | undefined {
   const snap: RateLimitSnapshot = {};
-  const set = <K extends keyof RateLimitSnapshot>(k: K, v: number | undefined) => { if (v !== undefined) snap[k] = v; };
+  const set = <K extends keyof RateLimitSnapshot>(k: K, v: number | undefined) => {
+    if (v !== undefined) snap[k] = v;
+  };
   set('remainingRequests', int(headers['x-ratelimit-remaining-requests']));
   set('remainingTokens', int(headers['x-ratelimit-remaining-tokens']));
   set('limitTokens', int(headers['x-ratelimit-limit-tokens']));
@@ -51,13 +53,22 @@ export function readRateLimits(headers: Record<string, string>, now: number): Ra
  * A warning when the next request (estimated tokens) exceeds what remains before the window resets; undefined when
  * it fits, when nothing is known, or when the window has already reset.
  */
-export function headroomWarning(snap: RateLimitSnapshot | undefined, estimatedTokens: number, now: number): string | undefined {
+export function headroomWarning(
+  snap: RateLimitSnapshot | undefined,
+  estimatedTokens: number,
+  now: number,
+): string | undefined {
   if (!snap) return undefined;
-  const seconds = (at: number | undefined) => (at === undefined ? '' : ` for about ${Math.max(1, Math.ceil((at - now) / 1000))} s`);
+  const seconds = (at: number | undefined) =>
+    at === undefined ? '' : ` for about ${Math.max(1, Math.ceil((at - now) / 1000))} s`;
   if (snap.remainingRequests === 0 && (snap.requestsResetAt === undefined || snap.requestsResetAt > now)) {
     return `No requests remain in this rate-limit window${seconds(snap.requestsResetAt)}; the request will wait for it to reset.`;
   }
-  if (snap.remainingTokens !== undefined && estimatedTokens > snap.remainingTokens && (snap.tokensResetAt === undefined || snap.tokensResetAt > now)) {
+  if (
+    snap.remainingTokens !== undefined &&
+    estimatedTokens > snap.remainingTokens &&
+    (snap.tokensResetAt === undefined || snap.tokensResetAt > now)
+  ) {
     const n = new Intl.NumberFormat('en-US');
     return `This request needs about ${n.format(estimatedTokens)} tokens but only ${n.format(snap.remainingTokens)} remain in the rate-limit window${seconds(snap.tokensResetAt)}; it may be rate limited and wait.`;
   }

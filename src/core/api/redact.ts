@@ -25,17 +25,33 @@ interface Shape {
 
 const SHAPES: readonly Shape[] = [
   // Anthropic before OpenAI: both start `sk-`.
-  { name: 'Anthropic key', pattern: new RegExp(`${START}sk-ant-${TOKEN_CHARS}{8,}`, 'gi'), replace: `sk-ant-…${REDACTED}` },
-  { name: 'OpenAI project key', pattern: new RegExp(`${START}sk-proj-${TOKEN_CHARS}{8,}`, 'gi'), replace: `sk-proj-…${REDACTED}` },
+  {
+    name: 'Anthropic key',
+    pattern: new RegExp(`${START}sk-ant-${TOKEN_CHARS}{8,}`, 'gi'),
+    replace: `sk-ant-…${REDACTED}`,
+  },
+  {
+    name: 'OpenAI project key',
+    pattern: new RegExp(`${START}sk-proj-${TOKEN_CHARS}{8,}`, 'gi'),
+    replace: `sk-proj-…${REDACTED}`,
+  },
   { name: 'OpenAI-style key', pattern: new RegExp(`${START}sk-${TOKEN_CHARS}{12,}`, 'gi'), replace: `sk-…${REDACTED}` },
   { name: 'Groq key', pattern: new RegExp(`${START}gsk_[A-Za-z0-9]{16,}`, 'gi'), replace: `gsk_…${REDACTED}` },
   { name: 'Google API key', pattern: new RegExp(`${START}AIza${TOKEN_CHARS}{30,}`, 'g'), replace: `AIza…${REDACTED}` },
   { name: 'xAI key', pattern: new RegExp(`${START}xai-[A-Za-z0-9]{16,}`, 'gi'), replace: `xai-…${REDACTED}` },
   // header.payload.signature, base64url; both JSON parts start `{"` = `eyJ`. The signature may be empty (alg none).
   // It starts only where a token run starts (not after `_` or `-` either): then no two attempts scan the same run.
-  { name: 'JWT', pattern: new RegExp(`(?<![A-Za-z0-9_-])eyJ${TOKEN_CHARS}{6,}\\.eyJ${TOKEN_CHARS}{6,}\\.${TOKEN_CHARS}*`, 'g'), replace: `[redacted JWT]` },
+  {
+    name: 'JWT',
+    pattern: new RegExp(`(?<![A-Za-z0-9_-])eyJ${TOKEN_CHARS}{6,}\\.eyJ${TOKEN_CHARS}{6,}\\.${TOKEN_CHARS}*`, 'g'),
+    replace: `[redacted JWT]`,
+  },
   // A token after Bearer/Basic: at least 8 characters with a digit or `=` (so "Bearer authentication" stays).
-  { name: 'Authorization token', pattern: /\b(Bearer|Basic)(\s+)(?=[A-Za-z._~+/-]*[0-9=])[A-Za-z0-9._~+/=-]{8,}/gi, replace: `$1$2${REDACTED}` },
+  {
+    name: 'Authorization token',
+    pattern: /\b(Bearer|Basic)(\s+)(?=[A-Za-z._~+/-]*[0-9=])[A-Za-z0-9._~+/=-]{8,}/gi,
+    replace: `$1$2${REDACTED}`,
+  },
   // scheme://userinfo@ — the whole userinfo goes: a token is often given as the user name alone.
   { name: 'URL credentials', pattern: /\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@]+@/gi, replace: `$1${REDACTED}@` },
   // ?api_key=…, &token=…: parameters whose name says they carry a secret.

@@ -5,13 +5,25 @@ import type { Logger } from '../ports';
 import { redact } from './redact';
 
 /** The logging methods whose text is redacted; `append`/`appendLine`/`replace` are an output channel's raw writers. */
-const TEXT_METHODS = new Set<PropertyKey>(['trace', 'debug', 'info', 'warn', 'error', 'append', 'appendLine', 'replace']);
+const TEXT_METHODS = new Set<PropertyKey>([
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'append',
+  'appendLine',
+  'replace',
+]);
 
 /**
  * `logger`, with every message and argument redacted. `secrets` is asked at each line, so a key set or changed later
  * (SecretStorage) is covered without re-wrapping; return the API key, Redis password and the like.
  */
-export function redactingLogger<T extends Logger>(logger: T, secrets: () => readonly (string | undefined)[] = () => []): T {
+export function redactingLogger<T extends Logger>(
+  logger: T,
+  secrets: () => readonly (string | undefined)[] = () => [],
+): T {
   const clean = (x: unknown): unknown => redactValue(x, secrets());
   return new Proxy(logger, {
     get(target, prop, receiver) {

@@ -47,8 +47,13 @@ export const DEFAULT_MAX_REPLY_CHARS = 1024 * 1024;
 /** The error of a reply stopped at `limit` characters: says the limit and how to raise it; never retried. */
 export function replyTooLargeError(limit: number): TallyError {
   const kb = Math.max(1, Math.round(limit / 1024));
-  return new TallyError('replyTooLarge', `The reply was stopped at the size limit of ${kb} KB; what arrived is kept. ` +
-    'To accept longer replies, raise the setting tally.maxReplySizeKB.', false, `limit: ${limit} characters`);
+  return new TallyError(
+    'replyTooLarge',
+    `The reply was stopped at the size limit of ${kb} KB; what arrived is kept. ` +
+      'To accept longer replies, raise the setting tally.maxReplySizeKB.',
+    false,
+    `limit: ${limit} characters`,
+  );
 }
 
 /** The limit to apply: a positive whole number of characters, else the default. */
@@ -80,8 +85,14 @@ export interface ReplyHandlers {
   retrying(notice: RetryNotice): void;
 }
 
-export async function streamReply(deps: ReplyStreamDeps, requestId: string, endpoint: Endpoint, request: ChatRequest,
-  signal: AbortSignal, handlers: ReplyHandlers): Promise<StreamOutcome> {
+export async function streamReply(
+  deps: ReplyStreamDeps,
+  requestId: string,
+  endpoint: Endpoint,
+  request: ChatRequest,
+  signal: AbortSignal,
+  handlers: ReplyHandlers,
+): Promise<StreamOutcome> {
   const { clock, logger, policy } = deps;
   const random = deps.random ?? Math.random;
   const limit = maxReplyChars(deps.maxReplyChars);
@@ -102,7 +113,10 @@ export async function streamReply(deps: ReplyStreamDeps, requestId: string, endp
         } else if (event.type === 'delta') {
           const text = event.text.length > limit - received ? fitting(event.text, limit - received) : event.text;
           if (text) {
-            if (!gotTokens) { gotTokens = true; record.ttftMs = clock.now() - startedAt; }
+            if (!gotTokens) {
+              gotTokens = true;
+              record.ttftMs = clock.now() - startedAt;
+            }
             received += text.length;
             handlers.delta(text);
           }
@@ -118,16 +132,27 @@ export async function streamReply(deps: ReplyStreamDeps, requestId: string, endp
       if (failure.view.kind === 'cancelled') return settle(record, { kind: 'stopped' });
       record.errorKind = failure.view.kind;
       if (failure.status !== undefined) record.status = failure.status;
-      const decision = gotTokens ? { retry: false as const } : decideRetry(policy, attempt, failure, clock.now(), random);
+      const decision = gotTokens
+        ? { retry: false as const }
+        : decideRetry(policy, attempt, failure, clock.now(), random);
       if (!decision.retry) {
         const final = decision.error ? classifyError(decision.error) : failure;
-        if (decision.error) final.view = { ...final.view, ...(failure.view.requestId ? { requestId: failure.view.requestId } : {}) };
+        if (decision.error)
+          final.view = { ...final.view, ...(failure.view.requestId ? { requestId: failure.view.requestId } : {}) };
         return settle(record, { kind: 'failed', failure: final, afterTokens: gotTokens });
       }
       settle(record);
-      logger.info(`chat ${requestId}: attempt ${attempt}/${policy.maxRetries + 1} failed (${failure.view.kind}${failure.status ? ` ${failure.status}` : ''}); retrying in ${decision.delayMs} ms`);
-      handlers.retrying({ reason: retryReason(failure.view.kind), kind: failure.view.kind, attempt: attempt + 1,
-        of: policy.maxRetries + 1, delayMs: decision.delayMs, until: clock.now() + decision.delayMs });
+      logger.info(
+        `chat ${requestId}: attempt ${attempt}/${policy.maxRetries + 1} failed (${failure.view.kind}${failure.status ? ` ${failure.status}` : ''}); retrying in ${decision.delayMs} ms`,
+      );
+      handlers.retrying({
+        reason: retryReason(failure.view.kind),
+        kind: failure.view.kind,
+        attempt: attempt + 1,
+        of: policy.maxRetries + 1,
+        delayMs: decision.delayMs,
+        until: clock.now() + decision.delayMs,
+      });
       try {
         await clock.sleep(decision.delayMs, signal);
       } catch {
@@ -142,8 +167,10 @@ export async function streamReply(deps: ReplyStreamDeps, requestId: string, endp
     record.latencyMs = clock.now() - record.startedAt;
     if (outcome?.kind === 'stopped') record.errorKind = 'cancelled';
     deps.onAttempt?.(record);
-    logger.info(`chat ${record.requestId}: attempt ${record.attempt} ${record.errorKind ?? 'ok'} status=${record.status ?? '-'} ` +
-      `latency=${record.latencyMs}ms ttft=${record.ttftMs ?? '-'}ms wait=${record.waitBeforeMs}ms${record.apiRequestId ? ` api-request=${record.apiRequestId}` : ''}`);
+    logger.info(
+      `chat ${record.requestId}: attempt ${record.attempt} ${record.errorKind ?? 'ok'} status=${record.status ?? '-'} ` +
+        `latency=${record.latencyMs}ms ttft=${record.ttftMs ?? '-'}ms wait=${record.waitBeforeMs}ms${record.apiRequestId ? ` api-request=${record.apiRequestId}` : ''}`,
+    );
     return outcome as O;
   }
 }

@@ -18,33 +18,56 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 20_000, maxRetryAfterMs: 120_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 1000,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 120_000,
+};
 
 /**
  * Wait before retry number `retry` (1-based): the server's Retry-After when it sent one, else exponential backoff
  * with "equal jitter" — half the exponential step fixed, half random — so waits grow but clients spread out.
  */
-export function backoffDelay(policy: RetryPolicy, retry: number, retryAfterMs: number | undefined, random: () => number): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
+): number {
   if (retryAfterMs !== undefined) return Math.ceil(retryAfterMs);
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.round(step / 2 + random() * (step / 2));
 }
 
-export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | { retry: false; error?: TallyError };
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false; error?: TallyError };
 
 /** Decides what to do after attempt number `attempt` (1-based) failed with `failure`. */
-export function decideRetry(policy: RetryPolicy, attempt: number, failure: Classified, now: number, random: () => number): RetryDecision {
+export function decideRetry(
+  policy: RetryPolicy,
+  attempt: number,
+  failure: Classified,
+  now: number,
+  random: () => number,
+): RetryDecision {
   if (!failure.retryable || attempt > policy.maxRetries) return { retry: false };
   if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs) {
     const at = new Date(now + failure.retryAfterMs);
-    const when = at.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+    const when = at.toLocaleTimeString('en-US', {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12: false,
+    });
     const kind: ErrorKind = failure.view.kind;
     return {
       retry: false,
-      error: new TallyError(kind, `${failure.view.message.replace(/\.$/, '')} — the server asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s Tally waits. Try again after ${when}.`,
-        false, failure.view.detail),
+      error: new TallyError(
+        kind,
+        `${failure.view.message.replace(/\.$/, '')} — the server asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s Tally waits. Try again after ${when}.`,
+        false,
+        failure.view.detail,
+      ),
     };
   }
   return { retry: true, delayMs: backoffDelay(policy, attempt, failure.retryAfterMs, random) };
@@ -53,10 +76,15 @@ export function decideRetry(policy: RetryPolicy, attempt: number, failure: Class
 /** Short human label for what is being waited out, for the panel's notice. */
 export function retryReason(kind: ErrorKind): string {
   switch (kind) {
-    case 'rateLimited': return 'Rate limited';
-    case 'server': return 'Server error';
-    case 'network': return 'Connection failed';
-    case 'timeout': return 'Timed out';
-    default: return 'Request failed';
+    case 'rateLimited':
+      return 'Rate limited';
+    case 'server':
+      return 'Server error';
+    case 'network':
+      return 'Connection failed';
+    case 'timeout':
+      return 'Timed out';
+    default:
+      return 'Request failed';
   }
 }

@@ -16,8 +16,11 @@ export const DEFAULT_TIMEOUTS: StreamTimeouts = { firstByteMs: 60_000, idleMs: 9
  * Iterates `open(signal)` under `limits`. The attempt's signal follows `outer` (Stop) and the watchdog. The SDK ends
  * its stream quietly when aborted, so a fired limit is checked after the stream ends as well as when it throws.
  */
-export async function* watchStream<T>(open: (signal: AbortSignal) => AsyncIterable<T>, outer: AbortSignal,
-  limits: StreamTimeouts): AsyncGenerator<T> {
+export async function* watchStream<T>(
+  open: (signal: AbortSignal) => AsyncIterable<T>,
+  outer: AbortSignal,
+  limits: StreamTimeouts,
+): AsyncGenerator<T> {
   const attempt = new AbortController();
   const onOuter = () => attempt.abort();
   if (outer.aborted) attempt.abort();
@@ -26,11 +29,19 @@ export async function* watchStream<T>(open: (signal: AbortSignal) => AsyncIterab
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (ms: number, which: 'firstByte' | 'idle') => {
     clearTimeout(timer);
-    timer = setTimeout(() => { fired = which; attempt.abort(); }, ms);
+    timer = setTimeout(() => {
+      fired = which;
+      attempt.abort();
+    }, ms);
   };
-  const timeout = () => fired === 'firstByte'
-    ? new TallyError('timeout', `The API did not answer within ${Math.round(limits.firstByteMs / 1000)} s.`, true)
-    : new TallyError('timeout', `The reply stalled: nothing arrived for ${Math.round(limits.idleMs / 1000)} s.`, true);
+  const timeout = () =>
+    fired === 'firstByte'
+      ? new TallyError('timeout', `The API did not answer within ${Math.round(limits.firstByteMs / 1000)} s.`, true)
+      : new TallyError(
+          'timeout',
+          `The reply stalled: nothing arrived for ${Math.round(limits.idleMs / 1000)} s.`,
+          true,
+        );
   arm(limits.firstByteMs, 'firstByte');
   try {
     const iterator = open(attempt.signal)[Symbol.asyncIterator]();

@@ -47,7 +47,8 @@ export function serializeCacheEntry(entry: CacheEntry, secret?: string): string 
 export function parseCacheEntry(text: string, expectedKey?: string): ParsedEntry {
   const parsed = parseStored(text);
   if (!parsed.ok) return parsed;
-  if (expectedKey !== undefined && parsed.entry.key !== expectedKey) return { ok: false, error: 'stored under another key' };
+  if (expectedKey !== undefined && parsed.entry.key !== expectedKey)
+    return { ok: false, error: 'stored under another key' };
   return { ok: true, entry: parsed.entry };
 }
 
@@ -83,10 +84,15 @@ export function openCacheEntry(text: string, check: EntryCheck): CheckedEntry {
   if (check.secret) {
     if (mac === undefined) return { ok: false, rejection: 'unsigned', error: 'no MAC, and a team secret is set' };
     if (!sameHex(mac, entryMac(check.key, entry, check.secret))) {
-      return { ok: false, rejection: 'badMac', error: 'MAC does not match (another secret, or a forged or altered entry)' };
+      return {
+        ok: false,
+        rejection: 'badMac',
+        error: 'MAC does not match (another secret, or a forged or altered entry)',
+      };
     }
   }
-  if (entry.expiresAt <= check.now) return { ok: false, rejection: 'expired', error: `expired at ${new Date(entry.expiresAt).toISOString()}` };
+  if (entry.expiresAt <= check.now)
+    return { ok: false, rejection: 'expired', error: `expired at ${new Date(entry.expiresAt).toISOString()}` };
   return { ok: true, entry };
 }
 
@@ -95,7 +101,10 @@ export function openCacheEntry(text: string, check: EntryCheck): CheckedEntry {
  * order in the stored text does not matter, and nothing served — reply, usage, expiry — can change unnoticed).
  */
 export function entryMac(key: string, entry: CacheEntry, secret: string): string {
-  return createHmac('sha256', secret).update(`${MAC_SCHEMA}\n${key}\n`).update(canonicalJson(pick(entry))).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${MAC_SCHEMA}\n${key}\n`)
+    .update(canonicalJson(pick(entry)))
+    .digest('hex');
 }
 
 function sameHex(a: string, b: string): boolean {
@@ -139,16 +148,25 @@ export function cacheEntryProblem(value: unknown): string | undefined {
     for (const name of ['promptTokens', 'completionTokens', 'totalTokens'] as const) {
       if (!isCount(u[name])) return `usage.${name}: expected a token count`;
     }
-    if (u.cachedPromptTokens !== undefined && !isCount(u.cachedPromptTokens)) return 'usage.cachedPromptTokens: expected a token count';
+    if (u.cachedPromptTokens !== undefined && !isCount(u.cachedPromptTokens))
+      return 'usage.cachedPromptTokens: expected a token count';
     if (u.estimated !== undefined && typeof u.estimated !== 'boolean') return 'usage.estimated: expected a boolean';
   }
-  if (e.mac !== undefined && (typeof e.mac !== 'string' || !/^[0-9a-f]{64}$/.test(e.mac))) return 'mac: expected 64 hex digits';
+  if (e.mac !== undefined && (typeof e.mac !== 'string' || !/^[0-9a-f]{64}$/.test(e.mac)))
+    return 'mac: expected 64 hex digits';
   return undefined;
 }
 
 /** A copy with only the known fields (stray fields in stored JSON are not passed on). */
 function pick(e: CacheEntry): CacheEntry {
-  const entry: CacheEntry = { version: e.version, key: e.key, model: e.model, reply: e.reply, createdAt: e.createdAt, expiresAt: e.expiresAt };
+  const entry: CacheEntry = {
+    version: e.version,
+    key: e.key,
+    model: e.model,
+    reply: e.reply,
+    createdAt: e.createdAt,
+    expiresAt: e.expiresAt,
+  };
   if (e.finishReason !== undefined) entry.finishReason = e.finishReason;
   if (e.usage !== undefined) {
     const u = e.usage;

@@ -46,9 +46,16 @@ export function canonicalJson(value: unknown): string {
 function canonical(value: unknown, seen: Set<object>): string | undefined {
   if (value === null) return 'null';
   switch (typeof value) {
-    case 'string': case 'number': case 'boolean': return JSON.stringify(value);
-    case 'undefined': case 'function': case 'symbol': return undefined;
-    case 'bigint': throw new TypeError('canonicalJson: BigInt has no JSON form');
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      throw new TypeError('canonicalJson: BigInt has no JSON form');
   }
   const obj = value as object;
   const withToJson = obj as { toJSON?: () => unknown };

@@ -37,10 +37,12 @@ export async function readExpiry(file: string): Promise<number | 'corrupt' | 'go
 /** Deletes temp files old enough to be left over from a crash (a fresh one may be another window's write). */
 export async function removeStaleTemps(temps: string[]): Promise<void> {
   const staleBefore = Date.now() - STALE_TEMP_MS; // temp files carry real file-system time, not the clock's
-  await Promise.all(temps.map(async (t) => {
-    const s = await fs.stat(t).catch(() => undefined);
-    if (s && s.mtimeMs < staleBefore) await unlinkQuietly(t);
-  }));
+  await Promise.all(
+    temps.map(async (t) => {
+      const s = await fs.stat(t).catch(() => undefined);
+      if (s && s.mtimeMs < staleBefore) await unlinkQuietly(t);
+    }),
+  );
 }
 
 export async function unlinkQuietly(file: string): Promise<void> {

@@ -112,16 +112,22 @@ export class FileStore implements CacheStore {
       this.logger.debug(`Response cache: entry of ${bytes} bytes is larger than the cache or entry bound; not stored`);
       return;
     }
-    await (this.initialScan ??= this.rescan(false).then(() => undefined, (e: unknown) => {
-      this.initialScan = undefined; // try again on the next write
-      throw e;
-    }));
+    await (this.initialScan ??= this.rescan(false).then(
+      () => undefined,
+      (e: unknown) => {
+        this.initialScan = undefined; // try again on the next write
+        throw e;
+      },
+    ));
     const file = this.fileOf(key);
     // No fsync: a cache may lose its last writes in a power cut; a file left empty by one is dropped as corrupt.
     await writeAtomic(file, text, { fsync: false, top: this.dir });
     await this.touch(file, now);
     this.record(key, bytes);
-    if (this.overBound()) await (this.eviction ??= this.evict().finally(() => { this.eviction = undefined; }));
+    if (this.overBound())
+      await (this.eviction ??= this.evict().finally(() => {
+        this.eviction = undefined;
+      }));
   }
 
   async delete(key: string): Promise<void> {
@@ -174,7 +180,8 @@ export class FileStore implements CacheStore {
   private async touch(file: string, now: number): Promise<void> {
     const time = new Date(now);
     await fs.lutimes(file, time, time).catch((e: unknown) => {
-      if (!isNotFound(e)) this.logger.debug(`Response cache: could not update recency of ${file}: ${(e as Error).message}`);
+      if (!isNotFound(e))
+        this.logger.debug(`Response cache: could not update recency of ${file}: ${(e as Error).message}`);
     });
   }
 
@@ -196,7 +203,9 @@ export class FileStore implements CacheStore {
       await this.remove(f.key, f.file);
       evicted++;
     }
-    this.logger.debug(`Response cache: evicted ${evicted} least recently used entries (${this.tally.size} left, ${this.totalBytes} bytes)`);
+    this.logger.debug(
+      `Response cache: evicted ${evicted} least recently used entries (${this.tally.size} left, ${this.totalBytes} bytes)`,
+    );
   }
 
   /**
@@ -218,7 +227,8 @@ export class FileStore implements CacheStore {
         if (expiresAt === 'corrupt' || expiresAt <= now) await unlinkQuietly(f.file);
         else live.push(f);
       };
-      for (let i = 0; i < entries.length; i += SCAN_BATCH) await Promise.all(entries.slice(i, i + SCAN_BATCH).map(check));
+      for (let i = 0; i < entries.length; i += SCAN_BATCH)
+        await Promise.all(entries.slice(i, i + SCAN_BATCH).map(check));
       this.tally = new Map(live.map((f) => [f.key, f.bytes]));
       for (const [key, bytes] of writesDuringScan) this.tally.set(key, bytes);
       this.totalBytes = [...this.tally.values()].reduce((sum, b) => sum + b, 0);
@@ -237,16 +247,19 @@ export class FileStore implements CacheStore {
       const shardDir = path.join(this.dir, shard);
       // A shard that is a link leads out of the cache: nothing in it is scanned, and so nothing there is deleted.
       if ((await fs.lstat(shardDir).catch(() => undefined))?.isSymbolicLink()) continue;
-      await Promise.all((await readdirQuietly(shardDir)).map(async (name) => {
-        const file = path.join(shardDir, name);
-        const match = ENTRY_FILE.exec(name);
-        if (match && match[1].startsWith(shard)) {
-          const s = await fs.lstat(file).catch(() => undefined);
-          if (s?.isFile() || s?.isSymbolicLink()) entries.push({ key: match[1], file, bytes: s.size, mtimeMs: s.mtimeMs });
-        } else if (TEMP_FILE.test(name)) {
-          temps.push(file);
-        }
-      }));
+      await Promise.all(
+        (await readdirQuietly(shardDir)).map(async (name) => {
+          const file = path.join(shardDir, name);
+          const match = ENTRY_FILE.exec(name);
+          if (match && match[1].startsWith(shard)) {
+            const s = await fs.lstat(file).catch(() => undefined);
+            if (s?.isFile() || s?.isSymbolicLink())
+              entries.push({ key: match[1], file, bytes: s.size, mtimeMs: s.mtimeMs });
+          } else if (TEMP_FILE.test(name)) {
+            temps.push(file);
+          }
+        }),
+      );
     }
     return { entries, temps };
   }

@@ -10,7 +10,13 @@
 // A value that fails is a miss, removed, and each kind of failure is warned about once per store.
 import { displayUrl } from '../api/redact';
 import { silentLogger, systemClock, type Clock, type Logger, type SecretValue } from '../ports';
-import { MAX_CACHE_ENTRY_BYTES, openCacheEntry, serializeCacheEntry, type CacheEntry, type EntryRejection } from './cacheEntry';
+import {
+  MAX_CACHE_ENTRY_BYTES,
+  openCacheEntry,
+  serializeCacheEntry,
+  type CacheEntry,
+  type EntryRejection,
+} from './cacheEntry';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
 import { WarnOncePerKind } from './warnOncePerKind';
 
@@ -80,14 +86,28 @@ export class RedisStore implements CacheStore {
   async get(key: string): Promise<CacheEntry | undefined> {
     // One byte past the bound is enough to tell an oversized value, and no more than that is ever transferred.
     // A value of another type (a planted hash or list) is an answer, not an outage: it is a corrupt entry.
-    const text = await this.run(undefined, (c) => c.getRange(this.prefix + key, 0, this.maxEntryBytes)
-      .catch((e: unknown) => { if (/^WRONGTYPE/.test((e as Error)?.message ?? '')) return NOT_A_STRING; throw e; }));
+    const text = await this.run(undefined, (c) =>
+      c.getRange(this.prefix + key, 0, this.maxEntryBytes).catch((e: unknown) => {
+        if (/^WRONGTYPE/.test((e as Error)?.message ?? '')) return NOT_A_STRING;
+        throw e;
+      }),
+    );
     if (text === undefined || text === '') return undefined; // GETRANGE answers '' for a missing key
     const secret = await this.secret();
-    const checked = typeof text !== 'string' ? { ok: false as const, rejection: 'corrupt' as const, error: 'not a string value' }
-      : openCacheEntry(text, { key, now: this.clock.now(), maxBytes: this.maxEntryBytes, ...(secret ? { secret } : {}) });
+    const checked =
+      typeof text !== 'string'
+        ? { ok: false as const, rejection: 'corrupt' as const, error: 'not a string value' }
+        : openCacheEntry(text, {
+            key,
+            now: this.clock.now(),
+            maxBytes: this.maxEntryBytes,
+            ...(secret ? { secret } : {}),
+          });
     if (checked.ok) return checked.entry;
-    this.rejections.log(checked.rejection, `Redis cache: ignored and removed the entry ${this.prefix}${key} (${checked.error})`);
+    this.rejections.log(
+      checked.rejection,
+      `Redis cache: ignored and removed the entry ${this.prefix}${key} (${checked.error})`,
+    );
     await this.delete(key);
     return undefined;
   }
@@ -97,7 +117,8 @@ export class RedisStore implements CacheStore {
     const px = Math.max(1, Math.round(ttlMs));
     const text = serializeCacheEntry(entry, await this.secret());
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > this.maxEntryBytes) return this.logger.debug(`Redis cache: a ${bytes}-byte entry is over the bound; not stored`);
+    if (bytes > this.maxEntryBytes)
+      return this.logger.debug(`Redis cache: a ${bytes}-byte entry is over the bound; not stored`);
     await this.run(undefined, (c) => c.set(this.prefix + key, text, { expiration: { type: 'PX', value: px } }));
   }
 
@@ -113,7 +134,9 @@ export class RedisStore implements CacheStore {
   /** Counts the keys under the prefix. Throws when Redis is unreachable. */
   async stats(): Promise<CacheStoreStats> {
     let entries = 0;
-    await this.scanKeys(async (_c, keys) => { entries += keys.length; });
+    await this.scanKeys(async (_c, keys) => {
+      entries += keys.length;
+    });
     return { entries };
   }
 
@@ -265,8 +288,11 @@ export class RedisStore implements CacheStore {
   /** An error as one line, with the URL's password (raw or decoded) masked. */
   private describe(e: unknown): string {
     const err = e as { message?: unknown; code?: unknown; name?: unknown } | undefined;
-    const text = (typeof err?.message === 'string' && err.message) || (typeof err?.code === 'string' && err.code)
-      || (typeof err?.name === 'string' && err.name) || String(e);
+    const text =
+      (typeof err?.message === 'string' && err.message) ||
+      (typeof err?.code === 'string' && err.code) ||
+      (typeof err?.name === 'string' && err.name) ||
+      String(e);
     return redactPassword(text, this.options.url);
   }
 }

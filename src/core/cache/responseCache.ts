@@ -110,7 +110,9 @@ export class ResponseCache {
       const old = this.backend;
       this.backend = update.store;
       this.warnedStoreError = false;
-      await old.dispose().catch((e: unknown) => this.logger.debug(`Cache: disposing the previous store failed: ${errorMessage(e)}`));
+      await old
+        .dispose()
+        .catch((e: unknown) => this.logger.debug(`Cache: disposing the previous store failed: ${errorMessage(e)}`));
     }
   }
 
@@ -120,8 +122,10 @@ export class ResponseCache {
    */
   isCacheable(params: GenerationParams = {}): boolean {
     switch (this.modeValue) {
-      case 'off': return false;
-      case 'always': return true;
+      case 'off':
+        return false;
+      case 'always':
+        return true;
       case 'deterministic':
         return params.temperature === 0 || (typeof params.seed === 'number' && Number.isFinite(params.seed));
     }
@@ -170,8 +174,12 @@ export class ResponseCache {
     if (key === undefined) return false;
     const now = this.clock.now();
     const entry: CacheEntry = {
-      version: CACHE_ENTRY_VERSION, key, model: reply.model || input.model, reply: reply.text,
-      createdAt: now, expiresAt: now + this.ttl,
+      version: CACHE_ENTRY_VERSION,
+      key,
+      model: reply.model || input.model,
+      reply: reply.text,
+      createdAt: now,
+      expiresAt: now + this.ttl,
     };
     if (reply.usage) entry.usage = { ...reply.usage };
     if (reply.finishReason) entry.finishReason = reply.finishReason;
@@ -225,7 +233,7 @@ export class ResponseCache {
     };
     add(this.saved);
     let perModel = this.savedByModel.get(model);
-    if (!perModel) this.savedByModel.set(model, perModel = noSavings());
+    if (!perModel) this.savedByModel.set(model, (perModel = noSavings()));
     add(perModel);
   }
 
@@ -233,7 +241,11 @@ export class ResponseCache {
   private unservable(entry: CacheEntry, key: string, limit: number): { kind: string; why: string } | undefined {
     if (entry.key !== key) return { kind: 'wrongKey', why: 'stored under another key' };
     if (entry.expiresAt <= this.clock.now()) return { kind: 'expired', why: 'expired' };
-    if (entry.reply.length > limit) return { kind: 'replyTooLarge', why: `reply of ${entry.reply.length} characters, over the ${limit}-character limit` };
+    if (entry.reply.length > limit)
+      return {
+        kind: 'replyTooLarge',
+        why: `reply of ${entry.reply.length} characters, over the ${limit}-character limit`,
+      };
     return undefined;
   }
 

@@ -85,7 +85,11 @@ export class ChatService {
   async send(requestId: string, text: string, sink: ChatSink, options: SendOptions = {}): Promise<void> {
     const { clock } = this.deps;
     if (this.active.size > 0) {
-      sink.error({ kind: 'unknown', message: 'A reply is still arriving. Stop it before sending another message.', actions: [] });
+      sink.error({
+        kind: 'unknown',
+        message: 'A reply is still arriving. Stop it before sending another message.',
+        actions: [],
+      });
       return;
     }
     const controller = new AbortController();
@@ -101,22 +105,48 @@ export class ChatService {
       const model = this.deps.resolveModel(settings.model);
       const plan = await this.planOrReport(settings, model, text, options.inputLabel, controller.signal, sink);
       if (!plan) return;
-      const request: ChatRequest = { model: settings.model, messages: plan.messages, maxTokens: plan.maxReplyTokens,
-        ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) };
+      const request: ChatRequest = {
+        model: settings.model,
+        messages: plan.messages,
+        maxTokens: plan.maxReplyTokens,
+        ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+      };
       // A cached reply costs nothing, so it is looked up before the budget check: a budget never refuses a free answer.
       const cacheInput = cacheInputFor(endpoint.baseUrl, request);
-      const hit = await this.deps.cache?.lookup(cacheInput, { bypass: options.bypassCache === true, maxReplyChars: settings.maxReplyChars });
-      const verdict = hit ? undefined : await this.deps.accountant?.check({ requestId, conversationId: this.conversation.id, model,
-        promptTokens: plan.promptTokens, maxReplyTokens: plan.maxReplyTokens, ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
-        ...(options.ignoreBudget ? { ignoreBudget: true } : {}) });
+      const hit = await this.deps.cache?.lookup(cacheInput, {
+        bypass: options.bypassCache === true,
+        maxReplyChars: settings.maxReplyChars,
+      });
+      const verdict = hit
+        ? undefined
+        : await this.deps.accountant?.check({
+            requestId,
+            conversationId: this.conversation.id,
+            model,
+            promptTokens: plan.promptTokens,
+            maxReplyTokens: plan.maxReplyTokens,
+            ...(plan.maxUsd !== undefined ? { maxUsd: plan.maxUsd } : {}),
+            ...(options.ignoreBudget ? { ignoreBudget: true } : {}),
+          });
       if (verdict?.refuse) {
         sink.error(verdict.refuse);
         return;
       }
-      const user: ChatMessage = { id: this.deps.newId('m'), role: 'user', content: text, createdAt: clock.now(),
-        ...(plan.newestTokenCounts ? { tokenCounts: { ...plan.newestTokenCounts } } : {}) };
-      const assistant: ChatMessage = { id: this.deps.newId('m'), role: 'assistant', content: '', createdAt: clock.now(),
-        model: settings.model, status: 'streaming' };
+      const user: ChatMessage = {
+        id: this.deps.newId('m'),
+        role: 'user',
+        content: text,
+        createdAt: clock.now(),
+        ...(plan.newestTokenCounts ? { tokenCounts: { ...plan.newestTokenCounts } } : {}),
+      };
+      const assistant: ChatMessage = {
+        id: this.deps.newId('m'),
+        role: 'assistant',
+        content: '',
+        createdAt: clock.now(),
+        model: settings.model,
+        status: 'streaming',
+      };
       const conversation = this.conversation;
       conversation.messages.push(user, assistant);
       conversation.model = settings.model;
@@ -128,8 +158,13 @@ export class ChatService {
         verdict?.warning,
       ].filter((n) => n !== undefined);
       if (notices.length) sink.notice(notices.join(' '));
-      await this.stream(requestId, endpoint, request, conversation, assistant, controller.signal, sink,
-        { settings, model, promptTokens: plan.promptTokens, cacheInput, ...(hit ? { hit } : {}) });
+      await this.stream(requestId, endpoint, request, conversation, assistant, controller.signal, sink, {
+        settings,
+        model,
+        promptTokens: plan.promptTokens,
+        cacheInput,
+        ...(hit ? { hit } : {}),
+      });
     } finally {
       this.active.delete(requestId);
     }
@@ -151,33 +186,66 @@ export class ChatService {
   async estimate(text: string, signal?: AbortSignal): Promise<RequestPlan & { model: ResolvedModel }> {
     const settings = this.deps.settings();
     const model = this.deps.resolveModel(settings.model);
-    return { ...await this.plan(settings, model, text, { ...(signal ? { signal } : {}) }), model };
+    return { ...(await this.plan(settings, model, text, { ...(signal ? { signal } : {}) })), model };
   }
 
   /** The one place a request is planned, for the estimate and the send alike, from settings read once by the caller. */
-  private plan(settings: ChatSettings, model: ResolvedModel, text: string,
-    extra: { inputLabel?: string; signal?: AbortSignal }): Promise<RequestPlan> {
-    return this.planner.plan({ model, systemPrompt: settings.systemPrompt, history: this.conversation.messages, text,
-      maxReplyTokens: settings.maxReplyTokens, ...extra });
+  private plan(
+    settings: ChatSettings,
+    model: ResolvedModel,
+    text: string,
+    extra: { inputLabel?: string; signal?: AbortSignal },
+  ): Promise<RequestPlan> {
+    return this.planner.plan({
+      model,
+      systemPrompt: settings.systemPrompt,
+      history: this.conversation.messages,
+      text,
+      maxReplyTokens: settings.maxReplyTokens,
+      ...extra,
+    });
   }
 
-  private async planOrReport(settings: ChatSettings, model: ResolvedModel, text: string, inputLabel: string | undefined,
-    signal: AbortSignal, sink: ChatSink): Promise<RequestPlan | undefined> {
+  private async planOrReport(
+    settings: ChatSettings,
+    model: ResolvedModel,
+    text: string,
+    inputLabel: string | undefined,
+    signal: AbortSignal,
+    sink: ChatSink,
+  ): Promise<RequestPlan | undefined> {
     try {
       return await this.plan(settings, model, text, { ...(inputLabel ? { inputLabel } : {}), signal });
     } catch (e) {
       if (signal.aborted) return undefined;
       if (e instanceof ContextBudgetError) {
-        sink.error({ kind: 'contextTooLong', message: `${e.message} Shorten the system prompt (tally.systemPrompt) or lower tally.maxReplyTokens.`, actions: ['openSettings'] });
+        sink.error({
+          kind: 'contextTooLong',
+          message: `${e.message} Shorten the system prompt (tally.systemPrompt) or lower tally.maxReplyTokens.`,
+          actions: ['openSettings'],
+        });
         return undefined;
       }
       throw e;
     }
   }
 
-  private async stream(requestId: string, endpoint: Endpoint, request: ChatRequest, conversation: Conversation,
-    assistant: ChatMessage, signal: AbortSignal, sink: ChatSink,
-    ctx: { settings: ChatSettings; model: ResolvedModel; promptTokens: number; cacheInput: CacheKeyInput; hit?: CacheHit }): Promise<void> {
+  private async stream(
+    requestId: string,
+    endpoint: Endpoint,
+    request: ChatRequest,
+    conversation: Conversation,
+    assistant: ChatMessage,
+    signal: AbortSignal,
+    sink: ChatSink,
+    ctx: {
+      settings: ChatSettings;
+      model: ResolvedModel;
+      promptTokens: number;
+      cacheInput: CacheKeyInput;
+      hit?: CacheHit;
+    },
+  ): Promise<void> {
     const { logger, clock } = this.deps;
     const { settings } = ctx;
     const started = clock.now();
@@ -191,26 +259,61 @@ export class ChatService {
     const { hit, cacheInput } = ctx;
     let apiRequestId: string | undefined;
     const outcome: StreamOutcome = hit
-      ? (delta(hit.entry.reply), { kind: 'complete', ...(hit.entry.usage ? { usage: hit.entry.usage } : {}), finishReason: hit.entry.finishReason ?? null })
-      : await streamReply({
-        client: this.deps.client, clock, logger, policy: settings.retryPolicy, timeouts: settings.timeouts, maxReplyChars: settings.maxReplyChars,
-        ...(this.deps.random ? { random: this.deps.random } : {}),
-        onAttempt: (r) => { apiRequestId = r.apiRequestId ?? apiRequestId; this.deps.onAttempt?.(r); },
-        onHeaders: (headers) => { this.rateLimits = readRateLimits(headers, clock.now()) ?? this.rateLimits; },
-      }, requestId, endpoint, request, signal, { delta, retrying: (notice) => sink.retrying(notice) });
+      ? (delta(hit.entry.reply),
+        {
+          kind: 'complete',
+          ...(hit.entry.usage ? { usage: hit.entry.usage } : {}),
+          finishReason: hit.entry.finishReason ?? null,
+        })
+      : await streamReply(
+          {
+            client: this.deps.client,
+            clock,
+            logger,
+            policy: settings.retryPolicy,
+            timeouts: settings.timeouts,
+            maxReplyChars: settings.maxReplyChars,
+            ...(this.deps.random ? { random: this.deps.random } : {}),
+            onAttempt: (r) => {
+              apiRequestId = r.apiRequestId ?? apiRequestId;
+              this.deps.onAttempt?.(r);
+            },
+            onHeaders: (headers) => {
+              this.rateLimits = readRateLimits(headers, clock.now()) ?? this.rateLimits;
+            },
+          },
+          requestId,
+          endpoint,
+          request,
+          signal,
+          { delta, retrying: (notice) => sink.retrying(notice) },
+        );
     if (hit) logger.info(`chat ${requestId}: served from the cache (stored ${Math.round(hit.ageMs / 1000)} s ago)`);
     if (outcome.kind === 'complete' && !hit) {
-      await this.deps.cache?.store(cacheInput, { text: assistant.content, ...(outcome.usage ? { usage: outcome.usage } : {}),
-        ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}) });
+      await this.deps.cache?.store(cacheInput, {
+        text: assistant.content,
+        ...(outcome.usage ? { usage: outcome.usage } : {}),
+        ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
+      });
     }
-    await this.account(assistant, { requestId, conversationId: conversation.id, model: ctx.model, promptTokens: ctx.promptTokens,
-      completionText: assistant.content, outcome: outcome.kind, cacheHit: hit !== undefined,
+    await this.account(assistant, {
+      requestId,
+      conversationId: conversation.id,
+      model: ctx.model,
+      promptTokens: ctx.promptTokens,
+      completionText: assistant.content,
+      outcome: outcome.kind,
+      cacheHit: hit !== undefined,
       ...(outcome.kind === 'complete' && outcome.usage && !hit ? { usage: outcome.usage } : {}),
-      ...(hit?.entry.usage ? { savedUsage: hit.entry.usage } : {}), ...(apiRequestId ? { apiRequestId } : {}) });
+      ...(hit?.entry.usage ? { savedUsage: hit.entry.usage } : {}),
+      ...(apiRequestId ? { apiRequestId } : {}),
+    });
     const elapsed = clock.now() - started;
     if (outcome.kind === 'complete') {
       assistant.status = 'complete';
-      logger.info(`chat ${requestId}: complete in ${elapsed} ms, tokens in=${assistant.usage?.promptTokens ?? '?'} out=${assistant.usage?.completionTokens ?? '?'}`);
+      logger.info(
+        `chat ${requestId}: complete in ${elapsed} ms, tokens in=${assistant.usage?.promptTokens ?? '?'} out=${assistant.usage?.completionTokens ?? '?'}`,
+      );
       sink.done({ ...assistant });
     } else if (outcome.kind === 'stopped') {
       assistant.status = 'stopped';
@@ -218,7 +321,9 @@ export class ChatService {
       sink.done({ ...assistant });
     } else {
       const view = redactErrorView(outcome.failure.view, endpoint.apiKey);
-      logger.warn(`chat ${requestId}: failed (${view.kind}${outcome.failure.status ? ` ${outcome.failure.status}` : ''}) after ${elapsed} ms: ${view.detail ?? view.message}${view.requestId ? ` [request ${view.requestId}]` : ''}`);
+      logger.warn(
+        `chat ${requestId}: failed (${view.kind}${outcome.failure.status ? ` ${outcome.failure.status}` : ''}) after ${elapsed} ms: ${view.detail ?? view.message}${view.requestId ? ` [request ${view.requestId}]` : ''}`,
+      );
       if (outcome.afterTokens) {
         assistant.status = 'interrupted';
         sink.error(view, { ...assistant });

@@ -52,7 +52,9 @@ export class RequestPlanner {
       this.system = { role: 'system', content: input.systemPrompt };
     }
     const system = input.systemPrompt.trim() ? this.system : undefined;
-    const history = input.history.filter((m) => m.role !== 'system' && m.content.length > 0 && m.status !== 'streaming');
+    const history = input.history.filter(
+      (m) => m.role !== 'system' && m.content.length > 0 && m.status !== 'streaming',
+    );
     const newest: CountableMessage = { role: 'user', content: input.text };
     const fit = await fitContextAsync({
       ...(system ? { system } : {}),

@@ -18,8 +18,14 @@ export interface Conversation {
 }
 
 /** A new, empty conversation created at `now`, titled by its first question once it has one. */
-export const newConversation = (id: string, now: number): Conversation =>
-  ({ id, title: DEFAULT_TITLE, titleIsAuto: true, createdAt: now, updatedAt: now, messages: [] });
+export const newConversation = (id: string, now: number): Conversation => ({
+  id,
+  title: DEFAULT_TITLE,
+  titleIsAuto: true,
+  createdAt: now,
+  updatedAt: now,
+  messages: [],
+});
 
 /** What `<id>.json` holds: the conversation, self-describing with its version. */
 export interface StoredConversation extends Conversation {
@@ -64,7 +70,7 @@ const MIGRATIONS: Record<number, (raw: Raw) => Raw> = {
       titleIsAuto: typeof raw.title !== 'string' || raw.title.trim() === '',
       title: typeof raw.title === 'string' && raw.title.trim() ? raw.title : DEFAULT_TITLE,
       messages: Array.isArray(raw.messages)
-        ? raw.messages.map((m: unknown, i) => isObject(m) ? { id: `${String(raw.id)}-m${i}`, createdAt, ...m } : m)
+        ? raw.messages.map((m: unknown, i) => (isObject(m) ? { id: `${String(raw.id)}-m${i}`, createdAt, ...m } : m))
         : raw.messages,
     };
   },
@@ -81,8 +87,13 @@ export function migrate(raw: unknown): { kind: 'ok'; value: Raw; from: number } 
 }
 
 function parseUsage(x: unknown): Usage | undefined {
-  if (!isObject(x) || !isCount(x.promptTokens) || !isCount(x.completionTokens) || !isCount(x.totalTokens)) return undefined;
-  const usage: Usage = { promptTokens: x.promptTokens, completionTokens: x.completionTokens, totalTokens: x.totalTokens };
+  if (!isObject(x) || !isCount(x.promptTokens) || !isCount(x.completionTokens) || !isCount(x.totalTokens))
+    return undefined;
+  const usage: Usage = {
+    promptTokens: x.promptTokens,
+    completionTokens: x.completionTokens,
+    totalTokens: x.totalTokens,
+  };
   if (isCount(x.cachedPromptTokens)) usage.cachedPromptTokens = x.cachedPromptTokens;
   if (typeof x.estimated === 'boolean') usage.estimated = x.estimated;
   return usage;
@@ -106,7 +117,8 @@ function parseMessage(x: unknown, i: number): ChatMessage | string {
   if (x.cached === true) m.cached = true;
   if (isObject(x.tokenCounts)) {
     const counts: NonNullable<ChatMessage['tokenCounts']> = {};
-    for (const enc of ['o200k_base', 'cl100k_base'] as const) if (isCount(x.tokenCounts[enc])) counts[enc] = x.tokenCounts[enc] as number;
+    for (const enc of ['o200k_base', 'cl100k_base'] as const)
+      if (isCount(x.tokenCounts[enc])) counts[enc] = x.tokenCounts[enc] as number;
     if (Object.keys(counts).length) m.tokenCounts = counts;
   }
   return m;
@@ -124,9 +136,11 @@ export function parseConversation(text: string, expectedId?: string): ReadResult
   if (migrated.kind !== 'ok') return migrated;
   const raw = migrated.value;
   if (!isConversationId(raw.id)) return { kind: 'invalid', reason: 'no valid id' };
-  if (expectedId !== undefined && raw.id !== expectedId) return { kind: 'invalid', reason: `id ${raw.id} does not match the file name` };
+  if (expectedId !== undefined && raw.id !== expectedId)
+    return { kind: 'invalid', reason: `id ${raw.id} does not match the file name` };
   if (typeof raw.title !== 'string') return { kind: 'invalid', reason: 'no title' };
-  if (!isTime(raw.createdAt) || !isTime(raw.updatedAt)) return { kind: 'invalid', reason: 'no valid createdAt/updatedAt' };
+  if (!isTime(raw.createdAt) || !isTime(raw.updatedAt))
+    return { kind: 'invalid', reason: 'no valid createdAt/updatedAt' };
   if (!Array.isArray(raw.messages)) return { kind: 'invalid', reason: 'no messages array' };
   const messages: ChatMessage[] = new Array<ChatMessage>(raw.messages.length);
   for (let i = 0; i < raw.messages.length; i++) {
@@ -135,17 +149,29 @@ export function parseConversation(text: string, expectedId?: string): ReadResult
     messages[i] = m;
   }
   const conversation: Conversation = {
-    id: raw.id, title: raw.title, titleIsAuto: raw.titleIsAuto === true,
-    createdAt: raw.createdAt, updatedAt: raw.updatedAt, messages,
+    id: raw.id,
+    title: raw.title,
+    titleIsAuto: raw.titleIsAuto === true,
+    createdAt: raw.createdAt,
+    updatedAt: raw.updatedAt,
+    messages,
   };
   if (typeof raw.model === 'string') conversation.model = raw.model;
-  return migrated.from === CONVERSATION_VERSION ? { kind: 'ok', conversation } : { kind: 'ok', conversation, migratedFrom: migrated.from };
+  return migrated.from === CONVERSATION_VERSION
+    ? { kind: 'ok', conversation }
+    : { kind: 'ok', conversation, migratedFrom: migrated.from };
 }
 
 export function toStored(c: Conversation): StoredConversation {
   return {
-    version: CONVERSATION_VERSION, id: c.id, title: c.title, titleIsAuto: c.titleIsAuto, createdAt: c.createdAt,
-    updatedAt: c.updatedAt, ...(c.model !== undefined ? { model: c.model } : {}), messages: c.messages,
+    version: CONVERSATION_VERSION,
+    id: c.id,
+    title: c.title,
+    titleIsAuto: c.titleIsAuto,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    ...(c.model !== undefined ? { model: c.model } : {}),
+    messages: c.messages,
   };
 }
 
@@ -153,12 +179,24 @@ export function toStored(c: Conversation): StoredConversation {
 export const serializeConversation = (c: Conversation): string => JSON.stringify(toStored(c));
 
 /** Whitespace collapsed, at most `max` characters (the input is cut first, so a huge message costs nothing). */
-const oneLine = (s: string, max: number): string => s.slice(0, max * 4).replace(/\s+/g, ' ').trim().slice(0, max);
+const oneLine = (s: string, max: number): string =>
+  s
+    .slice(0, max * 4)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
 
 export function summarize(c: Conversation): ConversationSummary {
   let last = '';
   for (let i = c.messages.length - 1; i >= 0 && !last; i--) last = oneLine(c.messages[i].content, 120);
-  return { id: c.id, title: c.title, createdAt: c.createdAt, updatedAt: c.updatedAt, messageCount: c.messages.length, preview: last };
+  return {
+    id: c.id,
+    title: c.title,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    messageCount: c.messages.length,
+    preview: last,
+  };
 }
 
 export const newestFirst = (a: ConversationSummary, b: ConversationSummary): number =>

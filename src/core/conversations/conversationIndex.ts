@@ -32,13 +32,31 @@ export function parseIndex(text: string): IndexEntry[] | undefined {
     return undefined;
   }
   if (!isObject(json) || json.version !== INDEX_VERSION || !Array.isArray(json.conversations)) return undefined;
-  return json.conversations.filter((e): e is IndexEntry => isObject(e) && isConversationId(e.id) && typeof e.title === 'string'
-    && isTime(e.createdAt) && isTime(e.updatedAt) && isCount(e.messageCount) && typeof e.preview === 'string'
-    && typeof e.fingerprint === 'string')
-    .map(({ id, title, createdAt, updatedAt, messageCount, preview, fingerprint }) => ({ id, title, createdAt, updatedAt, messageCount, preview, fingerprint }));
+  return json.conversations
+    .filter(
+      (e): e is IndexEntry =>
+        isObject(e) &&
+        isConversationId(e.id) &&
+        typeof e.title === 'string' &&
+        isTime(e.createdAt) &&
+        isTime(e.updatedAt) &&
+        isCount(e.messageCount) &&
+        typeof e.preview === 'string' &&
+        typeof e.fingerprint === 'string',
+    )
+    .map(({ id, title, createdAt, updatedAt, messageCount, preview, fingerprint }) => ({
+      id,
+      title,
+      createdAt,
+      updatedAt,
+      messageCount,
+      preview,
+      fingerprint,
+    }));
 }
 
-export const serializeIndex = (entries: IndexEntry[]): string => JSON.stringify({ version: INDEX_VERSION, conversations: entries });
+export const serializeIndex = (entries: IndexEntry[]): string =>
+  JSON.stringify({ version: INDEX_VERSION, conversations: entries });
 
 /** Read-merge-write of the index: `changes` (null = deleted) over what is on disk, by id; newest updatedAt wins. */
 export function mergeIndex(disk: IndexEntry[], changes: ReadonlyMap<string, IndexEntry | null>): IndexEntry[] {
@@ -56,7 +74,10 @@ export class ConversationIndexFile {
   private readonly changes = new Map<string, IndexEntry | null>();
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly file: string, private readonly logger: Logger) {}
+  constructor(
+    private readonly file: string,
+    private readonly logger: Logger,
+  ) {}
 
   /**
    * The entries on disk, or undefined when there is no readable index. A damaged or unreadable one is logged (and
@@ -73,14 +94,17 @@ export class ConversationIndexFile {
       return undefined;
     }
     const entries = got && parseIndex(got.text);
-    if (got && !entries) this.logger.warn(`${this.file} is damaged or of another version; rebuilding it from the conversation files`);
+    if (got && !entries)
+      this.logger.warn(`${this.file} is damaged or of another version; rebuilding it from the conversation files`);
     return entries;
   }
 
   private async setAside(reason: string): Promise<void> {
     try {
       const target = await moveAside(this.file, 'unreadable');
-      this.logger.warn(`Set aside the conversation index as ${target} (${reason}); rebuilding it from the conversation files`);
+      this.logger.warn(
+        `Set aside the conversation index as ${target} (${reason}); rebuilding it from the conversation files`,
+      );
     } catch (e) {
       if (!isNotFound(e)) this.logger.warn(`Cannot read ${this.file} (${reason}) nor set it aside: ${errorMessage(e)}`);
     }
@@ -94,7 +118,7 @@ export class ConversationIndexFile {
       const batch = new Map(this.changes);
       this.changes.clear();
       try {
-        await writeAtomic(this.file, serializeIndex(mergeIndex(await this.read() ?? [], batch)));
+        await writeAtomic(this.file, serializeIndex(mergeIndex((await this.read()) ?? [], batch)));
       } catch (e) {
         this.logger.warn(`Could not update ${this.file} (it is rebuilt from the files): ${errorMessage(e)}`);
       }

@@ -23,9 +23,11 @@ function closeFences(content: string): string {
  *  panel shows a reply's (src/shared/format.ts) in its own emphasis; no cost part when the price was not recorded. */
 function usageLine(m: Pick<ChatMessage, 'costUsd' | 'savedUsd' | 'cached'>, u: Usage): string {
   const cached = u.cachedPromptTokens ? ` (${formatTokens(u.cachedPromptTokens)} cached)` : '';
-  const tokens = `_Tokens: ${formatTokens(u.promptTokens)} prompt${cached} + ${formatTokens(u.completionTokens)} completion`
-    + ` = ${formatTokens(u.totalTokens)}${u.estimated ? ' (estimated)' : ''}_`;
-  if (m.cached) return `${tokens} · _answered from cache${m.savedUsd !== undefined ? `, saved ${formatReplyUsd(m.savedUsd)}` : ''}_`;
+  const tokens =
+    `_Tokens: ${formatTokens(u.promptTokens)} prompt${cached} + ${formatTokens(u.completionTokens)} completion` +
+    ` = ${formatTokens(u.totalTokens)}${u.estimated ? ' (estimated)' : ''}_`;
+  if (m.cached)
+    return `${tokens} · _answered from cache${m.savedUsd !== undefined ? `, saved ${formatReplyUsd(m.savedUsd)}` : ''}_`;
   return m.costUsd !== undefined ? `${tokens} · _${formatReplyUsd(m.costUsd)}_` : tokens;
 }
 
@@ -39,7 +41,8 @@ const STATUS_NOTE: Partial<Record<ReplyStatus, string>> = {
 export function toMarkdown(c: Conversation): string {
   const out = [`# ${c.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE}`, ''];
   for (const m of c.messages) {
-    const role = m.role === 'user' ? 'You' : m.role === 'system' ? 'System' : m.model ? `Assistant (${m.model})` : 'Assistant';
+    const role =
+      m.role === 'user' ? 'You' : m.role === 'system' ? 'System' : m.model ? `Assistant (${m.model})` : 'Assistant';
     out.push(`**${role}**`, '', m.content ? closeFences(m.content) : '_(empty)_', '');
     const note = m.status && STATUS_NOTE[m.status];
     if (note) out.push(note, '');

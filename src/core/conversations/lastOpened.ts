@@ -22,7 +22,10 @@ export class LastOpened {
   private readonly file: string;
   private written: string | undefined;
 
-  constructor(root: string, private readonly logger: Logger = silentLogger) {
+  constructor(
+    root: string,
+    private readonly logger: Logger = silentLogger,
+  ) {
     this.file = path.join(root, 'conversations', FILE);
   }
 

@@ -8,7 +8,9 @@ export class QueuePerKey {
   run(key: string, op: () => Promise<void>): Promise<void> {
     const next = (this.tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(op);
     this.tails.set(key, next);
-    const done = () => { if (this.tails.get(key) === next) this.tails.delete(key); };
+    const done = () => {
+      if (this.tails.get(key) === next) this.tails.delete(key);
+    };
     next.then(done, done);
     return next;
   }

@@ -38,7 +38,9 @@ export function matchConversation(c: Conversation, pattern: RegExp): (SearchHit 
     }
     matchCount += n;
   }
-  return matchCount ? { id: c.id, title: c.title, snippet: snippet || c.title, matchCount, inTitle: inTitle > 0 } : undefined;
+  return matchCount
+    ? { id: c.id, title: c.title, snippet: snippet || c.title, matchCount, inTitle: inTitle > 0 }
+    : undefined;
 }
 
 function around(text: string, index: number, length: number, context = 40): string {
@@ -52,16 +54,24 @@ export type RankedHit = SearchHit & { inTitle: boolean; updatedAt: number };
 
 /** Title matches first, then by match count, then newest; at most `limit`, without the ranking fields. */
 export function rankHits(hits: RankedHit[], limit: number): SearchHit[] {
-  hits.sort((a, b) => Number(b.inTitle) - Number(a.inTitle) || b.matchCount - a.matchCount || b.updatedAt - a.updatedAt);
-  return hits.slice(0, Math.max(0, limit)).map(({ id, title, snippet, matchCount }) => ({ id, title, snippet, matchCount }));
+  hits.sort(
+    (a, b) => Number(b.inTitle) - Number(a.inTitle) || b.matchCount - a.matchCount || b.updatedAt - a.updatedAt,
+  );
+  return hits
+    .slice(0, Math.max(0, limit))
+    .map(({ id, title, snippet, matchCount }) => ({ id, title, snippet, matchCount }));
 }
 
 /**
  * Case-insensitive search of titles and message contents of the conversations `list` names, each read with `get`
  * (a few at a time); title matches first, then by match count, then newest. A blank query lists nothing.
  */
-export async function searchConversations(query: string, limit: number, list: () => Promise<ConversationSummary[]>,
-  get: (id: string) => Promise<Conversation | undefined>): Promise<SearchHit[]> {
+export async function searchConversations(
+  query: string,
+  limit: number,
+  list: () => Promise<ConversationSummary[]>,
+  get: (id: string) => Promise<Conversation | undefined>,
+): Promise<SearchHit[]> {
   const pattern = searchPattern(query);
   if (!pattern) return [];
   const hits: RankedHit[] = [];

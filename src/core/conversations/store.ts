@@ -23,8 +23,14 @@ import { moveAside, removeStaleTempFiles, renameIfExists } from '../files/leftov
 import { ensurePrivateDir } from '../files/privateDir';
 import { writeAtomic } from '../files/privateWrite';
 import {
-  isConversationId, newConversation, newestFirst, parseConversation, serializeConversation, summarize,
-  type Conversation, type ConversationSummary,
+  isConversationId,
+  newConversation,
+  newestFirst,
+  parseConversation,
+  serializeConversation,
+  summarize,
+  type Conversation,
+  type ConversationSummary,
 } from './codec';
 import { ConversationIndexFile, type IndexEntry } from './conversationIndex';
 import { inBatches } from './inBatches';
@@ -92,13 +98,15 @@ export class ConversationStore {
   /** Summaries, newest first: from the index where it is fresh, else (and then re-indexed) from the files. */
   async list(): Promise<ConversationSummary[]> {
     await this.open();
-    const ids = new Set((await fs.readdir(this.dir)).map((n) => CONVERSATION_FILE.exec(n)?.[1]).filter(isConversationId));
-    const cached = new Map((await this.index.read() ?? []).map((e) => [e.id, e]));
+    const ids = new Set(
+      (await fs.readdir(this.dir)).map((n) => CONVERSATION_FILE.exec(n)?.[1]).filter(isConversationId),
+    );
+    const cached = new Map(((await this.index.read()) ?? []).map((e) => [e.id, e]));
     const summaries: ConversationSummary[] = [];
     const changes = new Map<string, IndexEntry | null>();
     await inBatches([...ids], async (id) => {
       const hit = cached.get(id);
-      if (hit && hit.fingerprint === await statFingerprint(this.fileOf(id))) {
+      if (hit && hit.fingerprint === (await statFingerprint(this.fileOf(id)))) {
         const { fingerprint: _, ...summary } = hit;
         summaries.push(summary);
         return;
@@ -139,7 +147,9 @@ export class ConversationStore {
       return;
     }
     this.pending.set(c.id, this.touch(c));
-    this.timer ??= setTimeout(() => { this.flush().catch(() => undefined); }, this.debounceMs);
+    this.timer ??= setTimeout(() => {
+      this.flush().catch(() => undefined);
+    }, this.debounceMs);
   }
 
   /** Writes every pending save and waits for all writes under way; rejects if one of them failed. */
@@ -162,7 +172,7 @@ export class ConversationStore {
 
   /** Renames (a blank title goes back to the auto-title) and saves. */
   async rename(id: string, title: string): Promise<Conversation | undefined> {
-    const c = this.live.get(id) ?? await this.load(id);
+    const c = this.live.get(id) ?? (await this.load(id));
     if (!c) return undefined;
     retitle(c, title);
     await this.save(c);
@@ -178,7 +188,7 @@ export class ConversationStore {
     const title = this.live.get(id)?.title ?? (await this.read(id))?.conversation.title ?? '';
     const deletedAt = this.deps.clock.now();
     const trashFile = trashFileFor(this.trashDir, id, deletedAt);
-    if (!await renameIfExists(this.fileOf(id), trashFile)) return undefined;
+    if (!(await renameIfExists(this.fileOf(id), trashFile))) return undefined;
     this.live.forget(id);
     this.known.delete(id);
     await this.index.update(new Map([[id, null]]));
@@ -192,8 +202,9 @@ export class ConversationStore {
       throw new Error(`Not a trashed conversation of this store: ${trashFile}`);
     }
     await this.open();
-    if (await statFingerprint(this.fileOf(id))) throw new Error(`Conversation ${id} exists already; not overwriting it`);
-    if (!await renameIfExists(trashFile, this.fileOf(id))) return undefined; // purged meanwhile
+    if (await statFingerprint(this.fileOf(id)))
+      throw new Error(`Conversation ${id} exists already; not overwriting it`);
+    if (!(await renameIfExists(trashFile, this.fileOf(id)))) return undefined; // purged meanwhile
     const read = await this.read(id);
     if (!read) return undefined;
     await this.index.update(new Map([[id, { ...summarize(read.conversation), fingerprint: read.fingerprint }]]));
@@ -203,8 +214,12 @@ export class ConversationStore {
 
   /** Case-insensitive search of titles and message contents; title matches first, then by match count, newest. */
   async search(query: string, limit = 50): Promise<SearchHit[]> {
-    return searchConversations(query, limit, () => this.list(),
-      async (id) => this.pending.get(id) ?? (await this.read(id))?.conversation);
+    return searchConversations(
+      query,
+      limit,
+      () => this.list(),
+      async (id) => this.pending.get(id) ?? (await this.read(id))?.conversation,
+    );
   }
 
   /** Warnings for the user (damaged or unreadable files, failed saves) since the last call. */
@@ -223,7 +238,10 @@ export class ConversationStore {
       const removed = await removeStaleTempFiles(this.dir);
       if (removed) this.deps.logger.info(`Removed ${removed} temp file(s) left by an interrupted save in ${this.dir}`);
       await purgeTrash(this.trashDir, this.deps.clock.now() - (this.deps.trashDays ?? 7) * DAY_MS);
-    })().catch((e: unknown) => { this.opened = undefined; throw e; });
+    })().catch((e: unknown) => {
+      this.opened = undefined;
+      throw e;
+    });
     return this.opened;
   }
 
@@ -249,12 +267,16 @@ export class ConversationStore {
     try {
       await this.open();
       const before = this.known.get(id);
-      if (before !== undefined && before !== await statFingerprint(file)) {
-        logger.warn(`Conversation ${id} was changed by another window since this window read it; this save replaces it (last writer wins)`);
+      if (before !== undefined && before !== (await statFingerprint(file))) {
+        logger.warn(
+          `Conversation ${id} was changed by another window since this window read it; this save replaces it (last writer wins)`,
+        );
       }
       const bytes = Buffer.byteLength(text, 'utf8');
       if (bytes > MAX_CONVERSATION_FILE_BYTES) {
-        throw new Error(`it is ${bytes} bytes, more than the ${MAX_CONVERSATION_FILE_BYTES} a conversation file may have; it stays open in this window (start a new chat, or delete long replies)`);
+        throw new Error(
+          `it is ${bytes} bytes, more than the ${MAX_CONVERSATION_FILE_BYTES} a conversation file may have; it stays open in this window (start a new chat, or delete long replies)`,
+        );
       }
       await writeAtomic(file, text, { top: this.dir });
     } catch (e) {
@@ -265,7 +287,9 @@ export class ConversationStore {
     }
     const fingerprint = await statFingerprint(file).catch(() => undefined);
     if (fingerprint) this.known.set(id, fingerprint);
-    logger.debug(`Saved conversation ${id}: ${summary.messageCount} messages, ${text.length} chars in ${Date.now() - started} ms`);
+    logger.debug(
+      `Saved conversation ${id}: ${summary.messageCount} messages, ${text.length} chars in ${Date.now() - started} ms`,
+    );
     await this.index.update(new Map([[id, fingerprint ? { ...summary, fingerprint } : null]]));
   }
 
@@ -293,7 +317,10 @@ export class ConversationStore {
     }
     if (result.kind === 'future') {
       // Written by a newer Tally (maybe in another window right now): leave it where it is.
-      this.warnings.once(`${id} ${got.fingerprint}`, `Tally skipped ${file}: it was saved by a newer version of Tally (format ${result.version}). Update Tally to open it.`);
+      this.warnings.once(
+        `${id} ${got.fingerprint}`,
+        `Tally skipped ${file}: it was saved by a newer version of Tally (format ${result.version}). Update Tally to open it.`,
+      );
       return undefined;
     }
     await this.setAside(id, got.fingerprint, result.reason);
@@ -304,12 +331,18 @@ export class ConversationStore {
     const file = this.fileOf(id);
     try {
       // If another window replaced the file since it was read, the new file is not the damaged one.
-      if (fingerprint !== undefined && await statFingerprint(file) !== fingerprint) return;
+      if (fingerprint !== undefined && (await statFingerprint(file)) !== fingerprint) return;
       const target = await moveAside(file, `corrupt-${this.deps.clock.now()}`);
       this.known.delete(id);
-      this.warnings.once(target, `Tally set aside a damaged conversation file: ${target} (${reason}). The other conversations are unaffected.`);
+      this.warnings.once(
+        target,
+        `Tally set aside a damaged conversation file: ${target} (${reason}). The other conversations are unaffected.`,
+      );
     } catch (e) {
-      this.warnings.once(`${id} ${fingerprint}`, `Tally cannot read the conversation file ${file} (${reason}) and could not set it aside: ${errorMessage(e)}`);
+      this.warnings.once(
+        `${id} ${fingerprint}`,
+        `Tally cannot read the conversation file ${file} (${reason}) and could not set it aside: ${errorMessage(e)}`,
+      );
     }
   }
 }

@@ -6,9 +6,19 @@ import { closesFence, fenceOf } from './markdownFences';
 /** Plain text of one Markdown line: block markers, links, emphasis and code backticks removed. */
 function plainLine(line: string): string {
   const body = line.replace(/^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)*/, '');
-  return body.split(/(`+[^`]*`+)/).map((part, i) => i % 2 === 1 ? part.replace(/^`+|`+$/g, '')
-    : part.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\*\*(.+?)\*\*|__(.+?)__|~~(.+?)~~/g, '$1$2$3')
-      .replace(/\*(?=\S)(.+?)(?<=\S)\*|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)/g, '$1$2')).join('').replace(/\s+/g, ' ').trim();
+  return body
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part.replace(/^`+|`+$/g, '')
+        : part
+            .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+            .replace(/\*\*(.+?)\*\*|__(.+?)__|~~(.+?)~~/g, '$1$2$3')
+            .replace(/\*(?=\S)(.+?)(?<=\S)\*|(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)/g, '$1$2'),
+    )
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A title from the first question: its first line of prose (code blocks skipped), plain, at most `max` characters. */

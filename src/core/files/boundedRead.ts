@@ -26,7 +26,10 @@ export async function statFingerprint(file: string): Promise<string | undefined>
  * The file's text and fingerprint, or undefined when it does not exist. Throws FileTooLargeError (over `maxBytes`),
  * SymlinkRefusedError, NotAFileError, or the system's error (EACCES…).
  */
-export async function readBounded(file: string, maxBytes: number): Promise<{ text: string; fingerprint: string } | undefined> {
+export async function readBounded(
+  file: string,
+  maxBytes: number,
+): Promise<{ text: string; fingerprint: string } | undefined> {
   const got = await readBytesAfter(file, 0, maxBytes);
   if (got === undefined) return undefined;
   return { text: got.bytes.toString('utf8'), fingerprint: got.fingerprint };
@@ -37,8 +40,11 @@ export async function readBounded(file: string, maxBytes: number): Promise<{ tex
  * the next read), with the file's size; undefined when it does not exist. The whole file (not just the bytes
  * asked for) must be within `maxBytes`.
  */
-export async function readBytesAfter(file: string, offset: number, maxBytes: number):
-  Promise<{ bytes: Buffer; size: number; fingerprint: string } | undefined> {
+export async function readBytesAfter(
+  file: string,
+  offset: number,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; size: number; fingerprint: string } | undefined> {
   const handle = await openForRead(file);
   if (!handle) return undefined;
   try {
@@ -72,7 +78,10 @@ export async function openForRead(file: string): Promise<fs.FileHandle | undefin
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new SymlinkRefusedError(file);
     throw e;
   }
-  const isFile = await handle.stat().then((st) => st.isFile(), () => false);
+  const isFile = await handle.stat().then(
+    (st) => st.isFile(),
+    () => false,
+  );
   if (!isFile) {
     await handle.close();
     throw new NotAFileError(file);

@@ -14,7 +14,12 @@ export class SymlinkRefusedError extends Error {
 /** A file larger than the bound for its kind: it is not read (nor parsed) at all. */
 export class FileTooLargeError extends Error {
   readonly code = 'ETOOLARGE';
-  constructor(readonly path: string, readonly size: number, readonly maxBytes: number, readonly fingerprint?: string) {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly maxBytes: number,
+    readonly fingerprint?: string,
+  ) {
     super(`${path} is ${size} bytes, more than the ${maxBytes} bytes such a file may have`);
     this.name = 'FileTooLargeError';
   }

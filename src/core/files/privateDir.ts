@@ -25,7 +25,7 @@ export async function ensurePrivateDir(dir: string, top: string = dir): Promise<
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
   }
-  if (!await checkFolders(folders)) throw new Error(`Could not create the folder ${dir}`);
+  if (!(await checkFolders(folders))) throw new Error(`Could not create the folder ${dir}`);
 }
 
 /** Checks (and tightens) `folders` in order; false at the first one missing. */
@@ -60,6 +60,6 @@ function foldersFrom(top: string, dir: string): string[] {
   if (relative.startsWith('..') || path.isAbsolute(relative)) return [dir];
   const out = [top];
   let current = top;
-  for (const part of relative.split(path.sep).filter(Boolean)) out.push(current = path.join(current, part));
+  for (const part of relative.split(path.sep).filter(Boolean)) out.push((current = path.join(current, part)));
   return out;
 }

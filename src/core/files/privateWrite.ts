@@ -48,18 +48,27 @@ export async function writeAtomic(file: string, text: string, options: PrivateWr
 }
 
 /** Appends `text` to `file` (created 0600) in one write; the file must not be a symbolic link. */
-export async function appendPrivate(file: string, text: string, options: Pick<PrivateWriteOptions, 'top'> = {}): Promise<void> {
+export async function appendPrivate(
+  file: string,
+  text: string,
+  options: Pick<PrivateWriteOptions, 'top'> = {},
+): Promise<void> {
   await ensurePrivateDir(path.dirname(file), options.top);
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, PRIVATE_FILE_MODE);
+    handle = await fs.open(
+      file,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW,
+      PRIVATE_FILE_MODE,
+    );
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new SymlinkRefusedError(file);
     throw e;
   }
   try {
     // A file created before files were private (0644) is tightened at its next append.
-    if (POSIX && ((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
+    if (POSIX && ((await handle.stat()).mode & 0o077) !== 0)
+      await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
     const data = Buffer.from(text, 'utf8');
     for (let at = 0; at < data.length;) at += (await handle.write(data, at)).bytesWritten;
   } finally {

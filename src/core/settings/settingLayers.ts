@@ -19,11 +19,20 @@ export type LayerRule = 'user' | 'stricter' | 'any';
 
 /** Settings (without the `tally.` prefix) that only the user's own settings decide. */
 export const USER_ONLY_SETTINGS = [
-  'baseUrl', 'cache.redisUrl', 'cache.mode', 'models', 'budget.dailyUsd', 'budget.monthlyUsd',
+  'baseUrl',
+  'cache.redisUrl',
+  'cache.mode',
+  'models',
+  'budget.dailyUsd',
+  'budget.monthlyUsd',
 ] as const;
 
 /** Limits a workspace may only make stricter than the user's. */
-export const STRICTER_ONLY_SETTINGS = ['budget.workspaceDailyUsd', 'budget.workspaceMonthlyUsd', 'budget.warnAtPercent'] as const;
+export const STRICTER_ONLY_SETTINGS = [
+  'budget.workspaceDailyUsd',
+  'budget.workspaceMonthlyUsd',
+  'budget.warnAtPercent',
+] as const;
 
 export function ruleFor(key: string): LayerRule {
   if ((USER_ONLY_SETTINGS as readonly string[]).includes(key)) return 'user';
@@ -63,8 +72,13 @@ export function effectiveValue(key: string, layers: SettingLayers | undefined): 
     }
     default:
       return {
-        value: isSet(workspaceFolderValue) ? workspaceFolderValue : isSet(workspaceValue) ? workspaceValue
-          : isSet(globalValue) ? globalValue : defaultValue,
+        value: isSet(workspaceFolderValue)
+          ? workspaceFolderValue
+          : isSet(workspaceValue)
+            ? workspaceValue
+            : isSet(globalValue)
+              ? globalValue
+              : defaultValue,
         ignoredWorkspaceValue: false,
       };
   }

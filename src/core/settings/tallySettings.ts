@@ -59,8 +59,11 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
   const num = (key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, integer = false): number => {
     const v = raw(key);
     if (v === undefined || v === null) return fallback;
-    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v))) return v;
-    problems.push(`tally.${key}: expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${JSON.stringify(v)}; using ${fallback}`);
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v)))
+      return v;
+    problems.push(
+      `tally.${key}: expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got ${JSON.stringify(v)}; using ${fallback}`,
+    );
     return fallback;
   };
   const str = (key: string, fallback: string): string => {
@@ -74,21 +77,35 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
 
   const temperatureRaw = raw('temperature');
   let temperature: number | undefined;
-  if (typeof temperatureRaw === 'number' && Number.isFinite(temperatureRaw) && temperatureRaw >= 0 && temperatureRaw <= 2) {
+  if (
+    typeof temperatureRaw === 'number' &&
+    Number.isFinite(temperatureRaw) &&
+    temperatureRaw >= 0 &&
+    temperatureRaw <= 2
+  ) {
     temperature = temperatureRaw;
   } else if (temperatureRaw !== undefined && temperatureRaw !== null) {
-    problems.push(`tally.temperature: expected a number from 0 to 2 or null, got ${JSON.stringify(temperatureRaw)}; using the API's default`);
+    problems.push(
+      `tally.temperature: expected a number from 0 to 2 or null, got ${JSON.stringify(temperatureRaw)}; using the API's default`,
+    );
   }
 
   const models = parseModelOverrides(raw('models'));
-  problems.push(...models.problems.map((p) => `tally.models: ${p}`), ...loweredPrices(models.overrides).map((p) => `tally.models: ${p}`));
+  problems.push(
+    ...models.problems.map((p) => `tally.models: ${p}`),
+    ...loweredPrices(models.overrides).map((p) => `tally.models: ${p}`),
+  );
 
   const modeRaw = str('cache.mode', 'deterministic');
-  const mode = (CACHE_MODES as readonly string[]).includes(modeRaw) ? modeRaw as CacheMode : 'deterministic';
-  if (mode !== modeRaw) problems.push(`tally.cache.mode: expected one of ${CACHE_MODES.join(', ')}, got ${JSON.stringify(modeRaw)}; using deterministic`);
+  const mode = (CACHE_MODES as readonly string[]).includes(modeRaw) ? (modeRaw as CacheMode) : 'deterministic';
+  if (mode !== modeRaw)
+    problems.push(
+      `tally.cache.mode: expected one of ${CACHE_MODES.join(', ')}, got ${JSON.stringify(modeRaw)}; using deterministic`,
+    );
 
   const budgetInput: Record<string, unknown> = {};
-  for (const k of ['dailyUsd', 'monthlyUsd', 'workspaceDailyUsd', 'workspaceMonthlyUsd']) budgetInput[k] = raw(`budget.${k}`);
+  for (const k of ['dailyUsd', 'monthlyUsd', 'workspaceDailyUsd', 'workspaceMonthlyUsd'])
+    budgetInput[k] = raw(`budget.${k}`);
   const warnAtPercent = num('budget.warnAtPercent', 80, 1, 100);
   const budgets = parseBudgets({ ...budgetInput, warnAtFraction: warnAtPercent / 100 });
   problems.push(...budgets.problems.map((p) => `tally.${p}`));

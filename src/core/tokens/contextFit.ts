@@ -47,9 +47,14 @@ export interface FitResult<M extends CountableMessage> {
 
 /** Thrown when the system prompt leaves no room for any input within the budget: nothing sensible can be cut. */
 export class ContextBudgetError extends Error {
-  constructor(readonly systemTokens: number, readonly budgetTokens: number) {
-    super(`The system prompt (${formatTokens(systemTokens)} tokens) leaves no room for input within the prompt budget `
-      + `of ${formatTokens(budgetTokens)} tokens.`);
+  constructor(
+    readonly systemTokens: number,
+    readonly budgetTokens: number,
+  ) {
+    super(
+      `The system prompt (${formatTokens(systemTokens)} tokens) leaves no room for input within the prompt budget ` +
+        `of ${formatTokens(budgetTokens)} tokens.`,
+    );
     this.name = 'ContextBudgetError';
   }
 }
@@ -58,7 +63,10 @@ export class ContextBudgetError extends Error {
  * Prompt budget of a request: the context window minus the tokens reserved for the reply. The reply reservation is
  * the configured maximum, capped by what the model can produce.
  */
-export function promptBudget(model: Pick<ModelInfo, 'contextWindow' | 'maxOutputTokens'>, maxReplyTokens: number): number {
+export function promptBudget(
+  model: Pick<ModelInfo, 'contextWindow' | 'maxOutputTokens'>,
+  maxReplyTokens: number,
+): number {
   const reply = Math.max(0, Math.min(maxReplyTokens, model.maxOutputTokens));
   return Math.max(0, model.contextWindow - reply);
 }
@@ -69,9 +77,7 @@ export function truncationNotice(label: string, fromTokens: number, toTokens: nu
 
 // The algorithm is written once, as steps that ask for counts and truncations; `fitContext` answers them on the
 // spot and `fitContextAsync` answers them without blocking (sliced or in a worker).
-type Ask =
-  | { kind: 'count'; text: string }
-  | { kind: 'truncate'; text: string; maxTokens: number; suffix: string };
+type Ask = { kind: 'count'; text: string } | { kind: 'truncate'; text: string; maxTokens: number; suffix: string };
 type Answer = number | Truncation;
 type Steps<R> = Generator<Ask, R, Answer>;
 
@@ -109,7 +115,11 @@ function* fitSteps<M extends CountableMessage>(o: FitOptions<M>, encoding: Encod
       messages: [...head, newest],
       droppedCount: o.history.length,
       promptTokens: systemTokens + messageTokens + REPLY_PRIMING_TOKENS,
-      truncation: { fromTokens, toTokens: t.prefixTokens, notice: truncationNotice(o.inputLabel ?? 'input', fromTokens, t.prefixTokens) },
+      truncation: {
+        fromTokens,
+        toTokens: t.prefixTokens,
+        notice: truncationNotice(o.inputLabel ?? 'input', fromTokens, t.prefixTokens),
+      },
     };
   }
 
@@ -136,8 +146,11 @@ export function fitContext<M extends CountableMessage>(o: FitOptions<M> & { coun
   let r = steps.next();
   while (!r.done) {
     const ask = r.value;
-    r = steps.next(ask.kind === 'count' ? o.counter.count(ask.text)
-      : runSteps(truncateSteps(ask.text, ask.maxTokens, ask.suffix, o.counter)));
+    r = steps.next(
+      ask.kind === 'count'
+        ? o.counter.count(ask.text)
+        : runSteps(truncateSteps(ask.text, ask.maxTokens, ask.suffix, o.counter)),
+    );
   }
   return r.value;
 }
@@ -159,8 +172,11 @@ export async function fitContextAsync<M extends CountableMessage>(
       since = performance.now();
     }
     const ask = r.value;
-    r = steps.next(ask.kind === 'count' ? await o.counter.count(ask.text, o.signal)
-      : await o.counter.truncate(ask.text, ask.maxTokens, ask.suffix, o.signal));
+    r = steps.next(
+      ask.kind === 'count'
+        ? await o.counter.count(ask.text, o.signal)
+        : await o.counter.truncate(ask.text, ask.maxTokens, ask.suffix, o.signal),
+    );
   }
   return r.value;
 }

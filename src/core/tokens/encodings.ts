@@ -8,7 +8,9 @@ import type { TokenCounter } from './tokenCounter';
 
 function isRanks(v: unknown): v is TiktokenBPE {
   const r = v as Partial<TiktokenBPE> | null;
-  return !!r && typeof r.pat_str === 'string' && typeof r.bpe_ranks === 'string' && typeof r.special_tokens === 'object';
+  return (
+    !!r && typeof r.pat_str === 'string' && typeof r.bpe_ranks === 'string' && typeof r.special_tokens === 'object'
+  );
 }
 
 async function importRanks(encoding: Encoding): Promise<TiktokenBPE> {
@@ -16,10 +18,14 @@ async function importRanks(encoding: Encoding): Promise<TiktokenBPE> {
   // tsconfig's node10 resolution does not read package "exports", so these subpaths have no visible types (Node
   // and esbuild resolve them); the shape is checked at run time instead.
   switch (encoding) {
-    // @ts-expect-error -- subpath export, see above
-    case 'o200k_base': mod = await import('js-tiktoken/ranks/o200k_base'); break;
-    // @ts-expect-error -- subpath export, see above
-    case 'cl100k_base': mod = await import('js-tiktoken/ranks/cl100k_base'); break;
+    case 'o200k_base':
+      // @ts-expect-error -- subpath export, see above
+      mod = await import('js-tiktoken/ranks/o200k_base');
+      break;
+    case 'cl100k_base':
+      // @ts-expect-error -- subpath export, see above
+      mod = await import('js-tiktoken/ranks/cl100k_base');
+      break;
   }
   const ranks = mod.default ?? mod;
   if (!isRanks(ranks)) throw new Error(`js-tiktoken ranks for ${encoding} have an unexpected shape`);

@@ -45,8 +45,15 @@ export interface ResolvedModel extends ModelInfo {
   baseId?: string;
 }
 
-type Row = [id: string, contextWindow: number, maxOutput: number, encoding: Encoding,
-  input: number | undefined, cachedInput: number | undefined, output: number | undefined];
+type Row = [
+  id: string,
+  contextWindow: number,
+  maxOutput: number,
+  encoding: Encoding,
+  input: number | undefined,
+  cachedInput: number | undefined,
+  output: number | undefined,
+];
 
 const O = 'o200k_base';
 const C = 'cl100k_base';
@@ -94,20 +101,27 @@ const ALIASES: Record<string, string> = {
 function fromRow([id, contextWindow, maxOutputTokens, encoding, input, cached, output]: Row): ModelInfo {
   const info: ModelInfo = { id, contextWindow, maxOutputTokens, encoding };
   if (input !== undefined && output !== undefined) {
-    info.prices = cached === undefined ? { inputPerM: input, outputPerM: output }
-      : { inputPerM: input, cachedInputPerM: cached, outputPerM: output };
+    info.prices =
+      cached === undefined
+        ? { inputPerM: input, outputPerM: output }
+        : { inputPerM: input, cachedInputPerM: cached, outputPerM: output };
   }
   return info;
 }
 
 /** The built-in table, keyed by id (frozen: overrides are merged into a copy, never into this). */
 export const MODELS: Readonly<Record<string, Readonly<ModelInfo>>> = Object.freeze(
-  Object.fromEntries(ROWS.map((r) => [r[0], Object.freeze(fromRow(r))])));
+  Object.fromEntries(ROWS.map((r) => [r[0], Object.freeze(fromRow(r))])),
+);
 
 /** Used for models nobody described: custom endpoints, new OpenAI models. o200k_base is what every current OpenAI
  *  model uses and is close for most modern tokenizers; 128k is a conservative window (most current models offer
  *  at least that; a smaller real window is reported by the API as a context-length error, not silently cut). */
-export const UNKNOWN_MODEL_DEFAULTS = { contextWindow: 128_000, maxOutputTokens: 16_384, encoding: 'o200k_base' } as const;
+export const UNKNOWN_MODEL_DEFAULTS = {
+  contextWindow: 128_000,
+  maxOutputTokens: 16_384,
+  encoding: 'o200k_base',
+} as const;
 
 export type ModelOverrides = Record<string, Partial<ModelInfo>>;
 
@@ -174,8 +188,13 @@ export function parseModelOverrides(raw: unknown): { overrides: ModelOverrides; 
     }
     if (v.prices !== undefined) {
       const p = v.prices as Record<string, unknown> | null;
-      if (p && typeof p === 'object' && isPrice(p.inputPerM) && isPrice(p.outputPerM)
-        && (p.cachedInputPerM === undefined || isPrice(p.cachedInputPerM))) {
+      if (
+        p &&
+        typeof p === 'object' &&
+        isPrice(p.inputPerM) &&
+        isPrice(p.outputPerM) &&
+        (p.cachedInputPerM === undefined || isPrice(p.cachedInputPerM))
+      ) {
         o.prices = { inputPerM: p.inputPerM, outputPerM: p.outputPerM };
         if (p.cachedInputPerM !== undefined) o.prices.cachedInputPerM = p.cachedInputPerM;
       } else {
@@ -199,8 +218,10 @@ export interface Cost {
  * Cost of one request. `cachedPromptTokens` are part of `promptTokens` (as the API reports them) and are billed
  * at the cached-input price; a model without a cached price bills them at the input price.
  */
-export function costOf(usage: Pick<Usage, 'promptTokens' | 'completionTokens' | 'cachedPromptTokens'>,
-  model: Pick<ModelInfo, 'prices'>): Cost {
+export function costOf(
+  usage: Pick<Usage, 'promptTokens' | 'completionTokens' | 'cachedPromptTokens'>,
+  model: Pick<ModelInfo, 'prices'>,
+): Cost {
   const p = model.prices;
   if (!p) return { usd: undefined, inputUsd: undefined, cachedInputUsd: undefined, outputUsd: undefined };
   const cached = Math.min(usage.cachedPromptTokens ?? 0, usage.promptTokens);

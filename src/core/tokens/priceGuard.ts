@@ -16,7 +16,9 @@ export function loweredPrices(overrides: ModelOverrides): string[] {
       return mine !== undefined && theirs !== undefined && mine < theirs;
     });
     if (lower.length) {
-      out.push(`${id}: your override lowers the built-in price (${lower.map((k) => `${k} ${o.prices?.[k]} < ${builtIn[k]}`).join(', ')} USD per 1M tokens); budgets and costs use your price`);
+      out.push(
+        `${id}: your override lowers the built-in price (${lower.map((k) => `${k} ${o.prices?.[k]} < ${builtIn[k]}`).join(', ')} USD per 1M tokens); budgets and costs use your price`,
+      );
     }
   }
   return out;

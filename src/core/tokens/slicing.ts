@@ -77,8 +77,13 @@ export function* countSteps(text: string, counter: TokenCounter, options: SliceO
  * slices are counted and kept while they fit; only the slice where the limit falls is cut at a token boundary.
  * Counts stay exact because slices meet at safe cuts (see above). Yields between slices.
  */
-export function* truncateSteps(text: string, maxTokens: number, suffix: string, counter: TokenCounter,
-  options: SliceOptions = {}): Generator<void, Truncation> {
+export function* truncateSteps(
+  text: string,
+  maxTokens: number,
+  suffix: string,
+  counter: TokenCounter,
+  options: SliceOptions = {},
+): Generator<void, Truncation> {
   const sizer = sliceSizer(options.sliceMs);
   const suffixTokens = counter.count(suffix);
   const starts: number[] = [];
@@ -120,8 +125,12 @@ export function* truncateSteps(text: string, maxTokens: number, suffix: string, 
       const withSuffix = counter.count(kept + suffix);
       if (withSuffix <= room) {
         yield;
-        return { text: text.slice(0, start) + kept, tokens: usedBefore[i] + withSuffix,
-          prefixTokens: usedBefore[i] + counter.count(kept), truncated: true };
+        return {
+          text: text.slice(0, start) + kept,
+          tokens: usedBefore[i] + withSuffix,
+          prefixTokens: usedBefore[i] + counter.count(kept),
+          truncated: true,
+        };
       }
       limit -= withSuffix - room;
     }

@@ -17,9 +17,7 @@ import type { AsyncTokenCounter, Truncation } from './tokenCounter';
 import { Tokenizers } from './tokenizers';
 import { errorMessage } from '../errorMessage';
 
-type RequestBody =
-  | { op: 'count'; text: string }
-  | { op: 'truncate'; text: string; maxTokens: number; suffix: string };
+type RequestBody = { op: 'count'; text: string } | { op: 'truncate'; text: string; maxTokens: number; suffix: string };
 type Request = RequestBody & { id: number };
 
 type Response =
@@ -45,14 +43,22 @@ export function runTokenCountWorker(): void {
   const { encoding } = workerData;
   const tokenizers = new Tokenizers();
   port.on('message', (req: Request) => {
-    tokenizers.get(encoding).then((counter) => {
-      const res: Response = req.op === 'count'
-        ? { id: req.id, ok: true, count: counter.count(req.text) }
-        : { id: req.id, ok: true, truncation: runSteps(truncateSteps(req.text, req.maxTokens, req.suffix, counter)) };
-      port.postMessage(res);
-    }).catch((e: unknown) => {
-      port.postMessage({ id: req.id, ok: false, error: errorMessage(e) } satisfies Response);
-    });
+    tokenizers
+      .get(encoding)
+      .then((counter) => {
+        const res: Response =
+          req.op === 'count'
+            ? { id: req.id, ok: true, count: counter.count(req.text) }
+            : {
+                id: req.id,
+                ok: true,
+                truncation: runSteps(truncateSteps(req.text, req.maxTokens, req.suffix, counter)),
+              };
+        port.postMessage(res);
+      })
+      .catch((e: unknown) => {
+        port.postMessage({ id: req.id, ok: false, error: errorMessage(e) } satisfies Response);
+      });
   });
 }
 
@@ -94,8 +100,9 @@ export function createWorkerCounter(options: WorkerCounterOptions): WorkerTokenC
 
   function start(): Worker {
     if (worker) return worker;
-    const bootstrap = `${options.preload ? `require(${JSON.stringify(options.preload)});` : ''}`
-      + `require(${JSON.stringify(options.workerPath)}).runTokenCountWorker();`;
+    const bootstrap =
+      `${options.preload ? `require(${JSON.stringify(options.preload)});` : ''}` +
+      `require(${JSON.stringify(options.workerPath)}).runTokenCountWorker();`;
     const w = new Worker(bootstrap, {
       eval: true,
       workerData: { tallyTokenCountWorker: true, encoding: options.encoding } satisfies WorkerInit,
@@ -127,8 +134,14 @@ export function createWorkerCounter(options: WorkerCounterOptions): WorkerTokenC
         reject(signal?.reason);
       };
       pending.set(id, {
-        resolve: (r) => { signal?.removeEventListener('abort', onAbort); resolve(r); },
-        reject: (e) => { signal?.removeEventListener('abort', onAbort); reject(e); },
+        resolve: (r) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
       });
       signal?.addEventListener('abort', onAbort, { once: true });
       settleRef();

@@ -56,14 +56,22 @@ export class UsageAccountant implements Accountant {
 
   async check(request: SendCheck): Promise<SendVerdict> {
     const budgets = this.budgets();
-    const anyLimit = budgets.dailyUsd !== undefined || budgets.monthlyUsd !== undefined
-      || budgets.workspaceDailyUsd !== undefined || budgets.workspaceMonthlyUsd !== undefined;
+    const anyLimit =
+      budgets.dailyUsd !== undefined ||
+      budgets.monthlyUsd !== undefined ||
+      budgets.workspaceDailyUsd !== undefined ||
+      budgets.workspaceMonthlyUsd !== undefined;
     let verdict: SendVerdict = {};
     if (anyLimit) {
       const { ledger, workspace } = this.deps;
-      await ledger.refresh();   // other windows' spend; reads only what they appended since the last read
-      const result = checkBudget({ spent: ledger.snapshot(workspace === '' ? undefined : workspace).spent,
-        maxCostOfNext: request.maxUsd, budgets, model: request.model.id, workspaceOpen: workspace !== '' });
+      await ledger.refresh(); // other windows' spend; reads only what they appended since the last read
+      const result = checkBudget({
+        spent: ledger.snapshot(workspace === '' ? undefined : workspace).spent,
+        maxCostOfNext: request.maxUsd,
+        budgets,
+        model: request.model.id,
+        workspaceOpen: workspace !== '',
+      });
       if (result.verdict === 'refuse' && !request.ignoreBudget) {
         this.deps.logger.info(`usage: refused ${request.requestId} (budget): ${result.message}`);
         return { refuse: budgetRefusal(result.message, result.limit.setting) };
@@ -74,8 +82,13 @@ export class UsageAccountant implements Accountant {
       } else if (result.verdict === 'warn') verdict = { warning: result.message };
     }
     this.pruneStale();
-    this.inFlight.set(request.requestId, { model: request.model, promptTokens: request.promptTokens, chars: 0,
-      startedAt: this.deps.clock.now(), streaming: false });
+    this.inFlight.set(request.requestId, {
+      model: request.model,
+      promptTokens: request.promptTokens,
+      chars: 0,
+      startedAt: this.deps.clock.now(),
+      streaming: false,
+    });
     return verdict;
   }
 
@@ -120,30 +133,47 @@ export class UsageAccountant implements Accountant {
   /** Called after every recorded request and every streamed delta (throttle in the listener). */
   onDidChange(listener: () => void): Disposable {
     this.listeners.add(listener);
-    return disposable(() => { this.listeners.delete(listener); });
+    return disposable(() => {
+      this.listeners.delete(listener);
+    });
   }
 
   private async recordFor(reply: ReplyAccounting): Promise<UsageRecord | undefined> {
     const { clock, newId, workspace } = this.deps;
     const overrides = this.deps.modelOverrides();
     const requestId = reply.apiRequestId ?? reply.requestId;
-    const base: RecordBase = { id: newId('u'), at: clock.now(), workspace, model: reply.model.id,
-      conversationId: reply.conversationId, requestId, overrides };
+    const base: RecordBase = {
+      id: newId('u'),
+      at: clock.now(),
+      workspace,
+      model: reply.model.id,
+      conversationId: reply.conversationId,
+      requestId,
+      overrides,
+    };
     if (reply.cacheHit) {
-      const usage = reply.savedUsage ?? await this.estimateUsage(reply);
+      const usage = reply.savedUsage ?? (await this.estimateUsage(reply));
       return makeUsageRecord({ ...base, usage, cacheHit: true });
     }
     if (reply.usage) return makeUsageRecord({ ...base, usage: reply.usage });
     if (reply.outcome === 'failed' && reply.completionText === '') return undefined;
     const completionTokens = await this.countCompletion(reply);
-    return estimateRecordForPartial({ ...base, promptTokens: reply.promptTokens, completionText: reply.completionText,
-      countTokens: () => completionTokens });
+    return estimateRecordForPartial({
+      ...base,
+      promptTokens: reply.promptTokens,
+      completionText: reply.completionText,
+      countTokens: () => completionTokens,
+    });
   }
 
   private async estimateUsage(reply: ReplyAccounting): Promise<Usage> {
     const completionTokens = await this.countCompletion(reply);
-    return { promptTokens: reply.promptTokens, completionTokens, totalTokens: reply.promptTokens + completionTokens,
-      estimated: true };
+    return {
+      promptTokens: reply.promptTokens,
+      completionTokens,
+      totalTokens: reply.promptTokens + completionTokens,
+      estimated: true,
+    };
   }
 
   /** The reply's tokens with the model's tokenizer; ~4 characters per token if the tokenizer fails. */
@@ -152,7 +182,9 @@ export class UsageAccountant implements Accountant {
     try {
       return await this.deps.tokenizers.asyncCounter(reply.model.encoding).count(reply.completionText);
     } catch (e) {
-      this.deps.logger.warn(`usage: counting the reply of ${reply.requestId} failed, estimating from its length: ${String(e)}`);
+      this.deps.logger.warn(
+        `usage: counting the reply of ${reply.requestId} failed, estimating from its length: ${String(e)}`,
+      );
       return Math.ceil(reply.completionText.length / CHARS_PER_TOKEN);
     }
   }
@@ -178,18 +210,26 @@ export class UsageAccountant implements Accountant {
 }
 
 function budgetRefusal(message: string, setting: string): ErrorView {
-  return { kind: 'budget', actions: ['raiseBudget', 'sendAnyway'],
-    message: `${message} Nothing was sent. Raise the limit (tally.budget.${setting}) or send this one anyway.` };
+  return {
+    kind: 'budget',
+    actions: ['raiseBudget', 'sendAnyway'],
+    message: `${message} Nothing was sent. Raise the limit (tally.budget.${setting}) or send this one anyway.`,
+  };
 }
 
 /** What the reply shows: its usage (estimated when counted locally), its cost, and for a cache hit what it saved. */
 function replyCost(r: UsageRecord, reply: ReplyAccounting): ReplyCost {
   const fromApi = reply.cacheHit ? reply.savedUsage : reply.usage;
-  const usage: Usage = fromApi && !r.estimated ? { ...fromApi } : {
-    promptTokens: r.promptTokens, completionTokens: r.completionTokens, totalTokens: r.promptTokens + r.completionTokens,
-    ...(r.cachedPromptTokens > 0 ? { cachedPromptTokens: r.cachedPromptTokens } : {}),
-    ...(r.estimated ? { estimated: true } : {}),
-  };
+  const usage: Usage =
+    fromApi && !r.estimated
+      ? { ...fromApi }
+      : {
+          promptTokens: r.promptTokens,
+          completionTokens: r.completionTokens,
+          totalTokens: r.promptTokens + r.completionTokens,
+          ...(r.cachedPromptTokens > 0 ? { cachedPromptTokens: r.cachedPromptTokens } : {}),
+          ...(r.estimated ? { estimated: true } : {}),
+        };
   const cost: ReplyCost = { usage };
   if (r.costUsd !== undefined) cost.costUsd = r.costUsd;
   if (r.savedUsd !== undefined) cost.savedUsd = r.savedUsd;

@@ -44,7 +44,12 @@ export interface BudgetLimit {
 
 export type BudgetCheck =
   | { verdict: 'ok' }
-  | { verdict: 'warn' | 'refuse'; message: string; limit: BudgetLimit; /** Every limit's message, worst first. */ messages: string[] };
+  | {
+      verdict: 'warn' | 'refuse';
+      message: string;
+      limit: BudgetLimit;
+      /** Every limit's message, worst first. */ messages: string[];
+    };
 
 export interface BudgetCheckInput {
   spent: BudgetSpent;
@@ -68,11 +73,30 @@ interface LimitSpec {
 
 const LIMITS: readonly LimitSpec[] = [
   { setting: 'dailyUsd', scope: 'global', period: 'day', name: 'Daily', when: 'today', spent: 'globalToday' },
-  { setting: 'workspaceDailyUsd', scope: 'workspace', period: 'day', name: 'Workspace daily',
-    when: 'today in this workspace', spent: 'workspaceToday' },
-  { setting: 'monthlyUsd', scope: 'global', period: 'month', name: 'Monthly', when: 'this month', spent: 'globalMonth' },
-  { setting: 'workspaceMonthlyUsd', scope: 'workspace', period: 'month', name: 'Workspace monthly',
-    when: 'this month in this workspace', spent: 'workspaceMonth' },
+  {
+    setting: 'workspaceDailyUsd',
+    scope: 'workspace',
+    period: 'day',
+    name: 'Workspace daily',
+    when: 'today in this workspace',
+    spent: 'workspaceToday',
+  },
+  {
+    setting: 'monthlyUsd',
+    scope: 'global',
+    period: 'month',
+    name: 'Monthly',
+    when: 'this month',
+    spent: 'globalMonth',
+  },
+  {
+    setting: 'workspaceMonthlyUsd',
+    scope: 'workspace',
+    period: 'month',
+    name: 'Workspace monthly',
+    when: 'this month in this workspace',
+    spent: 'workspaceMonth',
+  },
 ];
 
 const isLimit = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
@@ -139,8 +163,12 @@ export function checkBudget(input: BudgetCheckInput): BudgetCheck {
     } else if (P > 0 && P >= Math.round(warnAt * L)) {
       const pct = L === 0 ? 100 : Math.floor((P * 100) / L);
       const after = M === undefined ? 'already' : 'with this request';
-      findings.push({ severity: 1, ratio, limit,
-        message: `${budget} is ${pct} % used ${after}: ${spentText}${cost}.` });
+      findings.push({
+        severity: 1,
+        ratio,
+        limit,
+        message: `${budget} is ${pct} % used ${after}: ${spentText}${cost}.`,
+      });
     }
   }
   if (max === undefined && firstSet) {
@@ -153,8 +181,12 @@ export function checkBudget(input: BudgetCheckInput): BudgetCheck {
   if (findings.length === 0) return { verdict: 'ok' };
   findings.sort(byWorst);
   const [worst] = findings;
-  return { verdict: worst.severity === 2 ? 'refuse' : 'warn', message: worst.message, limit: worst.limit,
-    messages: findings.map((f) => f.message) };
+  return {
+    verdict: worst.severity === 2 ? 'refuse' : 'warn',
+    message: worst.message,
+    limit: worst.limit,
+    messages: findings.map((f) => f.message),
+  };
 }
 
 const byWorst = (a: Finding, b: Finding) =>

@@ -28,11 +28,28 @@ import { appendPrivate, writeAtomic } from '../files/privateWrite';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { monthKey, previousMonthKey, type UsageFilter } from './periods';
 import { parseLines, serializeUsageRecord, type UsageRecord } from './records';
-import { addRecord, emptyTotals, totalsByModel, totalsOf, type UsageBucket, UsageBuckets, type UsageTotals } from './totals';
+import {
+  addRecord,
+  emptyTotals,
+  totalsByModel,
+  totalsOf,
+  type UsageBucket,
+  UsageBuckets,
+  type UsageTotals,
+} from './totals';
 import { usageSnapshot, type UsageSnapshot } from './snapshot';
 import {
-  DETAIL_FILE, detailName, isNotFound, parseSummary, readAfter, readDetail, readSummaryJson, serializeSummary, setAside,
-  SUMMARY_FILE, summaryName,
+  DETAIL_FILE,
+  detailName,
+  isNotFound,
+  parseSummary,
+  readAfter,
+  readDetail,
+  readSummaryJson,
+  serializeSummary,
+  setAside,
+  SUMMARY_FILE,
+  summaryName,
 } from './ledgerFiles';
 
 const NEWLINE = 0x0a;
@@ -63,8 +80,13 @@ interface MonthState {
   ownUnread: Set<string>;
 }
 
-const newState = (source: MonthState['source']): MonthState =>
-  ({ source, buckets: new UsageBuckets(), offset: 0, pendingBytes: 0, ownUnread: new Set() });
+const newState = (source: MonthState['source']): MonthState => ({
+  source,
+  buckets: new UsageBuckets(),
+  offset: 0,
+  pendingBytes: 0,
+  ownUnread: new Set(),
+});
 
 export class UsageLedger {
   private readonly dir: string;
@@ -106,7 +128,7 @@ export class UsageLedger {
       // A summary state here means the clock went back by months: the record is counted now, but the next
       // compaction drops that file again (its summary wins). Not worth more code.
       let state = this.months.get(month);
-      if (!state) this.months.set(month, state = newState('detail'));
+      if (!state) this.months.set(month, (state = newState('detail')));
       state.buckets.addRecord(record);
       addRecord(this.session, record);
       const line = `${serializeUsageRecord(record)}\n`;
@@ -135,10 +157,13 @@ export class UsageLedger {
         if (month === undefined || month >= keepFrom) continue;
         try {
           // No (good) summary yet: write it. The detail may vanish meanwhile (another window compacted it first).
-          const summary = (await this.readSummary(month))
-            ?? (await this.compactMonth(month) ? undefined : await this.readSummary(month));
+          const summary =
+            (await this.readSummary(month)) ??
+            ((await this.compactMonth(month)) ? undefined : await this.readSummary(month));
           if (summary) this.months.set(month, summary);
-          await fs.unlink(this.detailPath(month)).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
+          await fs.unlink(this.detailPath(month)).catch((e: unknown) => {
+            if (!isNotFound(e)) throw e;
+          });
           done.push(month);
         } catch (e) {
           this.logger.warn(`Usage ledger: could not compact ${name} (will retry): ${String(e)}`);
@@ -223,11 +248,11 @@ export class UsageLedger {
     for (const month of details) {
       let state = this.months.get(month);
       if (state?.source === 'summary') continue;
-      if (!state) this.months.set(month, state = newState('detail'));
+      if (!state) this.months.set(month, (state = newState('detail')));
       try {
         if (!(await this.readNewLines(month, state))) {
           this.logger.info(`Usage ledger: ${detailName(month)} was replaced or shortened; reading it again`);
-          this.months.set(month, state = newState('detail'));
+          this.months.set(month, (state = newState('detail')));
           await this.readNewLines(month, state);
         }
       } catch (e) {
@@ -264,8 +289,10 @@ export class UsageLedger {
     const { records, skipped } = parseLines(text);
     const buckets = new UsageBuckets();
     for (const r of records) buckets.addRecord(r);
-    await writeAtomic(path.join(this.dir, summaryName(month)),
-      serializeSummary(month, this.clock.now(), records.length, skipped, buckets.list()));
+    await writeAtomic(
+      path.join(this.dir, summaryName(month)),
+      serializeSummary(month, this.clock.now(), records.length, skipped, buckets.list()),
+    );
     this.months.set(month, { ...newState('summary'), buckets });
     this.logger.info(`Usage ledger: compacted ${month} (${records.length} records, ${skipped} skipped)`);
     return true;

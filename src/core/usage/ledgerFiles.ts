@@ -30,8 +30,13 @@ interface SummaryFile {
 }
 
 /** The summary file's text for a compacted month. */
-export function serializeSummary(month: string, compactedAt: number, records: number, skippedLines: number,
-  buckets: UsageBucket[]): string {
+export function serializeSummary(
+  month: string,
+  compactedAt: number,
+  records: number,
+  skippedLines: number,
+  buckets: UsageBucket[],
+): string {
   const summary: SummaryFile = { v: 1, month, compactedAt, records, skippedLines, buckets };
   return `${JSON.stringify(summary)}\n`;
 }
@@ -75,7 +80,7 @@ export async function readDetail(file: string): Promise<string | undefined> {
 export async function readSummaryJson(file: string, now: number, logger: Logger): Promise<unknown> {
   try {
     const got = await readBounded(file, MAX_LEDGER_SUMMARY_BYTES);
-    return got && JSON.parse(got.text) as unknown;
+    return got && (JSON.parse(got.text) as unknown);
   } catch (e) {
     if (!isRefusedFile(e) && !(e instanceof SyntaxError)) throw e;
     await setAside(file, errorMessage(e), now, logger);
@@ -89,7 +94,8 @@ export async function setAside(file: string, reason: string, now: number, logger
     const target = await moveAside(file, `unreadable-${now}`);
     logger.warn(`Usage ledger: set aside ${target} (${reason}); the usage in it is no longer counted`);
   } catch (e) {
-    if (!isNotFound(e)) logger.warn(`Usage ledger: cannot read ${file} (${reason}) nor set it aside: ${errorMessage(e)}`);
+    if (!isNotFound(e))
+      logger.warn(`Usage ledger: cannot read ${file} (${reason}) nor set it aside: ${errorMessage(e)}`);
   }
 }
 

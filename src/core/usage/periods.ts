@@ -46,6 +46,10 @@ function withWorkspace(f: UsageFilter, workspace: string | undefined): UsageFilt
 }
 
 export function matchesFilter(b: { day: string; model: string; workspace: string }, f: UsageFilter = {}): boolean {
-  return (f.fromDay === undefined || b.day >= f.fromDay) && (f.toDay === undefined || b.day <= f.toDay)
-    && (f.workspace === undefined || b.workspace === f.workspace) && (f.model === undefined || b.model === f.model);
+  return (
+    (f.fromDay === undefined || b.day >= f.fromDay) &&
+    (f.toDay === undefined || b.day <= f.toDay) &&
+    (f.workspace === undefined || b.workspace === f.workspace) &&
+    (f.model === undefined || b.model === f.model)
+  );
 }

@@ -33,8 +33,11 @@ export interface UsageRecord {
 }
 
 /** Cost in USD of `usage` for `modelId` (the registry merged with the user's overrides); undefined: price unknown. */
-export function priceUsage(usage: Pick<Usage, 'promptTokens' | 'completionTokens' | 'cachedPromptTokens'>,
-  modelId: string, overrides: ModelOverrides = {}): number | undefined {
+export function priceUsage(
+  usage: Pick<Usage, 'promptTokens' | 'completionTokens' | 'cachedPromptTokens'>,
+  modelId: string,
+  overrides: ModelOverrides = {},
+): number | undefined {
   return costOf(usage, resolveModel(modelId, overrides)).usd;
 }
 
@@ -58,12 +61,23 @@ export interface RecordBase {
  */
 export function makeUsageRecord(input: RecordBase & { usage: Usage; cacheHit?: boolean }): UsageRecord {
   const promptTokens = count(input.usage.promptTokens);
-  const tokens = { promptTokens, cachedPromptTokens: Math.min(count(input.usage.cachedPromptTokens), promptTokens),
-    completionTokens: count(input.usage.completionTokens) };
+  const tokens = {
+    promptTokens,
+    cachedPromptTokens: Math.min(count(input.usage.cachedPromptTokens), promptTokens),
+    completionTokens: count(input.usage.completionTokens),
+  };
   const priced = priceUsage(tokens, input.model, input.overrides);
   const cacheHit = input.cacheHit === true;
-  const r: UsageRecord = { v: 1, id: clampText(input.id), at: input.at, workspace: clampText(input.workspace),
-    model: clampText(input.model), ...tokens, estimated: input.usage.estimated === true, cacheHit };
+  const r: UsageRecord = {
+    v: 1,
+    id: clampText(input.id),
+    at: input.at,
+    workspace: clampText(input.workspace),
+    model: clampText(input.model),
+    ...tokens,
+    estimated: input.usage.estimated === true,
+    cacheHit,
+  };
   if (cacheHit) {
     r.costUsd = 0;
     if (priced !== undefined) r.savedUsd = priced;
@@ -77,13 +91,24 @@ export function makeUsageRecord(input: RecordBase & { usage: Usage; cacheHit?: b
  * An estimated record for a reply whose usage the API never sent (Stop, a dropped stream, a failure after tokens
  * arrived): the prompt as counted before sending, the completion counted locally from the text received so far.
  */
-export function estimateRecordForPartial(input: RecordBase & {
-  promptTokens: number; completionText: string; countTokens: (text: string) => number;
-}): UsageRecord {
+export function estimateRecordForPartial(
+  input: RecordBase & {
+    promptTokens: number;
+    completionText: string;
+    countTokens: (text: string) => number;
+  },
+): UsageRecord {
   const completionTokens = input.completionText === '' ? 0 : input.countTokens(input.completionText);
   const promptTokens = count(input.promptTokens);
-  return makeUsageRecord({ ...input, usage: { promptTokens, completionTokens: count(completionTokens),
-    totalTokens: promptTokens + count(completionTokens), estimated: true } });
+  return makeUsageRecord({
+    ...input,
+    usage: {
+      promptTokens,
+      completionTokens: count(completionTokens),
+      totalTokens: promptTokens + count(completionTokens),
+      estimated: true,
+    },
+  });
 }
 
 /** One ledger line; `v` first, so a line glued to a torn one can be found again (see ledger.ts). */
@@ -102,10 +127,21 @@ const isString = (x: unknown): x is string => typeof x === 'string';
 export function parseUsageRecord(x: unknown): UsageRecord | undefined {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
   const o = x as Record<string, unknown>;
-  const ok = o.v === 1 && isString(o.id) && isCount(o.at) && isString(o.workspace) && isString(o.model)
-    && isCount(o.promptTokens) && isCount(o.cachedPromptTokens) && isCount(o.completionTokens)
-    && typeof o.estimated === 'boolean' && typeof o.cacheHit === 'boolean' && isOptional(o.costUsd, isUsd)
-    && isOptional(o.savedUsd, isUsd) && isOptional(o.conversationId, isString) && isOptional(o.requestId, isString);
+  const ok =
+    o.v === 1 &&
+    isString(o.id) &&
+    isCount(o.at) &&
+    isString(o.workspace) &&
+    isString(o.model) &&
+    isCount(o.promptTokens) &&
+    isCount(o.cachedPromptTokens) &&
+    isCount(o.completionTokens) &&
+    typeof o.estimated === 'boolean' &&
+    typeof o.cacheHit === 'boolean' &&
+    isOptional(o.costUsd, isUsd) &&
+    isOptional(o.savedUsd, isUsd) &&
+    isOptional(o.conversationId, isString) &&
+    isOptional(o.requestId, isString);
   return ok ? (o as unknown as UsageRecord) : undefined;
 }
 

@@ -39,7 +39,7 @@ export interface ReportOptions {
 
 /** Builds the report from ledger buckets (detail and compacted months alike) or from records. */
 export function reportData(input: Iterable<UsageBucket | UsageRecord>, options: ReportOptions): ReportData {
-  const n = Math.min(3660, Math.max(1, Math.floor(Number.isFinite(options.days) ? options.days ?? 30 : 30)));
+  const n = Math.min(3660, Math.max(1, Math.floor(Number.isFinite(options.days) ? (options.days ?? 30) : 30)));
   const today = new Date(options.now);
   const days: string[] = [];
   for (let i = n - 1; i >= 0; i--) {
@@ -65,6 +65,12 @@ export function reportData(input: Iterable<UsageBucket | UsageRecord>, options: 
     if (t) addTotals(t, r.totals);
     addTotals(total, r.totals);
   }
-  return { fromDay, toDay, rows, perDay: days.map((day) => ({ day, totals: byDay.get(day) ?? emptyTotals() })),
-    perModel: totalsByModel(inRange), total };
+  return {
+    fromDay,
+    toDay,
+    rows,
+    perDay: days.map((day) => ({ day, totals: byDay.get(day) ?? emptyTotals() })),
+    perModel: totalsByModel(inRange),
+    total,
+  };
 }

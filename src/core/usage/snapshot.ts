@@ -15,16 +15,25 @@ export interface UsageSnapshot {
   spent: BudgetSpent;
 }
 
-export function usageSnapshot(buckets: readonly UsageBucket[],
-  input: { now: number; workspace?: string; session: UsageTotals }): UsageSnapshot {
+export function usageSnapshot(
+  buckets: readonly UsageBucket[],
+  input: { now: number; workspace?: string; session: UsageTotals },
+): UsageSnapshot {
   const { now, workspace } = input;
   const today = totalsOf(buckets, todayFilter(now));
   const month = totalsOf(buckets, monthFilter(now));
   const ws = (f: UsageFilter) => (workspace === undefined ? 0 : totalsOf(buckets, f).costUsd);
   return {
-    session: { ...input.session }, today, month,
-    todayByModel: totalsByModel(buckets, todayFilter(now)), monthByModel: totalsByModel(buckets, monthFilter(now)),
-    spent: { globalToday: today.costUsd, globalMonth: month.costUsd,
-      workspaceToday: ws(todayFilter(now, workspace)), workspaceMonth: ws(monthFilter(now, workspace)) },
+    session: { ...input.session },
+    today,
+    month,
+    todayByModel: totalsByModel(buckets, todayFilter(now)),
+    monthByModel: totalsByModel(buckets, monthFilter(now)),
+    spent: {
+      globalToday: today.costUsd,
+      globalMonth: month.costUsd,
+      workspaceToday: ws(todayFilter(now, workspace)),
+      workspaceMonth: ws(monthFilter(now, workspace)),
+    },
   };
 }

@@ -27,12 +27,30 @@ export interface UsageBucket {
   totals: UsageTotals;
 }
 
-const TOTAL_KEYS = ['requests', 'tokensIn', 'cachedTokensIn', 'tokensOut', 'costUsd', 'unknownCostRequests',
-  'cacheHits', 'savedUsd', 'estimatedRequests'] as const satisfies readonly (keyof UsageTotals)[];
+const TOTAL_KEYS = [
+  'requests',
+  'tokensIn',
+  'cachedTokensIn',
+  'tokensOut',
+  'costUsd',
+  'unknownCostRequests',
+  'cacheHits',
+  'savedUsd',
+  'estimatedRequests',
+] as const satisfies readonly (keyof UsageTotals)[];
 
 export function emptyTotals(): UsageTotals {
-  return { requests: 0, tokensIn: 0, cachedTokensIn: 0, tokensOut: 0, costUsd: 0, unknownCostRequests: 0,
-    cacheHits: 0, savedUsd: 0, estimatedRequests: 0 };
+  return {
+    requests: 0,
+    tokensIn: 0,
+    cachedTokensIn: 0,
+    tokensOut: 0,
+    costUsd: 0,
+    unknownCostRequests: 0,
+    cacheHits: 0,
+    savedUsd: 0,
+    estimatedRequests: 0,
+  };
 }
 
 /** Adds `from` into `into` (mutates and returns `into`). */
@@ -65,7 +83,7 @@ export class UsageBuckets {
   private bucket(day: string, model: string, workspace: string): UsageBucket {
     const key = JSON.stringify([day, model, workspace]);
     let b = this.map.get(key);
-    if (!b) this.map.set(key, b = { day, model, workspace, totals: emptyTotals() });
+    if (!b) this.map.set(key, (b = { day, model, workspace, totals: emptyTotals() }));
     return b;
   }
 
@@ -108,15 +126,19 @@ export function totalsOf(buckets: Iterable<UsageBucket>, filter?: UsageFilter): 
 }
 
 /** Totals per model of the buckets matching `filter`, most expensive first (then by name). */
-export function totalsByModel(buckets: Iterable<UsageBucket>, filter?: UsageFilter): { model: string; totals: UsageTotals }[] {
+export function totalsByModel(
+  buckets: Iterable<UsageBucket>,
+  filter?: UsageFilter,
+): { model: string; totals: UsageTotals }[] {
   const by = new Map<string, UsageTotals>();
   for (const b of buckets) {
     if (!matchesFilter(b, filter)) continue;
     let t = by.get(b.model);
-    if (!t) by.set(b.model, t = emptyTotals());
+    if (!t) by.set(b.model, (t = emptyTotals()));
     addTotals(t, b.totals);
   }
-  return [...by].map(([model, totals]) => ({ model, totals }))
+  return [...by]
+    .map(([model, totals]) => ({ model, totals }))
     .sort((a, b) => b.totals.costUsd - a.totals.costUsd || cmp(a.model, b.model));
 }
 

@@ -8,10 +8,12 @@ import { formatTotalCost } from './usageText';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+// eslint-disable-next-line no-control-regex -- matching the control characters is the point
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
 /** Escapes text for SVG/XML content and attribute values (control characters XML forbids are dropped). */
 export function escapeXml(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return text.replace(XML_FORBIDDEN, '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 export interface ChartOptions {
@@ -44,8 +46,9 @@ export function barChartSvg(perDay: readonly DayTotals[], options: ChartOptions 
   const total = emptyTotals();
   for (const d of perDay) addTotals(total, d.totals);
   const peak = perDay.find((d) => max > 0 && value(d.totals) === max);
-  const desc = `${perDay.length} days. Total ${label(total)}, ${total.requests} requests.`
-    + (peak ? ` Highest: ${label(peak.totals)} on ${peak.day}.` : ' No usage in this period.');
+  const desc =
+    `${perDay.length} days. Total ${label(total)}, ${total.requests} requests.` +
+    (peak ? ` Highest: ${label(peak.totals)} on ${peak.day}.` : ' No usage in this period.');
 
   const left = 64;
   const right = 8;
@@ -56,8 +59,8 @@ export function barChartSvg(perDay: readonly DayTotals[], options: ChartOptions 
   const slot = perDay.length > 0 ? plotW / perDay.length : plotW;
   const barW = Math.max(1, slot * 0.8);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" `
-      + `role="img" aria-labelledby="${id}-title ${id}-desc" font-size="11" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
+      `role="img" aria-labelledby="${id}-title ${id}-desc" font-size="11" font-family="sans-serif">`,
     `<title id="${id}-title">${escapeXml(title)}</title>`,
     `<desc id="${id}-desc">${escapeXml(desc)}</desc>`,
     `<line class="axis" x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="currentColor" stroke-opacity="0.4"/>`,
@@ -69,14 +72,18 @@ export function barChartSvg(perDay: readonly DayTotals[], options: ChartOptions 
     const h = max > 0 ? (v / max) * plotH : 0;
     const x = left + i * slot + (slot - barW) / 2;
     const tip = `${d.day}: ${label(d.totals)}, ${d.totals.requests} request${d.totals.requests === 1 ? '' : 's'}`;
-    parts.push(`<rect class="bar" x="${fmt(x)}" y="${fmt(top + plotH - h)}" width="${fmt(barW)}" height="${fmt(h)}" `
-      + `fill="currentColor"><title>${escapeXml(tip)}</title></rect>`);
+    parts.push(
+      `<rect class="bar" x="${fmt(x)}" y="${fmt(top + plotH - h)}" width="${fmt(barW)}" height="${fmt(h)}" ` +
+        `fill="currentColor"><title>${escapeXml(tip)}</title></rect>`,
+    );
   });
   if (first) {
     parts.push(`<text class="label" x="${left}" y="${height - 6}" fill="currentColor">${escapeXml(first)}</text>`);
     if (last !== first) {
-      parts.push(`<text class="label" x="${width - right}" y="${height - 6}" text-anchor="end" fill="currentColor">`
-        + `${escapeXml(last)}</text>`);
+      parts.push(
+        `<text class="label" x="${width - right}" y="${height - 6}" text-anchor="end" fill="currentColor">` +
+          `${escapeXml(last)}</text>`,
+      );
     }
   }
   parts.push('</svg>');

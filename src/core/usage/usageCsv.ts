@@ -2,8 +2,19 @@
 import { plainNumber } from '../../shared/format';
 import type { ReportRow } from './report';
 
-const CSV_HEADER = ['date', 'model', 'requests', 'prompt_tokens', 'cached_prompt_tokens', 'completion_tokens',
-  'cost_usd', 'unknown_price_requests', 'estimated_requests', 'cache_hits', 'saved_usd'];
+const CSV_HEADER = [
+  'date',
+  'model',
+  'requests',
+  'prompt_tokens',
+  'cached_prompt_tokens',
+  'completion_tokens',
+  'cost_usd',
+  'unknown_price_requests',
+  'estimated_requests',
+  'cache_hits',
+  'saved_usd',
+];
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled. Text that a spreadsheet
@@ -23,9 +34,15 @@ export function toCsv(rows: readonly ReportRow[]): string {
   const lines = [CSV_HEADER.join(',')];
   for (const { day, model, totals: t } of rows) {
     const allUnknown = t.unknownCostRequests > 0 && t.unknownCostRequests === t.requests;
-    lines.push([csvField(day), csvField(model), ...[t.requests, t.tokensIn, t.cachedTokensIn, t.tokensOut]
-      .map(plainNumber), allUnknown ? '' : plainNumber(t.costUsd), ...[t.unknownCostRequests, t.estimatedRequests,
-      t.cacheHits, t.savedUsd].map(plainNumber)].join(','));
+    lines.push(
+      [
+        csvField(day),
+        csvField(model),
+        ...[t.requests, t.tokensIn, t.cachedTokensIn, t.tokensOut].map(plainNumber),
+        allUnknown ? '' : plainNumber(t.costUsd),
+        ...[t.unknownCostRequests, t.estimatedRequests, t.cacheHits, t.savedUsd].map(plainNumber),
+      ].join(','),
+    );
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -6,7 +6,9 @@ import { PRICE_SOURCE } from '../tokens/models';
 import type { UsageTotals } from './totals';
 
 /** The cost of a total: `$0.23`; `≥$0.23` when some requests had an unknown price; `price unknown` when all did. */
-export function formatTotalCost(t: Pick<UsageTotals, 'requests' | 'costUsd' | 'unknownCostRequests' | 'cacheHits'>): string {
+export function formatTotalCost(
+  t: Pick<UsageTotals, 'requests' | 'costUsd' | 'unknownCostRequests' | 'cacheHits'>,
+): string {
   if (t.unknownCostRequests === 0) return formatUsd(t.costUsd);
   if (t.costUsd === 0 && t.unknownCostRequests === t.requests) return formatUsd(undefined);
   return `≥${formatUsd(t.costUsd)}`;
@@ -22,8 +24,10 @@ export function statusBarText(totals: UsageTotals, period = 'today'): string {
 /** One tooltip line: `Today: 12.4k tok (10.1k in, 4.1k cached; 2.3k out) · $0.23 · 12 requests`. */
 export function totalsLine(label: string, t: UsageTotals): string {
   const cached = t.cachedTokensIn > 0 ? `, ${formatTokensShort(t.cachedTokensIn)} cached` : '';
-  return `${label}: ${formatTokensShort(t.tokensIn + t.tokensOut)} tok (${formatTokensShort(t.tokensIn)} in${cached}; `
-    + `${formatTokensShort(t.tokensOut)} out) · ${formatTotalCost(t)} · ${plural(t.requests, 'request')}`;
+  return (
+    `${label}: ${formatTokensShort(t.tokensIn + t.tokensOut)} tok (${formatTokensShort(t.tokensIn)} in${cached}; ` +
+    `${formatTokensShort(t.tokensOut)} out) · ${formatTotalCost(t)} · ${plural(t.requests, 'request')}`
+  );
 }
 
 export interface TooltipInput {
@@ -45,7 +49,9 @@ export function tooltipLines(input: TooltipInput): string[] {
     const max = input.maxModels ?? 5;
     lines.push(`By model (${input.byModelPeriod ?? 'this month'}):`);
     for (const { model, totals } of input.byModel.slice(0, max)) {
-      lines.push(`  ${model}: ${formatTokensShort(totals.tokensIn + totals.tokensOut)} tok · ${formatTotalCost(totals)}`);
+      lines.push(
+        `  ${model}: ${formatTokensShort(totals.tokensIn + totals.tokensOut)} tok · ${formatTotalCost(totals)}`,
+      );
     }
     const rest = input.byModel.length - max;
     if (rest > 0) lines.push(`  and ${plural(rest, 'other model')}`);
@@ -54,8 +60,10 @@ export function tooltipLines(input: TooltipInput): string[] {
     lines.push(`Response cache this month: ${plural(month.cacheHits, 'hit')}, saved ${formatUsd(month.savedUsd)}`);
   }
   if (month.estimatedRequests > 0) {
-    lines.push(`Estimated this month: ${plural(month.estimatedRequests, 'request')} (stopped or failed replies, `
-      + 'counted locally)');
+    lines.push(
+      `Estimated this month: ${plural(month.estimatedRequests, 'request')} (stopped or failed replies, ` +
+        'counted locally)',
+    );
   }
   if (month.unknownCostRequests > 0) {
     lines.push(`Price unknown this month: ${plural(month.unknownCostRequests, 'request')}, not in the cost`);

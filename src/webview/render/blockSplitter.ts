@@ -73,7 +73,12 @@ export class BlockSplitter {
     }
     const fence = FENCE.exec(line);
     if (this.fence) {
-      if (fence && fence[1][0] === this.fence.char && fence[1].length >= this.fence.length && line.slice(fence[0].length).trim() === '') {
+      if (
+        fence &&
+        fence[1][0] === this.fence.char &&
+        fence[1].length >= this.fence.length &&
+        line.slice(fence[0].length).trim() === ''
+      ) {
         this.fence = undefined;
       }
     } else if (fence) {

@@ -19,7 +19,11 @@ export function stripInvisible(text: string): string {
 /** The URL, parsed, when it is absolute and its scheme is one the panel opens; otherwise undefined. */
 export function openableUrl(href: string): URL | undefined {
   let url: URL;
-  try { url = new URL(href); } catch { return undefined; }
+  try {
+    url = new URL(href);
+  } catch {
+    return undefined;
+  }
   if (!OPENABLE_SCHEMES.includes(url.protocol)) return undefined;
   // A web link names its host after "//" (URL parsers accept "https:host" and "https:\\host"; VS Code's Uri does not).
   if (url.protocol !== 'mailto:' && (!url.hostname || !/^https?:\/\//i.test(href))) return undefined;
@@ -52,10 +56,45 @@ function asciiHost(host: string): string | undefined {
 
 // A domain: labels of letters, digits, marks and hyphens, separated by dots, ending in a label of 2+ letters.
 const LABEL = '[\\p{L}\\p{N}\\p{M}](?:[\\p{L}\\p{N}\\p{M}-]*[\\p{L}\\p{N}\\p{M}])?';
-const DOMAIN = new RegExp(`(^|[^\\p{L}\\p{N}\\p{M}./\\\\-])((?:[a-z][a-z0-9+.-]*:/{0,3})?(?:[^\\s/@]+@)?(?:www\\.)?)((?:${LABEL}\\.)+\\p{L}[\\p{L}\\p{M}]+)(?![\\p{L}\\p{N}\\p{M}-])`, 'giu');
+const DOMAIN = new RegExp(
+  `(^|[^\\p{L}\\p{N}\\p{M}./\\\\-])((?:[a-z][a-z0-9+.-]*:/{0,3})?(?:[^\\s/@]+@)?(?:www\\.)?)((?:${LABEL}\\.)+\\p{L}[\\p{L}\\p{M}]+)(?![\\p{L}\\p{N}\\p{M}-])`,
+  'giu',
+);
 /** Source-file extensions that are also TLDs: a bare "README.md" is a file name, "https://README.md" a host. */
-const FILE_EXTENSIONS = new Set(['md', 'ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'json', 'py', 'rs', 'go', 'sh', 'cs', 'rb', 'pl',
-  'kt', 'java', 'cpp', 'hpp', 'html', 'css', 'scss', 'vue', 'php', 'swift', 'txt', 'yml', 'yaml', 'toml', 'lock', 'xml', 'sql']);
+const FILE_EXTENSIONS = new Set([
+  'md',
+  'ts',
+  'tsx',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'json',
+  'py',
+  'rs',
+  'go',
+  'sh',
+  'cs',
+  'rb',
+  'pl',
+  'kt',
+  'java',
+  'cpp',
+  'hpp',
+  'html',
+  'css',
+  'scss',
+  'vue',
+  'php',
+  'swift',
+  'txt',
+  'yml',
+  'yaml',
+  'toml',
+  'lock',
+  'xml',
+  'sql',
+]);
 
 /**
  * The host the link text appears to show, in ASCII (so "gіthub.com" with a Cyrillic і becomes its punycode), or

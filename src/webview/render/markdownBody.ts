@@ -59,7 +59,9 @@ function addCodeActions(root: HTMLElement): void {
     copy.className = 'code-copy';
     copy.textContent = 'Copy';
     copy.addEventListener('click', () => {
-      void navigator.clipboard.writeText(code.textContent ?? '').then(() => { copy.textContent = 'Copied'; });
+      void navigator.clipboard.writeText(code.textContent ?? '').then(() => {
+        copy.textContent = 'Copied';
+      });
     });
     bar.append(copy);
     pre.before(bar);

@@ -24,7 +24,10 @@ function secureLinks(tokens: Token[], state: StateCore): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const open = tokens[i];
-    if (open.type !== 'link_open') { out.push(open); continue; }
+    if (open.type !== 'link_open') {
+      out.push(open);
+      continue;
+    }
     let close = i + 1;
     while (close < tokens.length && tokens[close].type !== 'link_close') close++;
     const inner = tokens.slice(i + 1, close);
@@ -32,8 +35,9 @@ function secureLinks(tokens: Token[], state: StateCore): Token[] {
       if (t.type === 'text' || t.type === 'code_inline') t.content = stripInvisible(t.content);
     }
     const text = inner.map((t) => (t.type === 'text' || t.type === 'code_inline' ? t.content : '')).join('');
-    const check = checkLink(text, String(open.attrGet('href') ?? ''));  // typed string | number
-    if (!check) {          // not reachable through validateLink; kept so the rule holds on its own: text, no link
+    const check = checkLink(text, String(open.attrGet('href') ?? '')); // typed string | number
+    if (!check) {
+      // not reachable through validateLink; kept so the rule holds on its own: text, no link
       out.push(...inner);
       i = close;
       continue;

@@ -18,14 +18,19 @@ export interface PanelCallbacks {
 }
 
 const ACTION_LABEL: Record<ErrorAction, string> = {
-  setApiKey: 'Set API Key', openBilling: 'Open Billing', retry: 'Retry', newChat: 'New Chat',
-  chooseModel: 'Choose Model', showLog: 'Show Log', openSettings: 'Open Settings',
-  raiseBudget: 'Raise Budget', sendAnyway: 'Send Anyway',
+  setApiKey: 'Set API Key',
+  openBilling: 'Open Billing',
+  retry: 'Retry',
+  newChat: 'New Chat',
+  chooseModel: 'Choose Model',
+  showLog: 'Show Log',
+  openSettings: 'Open Settings',
+  raiseBudget: 'Raise Budget',
+  sendAnyway: 'Send Anyway',
 };
 
 /** Messages rendered at first: a 2,000-message conversation opens at once; older ones page in on request. */
 const PAGE = 80;
-
 
 function actionButton(action: ErrorAction, post: PanelCallbacks['post']): HTMLButtonElement {
   const b = el('button', { type: 'button', className: 'action', textContent: ACTION_LABEL[action] });
@@ -42,11 +47,21 @@ export class Panel {
   private readonly retryBox = el('div', { id: 'retry-notice', role: 'status' });
   private readonly requestNotice = el('div', { id: 'request-notice', role: 'status' });
   private countdown = 0;
-  private readonly input = el('textarea', { id: 'composer-input', rows: 3, placeholder: 'Ask Tally… (Enter to send, Shift+Enter for a new line)' });
+  private readonly input = el('textarea', {
+    id: 'composer-input',
+    rows: 3,
+    placeholder: 'Ask Tally… (Enter to send, Shift+Enter for a new line)',
+  });
   private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
   private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
   private readonly estimate = el('span', { id: 'estimate' });
-  private readonly regenerate = el('button', { id: 'regenerate', type: 'button', className: 'action', textContent: 'Regenerate', title: 'Ask again for the last question (bypasses the cache)' });
+  private readonly regenerate = el('button', {
+    id: 'regenerate',
+    type: 'button',
+    className: 'action',
+    textContent: 'Regenerate',
+    title: 'Ask again for the last question (bypasses the cache)',
+  });
   private estimateTimer = 0;
   private estimateSeq = 0;
   private readonly views = new Map<string, MessageView>();
@@ -59,29 +74,62 @@ export class Panel {
   private frame = 0;
   private paints = 0;
 
-  constructor(root: HTMLElement, private readonly cb: PanelCallbacks, ui: UiState) {
+  constructor(
+    root: HTMLElement,
+    private readonly cb: PanelCallbacks,
+    ui: UiState,
+  ) {
     this.conversations = new ConversationList(cb.post);
-    this.older.addEventListener('click', () => { this.visibleCount += PAGE; this.paint(); });
-    const form = el('form', { id: 'composer' }, this.input, el('div', { className: 'composer-bar' }, this.estimate, this.regenerate, this.stop, this.send));
+    this.older.addEventListener('click', () => {
+      this.visibleCount += PAGE;
+      this.paint();
+    });
+    const form = el(
+      'form',
+      { id: 'composer' },
+      this.input,
+      el('div', { className: 'composer-bar' }, this.estimate, this.regenerate, this.stop, this.send),
+    );
     this.regenerate.addEventListener('click', () => {
       if (!this.state?.busyRequestId) this.cb.post({ type: 'chat/regenerate', requestId: this.cb.newRequestId() });
     });
     this.list.append(this.older);
     routeLinkClicks(this.list, cb.post);
-    root.replaceChildren(this.header, this.conversations.el, this.notice, this.list, this.requestNotice, this.retryBox, this.errorBox, form);
+    root.replaceChildren(
+      this.header,
+      this.conversations.el,
+      this.notice,
+      this.list,
+      this.requestNotice,
+      this.retryBox,
+      this.errorBox,
+      form,
+    );
     this.input.value = ui.draft;
     this.input.setAttribute('aria-label', 'Message');
-    form.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
-    this.input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.submit(); }
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submit();
     });
-    this.input.addEventListener('input', () => { this.saveUi(); this.requestEstimate(); });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.submit();
+      }
+    });
+    this.input.addEventListener('input', () => {
+      this.saveUi();
+      this.requestEstimate();
+    });
     if (ui.draft) this.requestEstimate();
     this.list.addEventListener('scroll', () => this.saveUi(), { passive: true });
     this.stop.addEventListener('click', () => {
       if (this.state?.busyRequestId) this.cb.post({ type: 'chat/cancel', requestId: this.state.busyRequestId });
     });
-    if (ui.scrollTop !== undefined) requestAnimationFrame(() => { this.list.scrollTop = ui.scrollTop ?? 0; });
+    if (ui.scrollTop !== undefined)
+      requestAnimationFrame(() => {
+        this.list.scrollTop = ui.scrollTop ?? 0;
+      });
   }
 
   private saveUi(): void {
@@ -94,7 +142,10 @@ export class Panel {
     this.estimateTimer = window.setTimeout(() => {
       const text = this.input.value.trim();
       this.estimateSeq++;
-      if (!text) { this.estimate.textContent = ''; return; }
+      if (!text) {
+        this.estimate.textContent = '';
+        return;
+      }
       this.cb.post({ type: 'draft/estimate', seq: this.estimateSeq, text });
     }, 150);
   }
@@ -118,7 +169,12 @@ export class Panel {
       this.lastSent = undefined;
       this.saveUi();
     }
-    if (msg.type === 'chat/done' || msg.type === 'chat/cleared' || msg.type === 'conversation/opened' || msg.type === 'conversation/titled') {
+    if (
+      msg.type === 'chat/done' ||
+      msg.type === 'chat/cleared' ||
+      msg.type === 'conversation/opened' ||
+      msg.type === 'conversation/titled'
+    ) {
       this.conversations.refresh();
     }
   }
@@ -127,7 +183,10 @@ export class Panel {
   render(state: PanelState): void {
     this.state = state;
     if (this.frame) return;
-    this.frame = requestAnimationFrame(() => { this.frame = 0; this.paint(); });
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.paint();
+    });
   }
 
   private paint(): void {
@@ -144,7 +203,9 @@ export class Panel {
     const e = state.estimate;
     const current = e && this.input.value.trim() !== '';
     this.estimate.textContent = current ? formatEstimate(e) : '';
-    this.estimate.title = current ? `Prompt tokens the API will bill for this request, and its cost from input only to input plus the full reply budget (${formatTokens(e.maxReplyTokens)} tokens).${e.truncation ? ` ${e.truncation}.` : ''}` : '';
+    this.estimate.title = current
+      ? `Prompt tokens the API will bill for this request, and its cost from input only to input plus the full reply budget (${formatTokens(e.maxReplyTokens)} tokens).${e.truncation ? ` ${e.truncation}.` : ''}`
+      : '';
     this.requestNotice.textContent = state.notice?.text ?? '';
     this.requestNotice.hidden = !state.notice;
     this.paintRetry(state);
@@ -169,7 +230,10 @@ export class Panel {
     this.notice.replaceChildren();
     if (c && !c.hasApiKey) {
       this.notice.append(
-        el('p', { textContent: 'Tally needs an API key for your endpoint. It is kept in VS Code\'s secret storage, never in settings. You can also set the OPENAI_API_KEY environment variable.' }),
+        el('p', {
+          textContent:
+            "Tally needs an API key for your endpoint. It is kept in VS Code's secret storage, never in settings. You can also set the OPENAI_API_KEY environment variable.",
+        }),
         actionButton('setApiKey', this.cb.post),
       );
     }
@@ -196,7 +260,10 @@ export class Panel {
       previous = view.el;
     }
     for (const [id, view] of this.views) {
-      if (!seen.has(id)) { view.el.remove(); this.views.delete(id); }
+      if (!seen.has(id)) {
+        view.el.remove();
+        this.views.delete(id);
+      }
     }
     if (shown.length === 0) this.list.dataset.empty = 'true';
     else delete this.list.dataset.empty;

@@ -20,9 +20,17 @@ const REDIS = process.env.TALLY_TEST_REDIS_URL ?? '';
 /** A dated snapshot no other test uses: its ledger totals are this suite's alone. */
 const MODEL = 'gpt-4o-2024-11-20';
 
-interface Handoff { port?: number; conversationA?: string; conversationB?: string; question?: string; answer?: string; costUsd?: number }
+interface Handoff {
+  port?: number;
+  conversationA?: string;
+  conversationB?: string;
+  question?: string;
+  answer?: string;
+  costUsd?: number;
+}
 const handoffFile = () => path.join(STATE, 'handoff.json');
-const readHandoff = (): Handoff => (fs.existsSync(handoffFile()) ? JSON.parse(fs.readFileSync(handoffFile(), 'utf8')) as Handoff : {});
+const readHandoff = (): Handoff =>
+  fs.existsSync(handoffFile()) ? (JSON.parse(fs.readFileSync(handoffFile(), 'utf8')) as Handoff) : {};
 const writeHandoff = (h: Handoff) => fs.writeFileSync(handoffFile(), JSON.stringify({ ...readHandoff(), ...h }));
 
 describe(`restart suite, phase ${PHASE}`, () => {
@@ -60,18 +68,26 @@ describe(`restart suite, phase ${PHASE}`, () => {
       assert.equal(server.requests.length, 1);
       // gpt-4o-2024-11-20 is priced as gpt-4o: 10,000 x $2.50/1M + 2,000 x $10/1M = $0.045
       assert.ok(Math.abs((done.assistant.costUsd ?? 0) - 0.045) < 1e-9, `cost ${done.assistant.costUsd}`);
-      writeHandoff({ conversationA: api.currentConversationId(), question, answer: done.assistant.content, costUsd: done.assistant.costUsd });
+      writeHandoff({
+        conversationA: api.currentConversationId(),
+        question,
+        answer: done.assistant.content,
+        costUsd: done.assistant.costUsd,
+      });
     });
   }
 
   if (PHASE === 'B') {
-    it('workspace B: sees none of workspace A\'s conversations and keeps its own', async () => {
+    it("workspace B: sees none of workspace A's conversations and keeps its own", async () => {
       const { conversationA } = readHandoff();
       assert.ok(conversationA);
-      assert.ok(!(await api.conversations.list('')).some((c) => c.id === conversationA), 'A\'s conversation is not in B\'s list');
+      assert.ok(
+        !(await api.conversations.list('')).some((c) => c.id === conversationA),
+        "A's conversation is not in B's list",
+      );
       assert.equal(await api.store.load(conversationA), undefined);
       await vscode.commands.executeCommand('tally.newChat');
-      await configure({ model: 'gpt-4o-mini' });   // B's request must not count in A's model totals
+      await configure({ model: 'gpt-4o-mini' }); // B's request must not count in A's model totals
       await ask('b1', `Only in workspace B ${Date.now()}`);
       writeHandoff({ conversationB: api.currentConversationId() });
       assert.ok((await api.conversations.list('')).some((c) => c.id === api.currentConversationId()));
@@ -79,18 +95,21 @@ describe(`restart suite, phase ${PHASE}`, () => {
   }
 
   if (PHASE === 'A2') {
-    it('workspace A after a restart: its conversation is back (reopened as the last one), B\'s is not listed', async () => {
+    it("workspace A after a restart: its conversation is back (reopened as the last one), B's is not listed", async () => {
       const { conversationA, conversationB, question, answer } = readHandoff();
       assert.ok(conversationA && conversationB && question);
       await api.conversations.restoreLast();
       assert.equal(api.currentConversationId(), conversationA, 'the last conversation of this workspace was reopened');
-      assert.deepEqual(api.history().map((m) => m.content), [question, answer]);
+      assert.deepEqual(
+        api.history().map((m) => m.content),
+        [question, answer],
+      );
       const list = await api.conversations.list('');
       assert.ok(list.some((c) => c.id === conversationA));
       assert.ok(!list.some((c) => c.id === conversationB));
     });
 
-    it('the ledger\'s totals survived the restart', async () => {
+    it("the ledger's totals survived the restart", async () => {
       const { costUsd } = readHandoff();
       const totals = await api.usage.totals();
       const byModel = totals.byModel.find((b) => b.model === MODEL)?.totals;
@@ -102,7 +121,7 @@ describe(`restart suite, phase ${PHASE}`, () => {
   }
 
   if (PHASE === 'R') {
-    it('a second profile on the same Redis gets the first profile\'s answer from the shared cache', async () => {
+    it("a second profile on the same Redis gets the first profile's answer from the shared cache", async () => {
       const { question, answer } = readHandoff();
       assert.ok(question);
       const done = await ask('r1', question);

@@ -15,4 +15,8 @@ export interface LaunchedChromium {
   blocked: Set<string>;
   close(): Promise<void>;
 }
-export declare function launchChromium(options?: { dir?: string; viewport?: { width: number; height: number }; profile?: string }): Promise<LaunchedChromium>;
+export declare function launchChromium(options?: {
+  dir?: string;
+  viewport?: { width: number; height: number };
+  profile?: string;
+}): Promise<LaunchedChromium>;

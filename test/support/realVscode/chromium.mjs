@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const HARNESS = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = fs.realpathSync(path.resolve(HARNESS, '..', '..', '..'));
-export const MAX_CACHE_PATH = 58;   // Unix socket paths (107 bytes) are created below it: Chromium's, VS Code's
+export const MAX_CACHE_PATH = 58; // Unix socket paths (107 bytes) are created below it: Chromium's, VS Code's
 
 function cacheFolder() {
   if (process.env.TALLY_VSCODE_HOME) return path.resolve(process.env.TALLY_VSCODE_HOME);
@@ -32,14 +32,24 @@ export const isLocal = (url) => {
  * instead (kept on close: the workbench's browser-side state, e.g. workspaceState, survives into the next run). Returns
  * { context, page, blocked: Set<origin> of refused non-local requests, close() }.
  */
-export async function launchChromium({ dir = path.join(CACHE, 'tmp'), viewport = { width: 1400, height: 900 }, profile: keep } = {}) {
+export async function launchChromium({
+  dir = path.join(CACHE, 'tmp'),
+  viewport = { width: 1400, height: 900 },
+  profile: keep,
+} = {}) {
   let chromium;
-  try { ({ chromium } = createRequire(path.join(REPO, 'package.json'))('playwright-core')); }
-  catch { throw new Error(`playwright-core is not in ${REPO}/node_modules: run npm ci (or node scripts/ensureDeps.mjs)`); }
-  if (CACHE.length > MAX_CACHE_PATH) {
-    throw new Error(`TALLY_VSCODE_HOME is ${CACHE.length} characters long (${CACHE}); Chromium needs at most ${MAX_CACHE_PATH}`);
+  try {
+    ({ chromium } = createRequire(path.join(REPO, 'package.json'))('playwright-core'));
+  } catch {
+    throw new Error(`playwright-core is not in ${REPO}/node_modules: run npm ci (or node scripts/ensureDeps.mjs)`);
   }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: bash test/support/realVscode/setup.sh installs it`);
+  if (CACHE.length > MAX_CACHE_PATH) {
+    throw new Error(
+      `TALLY_VSCODE_HOME is ${CACHE.length} characters long (${CACHE}); Chromium needs at most ${MAX_CACHE_PATH}`,
+    );
+  }
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: bash test/support/realVscode/setup.sh installs it`);
   fs.mkdirSync(dir, { recursive: true });
   if (keep) fs.mkdirSync(keep, { recursive: true });
   const profile = keep ?? fs.mkdtempSync(path.join(dir, 'chromium-'));
@@ -49,22 +59,36 @@ export async function launchChromium({ dir = path.join(CACHE, 'tmp'), viewport =
     headless: true,
     viewport,
     // Chromium writes ~/.config/chromium/Crash Reports, ~/.cache/dconf and temp files: keep them in the cache.
-    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: `${home}/.config`, XDG_CACHE_HOME: `${home}/.cache`,
-      TMPDIR: path.join(CACHE, 'tmp') },
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: `${home}/.config`,
+      XDG_CACHE_HOME: `${home}/.cache`,
+      TMPDIR: path.join(CACHE, 'tmp'),
+    },
     args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
       // No DNS for anything but localhost (without it Chromium still looked up accounts.google.com).
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
     ],
   });
   // Second line of defence: abort whatever the pages request from elsewhere, and remember the origins.
   const blocked = new Set();
-  await context.route((url) => !isLocal(url), (route) => {
-    blocked.add(new URL(route.request().url()).origin);
-    return route.abort();
-  });
-  const page = context.pages()[0] || await context.newPage();
+  await context.route(
+    (url) => !isLocal(url),
+    (route) => {
+      blocked.add(new URL(route.request().url()).origin);
+      return route.abort();
+    },
+  );
+  const page = context.pages()[0] || (await context.newPage());
   const close = async () => {
     await context.close().catch(() => {});
     if (!keep) fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });

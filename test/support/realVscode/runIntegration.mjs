@@ -24,7 +24,10 @@ import { CACHE, HARNESS, REPO } from './chromium.mjs';
 
 const { runTests } = createRequire(path.join(REPO, 'package.json'))('@vscode/test-electron');
 const extensionTestsPath = path.join(REPO, 'out', 'integration', 'index.js');
-for (const [file, how] of [[extensionTestsPath, 'node scripts/buildTests.mjs'], [path.join(REPO, 'dist', 'extension.js'), 'node esbuild.js']]) {
+for (const [file, how] of [
+  [extensionTestsPath, 'node scripts/buildTests.mjs'],
+  [path.join(REPO, 'dist', 'extension.js'), 'node esbuild.js'],
+]) {
   if (!fs.existsSync(file)) {
     console.error(`runIntegration: ${file} is missing: ${how}`);
     process.exit(1);
@@ -44,21 +47,27 @@ async function run(folder, env = {}) {
     });
     return true;
   } catch (e) {
-    console.error('runIntegration:', e.message);   // TestRunFailedError: "Test run failed with code 1"
+    console.error('runIntegration:', e.message); // TestRunFailedError: "Test run failed with code 1"
     return false;
   }
 }
 
-const freePort = () => new Promise((resolve, reject) => {
-  const s = net.createServer().on('error', reject);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = net.createServer().on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 
 async function startRedis() {
   const bin = spawnSync('bash', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!bin) throw new Error('redis-server is not installed (apt-get install redis-server; setup.sh installs it)');
   const port = await freePort();
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100; i++) {
     if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') {
       return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
@@ -83,18 +92,26 @@ if (ok) {
     redis = await startRedis();
     const common = { TALLY_PHASE_STATE: state, TALLY_TEST_REDIS_URL: redis.url };
     const shared = { ...common, TALLY_PROFILE_DIR: profile, TALLY_PROFILE_PORT: String(await freePort()) };
-    for (const [phase, folder, env] of [['A1', WORKSPACE_A, shared], ['B', WORKSPACE_B, shared], ['A2', WORKSPACE_A, shared],
-      ['R', WORKSPACE_A, { ...common, TALLY_PROFILE_DIR: second, TALLY_PROFILE_PORT: String(await freePort()) }]]) {
+    for (const [phase, folder, env] of [
+      ['A1', WORKSPACE_A, shared],
+      ['B', WORKSPACE_B, shared],
+      ['A2', WORKSPACE_A, shared],
+      ['R', WORKSPACE_A, { ...common, TALLY_PROFILE_DIR: second, TALLY_PROFILE_PORT: String(await freePort()) }],
+    ]) {
       console.log(`runIntegration: phase ${phase} (${path.relative(REPO, folder)})`);
       // extensionTestsEnv is merged into the shim's environment, which reaches the extension host.
-      if (!(await run(folder, { ...env, TALLY_TEST_PHASE: phase }))) { ok = false; break; }
+      if (!(await run(folder, { ...env, TALLY_TEST_PHASE: phase }))) {
+        ok = false;
+        break;
+      }
     }
   } catch (e) {
     console.error('runIntegration:', e.message);
     ok = false;
   } finally {
     redis?.stop();
-    if (ok && process.env.TALLY_KEEP_RUNS !== '1') for (const d of [profile, second, state]) fs.rmSync(d, { recursive: true, force: true, maxRetries: 5 });
+    if (ok && process.env.TALLY_KEEP_RUNS !== '1')
+      for (const d of [profile, second, state]) fs.rmSync(d, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 process.exit(ok ? 0 : 1);

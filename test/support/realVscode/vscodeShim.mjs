@@ -10,16 +10,19 @@
 // Must stay executable (chmod +x): test-electron spawns it directly.
 import { runExtensionTests } from './runTests.mjs';
 
-const dev = [], ignored = [];
+const dev = [],
+  ignored = [];
 let tests, folder;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
-  const value = (name) => a === `--${name}` ? argv[++i] : a.startsWith(`--${name}=`) ? a.slice(name.length + 3) : undefined;
+  const value = (name) =>
+    a === `--${name}` ? argv[++i] : a.startsWith(`--${name}=`) ? a.slice(name.length + 3) : undefined;
   let v;
   if ((v = value('extensionDevelopmentPath')) !== undefined) dev.push(v);
   else if ((v = value('extensionTestsPath')) !== undefined) tests = v;
-  else if (!a.startsWith('-')) folder = a;   // launchArgs folder / workspace file
+  else if (!a.startsWith('-'))
+    folder = a; // launchArgs folder / workspace file
   else ignored.push(a);
 }
 if (dev.length !== 1 || !tests) {
@@ -27,7 +30,14 @@ if (dev.length !== 1 || !tests) {
   process.exit(2);
 }
 if (ignored.length) console.log('vscodeShim: ignoring', ignored.join(' '));
-process.exit(await runExtensionTests({
-  extensionDevelopmentPath: dev[0], extensionTestsPath: tests, folder,
-  timeoutS: Number(process.env.TALLY_VSCODE_TIMEOUT || 300),
-}).catch((e) => { console.error('vscodeShim:', e.message); return 1; }));
+process.exit(
+  await runExtensionTests({
+    extensionDevelopmentPath: dev[0],
+    extensionTestsPath: tests,
+    folder,
+    timeoutS: Number(process.env.TALLY_VSCODE_TIMEOUT || 300),
+  }).catch((e) => {
+    console.error('vscodeShim:', e.message);
+    return 1;
+  }),
+);
