@@ -126,18 +126,18 @@ describe('ChatService', () => {
     assert.equal(s.history.length, 2);
   });
 
-  it('cancel aborts at once and keeps the partial reply', async () => {
-    server.enqueue({ text: 'x'.repeat(400), chunkSize: 10, chunkDelayMs: 50 });
+  it('cancel aborts at once and keeps the partial reply', { timeout: 120_000 }, async () => {
+    // The stream stalls after two chunks until the client hangs up, and the idle limit (90 s) is far off: the send
+    // can settle as 'stopped' only through cancel, so no wall-clock bound is needed (the timeout only ends a hang).
+    server.enqueue({ text: 'x'.repeat(400), chunkSize: 10, stallAfterChunks: 2 });
     const s = service();
     const sink = new RecordingSink();
     const sending = s.send('r2', 'go', sink);
     while (sink.deltas.length < 2) await new Promise((r) => setTimeout(r, 10));
-    const t0 = Date.now();
     assert.equal(s.cancel('r2'), true);
     await sending;
-    assert.ok(Date.now() - t0 < 500, 'cancel took effect at once');
     assert.equal(sink.final?.status, 'stopped');
-    assert.ok(sink.final!.content.length >= 20 && sink.final!.content.length < 400);
+    assert.equal(sink.final!.content, 'x'.repeat(20), 'the two chunks that arrived are kept');
     assert.equal((await server.waitForSettled(0)).clientClosedEarly, true);
     assert.equal(s.busyRequestId, undefined);
   });
