@@ -87,8 +87,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'tally.stop': () => controller.stop(),
     'tally.regenerate': () => controller.regenerate(),
     'tally.openConversation': () => conversations.pick(),
-    'tally.renameConversation': (id?: unknown, title?: unknown) =>
-      conversations.rename(typeof id === 'string' ? id : undefined, typeof title === 'string' ? title : undefined),
+    // Always asks for the new title (an id may pick which conversation; no argument can write a title unasked).
+    'tally.renameConversation': (id?: unknown) => conversations.rename(typeof id === 'string' ? id : undefined),
     'tally.deleteConversation': () => conversations.delete(),
     // Always asks where to write (a save dialog): arguments are ignored, so no link can write a file anywhere.
     'tally.exportConversation': async () => {
