@@ -1,10 +1,18 @@
 // The chat loop's interfaces to the outside: the sink it reports each step to (the panel), the options of one send,
-// and the settings it reads at each send.
+// the settings it reads at each send, and the services it is built from (ChatServiceDeps).
 import type { ChatMessage } from '../../shared/conversation';
 import type { ErrorView } from '../../shared/errors';
-import type { RetryNotice } from '../api/replyStream';
+import type { AttemptRecord, RetryNotice } from '../api/replyStream';
 import type { RetryPolicy } from '../api/retry';
 import type { StreamTimeouts } from '../api/streamWatchdog';
+import type { ChatClient } from '../api/chatClient';
+import type { Endpoint } from '../api/endpoint';
+import type { ResolvedModel } from '../tokens/models';
+import type { Tokenizers } from '../tokens/tokenizers';
+import type { ConversationStore } from '../conversations/store';
+import type { Accountant } from '../usage/accounting';
+import type { ResponseCache } from '../cache/responseCache';
+import type { Clock, Logger } from '../ports';
 
 export interface ChatSink {
   started(user: ChatMessage, assistant: ChatMessage): void;
@@ -39,4 +47,27 @@ export interface ChatSettings {
   timeouts: StreamTimeouts;
   /** Most characters a reply may have (streamed or cached); default DEFAULT_MAX_REPLY_CHARS (replyStream.ts). */
   maxReplyChars?: number;
+}
+
+export interface ChatServiceDeps {
+  client: ChatClient;
+  /** The endpoint with its key, or undefined when no API key is set; rejects with EndpointRefusedError when the
+   *  configured endpoint may not be used (nothing is sent then). */
+  endpoint(): Promise<Endpoint | undefined>;
+  settings(): ChatSettings;
+  logger: Logger;
+  clock: Clock;
+  newId(prefix: string): string;
+  /** Jitter source for backoff (tests make it fixed). */
+  random?: () => number;
+  onAttempt?(record: AttemptRecord): void;
+  tokenizers: Tokenizers;
+  /** The registry entry for a model id (with the user's overrides). */
+  resolveModel(id: string): ResolvedModel;
+  /** Where conversations are kept (per workspace). */
+  store: ConversationStore;
+  /** Budgets and the usage ledger. */
+  accountant?: Accountant;
+  /** The response cache (absent or mode off: every request goes to the API). */
+  cache?: ResponseCache;
 }
