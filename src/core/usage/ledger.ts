@@ -14,19 +14,16 @@
 //   inside a JSON string, so the glued line is split there and only the torn fragment is lost (and counted).
 // - Each instance counts its own appends at once (live status bar) and remembers their ids, so reading them back
 //   from the file does not count them twice.
-// - Compaction only touches closed months: older than the current and the previous month. Files are chosen by the
-//   clock's month, so no window appends to such a file any more. It is idempotent, hence lock-free: the summary
-//   (day × model × workspace buckets, exact totals) is written atomically (temp + rename) before the jsonl is
-//   deleted; a month with a summary is read from the summary only, and a leftover jsonl beside a summary (a crash
-//   or a concurrent compaction in between, or a delete refused on Windows) is deleted by the next compaction. Two
-//   windows compacting the same month both derive the summary from the same closed file: either result is right.
+// - Compaction (ledgerCompaction.ts) only touches closed months, which no window appends to any more, and is
+//   idempotent, hence lock-free. A month with a summary is read from the summary only.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../errorMessage';
 import { isRefusedFile } from '../files/fileErrors';
-import { appendPrivate, writeAtomic } from '../files/privateWrite';
+import { appendPrivate } from '../files/privateWrite';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
-import { monthKey, previousMonthKey, type UsageFilter } from './periods';
+import { LedgerCompaction } from './ledgerCompaction';
+import { monthKey, type UsageFilter } from './periods';
 import { parseLines, serializeUsageRecord, type UsageRecord } from './records';
 import {
   addRecord,
@@ -38,19 +35,7 @@ import {
   type UsageTotals,
 } from './totals';
 import { usageSnapshot, type UsageSnapshot } from './snapshot';
-import {
-  DETAIL_FILE,
-  detailName,
-  isNotFound,
-  parseSummary,
-  readAfter,
-  readDetail,
-  readSummaryJson,
-  serializeSummary,
-  setAside,
-  SUMMARY_FILE,
-  summaryName,
-} from './ledgerFiles';
+import { DETAIL_FILE, detailName, isNotFound, readAfter, setAside, SUMMARY_FILE } from './ledgerFiles';
 
 const NEWLINE = 0x0a;
 
@@ -80,9 +65,9 @@ interface MonthState {
   ownUnread: Set<string>;
 }
 
-const newState = (source: MonthState['source']): MonthState => ({
+const newState = (source: MonthState['source'], buckets = new UsageBuckets()): MonthState => ({
   source,
-  buckets: new UsageBuckets(),
+  buckets,
   offset: 0,
   pendingBytes: 0,
   ownUnread: new Set(),
@@ -95,14 +80,14 @@ export class UsageLedger {
   private months = new Map<string, MonthState>();
   private readonly session = emptyTotals();
   private skipped = 0;
-  /** Summaries already reported as unreadable (they are retried on each scan, reported once). */
-  private readonly badSummaries = new Set<string>();
+  private readonly compaction: LedgerCompaction;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: UsageLedgerOptions) {
     this.dir = options.dir;
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
+    this.compaction = new LedgerCompaction(this.dir, this.clock, this.logger);
   }
 
   /** Reads the whole folder again (at start). Never throws: unreadable parts are logged and skipped. */
@@ -145,32 +130,14 @@ export class UsageLedger {
 
   /**
    * Summarises closed months (older than the current and the previous month) and deletes their detail. Returns the
-   * months compacted. Idempotent and safe to run from several windows at once (see the top of this file).
+   * months compacted. Idempotent and safe to run from several windows at once (see ledgerCompaction.ts).
    */
   compact(): Promise<string[]> {
-    return this.serial(async () => {
-      const keepFrom = previousMonthKey(this.clock.now());
-      const names = (await this.list()) ?? [];
-      const done: string[] = [];
-      for (const name of names) {
-        const month = DETAIL_FILE.exec(name)?.[1];
-        if (month === undefined || month >= keepFrom) continue;
-        try {
-          // No (good) summary yet: write it. The detail may vanish meanwhile (another window compacted it first).
-          const summary =
-            (await this.readSummary(month)) ??
-            ((await this.compactMonth(month)) ? undefined : await this.readSummary(month));
-          if (summary) this.months.set(month, summary);
-          await fs.unlink(this.detailPath(month)).catch((e: unknown) => {
-            if (!isNotFound(e)) throw e;
-          });
-          done.push(month);
-        } catch (e) {
-          this.logger.warn(`Usage ledger: could not compact ${name} (will retry): ${String(e)}`);
-        }
-      }
-      return done;
-    });
+    return this.serial(async () =>
+      this.compaction.compactClosed((await this.list()) ?? [], (month, buckets) =>
+        this.months.set(month, newState('summary', buckets)),
+      ),
+    );
   }
 
   /** Totals of all stored usage matching `filter` (days are local `YYYY-MM-DD`). */
@@ -242,8 +209,8 @@ export class UsageLedger {
     const details = new Set(names.map((n) => DETAIL_FILE.exec(n)?.[1]).filter((m) => m !== undefined));
     for (const month of summaries) {
       if (this.months.get(month)?.source === 'summary') continue;
-      const summary = await this.readSummary(month);
-      if (summary) this.months.set(month, summary);
+      const buckets = await this.compaction.readSummary(month);
+      if (buckets) this.months.set(month, newState('summary', buckets));
     }
     for (const month of details) {
       let state = this.months.get(month);
@@ -280,41 +247,6 @@ export class UsageLedger {
     }
     this.countSkipped(skipped, detailName(month));
     return true;
-  }
-
-  /** Writes the month's summary from its detail; false when the detail is gone. */
-  private async compactMonth(month: string): Promise<boolean> {
-    const text = await readDetail(this.detailPath(month));
-    if (text === undefined) return false;
-    const { records, skipped } = parseLines(text);
-    const buckets = new UsageBuckets();
-    for (const r of records) buckets.addRecord(r);
-    await writeAtomic(
-      path.join(this.dir, summaryName(month)),
-      serializeSummary(month, this.clock.now(), records.length, skipped, buckets.list()),
-    );
-    this.months.set(month, { ...newState('summary'), buckets });
-    this.logger.info(`Usage ledger: compacted ${month} (${records.length} records, ${skipped} skipped)`);
-    return true;
-  }
-
-  private async readSummary(month: string): Promise<MonthState | undefined> {
-    const file = path.join(this.dir, summaryName(month));
-    try {
-      const json = await readSummaryJson(file, this.clock.now(), this.logger);
-      if (json === undefined) return undefined;
-      const buckets = parseSummary(json, month);
-      if (!buckets) throw new Error('not a version-1 usage summary');
-      const state = newState('summary');
-      for (const b of buckets) state.buckets.addBucket(b);
-      return state;
-    } catch (e) {
-      if (!isNotFound(e) && !this.badSummaries.has(file)) {
-        this.badSummaries.add(file);
-        this.logger.warn(`Usage ledger: ignoring ${file}: ${String(e)}`);
-      }
-      return undefined;
-    }
   }
 
   private countSkipped(n: number, file: string): void {
