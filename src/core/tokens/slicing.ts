@@ -41,18 +41,23 @@ export interface SliceOptions {
   /** Target CPU time per slice; the length adapts to the measured speed. Default 4 ms: a quarter of the 16 ms
    *  limit, as the same work varies ~2x between runs on a busy machine (GC, other processes). */
   sliceMs?: number;
+  /** The time source slices are measured with, in ms. Default `performance.now`; tests pass a simulated one. */
+  now?: () => number;
 }
 
 /** Slice sizing: starts small (nothing measured yet), follows a slowdown at once (code, prose and CJK tokenize at
  *  different speeds) and a speedup by at most 25% per slice, so one fast stretch does not oversize the next slice. */
-function sliceSizer(sliceMs = 4): { next(): number; timed<T>(chars: number, f: () => T): T } {
+function sliceSizer({ sliceMs = 4, now = () => performance.now() }: SliceOptions): {
+  next(): number;
+  timed<T>(chars: number, f: () => T): T;
+} {
   let charsPerMs = 250;
   return {
     next: () => Math.max(256, Math.round(charsPerMs * sliceMs)),
     timed(chars, f) {
-      const t0 = performance.now();
+      const t0 = now();
       const v = f();
-      const rate = chars / Math.max(performance.now() - t0, 0.05);
+      const rate = chars / Math.max(now() - t0, 0.05);
       if (chars >= 256) charsPerMs = Math.min(rate, charsPerMs * 1.25, 50_000);
       return v;
     },
@@ -61,7 +66,7 @@ function sliceSizer(sliceMs = 4): { next(): number; timed<T>(chars: number, f: (
 
 /** Counts `text` slice by slice; yields (void) between slices so a driver can let the event loop run. */
 export function* countSteps(text: string, counter: TokenCounter, options: SliceOptions = {}): Generator<void, number> {
-  const sizer = sliceSizer(options.sliceMs);
+  const sizer = sliceSizer(options);
   let total = 0;
   for (let pos = 0; pos < text.length;) {
     if (pos > 0) yield;
@@ -84,7 +89,7 @@ export function* truncateSteps(
   counter: TokenCounter,
   options: SliceOptions = {},
 ): Generator<void, Truncation> {
-  const sizer = sliceSizer(options.sliceMs);
+  const sizer = sliceSizer(options);
   const suffixTokens = counter.count(suffix);
   const starts: number[] = [];
   const ends: number[] = [];
