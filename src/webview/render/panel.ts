@@ -1,10 +1,11 @@
-// The whole panel: header, message list, error banner, composer. It renders a PanelState into the DOM, keeping one
-// MessageView per message and re-rendering the streaming one at most once per animation frame.
+// The panel's layout and its painting: header, conversation list, message list (paged), request notice, retry
+// countdown, error banner, and the composer at the foot. It renders a PanelState into the DOM at most once per
+// animation frame, keeping one MessageView per message.
 import type { ErrorAction } from '../../shared/errors';
 import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { UiState } from '../hostClient';
 import type { PanelState } from '../state';
-import { formatEstimate, formatTokens } from '../format';
+import { Composer } from './composer';
 import { ConversationList } from './conversationList';
 import { routeLinkClicks } from './linkClicks';
 import { renderStats } from './markdown';
@@ -47,29 +48,12 @@ export class Panel {
   private readonly retryBox = el('div', { id: 'retry-notice', role: 'status' });
   private readonly requestNotice = el('div', { id: 'request-notice', role: 'status' });
   private countdown = 0;
-  private readonly input = el('textarea', {
-    id: 'composer-input',
-    rows: 3,
-    placeholder: 'Ask Tally… (Enter to send, Shift+Enter for a new line)',
-  });
-  private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
-  private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
-  private readonly estimate = el('span', { id: 'estimate' });
-  private readonly regenerate = el('button', {
-    id: 'regenerate',
-    type: 'button',
-    className: 'action',
-    textContent: 'Regenerate',
-    title: 'Ask again for the last question (bypasses the cache)',
-  });
-  private estimateTimer = 0;
-  private estimateSeq = 0;
+  private readonly composer: Composer;
   private readonly views = new Map<string, MessageView>();
   private readonly conversations: ConversationList;
   private readonly older = el('button', { id: 'show-older', type: 'button', className: 'action' });
   private visibleCount = PAGE;
   private shownConversation: string | undefined;
-  private lastSent: string | undefined;
   private state: PanelState | undefined;
   private frame = 0;
   private paints = 0;
@@ -84,15 +68,15 @@ export class Panel {
       this.visibleCount += PAGE;
       this.paint();
     });
-    const form = el(
-      'form',
-      { id: 'composer' },
-      this.input,
-      el('div', { className: 'composer-bar' }, this.estimate, this.regenerate, this.stop, this.send),
+    this.composer = new Composer(
+      {
+        post: (msg) => cb.post(msg),
+        newRequestId: () => cb.newRequestId(),
+        saveUi: () => this.saveUi(),
+        state: () => this.state,
+      },
+      ui.draft,
     );
-    this.regenerate.addEventListener('click', () => {
-      if (!this.state?.busyRequestId) this.cb.post({ type: 'chat/regenerate', requestId: this.cb.newRequestId() });
-    });
     this.list.append(this.older);
     routeLinkClicks(this.list, cb.post);
     root.replaceChildren(
@@ -103,29 +87,9 @@ export class Panel {
       this.requestNotice,
       this.retryBox,
       this.errorBox,
-      form,
+      this.composer.el,
     );
-    this.input.value = ui.draft;
-    this.input.setAttribute('aria-label', 'Message');
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      this.submit();
-    });
-    this.input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        this.submit();
-      }
-    });
-    this.input.addEventListener('input', () => {
-      this.saveUi();
-      this.requestEstimate();
-    });
-    if (ui.draft) this.requestEstimate();
     this.list.addEventListener('scroll', () => this.saveUi(), { passive: true });
-    this.stop.addEventListener('click', () => {
-      if (this.state?.busyRequestId) this.cb.post({ type: 'chat/cancel', requestId: this.state.busyRequestId });
-    });
     if (ui.scrollTop !== undefined)
       requestAnimationFrame(() => {
         this.list.scrollTop = ui.scrollTop ?? 0;
@@ -133,42 +97,13 @@ export class Panel {
   }
 
   private saveUi(): void {
-    this.cb.saveUi({ draft: this.input.value, scrollTop: this.list.scrollTop });
-  }
-
-  /** Asks the host what the draft would cost, 150 ms after typing pauses (the host cancels a stale count). */
-  private requestEstimate(): void {
-    clearTimeout(this.estimateTimer);
-    this.estimateTimer = window.setTimeout(() => {
-      const text = this.input.value.trim();
-      this.estimateSeq++;
-      if (!text) {
-        this.estimate.textContent = '';
-        return;
-      }
-      this.cb.post({ type: 'draft/estimate', seq: this.estimateSeq, text });
-    }, 150);
-  }
-
-  private submit(): void {
-    const text = this.input.value.trim();
-    if (!text || this.state?.busyRequestId) return;
-    this.lastSent = text;
-    this.cb.post({ type: 'chat/send', requestId: this.cb.newRequestId(), text });
-    this.input.value = '';
-    this.saveUi();
-    this.requestEstimate();
+    this.cb.saveUi({ draft: this.composer.draft, scrollTop: this.list.scrollTop });
   }
 
   /** Side effects of a host message that the state alone does not carry: giving back a draft that was refused
    *  before it started (no key, over budget), and refreshing the conversation list when it may have changed. */
   noteHostMessage(msg: HostToWebview): void {
-    if (msg.type === 'chat/started') this.lastSent = undefined;
-    else if (msg.type === 'chat/error' && this.lastSent !== undefined && this.input.value.trim() === '') {
-      this.input.value = this.lastSent;
-      this.lastSent = undefined;
-      this.saveUi();
-    }
+    this.composer.noteHostMessage(msg);
     if (
       msg.type === 'chat/done' ||
       msg.type === 'chat/cleared' ||
@@ -200,22 +135,12 @@ export class Panel {
     this.paintHeader(state);
     this.conversations.paint(state);
     this.paintMessages(state);
-    const e = state.estimate;
-    const current = e && this.input.value.trim() !== '';
-    this.estimate.textContent = current ? formatEstimate(e) : '';
-    this.estimate.title = current
-      ? `Prompt tokens the API will bill for this request, and its cost from input only to input plus the full reply budget (${formatTokens(e.maxReplyTokens)} tokens).${e.truncation ? ` ${e.truncation}.` : ''}`
-      : '';
+    this.composer.paint(state);
     this.requestNotice.textContent = state.notice?.text ?? '';
     this.requestNotice.hidden = !state.notice;
     this.paintRetry(state);
     this.paintError(state);
-    const busy = state.busyRequestId !== undefined;
-    this.send.disabled = busy;
-    const last = state.messages[state.messages.length - 1];
-    this.regenerate.hidden = busy || last?.role !== 'assistant';
-    this.stop.hidden = !busy;
-    document.body.dataset.busy = String(busy);
+    document.body.dataset.busy = String(state.busyRequestId !== undefined);
     if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
     // Work counters for the UI tests (a streaming reply must cost markdown renders per frame, not per piece).
     const stats = renderStats();
