@@ -253,30 +253,41 @@ describe('linear behaviour on 2,000 messages', () => {
     assert.equal(c.calls, keptHistory + 1 + 2);
   });
 
-  it('time grows linearly: 16 times the history takes far less than 16² times as long', () => {
-    const fast: TokenCounter = {
-      encoding: 'o200k_base',
-      count: (t) => Math.ceil(t.length / 4),
-      truncate: (t, n) => t.slice(0, n * 4),
+  it('work grows linearly: 16 times the history costs 16 times the counting and reading, not 16²', () => {
+    // Work is counted, not timed (a wall-clock ratio failed on a loaded machine): characters handed to the counter,
+    // counter calls, and every read of a history slot or a message property (through proxies).
+    const work = (n: number) => {
+      const w = { calls: 0, chars: 0, reads: 0 };
+      const counter: TokenCounter = {
+        encoding: 'o200k_base',
+        count: (t) => (w.calls++, (w.chars += t.length), Math.ceil(t.length / 4)),
+        truncate: (t, max) => t.slice(0, max * 4),
+      };
+      const watch = <T extends object>(o: T): T =>
+        new Proxy(o, { get: (target, key, receiver) => (w.reads++, Reflect.get(target, key, receiver)) });
+      const conv = conversation(n); // fresh messages: no cached counts
+      const all = [conv.system, ...conv.history, conv.newest];
+      const contentChars = all.reduce((sum, m) => sum + m.content.length, 0);
+      const history = watch(conv.history.map(watch));
+      const res = fitContext({ ...conv, history, budgetTokens: 1e12, counter });
+      assert.equal(res.messages.length, n, 'everything fits');
+      return { ...w, contentChars };
     };
-    const time = (n: number): number => {
-      let best = Infinity;
-      for (let i = 0; i < 7; i++) {
-        const conv = conversation(n); // fresh messages: no cached counts
-        const t0 = performance.now();
-        fitContext({ ...conv, budgetTokens: 1e12, counter: fast });
-        best = Math.min(best, performance.now() - t0);
-      }
-      return best;
-    };
-    // Over a 16x span a linear fit takes ~16x as long and a quadratic one ~256x; the bound sits far from both, so a
-    // busy machine (GC, another process) does not make it flaky. The exact work is asserted by call counts above.
-    time(1_000); // warm up the JIT
-    const t1 = time(1_000);
-    const t16 = time(16_000);
+    const small = work(1_000);
+    const large = work(16_000);
+    for (const w of [small, large]) {
+      assert.equal(w.calls, w === small ? 1_000 : 16_000, 'each message is counted once');
+      assert.equal(w.chars, w.contentChars, 'each character is counted once');
+    }
+    const total = (w: typeof small): number => w.chars + w.calls + w.reads;
+    // Linear: ~16x over a 16x span; quadratic: ~256x. Allow twice linear.
     assert.ok(
-      t16 / t1 < 64,
-      `1k: ${t1.toFixed(2)} ms, 16k: ${t16.toFixed(2)} ms (ratio ${(t16 / t1).toFixed(1)}; quadratic would be ~256)`,
+      total(large) / total(small) <= 32,
+      `1k: ${JSON.stringify(small)}, 16k: ${JSON.stringify(large)} (ratio ${(total(large) / total(small)).toFixed(1)})`,
+    );
+    assert.ok(
+      large.reads / small.reads <= 32,
+      `reads of history slots and message properties: 1k ${small.reads}, 16k ${large.reads}`,
     );
   });
 });
