@@ -1,6 +1,8 @@
 // Activation: build the dependencies, register the view and commands, and own every disposable. Heavy libraries (the
 // openai SDK, the tokenizer, the Redis client) are not loaded here: they load on first use. Activation reports its
 // own failure.
+// activationTiming first: its stamp is the bundle's first line (see that file).
+import { activationTiming, type ActivationTiming } from './activationTiming';
 import * as vscode from 'vscode';
 import { ChatService } from '../core/chat/chatService';
 import { ConversationStore } from '../core/conversations/store';
@@ -27,9 +29,13 @@ import { secretStore } from './secretStore';
 import { createTestApi, type TallyTestApi } from './testApi';
 import { createUsageFeature } from './usageFeature';
 
+/** Every module of the bundle has run by now: extension.ts's top level runs last. */
+const bundleEvaluatedAt = performance.now();
+let timing: ActivationTiming | undefined;
+
 export async function activate(context: vscode.ExtensionContext): Promise<TallyTestApi | undefined> {
   try {
-    return activateTally(context);
+    return activateTally(context, performance.now());
   } catch (e) {
     void vscode.window.showErrorMessage(`Tally failed to start: ${errorMessage(e)}`);
     throw e;
@@ -41,7 +47,7 @@ function conversationsRoot(context: vscode.ExtensionContext): string {
   return (context.storageUri ?? vscode.Uri.joinPath(context.globalStorageUri, 'no-folder')).fsPath;
 }
 
-function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefined {
+function activateTally(context: vscode.ExtensionContext, startedAt: number): TallyTestApi | undefined {
   // Every log line is redacted: key shapes, URL passwords, and the key in use itself (kept here once resolved).
   let keyInUse: string | undefined;
   const log = redactingLogger(vscode.window.createOutputChannel('Tally', { log: true }), () => [keyInUse]);
@@ -131,7 +137,12 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
       await Promise.allSettled([store.dispose(), tokenizers.dispose()]);
     })());
   void conversations.restoreLast(); // in the background: reading one small file; the panel's init waits for it
-  log.info(`Tally ${context.extension.packageJSON.version as string} activated`);
+  timing = activationTiming(bundleEvaluatedAt, startedAt);
+  const { ownMs, activateEndedAt, activateStartedAt } = timing;
+  log.info(
+    `Tally ${context.extension.packageJSON.version as string} activated: ${ownMs.toFixed(1)} ms of its own ` +
+      `(activate() ${(activateEndedAt - activateStartedAt).toFixed(1)} ms)`,
+  );
   return context.extensionMode === vscode.ExtensionMode.Production
     ? undefined
     : createTestApi({
@@ -146,6 +157,7 @@ function activateTally(context: vscode.ExtensionContext): TallyTestApi | undefin
         usage,
         cache,
         setApiKey: (key) => storeApiKey(commandDeps, key),
+        activationTiming: () => timing,
       });
 }
 

@@ -13,6 +13,7 @@ import type { ConversationsController } from './conversationsController';
 import type { ConversationStore } from '../core/conversations/store';
 import type { ResponseCache } from '../core/cache/responseCache';
 import type { createUsageFeature } from './usageFeature';
+import type { ActivationTiming } from './activationTiming';
 
 export interface TallyTestApi {
   /** Resolves once the chat view is resolved and its webview has said `ready` (immediately if it has). */
@@ -43,6 +44,8 @@ export interface TallyTestApi {
   setApiKey(key: string): Promise<void>;
   /** Exports the current conversation to `target` (Markdown, or JSON for *.json) without the save dialog. */
   exportConversation(target: vscode.Uri): Promise<vscode.Uri | undefined>;
+  /** Tally's own activation time on the host's clock (bundle evaluation + activate()); see activationTiming.ts. */
+  activationTiming(): ActivationTiming | undefined;
 }
 
 export function createTestApi(deps: {
@@ -57,6 +60,7 @@ export function createTestApi(deps: {
   cache: ResponseCache;
   usage: ReturnType<typeof createUsageFeature>;
   setApiKey(key: string): Promise<void>;
+  activationTiming(): ActivationTiming | undefined;
 }): TallyTestApi {
   const { context, view, controller, service, client, tokenizers, conversations, store, cache, usage } = deps;
   return {
@@ -86,5 +90,6 @@ export function createTestApi(deps: {
     storageRoot: store.root,
     setApiKey: deps.setApiKey,
     exportConversation: (target) => conversations.export(target.path.endsWith('.json') ? 'json' : 'markdown', target),
+    activationTiming: deps.activationTiming,
   };
 }

@@ -68,10 +68,13 @@ export function budgetUsdFormatter(limitUsd: number): (usd: number | undefined) 
   return (usd) => formatUsdTo(usd, decimals);
 }
 
-const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Made on first use, not at load: the first Intl formatter of a process loads ICU data (~75 ms in Node), and the
+// extension host loads this module at activation.
+let int: Intl.NumberFormat | undefined;
 
 /** A token count in full, grouped: `0`, `1,000`, `1,234,567`. */
 export function formatTokens(n: number): string {
+  int ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   return int.format(n);
 }
 

@@ -1,0 +1,28 @@
+// How long Tally's own code takes to start, on the extension host's clock (performance.now(), milliseconds since the
+// host process started). extension.ts imports this module first, so `bundleStartedAt` is stamped before any other
+// module of dist/extension.js runs. What it cannot see: the host reading and compiling the bundle file before the
+// first line runs, and the background work activate() starts without awaiting (ledger load, last conversation).
+export const bundleStartedAt = performance.now();
+
+export interface ActivationTiming {
+  /** First line of the bundle ran. */
+  bundleStartedAt: number;
+  /** Every module of the bundle has run (extension.ts's own top level). */
+  bundleEvaluatedAt: number;
+  activateStartedAt: number;
+  /** activate() returned (its synchronous part: everything it does before the first paint can start). */
+  activateEndedAt: number;
+  /** Tally's own time: bundle evaluation + activate(). */
+  ownMs: number;
+}
+
+export function activationTiming(bundleEvaluatedAt: number, activateStartedAt: number): ActivationTiming {
+  const activateEndedAt = performance.now();
+  return {
+    bundleStartedAt,
+    bundleEvaluatedAt,
+    activateStartedAt,
+    activateEndedAt,
+    ownMs: bundleEvaluatedAt - bundleStartedAt + (activateEndedAt - activateStartedAt),
+  };
+}
