@@ -105,6 +105,7 @@ describe('file store', () => {
     assert.ok(await store.get(keys[0]), 'hit: now the most recently used');
     clock.advance(1_000);
     await store.set(keys[10], entryFor(keys[10], clock), HOUR); // 11 > 10: evict down to 9
+    await store.settled(); // eviction runs in the background, after the put
     assert.ok(await store.get(keys[0]), 'the touched entry survives');
     assert.equal(await store.get(keys[1]), undefined);
     assert.equal(await store.get(keys[2]), undefined);
@@ -121,6 +122,7 @@ describe('file store', () => {
       keys.push(key);
       await store.set(key, entryFor(key, clock, 'x'.repeat(700 + (i % 7) * 100)), HOUR);
       clock.advance(10);
+      await store.settled();
       const disk = await onDisk(dir);
       assert.ok(disk.bytes <= maxBytes, `after ${i + 1} writes: ${disk.bytes} bytes on disk`);
     }
@@ -149,7 +151,8 @@ describe('file store', () => {
       clock.advance(10);
     }
     clock.advance(5_000);
-    await store.set(long[2], entryFor(long[2], clock), HOUR); // 5 > 4: the scan removes the 2 expired, enough
+    await store.set(long[2], entryFor(long[2], clock), HOUR); // 5 > 4: eviction removes the 2 expired, enough
+    await store.settled();
     for (const key of long) assert.ok(await store.get(key), 'live entries kept, though older');
     assert.equal((await store.stats()).entries, 3);
   });
@@ -218,6 +221,7 @@ describe('file store', () => {
     assert.equal((await b.get(keys[0]))?.key, keys[0], 'B reads what A wrote, and touches it');
     clock.advance(100);
     await a.set(keyOf('w5'), entryFor(keyOf('w5'), clock), HOUR); // A evicts by the shared mtimes
+    await a.settled();
     assert.ok(await a.get(keys[0]), "B's hit counted for A");
     assert.equal(await a.get(keys[1]), undefined);
     await Promise.all([a.dispose(), b.dispose()]);

@@ -1,11 +1,50 @@
-// The file cache's entry files on their own: the read of an entry's expiry from its first bytes
-// (no parse, so a scan of thousands of entries stays cheap) and the quiet unlink/readdir a shared folder needs,
-// where another window may delete a file at any moment. See fileStore.ts for the layout.
+// The file cache's entry files on their own: the listing of the shard folders, the read of an entry's expiry from
+// its first bytes (no parse, so a scan of thousands of entries stays cheap) and the quiet unlink/readdir a shared
+// folder needs, where another window may delete a file at any moment. See fileStore.ts for the layout.
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { openForRead } from '../files/boundedRead';
 import { isNotFound, isRefusedFile } from '../files/fileErrors';
 import { STALE_TEMP_MS } from '../files/leftovers';
 import { MAX_CACHE_ENTRY_BYTES } from './cacheEntry';
+import type { ListedEntry } from './entryIndex';
+
+const SHARD = /^[0-9a-f]{2}$/;
+const ENTRY_FILE = /^([0-9a-f]{64})\.json$/;
+/** Temp files of writeAtomic: `<file>.<number>` next to the target. */
+const TEMP_FILE = /^[0-9a-f]{64}\.json\.\d+$/;
+
+export interface ListedFile extends ListedEntry {
+  file: string;
+}
+
+/**
+ * Entry files (with size and mtime, from lstat: no file is opened) and temp files in all shards of `dir`. A folder
+ * or shard that is a symbolic link leads out of the cache: nothing in it is listed, and so nothing there is deleted.
+ */
+export async function listEntryFiles(dir: string): Promise<{ entries: ListedFile[]; temps: string[] }> {
+  const entries: ListedFile[] = [];
+  const temps: string[] = [];
+  if ((await fs.lstat(dir).catch(() => undefined))?.isSymbolicLink()) return { entries, temps };
+  for (const shard of (await readdirQuietly(dir)).filter((name) => SHARD.test(name))) {
+    const shardDir = path.join(dir, shard);
+    if ((await fs.lstat(shardDir).catch(() => undefined))?.isSymbolicLink()) continue;
+    await Promise.all(
+      (await readdirQuietly(shardDir)).map(async (name) => {
+        const file = path.join(shardDir, name);
+        const match = ENTRY_FILE.exec(name);
+        if (match && match[1].startsWith(shard)) {
+          const s = await fs.lstat(file).catch(() => undefined);
+          if (s?.isFile() || s?.isSymbolicLink())
+            entries.push({ key: match[1], file, bytes: s.size, mtimeMs: s.mtimeMs });
+        } else if (TEMP_FILE.test(name)) {
+          temps.push(file);
+        }
+      }),
+    );
+  }
+  return { entries, temps };
+}
 
 /** serializeCacheEntry writes `expiresAt` first; a scan reads this much of each file to find it. */
 const EXPIRY_HEADER = /^\{"expiresAt":(\d{1,16}),/;

@@ -6,9 +6,13 @@
 //   file) is dropped like a corrupt entry, with one warning, and a larger entry is never written;
 // - recency is the file's mtime: a write and every hit set it to the clock's now, so LRU spans all windows;
 // - expiry is the entry's `expiresAt`, checked at read against the injectable clock, and by scans.
-// Each instance keeps a tally of entry sizes (one directory scan at first write, lazily) so a write is O(1); when
-// the tally exceeds the bound, a rescan (which sees other windows' writes too) drops expired and corrupt entries,
-// then the least recently used, down to 90 % of the bound. Windows only ever delete whole files.
+// A lookup reads the key's file directly (so other windows' writes are found); a put writes one file and updates an
+// in-memory index (entryIndex.ts): its cost does not grow with the number of entries. The index is built by one
+// listing (no file opened), lazily, after the first put, and refreshed by a listing every RELIST_MS (other windows'
+// entries). Upkeep runs in the background after a put resolves: when the index is over the bound, the least recently
+// used entries (expired ones first) are deleted down to 90 % of it, each checked first against its file's mtime (a
+// hit in another window makes it recent again), so eviction costs a few operations per evicted entry, not a scan.
+// `settled()` waits for the upkeep; `dispose()` too. Windows only ever delete whole files.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../errorMessage';
@@ -19,17 +23,16 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import { MAX_CACHE_ENTRY_BYTES, parseCacheEntry, serializeCacheEntry, type CacheEntry } from './cacheEntry';
 import { isCacheKey } from './cacheKey';
 import type { CacheStore, CacheStoreStats } from './cacheStore';
-import { readdirQuietly, readExpiry, removeStaleTemps, unlinkQuietly } from './entryFiles';
+import { EntryIndex } from './entryIndex';
+import { listEntryFiles, readExpiry, removeStaleTemps, unlinkQuietly, type ListedFile } from './entryFiles';
 
 export const DEFAULT_CACHE_MAX_BYTES = 50 * 1024 * 1024;
-/** Eviction stops at this share of the bound, so a full cache is not rescanned on every write. */
+/** Eviction stops at this share of the bound, so a full cache is not evicted from on every write. */
 const EVICT_TO = 0.9;
+/** How old (clock time) the index may get before upkeep lists the folder again, to count other windows' entries. */
+export const RELIST_MS = 10 * 60_000;
 /** Files a scan reads at once. */
 const SCAN_BATCH = 64;
-const SHARD = /^[0-9a-f]{2}$/;
-const ENTRY_FILE = /^([0-9a-f]{64})\.json$/;
-/** Temp files of writeAtomic: `<file>.<number>` next to the target. */
-const TEMP_FILE = /^[0-9a-f]{64}\.json\.\d+$/;
 
 export interface FileStoreOptions {
   /** The cache folder, e.g. `<globalStorageUri>/cache`; created on first write. */
@@ -42,26 +45,18 @@ export interface FileStoreOptions {
   maxEntries?: number;
 }
 
-interface ScannedFile {
-  key: string;
-  file: string;
-  bytes: number;
-  mtimeMs: number;
-}
-
 export class FileStore implements CacheStore {
   private readonly dir: string;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxBytes: number;
   private readonly maxEntries: number;
-  /** Bytes per key as this instance knows them, and their sum. */
-  private tally = new Map<string, number>();
-  private totalBytes = 0;
-  private initialScan: Promise<void> | undefined;
-  private eviction: Promise<void> | undefined;
-  /** Per running scan: writes made meanwhile, re-applied to the tally the scan rebuilds. */
-  private readonly writesDuringScans = new Set<Map<string, number>>();
+  private readonly index = new EntryIndex();
+  /** Clock time of the last listing merged into the index; undefined until the first. */
+  private listedAt: number | undefined;
+  /** The background upkeep (listing, eviction) in progress, and whether a put asked for another round meanwhile. */
+  private upkeep: Promise<void> | undefined;
+  private upkeepAgain = false;
   private disposed = false;
 
   constructor(options: FileStoreOptions) {
@@ -78,7 +73,10 @@ export class FileStore implements CacheStore {
     let text: string;
     try {
       const got = await readBounded(file, MAX_CACHE_ENTRY_BYTES);
-      if (!got) return undefined;
+      if (!got) {
+        this.index.delete(key); // deleted by another window
+        return undefined;
+      }
       text = got.text;
     } catch (e) {
       if (!isRefusedFile(e)) throw e;
@@ -99,35 +97,28 @@ export class FileStore implements CacheStore {
       return undefined;
     }
     await this.touch(file, now); // a hit makes it the most recently used, for every window
+    this.index.set(key, { bytes: Buffer.byteLength(text), lastUsed: now, expiresAt: parsed.entry.expiresAt });
     return parsed.entry;
   }
 
+  /** Writes the entry's file and indexes it; listing and eviction follow in the background (see `settled`). */
   async set(key: string, entry: CacheEntry, ttlMs: number): Promise<void> {
     if (this.disposed) return;
     if (!isCacheKey(key) || entry.key !== key) throw new Error(`Response cache: refusing an entry under key "${key}"`);
     const now = this.clock.now();
-    const text = serializeCacheEntry({ ...entry, expiresAt: now + ttlMs });
+    const expiresAt = now + ttlMs;
+    const text = serializeCacheEntry({ ...entry, expiresAt });
     const bytes = Buffer.byteLength(text);
     if (bytes > this.maxBytes * EVICT_TO || bytes > MAX_CACHE_ENTRY_BYTES) {
       this.logger.debug(`Response cache: entry of ${bytes} bytes is larger than the cache or entry bound; not stored`);
       return;
     }
-    await (this.initialScan ??= this.rescan(false).then(
-      () => undefined,
-      (e: unknown) => {
-        this.initialScan = undefined; // try again on the next write
-        throw e;
-      },
-    ));
     const file = this.fileOf(key);
     // No fsync: a cache may lose its last writes in a power cut; a file left empty by one is dropped as corrupt.
     await writeAtomic(file, text, { fsync: false, top: this.dir });
     await this.touch(file, now);
-    this.record(key, bytes);
-    if (this.overBound())
-      await (this.eviction ??= this.evict().finally(() => {
-        this.eviction = undefined;
-      }));
+    this.index.set(key, { bytes, lastUsed: now, expiresAt });
+    this.scheduleUpkeep();
   }
 
   async delete(key: string): Promise<void> {
@@ -136,41 +127,68 @@ export class FileStore implements CacheStore {
 
   /** Deletes every entry file (and temp files left by crashes); folders, foreign files and writes in flight stay. */
   async clear(): Promise<void> {
-    const { entries, temps } = await this.list();
+    const { entries, temps } = await listEntryFiles(this.dir);
     await Promise.all([...entries.map((f) => unlinkQuietly(f.file)), removeStaleTemps(temps)]);
-    this.tally = new Map();
-    this.totalBytes = 0;
+    this.index.clear();
   }
 
   /** Counts what is on disk now (all windows' entries), dropping expired and corrupt ones on the way. */
   async stats(): Promise<CacheStoreStats> {
-    const live = await this.rescan(true);
+    const live = await this.rescan();
     return { entries: live.length, bytes: live.reduce((sum, f) => sum + f.bytes, 0) };
+  }
+
+  /** Resolves when the background upkeep started by puts (listing, eviction) has finished. */
+  async settled(): Promise<void> {
+    while (this.upkeep) await this.upkeep;
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.eviction?.catch(() => undefined);
+    await this.settled();
   }
 
   private fileOf(key: string): string {
     return path.join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
-  private record(key: string, bytes: number): void {
-    this.totalBytes += bytes - (this.tally.get(key) ?? 0);
-    this.tally.set(key, bytes);
-    for (const writes of this.writesDuringScans) writes.set(key, bytes);
+  private overBound(factor = 1): boolean {
+    return this.index.bytes > this.maxBytes * factor || this.index.size > Math.floor(this.maxEntries * factor);
   }
 
-  private forget(key: string): void {
-    this.totalBytes -= this.tally.get(key) ?? 0;
-    this.tally.delete(key);
-    for (const writes of this.writesDuringScans) writes.delete(key);
+  /** Starts the upkeep after the current put has resolved (a macrotask later); one round at a time. */
+  private scheduleUpkeep(): void {
+    if (this.upkeep) {
+      this.upkeepAgain = true;
+      return;
+    }
+    this.upkeep = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.runUpkeep())
+      .catch((e: unknown) => this.logger.debug(`Response cache: upkeep failed: ${errorMessage(e)}`))
+      .finally(() => {
+        this.upkeep = undefined;
+        if (this.upkeepAgain && !this.disposed) {
+          this.upkeepAgain = false;
+          this.scheduleUpkeep();
+        }
+      });
   }
 
-  private overBound(): boolean {
-    return this.totalBytes > this.maxBytes || this.tally.size > this.maxEntries;
+  private async runUpkeep(): Promise<void> {
+    if (this.disposed) return;
+    if (this.listedAt === undefined || this.clock.now() - this.listedAt >= RELIST_MS) await this.relist();
+    if (this.overBound()) await this.evict();
+  }
+
+  /** Merges a listing of the folder (stat only: no file is opened) into the index; removes stale temp files. */
+  private async relist(): Promise<ListedFile[]> {
+    const mark = this.index.mark();
+    const startedAt = this.clock.now();
+    const { entries, temps } = await listEntryFiles(this.dir);
+    await removeStaleTemps(temps);
+    this.index.merge(entries, mark);
+    this.listedAt = startedAt;
+    return entries;
   }
 
   /**
@@ -187,81 +205,64 @@ export class FileStore implements CacheStore {
 
   private async remove(key: string, file: string): Promise<void> {
     await unlinkQuietly(file);
-    this.forget(key);
+    this.index.delete(key);
   }
 
-  /** Rescans (expired and corrupt entries go), then deletes least recently used entries down to 90 % of the bound. */
+  /**
+   * Deletes entries in eviction order down to 90 % of the bound. A live entry's file is checked first: when another
+   * window used it since (a newer mtime), it is kept for a second pass, which takes it only if still needed.
+   */
   private async evict(): Promise<void> {
-    const live = await this.rescan(true);
-    if (!this.overBound()) return;
-    const byteTarget = this.maxBytes * EVICT_TO;
-    const entryTarget = Math.floor(this.maxEntries * EVICT_TO);
-    live.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.key < b.key ? -1 : 1));
     let evicted = 0;
-    for (const f of live) {
-      if (this.totalBytes <= byteTarget && this.tally.size <= entryTarget) break;
-      await this.remove(f.key, f.file);
-      evicted++;
+    for (let pass = 0; pass < 2 && this.overBound(EVICT_TO); pass++) {
+      const now = this.clock.now();
+      for (const key of this.index.evictionOrder(now)) {
+        if (!this.overBound(EVICT_TO)) break;
+        const known = this.index.get(key);
+        if (!known) continue; // deleted meanwhile
+        const file = this.fileOf(key);
+        if (known.expiresAt > now) {
+          const s = await fs.lstat(file).catch(() => undefined);
+          if (!s) {
+            this.index.delete(key); // another window deleted it
+            continue;
+          }
+          if (Math.round(s.mtimeMs) > known.lastUsed) {
+            this.index.setLastUsed(key, Math.round(s.mtimeMs));
+            continue;
+          }
+        }
+        await this.remove(key, file);
+        evicted++;
+      }
     }
     this.logger.debug(
-      `Response cache: evicted ${evicted} least recently used entries (${this.tally.size} left, ${this.totalBytes} bytes)`,
+      `Response cache: evicted ${evicted} least recently used entries (${this.index.size} left, ${this.index.bytes} bytes)`,
     );
   }
 
   /**
-   * Rebuilds the tally from the folder. With `checkExpiry` each file's first bytes are read: expired entries and
-   * files that do not start like an entry are deleted. Returns the live entries.
+   * Lists the folder and reads each file's first bytes: expired entries and files that do not start like an entry
+   * are deleted. The index becomes what is live on disk. Returns the live entries.
    */
-  private async rescan(checkExpiry: boolean): Promise<ScannedFile[]> {
-    const writesDuringScan = new Map<string, number>();
-    this.writesDuringScans.add(writesDuringScan);
-    try {
-      const { entries, temps } = await this.list();
-      await removeStaleTemps(temps);
-      const now = this.clock.now();
-      const live: ScannedFile[] = [];
-      const check = async (f: ScannedFile) => {
-        const expiresAt = checkExpiry ? await readExpiry(f.file) : Number.POSITIVE_INFINITY;
-        if (expiresAt === 'gone') return;
-        if (expiresAt === 'corrupt') this.logger.warn(`Response cache: dropped a corrupt entry: ${f.file}`);
-        if (expiresAt === 'corrupt' || expiresAt <= now) await unlinkQuietly(f.file);
-        else live.push(f);
-      };
-      for (let i = 0; i < entries.length; i += SCAN_BATCH)
-        await Promise.all(entries.slice(i, i + SCAN_BATCH).map(check));
-      this.tally = new Map(live.map((f) => [f.key, f.bytes]));
-      for (const [key, bytes] of writesDuringScan) this.tally.set(key, bytes);
-      this.totalBytes = [...this.tally.values()].reduce((sum, b) => sum + b, 0);
-      return live;
-    } finally {
-      this.writesDuringScans.delete(writesDuringScan);
-    }
-  }
-
-  /** Entry files (with size and mtime) and temp files in all shards. */
-  private async list(): Promise<{ entries: ScannedFile[]; temps: string[] }> {
-    const entries: ScannedFile[] = [];
-    const temps: string[] = [];
-    if ((await fs.lstat(this.dir).catch(() => undefined))?.isSymbolicLink()) return { entries, temps }; // as for shards
-    for (const shard of (await readdirQuietly(this.dir)).filter((name) => SHARD.test(name))) {
-      const shardDir = path.join(this.dir, shard);
-      // A shard that is a link leads out of the cache: nothing in it is scanned, and so nothing there is deleted.
-      if ((await fs.lstat(shardDir).catch(() => undefined))?.isSymbolicLink()) continue;
-      await Promise.all(
-        (await readdirQuietly(shardDir)).map(async (name) => {
-          const file = path.join(shardDir, name);
-          const match = ENTRY_FILE.exec(name);
-          if (match && match[1].startsWith(shard)) {
-            const s = await fs.lstat(file).catch(() => undefined);
-            if (s?.isFile() || s?.isSymbolicLink())
-              entries.push({ key: match[1], file, bytes: s.size, mtimeMs: s.mtimeMs });
-          } else if (TEMP_FILE.test(name)) {
-            temps.push(file);
-          }
-        }),
-      );
-    }
-    return { entries, temps };
+  private async rescan(): Promise<ListedFile[]> {
+    const mark = this.index.mark();
+    const startedAt = this.clock.now();
+    const { entries, temps } = await listEntryFiles(this.dir);
+    await removeStaleTemps(temps);
+    const now = this.clock.now();
+    const live: ListedFile[] = [];
+    const check = async (f: ListedFile) => {
+      const expiresAt = await readExpiry(f.file);
+      if (expiresAt === 'gone') return;
+      if (expiresAt === 'corrupt') this.logger.warn(`Response cache: dropped a corrupt entry: ${f.file}`);
+      if (expiresAt === 'corrupt' || expiresAt <= now) await unlinkQuietly(f.file);
+      else live.push({ ...f, expiresAt });
+    };
+    for (let i = 0; i < entries.length; i += SCAN_BATCH) await Promise.all(entries.slice(i, i + SCAN_BATCH).map(check));
+    this.index.merge(live, mark);
+    this.listedAt = startedAt;
+    return live;
   }
 }
 

@@ -2,6 +2,8 @@
 // Regenerate's bypass, and the session's stats (hits, misses, tokens saved). It never throws into the chat: a
 // store that fails is a miss, logged once as a warning and then at debug level. Whatever a store hands back is
 // checked once more before it is served (key, expiry, reply size): a failure is a miss, warned about once per kind.
+// The chat stores a finished reply with `storeLater`, after the panel has been told it is done: the write runs in the
+// background, tracked so that `settled()` and `dispose()` wait for it (nothing is lost at shutdown).
 import { errorMessage } from '../errorMessage';
 import type { Usage } from '../../shared/conversation';
 import { maxReplyChars } from '../api/replyStream';
@@ -84,6 +86,8 @@ export class ResponseCache {
   private warnedStoreError = false;
   private readonly unserved: WarnOncePerKind;
   private disposed = false;
+  /** Writes started by `storeLater` and not yet finished. */
+  private readonly pendingWrites = new Set<Promise<boolean>>();
 
   constructor(options: ResponseCacheOptions) {
     this.modeValue = options.mode;
@@ -193,6 +197,24 @@ export class ResponseCache {
     }
   }
 
+  /**
+   * Stores the reply in the background (off the reply path): returns at once, never throws. `settled()` resolves
+   * when this and every other pending write has finished.
+   */
+  storeLater(input: CacheKeyInput, reply: ReplyToCache): void {
+    const write = this.store(input, reply).catch((e: unknown) => {
+      this.storeFailed('write', e);
+      return false;
+    });
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
+  }
+
+  /** Resolves when no write started by `storeLater` is pending. */
+  async settled(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.all(this.pendingWrites);
+  }
+
   /** This session's counters (since creation or `resetStats`). */
   stats(): ResponseCacheStats {
     return {
@@ -221,6 +243,7 @@ export class ResponseCache {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    await this.settled();
     await this.backend.dispose();
   }
 

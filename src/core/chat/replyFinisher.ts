@@ -1,7 +1,7 @@
-// How a reply ends once its text has arrived: a complete reply that did not come from the cache is stored in it, the
-// request is recorded in the usage ledger and its usage and cost go on the reply, the reply gets its final state
-// (complete, stopped, interrupted, or removed when it failed before any text), which is logged and told to the sink,
-// and the conversation is saved.
+// How a reply ends once its text has arrived: the request is recorded in the usage ledger and its usage and cost go
+// on the reply, the reply gets its final state (complete, stopped, interrupted, or removed when it failed before any
+// text), which is logged and told to the sink, a complete reply that did not come from the cache is stored in it in
+// the background (after `done`, so the panel never waits for the cache), and the conversation is saved.
 import type { ChatMessage } from '../../shared/conversation';
 import type { Endpoint } from '../api/endpoint';
 import { redactErrorView } from '../api/redact';
@@ -35,17 +35,10 @@ export interface ReplyToFinish {
   startedAt: number;
 }
 
-/** Caches, accounts, settles, reports and saves a reply whose text has ended. */
+/** Accounts, settles, reports, caches (in the background) and saves a reply whose text has ended. */
 export async function finishReply(deps: ReplyFinisherDeps, reply: ReplyToFinish): Promise<void> {
   const { logger, clock } = deps;
   const { requestId, conversation, assistant, sink, outcome, hit, apiRequestId } = reply;
-  if (outcome.kind === 'complete' && !hit) {
-    await deps.cache?.store(reply.cacheInput, {
-      text: assistant.content,
-      ...(outcome.usage ? { usage: outcome.usage } : {}),
-      ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
-    });
-  }
   await account(deps, assistant, {
     requestId,
     conversationId: conversation.id,
@@ -65,6 +58,13 @@ export async function finishReply(deps: ReplyFinisherDeps, reply: ReplyToFinish)
       `chat ${requestId}: complete in ${elapsed} ms, tokens in=${assistant.usage?.promptTokens ?? '?'} out=${assistant.usage?.completionTokens ?? '?'}`,
     );
     sink.done({ ...assistant });
+    // Off the reply path: the panel has its reply; the cache write runs in the background (ResponseCache.settled).
+    if (!hit)
+      deps.cache?.storeLater(reply.cacheInput, {
+        text: assistant.content,
+        ...(outcome.usage ? { usage: outcome.usage } : {}),
+        ...(outcome.finishReason ? { finishReason: outcome.finishReason } : {}),
+      });
   } else if (outcome.kind === 'stopped') {
     assistant.status = 'stopped';
     logger.info(`chat ${requestId}: stopped after ${elapsed} ms with ${assistant.content.length} characters`);
