@@ -244,15 +244,63 @@ describe('FakeOpenAIServer through the openai SDK', () => {
     assert.deepEqual(got, ['good chunk']);
   });
 
-  test('firstByteDelayMs and chunkDelayMs delay the response', async () => {
-    server.enqueue({ text: 'a'.repeat(12), chunkSize: 4, firstByteDelayMs: 150, chunkDelayMs: 60 });
-    const t0 = Date.now();
+  // The delays are shown by what has (not) arrived while they run, not by measuring them: each is far longer than
+  // the test, and a short timer in the test marks "meanwhile" (a slow machine can only make the timer fire later,
+  // which still finds nothing arrived: it cannot fail these tests).
+  const meanwhile = <T>(p: Promise<T>): Promise<T | 'still waiting'> =>
+    Promise.race([p, new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 200))]);
+
+  test('firstByteDelayMs holds back the response headers until the delay ends (or the client hangs up)', async () => {
+    server.enqueue({ text: 'late', firstByteDelayMs: 600_000 });
+    const controller = new AbortController();
+    const opening = client.chat.completions.create(
+      { model: 'gpt-4o', messages: MESSAGES, stream: true },
+      { signal: controller.signal },
+    );
+    opening.catch(() => undefined);
+    await server.waitForRequests(1);
+    assert.equal(await meanwhile(opening), 'still waiting', 'no headers while the delay runs');
+    controller.abort();
+    await assert.rejects(opening, OpenAI.APIUserAbortError);
+    const req = await server.waitForSettled(0);
+    assert.deepEqual([req.clientClosedEarly, req.finished], [true, false]);
+  });
+
+  test('chunkDelayMs holds back each chunk after the first until the delay ends (or the client hangs up)', async () => {
+    server.enqueue({ text: 'a'.repeat(12), chunkSize: 4, chunkDelayMs: 600_000 });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o', messages: MESSAGES, stream: true },
+      { signal: controller.signal },
+    );
+    const chunks = stream[Symbol.asyncIterator]();
+    const got: string[] = [];
+    while (got.length === 0) {
+      const next = await chunks.next();
+      assert.equal(next.done, false);
+      const content = next.done ? undefined : next.value.choices[0]?.delta.content;
+      if (content) got.push(content);
+    }
+    assert.deepEqual(got, ['aaaa'], 'the first chunk is not delayed');
+    const second = chunks.next();
+    second.catch(() => undefined);
+    assert.equal(await meanwhile(second), 'still waiting', 'no second chunk while the delay runs');
+    controller.abort();
+    await second.catch(() => undefined); // the SDK throws or ends quietly on abort
+    const req = await server.waitForSettled(0);
+    assert.deepEqual([req.clientClosedEarly, req.finished], [true, false]);
+  });
+
+  test('short delays lose nothing: the whole reply arrives in order', async () => {
+    server.enqueue({
+      text: 'a'.repeat(4) + 'b'.repeat(4) + 'c'.repeat(4),
+      chunkSize: 4,
+      firstByteDelayMs: 20,
+      chunkDelayMs: 5,
+    });
     const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: MESSAGES, stream: true });
-    const tHeaders = Date.now() - t0;
-    assert.deepEqual(await streamDeltas(stream), ['aaaa', 'aaaa', 'aaaa']);
-    const tDone = Date.now() - t0;
-    assert.ok(tHeaders >= 140, `headers after ${tHeaders} ms`);
-    assert.ok(tDone >= 140 + 2 * 55, `done after ${tDone} ms`);
+    assert.deepEqual(await streamDeltas(stream), ['aaaa', 'bbbb', 'cccc']);
+    assert.equal((await server.waitForSettled(0)).finished, true);
   });
 
   test('GET /v1/models lists the models', async () => {
