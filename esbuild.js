@@ -1,7 +1,7 @@
 // Builds Tally with esbuild (tsc --noEmit typechecks separately: `npm run typecheck`).
 //   dist/extension.js   the extension host bundle (node, cjs, `vscode` external)
 //   dist/lazy/*.js      heavy libraries, each its own bundle, required on first use only (never at activation):
-//                       the openai SDK and js-tiktoken with one file per encoding's ranks
+//                       the openai SDK and gpt-tokenizer with one file per encoding
 //   dist/webview.js     the chat panel's browser bundle (iife)
 // Flags: --production (minify, no source maps), --watch. Sizes are printed from esbuild's metafile.
 const esbuild = require('esbuild');
@@ -14,9 +14,10 @@ const watch = process.argv.includes('--watch');
 // Bare specifiers that the host code imports dynamically, and the bundle file that serves each.
 const LAZY = {
   openai: 'lazy/openai',
-  'js-tiktoken/lite': 'lazy/tiktoken',
-  'js-tiktoken/ranks/o200k_base': 'lazy/o200k_base',
-  'js-tiktoken/ranks/cl100k_base': 'lazy/cl100k_base',
+  // gpt-tokenizer: one self-contained bundle per encoding (its small BPE core is repeated in each; only the
+  // encoding a model uses is ever loaded, and only in the token-count worker).
+  'gpt-tokenizer/encoding/o200k_base': 'lazy/o200k_base',
+  'gpt-tokenizer/encoding/cl100k_base': 'lazy/cl100k_base',
   '@redis/client': 'lazy/redis',
 };
 
