@@ -100,7 +100,7 @@ function parseUsage(x: unknown): Usage | undefined {
 }
 
 /** A malformed required field rejects the message (and so the file); a malformed optional field is dropped. */
-function parseMessage(x: unknown, i: number): ChatMessage | string {
+export function parseMessage(x: unknown, i: number): ChatMessage | string {
   if (!isObject(x)) return `message ${i} is not an object`;
   if (typeof x.id !== 'string' || x.id === '') return `message ${i} has no id`;
   if (!ROLES.has(x.role)) return `message ${i} has no valid role`;

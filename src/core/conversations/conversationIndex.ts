@@ -1,6 +1,8 @@
 // `conversations/index.json`: a cache of conversation summaries, never the only copy of anything (it is repaired from
 // the conversation files whenever it is missing, corrupt or stale). Its shape, validation, merge rule, and the
-// read-merge-write that applies queued changes one write at a time.
+// read-merge-write that applies queued changes one write at a time. A save's entry is written at once when it names
+// a conversation the index does not have yet or a new title; otherwise it waits (deferred) for the next write of the
+// index, a flush, or `deferMs`: the fingerprint check of list() repairs whatever a crash leaves stale.
 import type { Logger } from '../ports';
 import { errorMessage } from '../errorMessage';
 import { readBounded } from '../files/boundedRead';
@@ -73,11 +75,46 @@ export function mergeIndex(disk: IndexEntry[], changes: ReadonlyMap<string, Inde
 export class ConversationIndexFile {
   private readonly changes = new Map<string, IndexEntry | null>();
   private queue: Promise<void> = Promise.resolve();
+  /** Per id, the title the index has (as this window last wrote or queued it). */
+  private readonly titles = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly file: string,
     private readonly logger: Logger,
+    /** Told the bytes of every index write. */
+    private readonly written?: (bytes: number, file: 'index') => void,
+    /** A deferred entry is written within this many ms (real timers; the timer keeps no process alive). */
+    private readonly deferMs = 5_000,
   ) {}
+
+  /** The entries on disk with this window's queued changes over them; undefined when neither has any. */
+  async entries(): Promise<IndexEntry[] | undefined> {
+    const disk = await this.read();
+    if (this.changes.size === 0) return disk;
+    return mergeIndex(disk ?? [], this.changes);
+  }
+
+  /** A saved conversation's entry: written at once if the index lacks it or its title, else deferred. */
+  note(id: string, entry: IndexEntry): Promise<void> {
+    if (this.titles.get(id) !== entry.title) return this.update(new Map([[id, entry]]));
+    this.changes.set(id, entry);
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flushDeferred();
+      }, this.deferMs);
+      (this.timer as { unref?: () => void }).unref?.();
+    }
+    return Promise.resolve();
+  }
+
+  /** Writes the deferred entries now (if any). Never throws. */
+  flushDeferred(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return this.update(new Map());
+  }
 
   /**
    * The entries on disk, or undefined when there is no readable index. A damaged or unreadable one is logged (and
@@ -112,13 +149,22 @@ export class ConversationIndexFile {
 
   /** Queues index changes; one read-merge-write at a time takes every change queued so far. Never throws. */
   update(changes: ReadonlyMap<string, IndexEntry | null>): Promise<void> {
-    for (const [id, entry] of changes) this.changes.set(id, entry);
+    for (const [id, entry] of changes) {
+      this.changes.set(id, entry);
+      if (entry) this.titles.set(id, entry.title);
+      else this.titles.delete(id);
+    }
     this.queue = this.queue.then(async () => {
       if (this.changes.size === 0) return;
       const batch = new Map(this.changes);
       this.changes.clear();
       try {
-        await writeAtomic(this.file, serializeIndex(mergeIndex((await this.read()) ?? [], batch)));
+        const merged = mergeIndex((await this.read()) ?? [], batch);
+        const text = serializeIndex(merged);
+        await writeAtomic(this.file, text);
+        this.written?.(Buffer.byteLength(text, 'utf8'), 'index');
+        this.titles.clear();
+        for (const e of merged) this.titles.set(e.id, e.title);
       } catch (e) {
         this.logger.warn(`Could not update ${this.file} (it is rebuilt from the files): ${errorMessage(e)}`);
       }

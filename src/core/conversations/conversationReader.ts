@@ -1,15 +1,17 @@
 // Reading one conversation file back, and the repair that goes with it: the file is size-checked before it is read
-// (one over MAX_CONVERSATION_FILE_BYTES, a link or not a file is refused), then migrated and validated (codec.ts). A
+// (one over MAX_CONVERSATION_FILE_BYTES, a link or not a file is refused), then its snapshot and records are applied,
+// migrated and validated (conversationLog.ts, codec.ts); a last record cut by a crash is ignored. A
 // damaged or refused file is set aside (`<id>.json.corrupt-<time>`) so the other conversations stay readable; a file
 // from a newer Tally, or one that cannot be read for an I/O reason, is left where it is. Each is warned once.
-// Every good read records the file's fingerprint (size:mtime:inode) in `known`, for the save path's conflict check.
+// Every good read returns the file's fingerprint (size:mtime:inode) and size, for the save path's conflict check.
 import path from 'node:path';
 import type { Clock } from '../ports';
 import { errorMessage } from '../errorMessage';
 import { readBounded, statFingerprint } from '../files/boundedRead';
 import { FileTooLargeError, isRefusedFile } from '../files/fileErrors';
 import { moveAside } from '../files/leftovers';
-import { parseConversation, type Conversation } from './codec';
+import type { Conversation } from './codec';
+import { parseConversationLog } from './conversationLog';
 import type { UserWarnings } from './userWarnings';
 
 /** The largest conversation file read back (or written): 64 MiB, far beyond any real conversation. */
@@ -21,14 +23,15 @@ export const conversationFile = (dir: string, id: string): string => path.join(d
 export interface ConversationRead {
   conversation: Conversation;
   fingerprint: string;
+  /** The file's size in bytes, and whether a record may be appended to it as it is. */
+  size: number;
+  appendable: boolean;
 }
 
 export class ConversationReader {
   constructor(
     private readonly dir: string,
     private readonly clock: Clock,
-    /** Per id, the fingerprint of the file as this window last read or wrote it (shared with the save path). */
-    private readonly known: Map<string, string>,
     private readonly warnings: UserWarnings,
   ) {}
 
@@ -49,10 +52,10 @@ export class ConversationReader {
       return undefined;
     }
     if (!got) return undefined;
-    const result = parseConversation(got.text, id);
+    const result = parseConversationLog(got.text, id);
     if (result.kind === 'ok') {
-      this.known.set(id, got.fingerprint);
-      return { conversation: result.conversation, fingerprint: got.fingerprint };
+      const { conversation, appendable } = result;
+      return { conversation, fingerprint: got.fingerprint, size: Buffer.byteLength(got.text, 'utf8'), appendable };
     }
     if (result.kind === 'future') {
       // Written by a newer Tally (maybe in another window right now): leave it where it is.
@@ -72,7 +75,6 @@ export class ConversationReader {
       // If another window replaced the file since it was read, the new file is not the damaged one.
       if (fingerprint !== undefined && (await statFingerprint(file)) !== fingerprint) return;
       const target = await moveAside(file, `corrupt-${this.clock.now()}`);
-      this.known.delete(id);
       this.warnings.once(
         target,
         `Tally set aside a damaged conversation file: ${target} (${reason}). The other conversations are unaffected.`,

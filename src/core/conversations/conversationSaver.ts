@@ -1,34 +1,46 @@
 // The save path of the conversation store: saves now or debounced (calls within debounceMs coalesce into one write
-// of the latest state), writes of one conversation in order, each write atomic (temp file + fsync + rename, private,
-// never through a symbolic link: files/privateWrite.ts), then the index entry of what was written.
+// of the latest state), writes of one conversation in order. Each save works out at once what changed since the
+// previous one (savedState.ts) and appends that as one record to the conversation's log, fsynced; a fresh snapshot
+// replaces the file atomically when it must (logWriter.ts says when). So a save costs what changed, not the
+// conversation's length. Then the index entry of what was written (conversationIndex.ts: at once for a new title,
+// else deferred, so the index is not rewritten on every save either).
 // - A save that would exceed MAX_CONVERSATION_FILE_BYTES is refused (the conversation stays in memory), so what is
 //   saved can be read back.
-// - When two windows save the SAME conversation, the last writer wins, whole file: there is no merge of messages. The
-//   other window's changes live on in its memory and win in turn at its next save. A save that replaces a file
-//   another window changed since this window last read or wrote it (`known`) is logged as a warning.
-// - A failed save is logged, warned to the user, and rejects.
+// - When two windows save the SAME conversation, the last writer wins, whole file: there is no merge of messages. A
+//   window whose file was changed by another since it last read or wrote it writes a whole snapshot (a warning in
+//   the log); the other window's changes live on in its memory and win in turn at its next save.
+// - A failed save is logged, warned to the user, and rejects; the next save writes a whole snapshot.
 import type { Logger } from '../ports';
 import { errorMessage } from '../errorMessage';
-import { statFingerprint } from '../files/boundedRead';
-import { writeAtomic } from '../files/privateWrite';
-import { serializeConversation, summarize, type Conversation, type ConversationSummary } from './codec';
+import { summarize, type Conversation, type ConversationSummary } from './codec';
 import type { ConversationIndexFile } from './conversationIndex';
-import { conversationFile, MAX_CONVERSATION_FILE_BYTES } from './conversationReader';
+import { conversationFile } from './conversationReader';
+import { LogWriter } from './logWriter';
 import { QueuePerKey } from './queuePerKey';
+import { SavedState } from './savedState';
+import { TrackedFiles, type LogJob, type TrackedFile } from './trackedFiles';
 import type { UserWarnings } from './userWarnings';
+
+/** A conversation as read from its file, for adopt(). */
+export interface FileRead {
+  conversation: Conversation;
+  fingerprint: string;
+  size: number;
+  appendable: boolean;
+}
 
 export interface ConversationSaverDeps {
   /** The conversations folder. */
   dir: string;
   logger: Logger;
   index: ConversationIndexFile;
-  /** Per id, the fingerprint of the file as this window last read or wrote it (shared with the reader). */
-  known: Map<string, string>;
   warnings: UserWarnings;
   /** Prepares the folder (once per store); every write waits for it. */
   open(): Promise<void>;
   /** scheduleSave writes at most once per this many ms (real timers). */
   debounceMs: number;
+  /** Told the bytes of every write. */
+  written?: (bytes: number, file: 'conversation') => void;
 }
 
 export class ConversationSaver {
@@ -38,10 +50,15 @@ export class ConversationSaver {
   /** Writes of one conversation run in order, so the last save lands last. */
   private readonly writes = new QueuePerKey();
   private disposed = false;
+  /** Per conversation, what its file holds (or will, once the queued writes land). */
+  private readonly files = new TrackedFiles();
+  private readonly writer: LogWriter;
 
-  constructor(private readonly deps: ConversationSaverDeps) {}
+  constructor(private readonly deps: ConversationSaverDeps) {
+    this.writer = new LogWriter(deps.dir, deps.logger);
+  }
 
-  /** Writes the conversation now (atomic) and updates the index; replaces a save waiting for the timer. */
+  /** Writes the conversation now (its changes, appended) and updates the index; replaces a save waiting for the timer. */
   save(c: Conversation): Promise<void> {
     this.pending.delete(c.id);
     return this.enqueue(c);
@@ -74,9 +91,10 @@ export class ConversationSaver {
   async discard(id: string): Promise<void> {
     this.pending.delete(id);
     await this.writes.settled(id);
+    this.files.forget(id);
   }
 
-  /** Writes every pending save and waits for all writes under way; rejects if one of them failed. */
+  /** Writes every pending save (and the deferred index entries), waits for all writes; rejects if one failed. */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -84,6 +102,7 @@ export class ConversationSaver {
     this.pending.clear();
     for (const c of batch) this.enqueue(c).catch(() => undefined);
     const results = await Promise.allSettled(this.writes.pending());
+    await this.deps.index.flushDeferred();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -94,44 +113,67 @@ export class ConversationSaver {
     await this.flush();
   }
 
-  /** Serialises now (the state at this call), writes after the previous write of the same id. */
-  private enqueue(c: Conversation): Promise<void> {
-    const { id } = c;
-    const text = serializeConversation(c);
-    const summary = summarize(c);
-    return this.writes.run(id, () => this.write(id, text, summary));
+  /**
+   * After a load: what the file holds (read just now, `generation` taken before the read), so the next save appends
+   * to it. Ignored when a save of `id` was queued meanwhile (the read may be older than what is being written).
+   */
+  adopt(id: string, read: FileRead, generation: number): void {
+    if (this.pending.has(id) || this.writes.busy(id) || this.generation(id) !== generation) return;
+    this.files.remember(id, {
+      state: new SavedState(read.conversation),
+      gen: generation,
+      writtenGen: generation,
+      fingerprint: read.fingerprint,
+      size: read.size,
+      appendable: read.appendable,
+    });
   }
 
-  private async write(id: string, text: string, summary: ConversationSummary): Promise<void> {
-    const { logger, dir, known } = this.deps;
-    const file = conversationFile(dir, id);
-    const started = Date.now();
+  /** Counts the saves of `id` queued so far (for adopt). */
+  generation(id: string): number {
+    return this.files.get(id)?.gen ?? 0;
+  }
+
+  /** Works out now (the state at this call) what to write, and writes it after the previous write of the same id. */
+  private enqueue(c: Conversation): Promise<void> {
+    const { id } = c;
+    const summary = summarize(c);
+    let file = this.files.get(id);
+    let job: LogJob;
+    if (!file) {
+      const { state, text } = SavedState.snapshot(c);
+      file = { state, gen: 1, writtenGen: 0, size: 0, appendable: false };
+      job = { gen: 1, snapshot: text };
+    } else {
+      job = { gen: ++file.gen, record: file.state.change(c) };
+    }
+    this.files.remember(id, file);
+    const tracked = file;
+    return this.writes.run(id, () => this.write(id, tracked, job, summary));
+  }
+
+  private async write(id: string, file: TrackedFile, job: LogJob, summary: ConversationSummary): Promise<void> {
+    const path = conversationFile(this.deps.dir, id);
+    if (job.gen <= file.writtenGen) {
+      // A snapshot written for an earlier save already holds this one.
+      if (file.fingerprint) await this.deps.index.note(id, { ...summary, fingerprint: file.fingerprint });
+      return;
+    }
+    let wrote: { bytes: number; kind: string };
     try {
       await this.deps.open();
-      const before = known.get(id);
-      if (before !== undefined && before !== (await statFingerprint(file))) {
-        logger.warn(
-          `Conversation ${id} was changed by another window since this window read it; this save replaces it (last writer wins)`,
-        );
-      }
-      const bytes = Buffer.byteLength(text, 'utf8');
-      if (bytes > MAX_CONVERSATION_FILE_BYTES) {
-        throw new Error(
-          `it is ${bytes} bytes, more than the ${MAX_CONVERSATION_FILE_BYTES} a conversation file may have; it stays open in this window (start a new chat, or delete long replies)`,
-        );
-      }
-      await writeAtomic(file, text, { top: dir });
+      wrote = await this.writer.write(id, path, file, job);
     } catch (e) {
-      const message = `Tally could not save the conversation "${summary.title}" (${file}): ${errorMessage(e)}`;
-      logger.error(message);
+      file.appendable = false; // what the file holds is unsure: the next save writes a whole snapshot
+      const message = `Tally could not save the conversation "${summary.title}" (${path}): ${errorMessage(e)}`;
+      this.deps.logger.error(message);
       this.deps.warnings.push(message);
       throw e;
     }
-    const fingerprint = await statFingerprint(file).catch(() => undefined);
-    if (fingerprint) known.set(id, fingerprint);
-    logger.debug(
-      `Saved conversation ${id}: ${summary.messageCount} messages, ${text.length} chars in ${Date.now() - started} ms`,
+    this.deps.written?.(wrote.bytes, 'conversation');
+    this.deps.logger.debug(
+      `Saved conversation ${id}: ${summary.messageCount} messages, ${wrote.bytes} bytes (${wrote.kind})`,
     );
-    await this.deps.index.update(new Map([[id, fingerprint ? { ...summary, fingerprint } : null]]));
+    if (file.fingerprint) await this.deps.index.note(id, { ...summary, fingerprint: file.fingerprint });
   }
 }

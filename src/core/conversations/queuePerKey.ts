@@ -20,6 +20,11 @@ export class QueuePerKey {
     await this.tails.get(key)?.catch(() => undefined);
   }
 
+  /** True while an operation of `key` is queued or running. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   /** The last operation queued per key, of those not settled yet. */
   pending(): Promise<void>[] {
     return [...this.tails.values()];

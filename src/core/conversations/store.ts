@@ -2,10 +2,12 @@
 // It keeps the folder and the index in step; the file work is done by conversationReader.ts (size-checked reads,
 // damaged files set aside) and conversationSaver.ts (debounced, ordered, atomic saves; last writer wins).
 // Layout under `root` (the workspace's storageUri, or a global fallback folder):
-//   conversations/<id>.json                       one self-describing file per conversation: the only copy of it
+//   conversations/<id>.json                       one self-describing file per conversation: the only copy of it,
+//                                                  a snapshot line then one record per save (conversationLog.ts)
 //   conversations/index.json                      a cache of summaries (conversationIndex.ts)
 //   conversations/.trash/<id>.<deletedAt>.json    deleted conversations, restorable until purged at open (trash.ts)
-// Two windows (two processes) on one workspace: every write is atomic, so nobody ever reads a torn file; files are
+// Two windows (two processes) on one workspace: every snapshot write is atomic and a record cut by a crash is
+// ignored, so nobody ever reads a torn conversation; files are
 // private (0600, folders 0700). The index is read-merge-written (by id, newest updatedAt wins). Should two index
 // writes still race, the entries lost are repaired by the next list(), which checks each file's fingerprint
 // (size:mtime:inode) against the index.
@@ -45,6 +47,10 @@ export interface ConversationStoreDeps {
   debounceMs?: number;
   /** Deleted conversations stay restorable this many days; default 7. */
   trashDays?: number;
+  /** Told the bytes of every conversation and index write (tests count the work of a save with it). */
+  written?: (bytes: number, file: 'conversation' | 'index') => void;
+  /** A save's index entry under an unchanged title is written within this many ms (or at flush); default 5,000. */
+  indexDeferMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -55,8 +61,6 @@ export class ConversationStore {
   private readonly trashDir: string;
   private readonly index: ConversationIndexFile;
   private opened: Promise<void> | undefined;
-  /** Per id, the fingerprint of the file as this window last read or wrote it. */
-  private readonly known = new Map<string, string>();
   private readonly live = new RecentConversations();
   private readonly warnings: UserWarnings;
   private readonly reader: ConversationReader;
@@ -71,13 +75,18 @@ export class ConversationStore {
     this.dir = path.join(deps.root, 'conversations');
     this.trashDir = path.join(this.dir, '.trash');
     this.warnings = new UserWarnings(deps.logger);
-    this.index = new ConversationIndexFile(path.join(this.dir, 'index.json'), deps.logger);
-    this.reader = new ConversationReader(this.dir, deps.clock, this.known, this.warnings);
+    this.index = new ConversationIndexFile(
+      path.join(this.dir, 'index.json'),
+      deps.logger,
+      deps.written,
+      deps.indexDeferMs,
+    );
+    this.reader = new ConversationReader(this.dir, deps.clock, this.warnings);
     this.saver = new ConversationSaver({
       dir: this.dir,
       logger: deps.logger,
       index: this.index,
-      known: this.known,
+      written: deps.written,
       warnings: this.warnings,
       open: () => this.open(),
       debounceMs: Math.max(0, deps.debounceMs ?? 750),
@@ -97,7 +106,7 @@ export class ConversationStore {
     const ids = new Set(
       (await fs.readdir(this.dir)).map((n) => CONVERSATION_FILE.exec(n)?.[1]).filter(isConversationId),
     );
-    const cached = new Map(((await this.index.read()) ?? []).map((e) => [e.id, e]));
+    const cached = new Map(((await this.index.entries()) ?? []).map((e) => [e.id, e]));
     const summaries: ConversationSummary[] = [];
     const changes = new Map<string, IndexEntry | null>();
     await inBatches([...ids], async (id) => {
@@ -121,15 +130,18 @@ export class ConversationStore {
     if (!isConversationId(id)) return undefined;
     await this.open();
     await this.saver.settle(id);
-    const c = (await this.reader.read(id))?.conversation;
-    if (!c) return undefined;
+    const generation = this.saver.generation(id);
+    const read = await this.reader.read(id);
+    if (!read) return undefined;
+    this.saver.adopt(id, read, generation); // before the fix below: it copies what the file holds
+    const c = read.conversation;
     // Nothing streams into a conversation read from disk: a reply still marked streaming was cut off (crash, kill).
     for (const m of c.messages) if (m.status === 'streaming') m.status = 'interrupted';
     this.live.remember(c);
     return c;
   }
 
-  /** Writes the conversation now (atomic) and updates the index; stamps updatedAt and, while auto, the title. */
+  /** Writes the conversation now (its changes, appended) and updates the index; stamps updatedAt and, while auto, the title. */
   save(c: Conversation): Promise<void> {
     return this.saver.save(this.touch(c));
   }
@@ -168,7 +180,6 @@ export class ConversationStore {
     const trashFile = trashFileFor(this.trashDir, id, deletedAt);
     if (!(await renameIfExists(this.fileOf(id), trashFile))) return undefined;
     this.live.forget(id);
-    this.known.delete(id);
     await this.index.update(new Map([[id, null]]));
     return { id, title, deletedAt, trashFile };
   }

@@ -3,13 +3,15 @@
 //   never followed or reused), written, optionally fsynced, then renamed over the target. A reader, or a process
 //   killed mid-write, sees the whole old file or the whole new one. The rename replaces a directory entry and never
 //   follows a link, and a link at the target or on the way to it is refused before anything is written.
-// - appendPrivate: one write on an O_APPEND descriptor opened with O_NOFOLLOW, for logs of records (the ledger).
+// - appendPrivate: one write on an O_APPEND descriptor opened with O_NOFOLLOW, for logs of records (the ledger, the
+//   conversation logs), optionally fsynced.
 // Our own temp+rename rather than write-file-atomic: that package resolves the target with realpath (it writes
 // through a link, to wherever it points), opens its temp file without O_EXCL and copies the old file's mode.
 import { randomInt } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SymlinkRefusedError } from './fileErrors';
+import { fingerprintOf } from './boundedRead';
+import { NotAFileError, SymlinkRefusedError } from './fileErrors';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, refuseSymlink } from './privateDir';
 
 /** Temp files: `<target>.<decimal number>` in the target's folder (the same shape write-file-atomic used). */
@@ -47,30 +49,43 @@ export async function writeAtomic(file: string, text: string, options: PrivateWr
   }
 }
 
-/** Appends `text` to `file` (created 0600) in one write; the file must not be a symbolic link. */
+export interface AppendOptions extends Pick<PrivateWriteOptions, 'top'> {
+  /** fsync after the write (default false: the ledger's records are counts a crash may lose). */
+  fsync?: boolean;
+  /** Create the file when it is missing (default true); false throws ENOENT instead. */
+  create?: boolean;
+}
+
+/**
+ * Appends `text` to `file` (created 0600) in one write; the file must be a regular file, not a symbolic link.
+ * Returns the file's size and fingerprint right after the write (fstat of the descriptor written through).
+ */
 export async function appendPrivate(
   file: string,
   text: string,
-  options: Pick<PrivateWriteOptions, 'top'> = {},
-): Promise<void> {
+  options: AppendOptions = {},
+): Promise<{ size: number; fingerprint: string }> {
   await ensurePrivateDir(path.dirname(file), options.top);
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(
-      file,
-      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW,
-      PRIVATE_FILE_MODE,
-    );
+    const create = options.create === false ? 0 : constants.O_CREAT;
+    // O_NONBLOCK: a FIFO planted at the path fails the open instead of blocking it (no effect on a regular file).
+    const flags = constants.O_WRONLY | constants.O_APPEND | create | NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+    handle = await fs.open(file, flags, PRIVATE_FILE_MODE);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new SymlinkRefusedError(file);
     throw e;
   }
   try {
+    const before = await handle.stat();
+    if (!before.isFile()) throw new NotAFileError(file);
     // A file created before files were private (0644) is tightened at its next append.
-    if (POSIX && ((await handle.stat()).mode & 0o077) !== 0)
-      await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
+    if (POSIX && (before.mode & 0o077) !== 0) await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
     const data = Buffer.from(text, 'utf8');
     for (let at = 0; at < data.length;) at += (await handle.write(data, at)).bytesWritten;
+    if (options.fsync) await handle.sync();
+    const after = await handle.stat();
+    return { size: after.size, fingerprint: fingerprintOf(after) };
   } finally {
     await handle.close();
   }
