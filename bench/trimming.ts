@@ -1,178 +1,208 @@
-// Trimming per new turn: the seed's algorithm against Tally's fitContext, on the same messages with the same
-// counter (gpt-tokenizer's o200k_base, the fastest exact one), so the ratio measures the algorithm only.
-//
-// Seed (Python): keep the last 10 messages; then `while count_tokens(all messages) > budget: messages.pop(0)`,
-// recounting every message after each pop. Here the 10-message cap is lifted (with it the seed would only ever
-// send 10 messages) so that both trim 2,000 messages of ~500 tokens to a 100,000-token budget. The seed's run is
-// capped by a time limit; when the cap is hit its time is reported as a lower bound (">=") with an extrapolation.
-import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
-import { fitContext } from '../src/core/tokens/contextFit';
-import { countChatTokens, type CountableMessage } from '../src/core/tokens/chatFormat';
-import type { TokenCounter } from '../src/core/tokens/tokenCounter';
-import { mixedCorpus } from './tokenizers';
+// Trimming per new turn, through the code that ships: Tally's real RequestPlanner (src/core/chat/requestPlanner.ts),
+// whose counts go to the real token-count worker (dist/lazy/tokenCountWorker.js, built by `npm run bench`), against
+// two peers that use the very same worker counter:
+//  - the seed (Python): `while count_tokens(all messages) > budget: messages.pop(0)`, recounting every message after
+//    each pop (its 10-message cap lifted, else it would never send more than 10). Capped by a time limit; when the
+//    cap is hit its time is a lower bound ("≥") with an extrapolation from its calls.
+//  - a fair simple peer: count each message once, then drop the oldest until the rest fits (no cache across turns).
+// Every run builds fresh conversations (freshText.ts), a different one per algorithm, so no tokenizer cache helps;
+// runs are interleaved (stats.ts). Ratios are per run, against Tally in the same run.
+import * as path from 'node:path';
+import { RequestPlanner } from '../src/core/chat/requestPlanner';
+import { promptBudget } from '../src/core/tokens/contextFit';
+import { REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../src/core/tokens/chatFormat';
+import { resolveModel } from '../src/core/tokens/models';
+import { createWorkerCounter } from '../src/core/tokens/tokenCountWorker';
+import type { AsyncTokenCounter } from '../src/core/tokens/tokenCounter';
+import { Tokenizers } from '../src/core/tokens/tokenizers';
+import type { ChatMessage } from '../src/shared/conversation';
+import { freshText } from './freshText';
+import { f, interleaved, median, spread } from './stats';
 
 export interface TrimmingOptions {
   messages?: number;
-  budgetTokens?: number;
+  messageChars?: number;
+  runs?: number;
   seedTimeLimitMs?: number;
   turns?: number;
 }
 
-export interface TrimmingResult {
-  messages: number;
-  avgTokens: number;
-  budgetTokens: number;
-  seedMs: number;
-  seedCapped: boolean;
-  seedEstimateMs: number;
-  seedCalls: number;
-  tallyColdMs: number;
-  tallyColdCalls: number;
-  tallyTurnMs: number;
-  tallyTurnCalls: number;
+interface Turn {
+  ms: number;
+  calls: number;
+  promptTokens: number;
   kept: number;
-  sameSelection: boolean;
-  timeLimitMs: number;
+  capped?: boolean;
+  estimateMs?: number;
 }
 
-function fastCounter(): TokenCounter & { calls: number } {
+export interface TrimmingResult {
+  messages: number;
+  messageChars: number;
+  budgetTokens: number;
+  runs: number;
+  seedTimeLimitMs: number;
+  tallyCold: Turn[];
+  tally: Turn[];
+  peer: Turn[];
+  seed: Turn[];
+  /** The simple peer, on Tally's last conversation, sends the same messages and counts the same prompt tokens. */
+  same: boolean;
+}
+
+const MODEL = resolveModel('gpt-4o');
+const MAX_REPLY = 4_096;
+const SYSTEM = 'You are a helpful assistant.';
+
+function conversation(n: number, chars: number, seed: number): ChatMessage[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `m${i}`,
+    role: i % 2 ? 'assistant' : 'user',
+    content: freshText(chars, seed * 1_000_003 + i),
+    createdAt: i,
+  }));
+}
+
+/** The worker counter, with a count of its calls (each call is one round trip to the worker). */
+function countingCounter(inner: AsyncTokenCounter): AsyncTokenCounter & { calls: number } {
   const c = {
-    encoding: 'o200k_base' as const,
+    encoding: inner.encoding,
     calls: 0,
-    count: (t: string): number => {
+    count: (text: string, signal?: AbortSignal) => {
       c.calls++;
-      return countTokens(t);
+      return inner.count(text, signal);
     },
-    truncate: (): string => {
-      throw new Error('not used by this benchmark');
-    },
+    truncate: inner.truncate.bind(inner),
   };
   return c;
 }
 
-/** n messages of ~500 tokens (1,800 characters of the mixed corpus each), alternating user/assistant. */
-function conversation(n: number, corpus: string): CountableMessage[] {
-  const size = 1_800;
-  return Array.from({ length: n }, (_, i) => {
-    const start = (i * 7_919) % (corpus.length - size);
-    return { role: i % 2 ? 'assistant' : 'user', content: `${i}: ${corpus.slice(start, start + size)}` };
-  });
-}
+/** Prompt tokens of messages counted by `count` (roles are one token each): what both peers compute. */
+const framing = (contentTokens: number): number => TOKENS_PER_MESSAGE + 1 + contentTokens;
 
-/** The seed's loop, faithfully quadratic: count everything, drop the oldest, count everything again. */
-function seedTrim(
-  all: readonly CountableMessage[],
-  budget: number,
-  counter: TokenCounter,
-  limitMs: number,
-): { kept: number; ms: number; capped: boolean; pops: number } {
+async function seedTurn(all: ChatMessage[], text: string, budget: number, counter: AsyncTokenCounter, limitMs: number) {
   const t0 = performance.now();
-  const msgs = all.map(({ role, content }) => ({ role, content })); // no caches: the seed had none
-  const countAll = (): number => msgs.reduce((sum, m) => sum + 3 + 1 + counter.count(m.content), 3);
-  let pops = 0;
-  while (countAll() > budget) {
+  const msgs = [...all.map((m) => m.content), text];
+  const countAll = async (): Promise<number> => {
+    let sum = REPLY_PRIMING_TOKENS + framing(await counter.count(SYSTEM));
+    for (const m of msgs) sum += framing(await counter.count(m));
+    return sum;
+  };
+  let total = await countAll();
+  while (total > budget) {
     msgs.shift();
-    pops++;
-    if (performance.now() - t0 > limitMs) return { kept: msgs.length, ms: performance.now() - t0, capped: true, pops };
+    if (performance.now() - t0 > limitMs) return { ms: performance.now() - t0, capped: true, total, kept: msgs.length };
+    total = await countAll();
   }
-  return { kept: msgs.length, ms: performance.now() - t0, capped: false, pops };
+  return { ms: performance.now() - t0, capped: false, total, kept: msgs.length };
 }
 
-export function benchTrimming(options: TrimmingOptions = {}): TrimmingResult {
+async function peerTurn(all: ChatMessage[], text: string, budget: number, counter: AsyncTokenCounter) {
+  const t0 = performance.now();
+  const msgs = [...all.map((m) => m.content), text];
+  const counts: number[] = [];
+  for (const m of msgs) counts.push(framing(await counter.count(m)));
+  let total = REPLY_PRIMING_TOKENS + framing(await counter.count(SYSTEM)) + counts.reduce((a, b) => a + b, 0);
+  let first = 0;
+  while (total > budget && first < counts.length - 1) total -= counts[first++];
+  return { ms: performance.now() - t0, total, kept: msgs.length - first };
+}
+
+export async function benchTrimming(options: TrimmingOptions = {}): Promise<TrimmingResult> {
   const n = options.messages ?? 2_000;
-  const budgetTokens = options.budgetTokens ?? 100_000;
-  const timeLimitMs = options.seedTimeLimitMs ?? 20_000;
-  const turns = options.turns ?? 70;
-  const corpus = mixedCorpus(400_000, 7);
-  const counter = fastCounter();
-  const all = conversation(n + turns, corpus);
-  const history = all.slice(0, n - 1);
-
-  // Tally, first fit of the whole conversation (cold: nothing cached yet).
-  let t = performance.now();
-  const first = fitContext({ history, newest: all[n - 1], budgetTokens, counter });
-  const tallyColdMs = performance.now() - t;
-  const tallyColdCalls = counter.calls;
-  const avgTokens = (first.promptTokens - 3) / first.messages.length - 4;
-
-  // Tally, one new turn at a time: the previous newest joins the history, one new message arrives. The first few
-  // turns warm up the JIT and are not timed.
-  const warmup = 20;
-  let last = first;
-  const turn = (k: number): void => {
-    history.push(all[n - 1 + k]);
-    last = fitContext({ history, newest: all[n + k], budgetTokens, counter });
-  };
-  for (let k = 0; k < warmup; k++) turn(k);
-  counter.calls = 0;
-  t = performance.now();
-  for (let k = warmup; k < turns; k++) turn(k);
-  const tallyTurnMs = (performance.now() - t) / (turns - warmup);
-  const tallyTurnCalls = counter.calls / (turns - warmup);
-
-  // The seed, on one new turn of the same size as the first fit (its cost does not depend on earlier turns).
-  counter.calls = 0;
-  const seed = seedTrim(all.slice(0, n), budgetTokens, counter, timeLimitMs);
-  const seedCalls = counter.calls;
-  // Extrapolation when capped: the seed counts (n - p) messages on its p-th pass, for p = 0 .. n - kept.
-  const kept = first.messages.length;
-  const needCalls = ((n + kept) * (n - kept + 1)) / 2;
-  const seedEstimateMs = seed.capped ? (seed.ms / seedCalls) * needCalls : seed.ms;
-
-  // Same selection? Check on a size the seed finishes quickly.
-  const small = conversation(300, corpus);
-  const smallBudget = 40_000;
-  const tally = fitContext({
-    history: small.slice(0, -1),
-    newest: small[small.length - 1],
-    budgetTokens: smallBudget,
-    counter,
-  });
-  const seedSmall = seedTrim(small, smallBudget, counter, Infinity);
-  const sameSelection =
-    tally.messages.length === seedSmall.kept &&
-    tally.promptTokens ===
-      countChatTokens(
-        small.slice(-seedSmall.kept).map(({ role, content }) => ({ role, content })),
-        counter,
-      );
-
-  return {
-    messages: n,
-    avgTokens,
-    budgetTokens,
-    seedMs: seed.ms,
-    seedCapped: seed.capped,
-    seedEstimateMs,
-    seedCalls,
-    tallyColdMs,
-    tallyColdCalls,
-    tallyTurnMs,
-    tallyTurnCalls,
-    kept: last.messages.length,
-    sameSelection,
-    timeLimitMs,
-  };
+  const chars = options.messageChars ?? 600;
+  const runs = options.runs ?? 5;
+  const turns = options.turns ?? 10;
+  const seedTimeLimitMs = options.seedTimeLimitMs ?? 3_000;
+  const budgetTokens = promptBudget(MODEL, MAX_REPLY);
+  const workerPath = path.resolve(__dirname, '../dist/lazy/tokenCountWorker.js');
+  const worker = createWorkerCounter({ workerPath, encoding: MODEL.encoding });
+  const counter = countingCounter(worker);
+  await counter.count('warm up: the worker loads its encoding once, before anything is timed');
+  const tallyCold: Turn[] = [];
+  let last = { history: [] as ChatMessage[], text: '', plan: { promptTokens: 0, messages: [] as unknown[] } };
+  try {
+    const r = await interleaved(runs, {
+      tally: async (run): Promise<Turn> => {
+        const planner = new RequestPlanner(new Tokenizers({ asyncCounter: () => counter }));
+        const all = conversation(n + turns, chars, 10 * run + 1);
+        const history = all.slice(0, n - 1);
+        const plan = (text: string) =>
+          planner.plan({ model: MODEL, systemPrompt: SYSTEM, history, text, maxReplyTokens: MAX_REPLY });
+        counter.calls = 0;
+        let t = performance.now();
+        let p = await plan(all[n - 1].content);
+        tallyCold.push({ ms: performance.now() - t, calls: counter.calls, promptTokens: p.promptTokens, kept: 0 });
+        counter.calls = 0;
+        t = performance.now();
+        for (let k = 0; k < turns; k++) {
+          // As ChatService does: the turn just sent joins the history with the counts its plan made.
+          history.push({ ...all[n - 1 + k], ...(p.newestTokenCounts ? { tokenCounts: p.newestTokenCounts } : {}) });
+          p = await plan(all[n + k].content);
+        }
+        last = { history, text: all[n + turns - 1].content, plan: p };
+        const kept = p.messages.length - 1;
+        return {
+          ms: (performance.now() - t) / turns,
+          calls: counter.calls / turns,
+          promptTokens: p.promptTokens,
+          kept,
+        };
+      },
+      peer: async (run): Promise<Turn> => {
+        const all = conversation(n, chars, 10 * run + 2);
+        counter.calls = 0;
+        const p = await peerTurn(all.slice(0, -1), all[n - 1].content, budgetTokens, counter);
+        return { ms: p.ms, calls: counter.calls, promptTokens: p.total, kept: p.kept };
+      },
+      seed: async (run): Promise<Turn> => {
+        const all = conversation(n, chars, 10 * run + 3);
+        counter.calls = 0;
+        const s = await seedTurn(all.slice(0, -1), all[n - 1].content, budgetTokens, counter, seedTimeLimitMs);
+        return { ms: s.ms, calls: counter.calls, promptTokens: s.total, kept: s.kept, capped: s.capped };
+      },
+    });
+    // A capped seed is extrapolated from its own calls: on its p-th pass it counts n - p messages and the system
+    // prompt, for p = 0 .. D, D = the messages it must drop (the peer's, on a conversation of the same shape).
+    const d = n - median(r.peer.map((t) => t.kept));
+    const needCalls = (d + 1) * (n + 1) - (d * (d + 1)) / 2;
+    for (const t of r.seed) t.estimateMs = t.capped ? (t.ms / t.calls) * needCalls : t.ms;
+    // Same selection: the simple peer, untimed, on the conversation Tally planned last.
+    const check = await peerTurn(last.history, last.text, budgetTokens, counter);
+    const same = check.total === last.plan.promptTokens && check.kept === last.plan.messages.length - 1;
+    return { messages: n, messageChars: chars, budgetTokens, runs, seedTimeLimitMs, tallyCold, ...r, same };
+  } finally {
+    await worker.dispose();
+  }
 }
-
-const f = (n: number, d = 0): string =>
-  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 export function trimmingTable(r: TrimmingResult): string {
-  const ge = r.seedCapped ? '≥ ' : '';
-  const ratio = r.seedMs / r.tallyTurnMs;
+  const ms = (ts: Turn[], d = 1) =>
+    spread(
+      ts.map((t) => t.ms),
+      d,
+    );
+  const calls = (ts: Turn[]) => spread(ts.map((t) => t.calls));
+  const ratio = (ts: Turn[], key: 'ms' | 'estimateMs' = 'ms') =>
+    spread(ts.map((t, i) => (t[key] ?? t.ms) / r.tally[i].ms));
+  const capped = r.seed.some((t) => t.capped);
+  const ge = capped ? '≥ ' : '';
+  const kept = median(r.peer.map((t) => t.kept));
   return [
-    `### Trimming per new turn: ${f(r.messages)} messages of ~${f(r.avgTokens)} tokens to a ${f(r.budgetTokens)}-token budget`,
+    `### Trimming per new turn: ${f(r.messages)} messages of ${f(r.messageChars)} fresh characters to gpt-4o's ${f(r.budgetTokens)}-token prompt budget`,
     '',
-    '| algorithm | per new turn (ms) | tokenizer calls per turn | messages sent |',
+    `Same worker counter (dist/lazy/tokenCountWorker.js) for all three; ${r.runs} interleaved runs, median (min–max).`,
+    '',
+    '| algorithm | per new turn (ms) | tokenizer calls per turn | ratio to Tally (same run) |',
     '|---|---:|---:|---:|',
-    `| seed: recount all after each pop(0) | ${ge}${f(r.seedMs)}${r.seedCapped ? ` (capped at ${f(r.timeLimitMs / 1000)} s; extrapolated ≈ ${f(r.seedEstimateMs)})` : ''} | ${ge}${f(r.seedCalls)} | ${f(r.kept)} |`,
-    `| Tally fitContext (counts cached per message, newest first) | ${f(r.tallyTurnMs, 3)} | ${f(r.tallyTurnCalls)} | ${f(r.kept)} |`,
+    `| seed: recount all after each pop(0) | ${ge}${ms(r.seed, 0)}${capped ? ` (capped at ${f(r.seedTimeLimitMs / 1000)} s; extrapolated ≈ ${spread(r.seed.map((t) => t.estimateMs ?? t.ms))})` : ''} | ${ge}${calls(r.seed)} | ${ge}${ratio(r.seed)}×${capped ? ` (extrapolated ≈ ${ratio(r.seed, 'estimateMs')}×)` : ''} |`,
+    `| simple peer: count each message once, drop oldest | ${ms(r.peer, 0)} | ${calls(r.peer)} | ${ratio(r.peer)}× |`,
+    `| Tally: RequestPlanner.plan (counts cached on each message) | ${ms(r.tally, 2)} | ${calls(r.tally)} | 1× |`,
     '',
-    `Ratio seed / Tally per turn: ${ge}${f(ratio)}×${r.seedCapped ? ` (extrapolated ≈ ${f(r.seedEstimateMs / r.tallyTurnMs)}×)` : ''}. ` +
-      `Tally's first, uncached fit: ${f(r.tallyColdMs, 1)} ms, ${f(r.tallyColdCalls)} tokenizer calls (only the messages it visits). ` +
-      `Same messages chosen as the seed (300-message check): ${r.sameSelection ? 'yes' : 'NO'}.`,
+    `Tally's first, uncached plan of the whole conversation: ${ms(r.tallyCold, 0)} ms, ${calls(r.tallyCold)} tokenizer calls (only the messages it visits). ` +
+      `Messages sent: ${f(kept)} of ${f(r.messages)} (system prompt and new turn included). ` +
+      `Same messages and prompt tokens as the simple peer on Tally's last conversation: ${r.same ? 'yes' : 'NO'}.`,
   ].join('\n');
 }
 
-if (require.main === module) console.log(trimmingTable(benchTrimming()));
+if (require.main === module) void benchTrimming().then((r) => console.log(trimmingTable(r)));
