@@ -93,12 +93,13 @@ describe('finishing a reply: the cache is off the reply path', () => {
     await finishReply(deps, reply);
     let settled = false;
     const waiting = cache.settled().then(() => (settled = true));
+    const nextQuestion = cache.lookup(cacheInput); // asked again while the write is in flight
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(settled, false, 'the write is still pending');
     store.release();
     await waiting;
     assert.deepEqual(log, ['done', 'cache write starts', 'saved', 'cache write ends']);
-    assert.equal((await cache.lookup(cacheInput))?.entry.reply, 'Four.');
+    assert.equal((await nextQuestion)?.entry.reply, 'Four.', 'a lookup of the key waits for its write: no miss');
     assert.equal(cache.stats().stored, 1);
 
     const heldStore = new HeldStore([]);

@@ -3,7 +3,8 @@
 // store that fails is a miss, logged once as a warning and then at debug level. Whatever a store hands back is
 // checked once more before it is served (key, expiry, reply size): a failure is a miss, warned about once per kind.
 // The chat stores a finished reply with `storeLater`, after the panel has been told it is done: the write runs in the
-// background, tracked so that `settled()` and `dispose()` wait for it (nothing is lost at shutdown).
+// background, tracked so that `settled()` and `dispose()` wait for it (nothing is lost at shutdown), and a lookup of
+// the same key waits for it (the next question in this window never misses a reply still being written).
 import { errorMessage } from '../errorMessage';
 import type { Usage } from '../../shared/conversation';
 import { maxReplyChars } from '../api/replyStream';
@@ -86,8 +87,8 @@ export class ResponseCache {
   private warnedStoreError = false;
   private readonly unserved: WarnOncePerKind;
   private disposed = false;
-  /** Writes started by `storeLater` and not yet finished. */
-  private readonly pendingWrites = new Set<Promise<boolean>>();
+  /** Writes started by `storeLater` and not yet finished, with their keys. */
+  private readonly pendingWrites = new Map<Promise<boolean>, string>();
 
   constructor(options: ResponseCacheOptions) {
     this.modeValue = options.mode;
@@ -114,6 +115,7 @@ export class ResponseCache {
       const old = this.backend;
       this.backend = update.store;
       this.warnedStoreError = false;
+      await this.settled(); // writes in flight finish in the store they started in
       await old
         .dispose()
         .catch((e: unknown) => this.logger.debug(`Cache: disposing the previous store failed: ${errorMessage(e)}`));
@@ -154,6 +156,7 @@ export class ResponseCache {
     }
     const key = this.keyFor(input);
     if (key === undefined) return undefined;
+    await this.writesOf(key);
     let entry: CacheEntry | undefined;
     try {
       entry = await this.backend.get(key);
@@ -175,7 +178,30 @@ export class ResponseCache {
   async store(input: CacheKeyInput, reply: ReplyToCache): Promise<boolean> {
     if (this.disposed || !this.isCacheable(input.params) || reply.text === '') return false;
     const key = this.keyFor(input);
-    if (key === undefined) return false;
+    return key === undefined ? false : this.write(key, input, reply);
+  }
+
+  /** Stores the reply in the background (off the reply path): returns at once, never throws; see `settled()`. */
+  storeLater(input: CacheKeyInput, reply: ReplyToCache): void {
+    if (this.disposed || !this.isCacheable(input.params) || reply.text === '') return;
+    const key = this.keyFor(input);
+    if (key === undefined) return;
+    const write = this.write(key, input, reply);
+    this.pendingWrites.set(write, key);
+    void write.finally(() => this.pendingWrites.delete(write));
+  }
+
+  /** Resolves when no write started by `storeLater` is pending. */
+  async settled(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.all(this.pendingWrites.keys());
+  }
+
+  private async writesOf(key: string): Promise<void> {
+    for (const [write, writing] of this.pendingWrites) if (writing === key) await write;
+  }
+
+  /** Never throws: a failing store is counted and logged. */
+  private async write(key: string, input: CacheKeyInput, reply: ReplyToCache): Promise<boolean> {
     const now = this.clock.now();
     const entry: CacheEntry = {
       version: CACHE_ENTRY_VERSION,
@@ -195,24 +221,6 @@ export class ResponseCache {
       this.storeFailed('write', e);
       return false;
     }
-  }
-
-  /**
-   * Stores the reply in the background (off the reply path): returns at once, never throws. `settled()` resolves
-   * when this and every other pending write has finished.
-   */
-  storeLater(input: CacheKeyInput, reply: ReplyToCache): void {
-    const write = this.store(input, reply).catch((e: unknown) => {
-      this.storeFailed('write', e);
-      return false;
-    });
-    this.pendingWrites.add(write);
-    void write.finally(() => this.pendingWrites.delete(write));
-  }
-
-  /** Resolves when no write started by `storeLater` is pending. */
-  async settled(): Promise<void> {
-    while (this.pendingWrites.size > 0) await Promise.all(this.pendingWrites);
   }
 
   /** This session's counters (since creation or `resetStats`). */
