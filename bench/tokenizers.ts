@@ -1,180 +1,179 @@
-// js-tiktoken vs gpt-tokenizer, both o200k_base, side by side in one run: load time, memory, throughput, and
-// whether they agree. Each library is measured in its own child process (`--child <lib>`) so that load time and
-// memory are not disturbed by the other one.
-import { execFileSync } from 'node:child_process';
+// Counting engines side by side in one process (issue #12 item 1): js-tiktoken (the reference) and gpt-tokenizer
+// (what ships) on the main thread, and the shipped path itself, the token-count worker. Every iteration counts
+// fresh text (new seed, or letters rotated so no piece repeats: gpt-tokenizer caches merged pieces), the engines
+// take turns within each iteration, and each figure is the median over RUNS with its spread (min–max).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { transformSync } from 'esbuild';
+import { loadEncoding } from '../src/core/tokens/encodings';
+import { createWorkerCounter, type WorkerTokenCounter } from '../src/core/tokens/tokenCountWorker';
+import type { TokenCounter } from '../src/core/tokens/tokenCounter';
+import { loadTiktokenReference } from '../test/support/tiktokenReference';
+import { CASES, mixedCorpus } from './tokenizerCorpus';
 
-export type Lib = 'js-tiktoken' | 'gpt-tokenizer';
-export const LIBS: readonly Lib[] = ['js-tiktoken', 'gpt-tokenizer'];
+const RUNS = 5;
+type Engine = 'js-tiktoken' | 'gpt-tokenizer' | 'worker';
+const ENGINES: Engine[] = ['js-tiktoken', 'gpt-tokenizer', 'worker'];
 
-/** Deterministic pseudo-random numbers (LCG). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+export interface CaseResult {
+  name: string;
+  chars: number;
+  /** ms per run, per engine; absent when the engine was not run on this case (see `skipped`). */
+  ms: Partial<Record<Engine, number[]>>;
+  tokens: Partial<Record<Engine, number>>;
+  skipped?: string;
 }
 
-const CODE = [
-  'export function fitContext(options: FitOptions): FitResult {\n  const budget = options.budgetTokens;\n',
-  '  for (let i = history.length - 1; i >= 0; i--) {\n    if (total + counts[i] > budget) break;\n  }\n',
-  'def num_tokens(messages, model="gpt-4o"):\n    enc = tiktoken.encoding_for_model(model)\n    return sum(len(enc.encode(m)) for m in messages)\n',
-  '<div class="panel" data-id="42"><span>{{ message.content }}</span></div>\n',
-  'SELECT u.id, COUNT(*) AS n FROM users u JOIN orders o ON o.user_id = u.id GROUP BY u.id HAVING n > 3;\n',
-  '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":true,"max_tokens":512}\n',
-];
-const PROSE = [
-  'The quick brown fox jumps over the lazy dog, and then it rests for a while under the old oak tree. ',
-  "It's not that the budget was exceeded; it's that nobody could see it happening until the invoice arrived. ",
-  'Tokens are not words: a long identifier may cost five of them, while a common word costs one. ',
-  '\n\n## Notes\n\n- First point.\n- Second point, with `inline code` and a [link](https://example.com/a?b=1).\n\n',
-];
-const UNICODE = [
-  'Größenänderung für naïve Café-Besucher. ',
-  '東京タワーの高さは333メートルです。',
-  'お誕生日おめでとう！🎉🎂 ',
-  'Привет, как дела? ',
-  'مرحبا بالعالم ',
-  'नमस्ते दुनिया ',
-  '😀👍🏽🚀 ',
-  'Ελληνικά γράμματα ',
-  '한국어 텍스트 ',
-];
-
-/** ~`bytes` of UTF-8: about half code, a third prose, the rest other scripts and emoji. */
-export function mixedCorpus(bytes = 1_000_000, seed = 2024): string {
-  const r = rng(seed);
-  const out: string[] = [];
-  let size = 0;
-  while (size < bytes) {
-    const x = r();
-    const pool = x < 0.5 ? CODE : x < 0.83 ? PROSE : UNICODE;
-    const piece = pool[Math.floor(r() * pool.length)];
-    out.push(piece);
-    size += Buffer.byteLength(piece);
-  }
-  return out.join('');
+export interface TokenizerBench {
+  versions: Record<'js-tiktoken' | 'gpt-tokenizer', string>;
+  loadMs: Record<'js-tiktoken' | 'gpt-tokenizer', number>;
+  cases: CaseResult[];
+  identical: boolean;
+  /** Longest gap of a 1 ms timer on this thread while the worker counted 1 MB. */
+  hostLongestTaskMs: number;
+  workerPath: string;
 }
 
-export interface TokenizerResult {
-  lib: Lib;
-  version: string;
-  loadMs: number;
-  heapMB: number;
-  rssMB: number;
-  mbPerSec: number;
-  corpusMB: number;
-  total: number;
-  /** Counts of ~100 consecutive chunks, to compare the libraries piece by piece. */
-  chunks: number[];
-}
-
-function version(lib: Lib): string {
-  // Read from disk: js-tiktoken's "exports" does not expose package.json.
+function version(lib: string): string {
   const pkg: unknown = JSON.parse(
     fs.readFileSync(path.resolve(__dirname, '../node_modules', lib, 'package.json'), 'utf8'),
   );
   return (pkg as { version: string }).version;
 }
 
-type CountFn = (text: string) => number;
-
-async function load(
-  lib: Lib,
-  loadEncoding: typeof import('../src/core/tokens/encodings').loadEncoding,
-): Promise<CountFn> {
-  if (lib === 'js-tiktoken') {
-    const counter = await loadEncoding('o200k_base'); // Tally's loader: js-tiktoken/lite + the o200k_base ranks
-    return (t) => counter.count(t);
-  }
-  // Loaded here, not at the top, so that its load is what gets timed. Its "./encoding/*" subpath has no types under
-  // node10 resolution and its typed "./cjs/*" subpath is require-only, hence require.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const g = require('gpt-tokenizer/cjs/encoding/o200k_base') as typeof import('gpt-tokenizer/cjs/encoding/o200k_base');
-  return (t) => g.countTokens(t);
+/** A minified bundle (markdown-it minified by esbuild), ~100 KB. */
+function minifiedBundle(): string {
+  const src = fs.readFileSync(path.resolve(__dirname, '../node_modules/markdown-it/dist/markdown-it.cjs.js'), 'utf8');
+  return transformSync(src, { minify: true, loader: 'js' }).code.slice(0, 100_000);
 }
 
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
-const mb = (n: number): number => n / 1e6;
-
-/** Child side: measure one library and print its result as JSON. */
-async function child(lib: Lib): Promise<void> {
-  const corpus = mixedCorpus();
-  const corpusMB = mb(Buffer.byteLength(corpus));
-  const { loadEncoding } = await import('../src/core/tokens/encodings'); // compiled by tsx before timing; loads no tokenizer
-  gc();
-  const before = process.memoryUsage();
+async function timed<T>(f: () => Promise<T> | T): Promise<[T, number]> {
   const t0 = performance.now();
-  const count = await load(lib, loadEncoding);
-  count('warm'); // some libraries finish initialising on first use
-  const loadMs = performance.now() - t0;
-  gc();
-  const after = process.memoryUsage();
-
-  const runs: number[] = [];
-  let total = 0;
-  for (let i = 0; i < 3; i++) {
-    const s = performance.now();
-    total = count(corpus);
-    runs.push(performance.now() - s);
-  }
-  runs.sort((a, b) => a - b);
-  const step = Math.ceil(corpus.length / 100);
-  const chunks: number[] = [];
-  for (let i = 0; i < corpus.length; i += step) chunks.push(count(corpus.slice(i, i + step)));
-  const result: TokenizerResult = {
-    lib,
-    version: version(lib),
-    loadMs,
-    heapMB: mb(after.heapUsed - before.heapUsed),
-    rssMB: mb(after.rss - before.rss),
-    mbPerSec: corpusMB / (runs[1] / 1000),
-    corpusMB,
-    total,
-    chunks,
-  };
-  process.stdout.write(JSON.stringify(result));
+  const v = await f();
+  return [v, performance.now() - t0];
 }
 
-/** Parent side: run both children one after the other. */
-export function benchTokenizers(): TokenizerResult[] {
-  return LIBS.map((lib) => {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--child', lib], {
-      cwd: path.resolve(__dirname, '..'),
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return JSON.parse(out) as TokenizerResult;
-  });
+/** The shipped worker: the bundle when built (npm run bench builds dist/ first), else the source under tsx. */
+function shippedWorker(): { counter: WorkerTokenCounter; workerPath: string } {
+  const bundle = path.resolve(__dirname, '../dist/lazy/tokenCountWorker.js');
+  if (fs.existsSync(bundle))
+    return {
+      counter: createWorkerCounter({ workerPath: bundle, encoding: 'o200k_base' }),
+      workerPath: 'dist/lazy/tokenCountWorker.js',
+    };
+  const source = path.resolve(__dirname, '../src/core/tokens/tokenCountWorker.ts');
+  return {
+    counter: createWorkerCounter({ workerPath: source, encoding: 'o200k_base', preload: 'tsx/cjs' }),
+    workerPath: 'src/core/tokens/tokenCountWorker.ts (tsx)',
+  };
+}
+
+/** Longest gap between ticks of a 1 ms timer on this thread while `work` runs. */
+async function longestGap(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(longest, performance.now() - last);
+}
+
+export async function benchTokenizers(): Promise<TokenizerBench> {
+  const [tiktoken, tiktokenLoad] = await timed(() => loadTiktokenReference('o200k_base'));
+  const [gpt, gptLoad] = await timed(() => loadEncoding('o200k_base'));
+  const { counter: worker, workerPath } = shippedWorker();
+  const minified = minifiedBundle();
+  const sync: Record<'js-tiktoken' | 'gpt-tokenizer', TokenCounter> = { 'js-tiktoken': tiktoken, 'gpt-tokenizer': gpt };
+  try {
+    await worker.count('warm up'); // loads the encoding in the worker
+    const cases: CaseResult[] = [];
+    let identical = true;
+    for (const c of CASES(minified)) {
+      const result: CaseResult = {
+        name: c.name,
+        chars: c.text(0).length,
+        ms: {},
+        tokens: {},
+        skipped: c.skipReference,
+      };
+      for (let run = 0; run < RUNS; run++) {
+        const text = c.text(run + 1);
+        const counts: number[] = [];
+        for (const engine of ENGINES) {
+          if (engine === 'js-tiktoken' && c.skipReference) continue;
+          const [n, ms] = await timed(() => (engine === 'worker' ? worker.count(text) : sync[engine].count(text)));
+          (result.ms[engine] ??= []).push(ms);
+          result.tokens[engine] = n;
+          counts.push(n);
+        }
+        if (counts.some((n) => n !== counts[0])) identical = false;
+      }
+      cases.push(result);
+      console.error(`  tokenizers: ${c.name} done`);
+    }
+    const big = mixedCorpus(1_000_000, 99);
+    const hostLongestTaskMs = await longestGap(() => worker.count(big));
+    return {
+      versions: { 'js-tiktoken': version('js-tiktoken'), 'gpt-tokenizer': version('gpt-tokenizer') },
+      loadMs: { 'js-tiktoken': tiktokenLoad, 'gpt-tokenizer': gptLoad },
+      cases,
+      identical,
+      hostLongestTaskMs,
+      workerPath,
+    };
+  } finally {
+    await worker.dispose();
+  }
 }
 
 const fmt = (n: number, digits = 1): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs: number[]): string => `${fmt(Math.min(...xs), 0)}–${fmt(Math.max(...xs), 0)}`;
 
-export function tokenizerTable(results: TokenizerResult[]): string {
-  const [a, b] = results;
-  const same =
-    a.total === b.total && a.chunks.length === b.chunks.length && a.chunks.every((n, i) => n === b.chunks[i]);
-  const lines = [
-    `### Tokenizers: o200k_base on a ${fmt(a.corpusMB, 2)} MB mixed corpus (code, prose, other scripts, emoji)`,
+function cell(r: CaseResult, e: Engine): string {
+  const ms = r.ms[e];
+  if (!ms) return 'not run';
+  const mbps = r.chars / 1e6 / (median(ms) / 1000);
+  return `${fmt(median(ms), 0)} ms (${spread(ms)}), ${fmt(mbps, 2)} Mchar/s`;
+}
+
+export function tokenizerTable(b: TokenizerBench): string {
+  const byName = new Map(b.cases.map((c) => [c.name, c]));
+  const ratio = (name: string, num: Engine, den: Engine): number =>
+    median(byName.get(name)?.ms[num] ?? [NaN]) / median(byName.get(name)?.ms[den] ?? [NaN]);
+  const proseMs = median(byName.get('prose')?.ms.worker ?? [NaN]);
+  const runRatio = (name: string): string => fmt(median(byName.get(name)?.ms.worker ?? [NaN]) / proseMs);
+  const skipped = b.cases.filter((c) => c.skipped).map((c) => `${c.name}: ${c.skipped}`);
+  return [
+    `### Counting: o200k_base, median of ${RUNS} interleaved runs on fresh text (spread min–max)`,
     '',
-    '| library | load (ms) | heap Δ after load (MB) | RSS Δ after load (MB) | throughput (MB/s) | tokens |',
+    `| text | chars | js-tiktoken ${b.versions['js-tiktoken']} | gpt-tokenizer ${b.versions['gpt-tokenizer']} (+ linear merge) | shipped worker | tokens |`,
     '|---|---:|---:|---:|---:|---:|',
-    ...results.map(
+    ...b.cases.map(
       (r) =>
-        `| ${r.lib} ${r.version} | ${fmt(r.loadMs, 0)} | ${fmt(r.heapMB)} | ${fmt(r.rssMB)} | ${fmt(r.mbPerSec, 2)} | ${r.total.toLocaleString('en-US')} |`,
+        `| ${r.name} | ${r.chars.toLocaleString('en-US')} | ${cell(r, 'js-tiktoken')} | ${cell(r, 'gpt-tokenizer')} | ${cell(r, 'worker')} | ${(r.tokens.worker ?? 0).toLocaleString('en-US')} |`,
     ),
     '',
-    `Counts identical: ${same ? 'yes' : 'NO'} (whole corpus and ${a.chunks.length} chunks compared). ` +
-      `gpt-tokenizer / js-tiktoken throughput: ${fmt(b.mbPerSec / a.mbPerSec)}×; load time ratio js-tiktoken / gpt-tokenizer: ${fmt(a.loadMs / b.loadMs)}×.`,
-  ];
-  return lines.join('\n');
+    `Counts identical across engines on every run: ${b.identical ? 'yes' : 'NO'}. ` +
+      `Mixed 1 MB: js-tiktoken / shipped worker time ${fmt(ratio('mixed code + prose', 'js-tiktoken', 'worker'))}× ` +
+      `(js-tiktoken / gpt-tokenizer on this thread ${fmt(ratio('mixed code + prose', 'js-tiktoken', 'gpt-tokenizer'))}×). ` +
+      `Load: js-tiktoken ${fmt(b.loadMs['js-tiktoken'], 0)} ms, gpt-tokenizer ${fmt(b.loadMs['gpt-tokenizer'], 0)} ms.`,
+    `Long runs in the worker vs 100,000 chars of prose: whitespace ${runRatio('100,000 whitespace')}×, ` +
+      `letters without spaces ${runRatio('100,000 letters, no spaces')}× (bound: 10×). ` +
+      `Longest task on the host thread while the worker counted 1 MB: ${fmt(b.hostLongestTaskMs)} ms (bound: 16 ms). ` +
+      `Worker: ${b.workerPath}.`,
+    ...(skipped.length ? [`Not run on js-tiktoken: ${skipped.join('; ')}.`] : []),
+  ].join('\n');
 }
 
 if (require.main === module) {
-  const i = process.argv.indexOf('--child');
-  if (i >= 0) {
-    void child(process.argv[i + 1] as Lib);
-  } else {
-    console.log(tokenizerTable(benchTokenizers()));
-  }
+  void benchTokenizers().then((b) => console.log(tokenizerTable(b)));
 }
