@@ -318,7 +318,7 @@ describe('ChatService', () => {
   });
 
   it('refuses a second send while a reply is streaming', async () => {
-    server.enqueue({ text: 'slow reply', chunkDelayMs: 100, chunkSize: 2 });
+    server.enqueue({ text: 'slow reply', chunkSize: 2, stallAfterChunks: 1 }); // streams until cancelled
     const s = service();
     const first = s.send('r7', 'a', new RecordingSink());
     while (!s.busyRequestId) await new Promise((r) => setTimeout(r, 5));

@@ -53,7 +53,9 @@ describe('reliable API calls', () => {
         logger: silentLogger,
         random: () => 0.5,
         policy: { ...DEFAULT_RETRY_POLICY, ...opts.policy },
-        timeouts: { firstByteMs: 5_000, idleMs: 5_000, ...opts.timeouts },
+        // Limits far beyond any test unless a test sets its own: a loaded machine can take seconds to answer the
+        // first request (loading the SDK), and a wall-clock limit must not decide a test about something else.
+        timeouts: { firstByteMs: 120_000, idleMs: 120_000, ...opts.timeouts },
         onAttempt: (r) => attempts.push(r),
       },
       'req1',
@@ -182,7 +184,7 @@ describe('reliable API calls', () => {
     // The stall never ends on its own (the server waits for the client to hang up), so the run settles only because
     // the idle limit fired: no wall-clock bound needed, the outcome and the closed connection prove it.
     const r = await run([{ text: 'abcdefghijklmnop', chunkSize: 4, stallAfterChunks: 2 }], {
-      timeouts: { idleMs: 300 },
+      timeouts: { idleMs: 1_000 },
     });
     assert.equal(r.text, 'abcdefgh');
     assert.equal(failedKind(r.outcome), 'timeout');
@@ -191,11 +193,21 @@ describe('reliable API calls', () => {
     assert.equal(settled.clientClosedEarly, true, 'the stalled connection was closed');
   });
 
-  it('no answer within the first-byte limit is a timeout, retried', async () => {
-    const r = await run([{ firstByteDelayMs: 1500 }, {}], { timeouts: { firstByteMs: 200 } });
+  it('no answer within the first-byte limit is a timeout, retried', HANG_GUARD, async () => {
+    // The first answer would come after 10 minutes, so only the 1 s limit can end that attempt. The retries answer
+    // at once; the retry budget is generous so a retry slowed past the limit by a loaded machine is retried again
+    // instead of failing the test.
+    const r = await run([{ firstByteDelayMs: 600_000 }, {}], {
+      timeouts: { firstByteMs: 1_000 },
+      policy: { maxRetries: 10 },
+    });
     assert.equal(r.outcome.kind, 'complete');
     assert.equal(r.attempts[0].errorKind, 'timeout');
-    assert.equal(r.serverAttempts, 2);
+    assert.equal(r.attempts.at(-1)?.errorKind, undefined, 'the last attempt answered');
+    assert.equal(r.serverAttempts, r.attempts.length);
+    assert.ok(r.serverAttempts >= 2);
+    const first = await server.waitForSettled(0);
+    assert.deepEqual([first.clientClosedEarly, first.finished], [true, false], 'the silent attempt was closed');
   });
 
   it('malformed SSE data before any token is retried; after tokens it keeps the partial reply', async () => {
