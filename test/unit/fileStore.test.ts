@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CacheEntry } from '../../src/core/cache/cacheEntry';
-import { FileStore, type FileStoreOptions } from '../../src/core/cache/fileStore';
+import { FileStore, RELIST_MS, type FileStoreOptions } from '../../src/core/cache/fileStore';
 import type { Logger } from '../../src/core/ports';
 import { FakeClock } from '../support/fakeClock';
 
@@ -224,6 +224,25 @@ describe('file store', () => {
     await a.settled();
     assert.ok(await a.get(keys[0]), "B's hit counted for A");
     assert.equal(await a.get(keys[1]), undefined);
+    await Promise.all([a.dispose(), b.dispose()]);
+  });
+
+  it("another window's entries count toward the bound once the index is listed again (every RELIST_MS)", async () => {
+    const { dir, clock } = setup();
+    const a = new FileStore({ dir, clock, maxEntries: 4 });
+    const b = new FileStore({ dir, clock });
+    await a.set(keyOf('a1'), entryFor(keyOf('a1'), clock), HOUR);
+    await a.settled(); // A's index: its listing saw 1 entry
+    for (const name of ['b1', 'b2', 'b3', 'b4']) {
+      clock.advance(100);
+      await b.set(keyOf(name), entryFor(keyOf(name), clock), HOUR);
+    }
+    clock.advance(RELIST_MS);
+    await a.set(keyOf('a2'), entryFor(keyOf('a2'), clock), HOUR); // 6 on disk: A lists again, then evicts to 3
+    await a.settled();
+    assert.equal((await onDisk(dir)).entries, 3);
+    assert.ok(await a.get(keyOf('a2')));
+    assert.equal(await a.get(keyOf('a1')), undefined, 'the least recently used, across windows');
     await Promise.all([a.dispose(), b.dispose()]);
   });
 
