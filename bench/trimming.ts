@@ -195,7 +195,7 @@ export function trimmingTable(r: TrimmingResult): string {
     '',
     '| algorithm | per new turn (ms) | tokenizer calls per turn | ratio to Tally (same run) |',
     '|---|---:|---:|---:|',
-    `| seed: recount all after each pop(0) | ${ge}${ms(r.seed, 0)}${capped ? ` (capped at ${f(r.seedTimeLimitMs / 1000)} s; extrapolated ≈ ${spread(r.seed.map((t) => t.estimateMs ?? t.ms))})` : ''} | ${ge}${calls(r.seed)} | ${ge}${ratio(r.seed)}×${capped ? ` (extrapolated ≈ ${ratio(r.seed, 'estimateMs')}×)` : ''} |`,
+    `| seed: recount all after each pop(0) | ${ge}${ms(r.seed, 0)}${capped ? ` (stopped after the pass that crossed ${f(r.seedTimeLimitMs / 1000)} s; extrapolated ≈ ${spread(r.seed.map((t) => t.estimateMs ?? t.ms))})` : ''} | ${ge}${calls(r.seed)} | ${ge}${ratio(r.seed)}×${capped ? ` (extrapolated ≈ ${ratio(r.seed, 'estimateMs')}×)` : ''} |`,
     `| simple peer: count each message once, drop oldest | ${ms(r.peer, 0)} | ${calls(r.peer)} | ${ratio(r.peer)}× |`,
     `| Tally: RequestPlanner.plan (counts cached on each message) | ${ms(r.tally, 2)} | ${calls(r.tally)} | 1× |`,
     '',
