@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseConversationLog } from '../../src/core/conversations/conversationLog';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import type { TallyTestApi } from '../../src/host/testApi';
 import { useChatSuite, waitFor, type PostRecorder } from './helpers';
@@ -30,8 +31,12 @@ describe('conversations', () => {
     const id = api.currentConversationId();
     const file = path.join(dir, `${id}.json`);
     await waitFor('the conversation file', () => fs.existsSync(file));
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; messages: { content: string }[] };
-    assert.equal(stored.version, 1);
+    // The file is an append-only log: a full version-1 snapshot on its first line, then one record per save.
+    const text = fs.readFileSync(file, 'utf8');
+    assert.equal((JSON.parse(text.split('\n')[0]) as { version: number }).version, 1);
+    const read = parseConversationLog(text, id);
+    assert.ok(read.kind === 'ok', `the log parses (${read.kind})`);
+    const stored = read.conversation;
     assert.deepEqual(
       stored.messages.map((m) => m.content),
       ['Where do conversations live?', 'Echo: Where do conversations live?'],
