@@ -1,5 +1,6 @@
-// Prompt-token counting for the fake OpenAI server, with gpt-tokenizer — deliberately NOT the js-tiktoken that
-// the extension uses, so the tests check the extension against an independent implementation.
+// Prompt-token counting for the fake OpenAI server, with gpt-tokenizer as published (the extension ships the same
+// library but merges long pieces with its own code, src/core/tokens/linearMerge.ts); the fully independent check,
+// against js-tiktoken, is test/unit/tokenEngine.test.ts.
 //
 // Rule (OpenAI cookbook "How to count tokens with tiktoken", gpt-3.5-turbo / gpt-4 / gpt-4o families):
 //   every message costs 3 tokens + the tokens of each field value (role, content, name); a `name` costs 1 more;

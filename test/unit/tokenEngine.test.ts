@@ -1,6 +1,8 @@
 // The shipped counting engine (gpt-tokenizer with the O(n log n) merge of long pieces) gives exactly the counts of
 // js-tiktoken, the reference, for both encodings: on a corpus of the hard cases and on long runs without a split.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { loadEncoding } from '../../src/core/tokens/encodings';
 import { LINEAR_MERGE_MIN_BYTES, mergeBytePairs, type RankOf } from '../../src/core/tokens/linearMerge';
@@ -131,5 +133,24 @@ describe('heap merge (linearMerge.ts)', () => {
     assert.ok(small <= 4 * 20_000, `${small} lookups for 20,000 bytes`);
     assert.ok(large <= 4 * 80_000, `${large} lookups for 80,000 bytes`);
     assert.ok(large / small < 4.5, `4× the input costs ${(large / small).toFixed(2)}× the lookups`);
+  });
+});
+
+describe('loading', () => {
+  it('importing the token modules loads no tokenizer library (each encoding loads on first use)', () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        ['tokenizers', 'encodings', 'linearMerge', 'chatFormat', 'slicing', 'contextFit', 'tokenCountWorker']
+          .map((m) => `require('./src/core/tokens/${m}');`)
+          .join(' ') +
+          'console.log(Object.keys(require.cache).filter((k) => /gpt-tokenizer|js-tiktoken/.test(k)).length)',
+      ],
+      { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' },
+    );
+    assert.equal(out.trim(), '0');
   });
 });
