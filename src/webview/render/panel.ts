@@ -1,6 +1,6 @@
-// The panel's layout and its painting: header, conversation list, message list (paged), request notice, retry
-// countdown, error banner, and the composer at the foot. It renders a PanelState into the DOM at most once per
-// animation frame, keeping one MessageView per message.
+// The panel's layout and its painting: header, conversation list, message list (a bounded window that pages as it
+// scrolls: messageList.ts), request notice, retry countdown, error banner, and the composer at the foot. It renders a
+// PanelState into the DOM at most once per animation frame.
 import type { ErrorAction } from '../../shared/errors';
 import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { UiState } from '../hostClient';
@@ -9,7 +9,7 @@ import { Composer } from './composer';
 import { ConversationList } from './conversationList';
 import { routeLinkClicks } from './linkClicks';
 import { renderStats } from './markdown';
-import { MessageView } from './messageView';
+import { MessageList } from './messageList';
 import { el } from './dom';
 
 export interface PanelCallbacks {
@@ -30,9 +30,6 @@ const ACTION_LABEL: Record<ErrorAction, string> = {
   sendAnyway: 'Send Anyway',
 };
 
-/** Messages rendered at first: a 2,000-message conversation opens at once; older ones page in on request. */
-const PAGE = 80;
-
 function actionButton(action: ErrorAction, post: PanelCallbacks['post']): HTMLButtonElement {
   const b = el('button', { type: 'button', className: 'action', textContent: ACTION_LABEL[action] });
   b.dataset.action = action;
@@ -43,17 +40,14 @@ function actionButton(action: ErrorAction, post: PanelCallbacks['post']): HTMLBu
 export class Panel {
   private readonly header = el('header', { id: 'status' });
   private readonly notice = el('div', { id: 'notice' });
-  private readonly list = el('main', { id: 'messages' });
+  private readonly messages = new MessageList(() => this.writeCounters());
+  private readonly list = this.messages.el;
   private readonly errorBox = el('div', { id: 'error', role: 'alert' });
   private readonly retryBox = el('div', { id: 'retry-notice', role: 'status' });
   private readonly requestNotice = el('div', { id: 'request-notice', role: 'status' });
   private countdown = 0;
   private readonly composer: Composer;
-  private readonly views = new Map<string, MessageView>();
   private readonly conversations: ConversationList;
-  private readonly older = el('button', { id: 'show-older', type: 'button', className: 'action' });
-  private visibleCount = PAGE;
-  private shownConversation: string | undefined;
   private state: PanelState | undefined;
   private frame = 0;
   private paints = 0;
@@ -64,10 +58,6 @@ export class Panel {
     ui: UiState,
   ) {
     this.conversations = new ConversationList(cb.post);
-    this.older.addEventListener('click', () => {
-      this.visibleCount += PAGE;
-      this.paint();
-    });
     this.composer = new Composer(
       {
         post: (msg) => cb.post(msg),
@@ -77,7 +67,6 @@ export class Panel {
       },
       ui.draft,
     );
-    this.list.append(this.older);
     routeLinkClicks(this.list, cb.post);
     root.replaceChildren(
       this.header,
@@ -127,24 +116,25 @@ export class Panel {
   private paint(): void {
     const state = this.state;
     if (!state) return;
-    const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
-    if (state.conversation?.id !== this.shownConversation) {
-      this.shownConversation = state.conversation?.id;
-      this.visibleCount = PAGE;
-    }
+    this.messages.measure();
     this.paintHeader(state);
     this.conversations.paint(state);
-    this.paintMessages(state);
+    this.messages.paint(state.messages, state.conversation?.id, state.busyRequestId);
     this.composer.paint(state);
     this.requestNotice.textContent = state.notice?.text ?? '';
     this.requestNotice.hidden = !state.notice;
     this.paintRetry(state);
     this.paintError(state);
     document.body.dataset.busy = String(state.busyRequestId !== undefined);
-    if (nearBottom) this.list.scrollTop = this.list.scrollHeight;
-    // Work counters for the UI tests (a streaming reply must cost markdown renders per frame, not per piece).
+    this.messages.settle();
+    this.paints++;
+    this.writeCounters();
+  }
+
+  /** Work counters for the UI tests (a streaming reply must cost markdown renders per frame, not per piece). */
+  private writeCounters(): void {
     const stats = renderStats();
-    document.body.dataset.paints = String(++this.paints);
+    document.body.dataset.paints = String(this.paints);
     document.body.dataset.markdownRenders = String(stats.renders);
     document.body.dataset.markdownChars = String(stats.chars);
   }
@@ -163,35 +153,6 @@ export class Panel {
       );
     }
     this.notice.hidden = this.notice.childElementCount === 0;
-  }
-
-  private paintMessages(state: PanelState): void {
-    const seen = new Set<string>();
-    let previous: Element | null = this.older;
-    const shown = state.messages.filter((m) => m.role !== 'system');
-    const hidden = Math.max(0, shown.length - this.visibleCount);
-    this.older.hidden = hidden === 0;
-    this.older.textContent = `Show ${Math.min(PAGE, hidden)} older messages (${hidden} hidden)`;
-    for (const m of shown.slice(hidden)) {
-      seen.add(m.id);
-      let view = this.views.get(m.id);
-      if (view) view.update(m);
-      else {
-        view = new MessageView(m);
-        this.views.set(m.id, view);
-      }
-      const expected: Element | null = previous.nextElementSibling;
-      if (expected !== view.el) this.list.insertBefore(view.el, expected);
-      previous = view.el;
-    }
-    for (const [id, view] of this.views) {
-      if (!seen.has(id)) {
-        view.el.remove();
-        this.views.delete(id);
-      }
-    }
-    if (shown.length === 0) this.list.dataset.empty = 'true';
-    else delete this.list.dataset.empty;
   }
 
   /** "Rate limited — retrying in 8 s (attempt 2 of 4)", counting down each second, with a way to cancel. */

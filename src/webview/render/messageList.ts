@@ -1,0 +1,143 @@
+// The conversation's messages as a scrolling list whose DOM stays bounded: a window of at most MAX_PAGES pages of
+// MessageViews (messageWindow.ts). Older pages load as the top of the list comes into view, the newest pages that
+// fall out of the window come back as the bottom comes into view (an IntersectionObserver on the "Show older" and
+// "Show newer" buttons, which stay as keyboard controls). What is on screen keeps its place when pages are added or
+// dropped above it. Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
+import type { ChatMessage } from '../../shared/conversation';
+import { PAGE, TAIL, newer, older, windowRange, type MessageWindow } from '../messageWindow';
+import { el } from './dom';
+import { MessageView } from './messageView';
+
+type Step = (w: MessageWindow, total: number) => MessageWindow;
+
+export class MessageList {
+  readonly el = el('main', { id: 'messages' });
+  private readonly olderButton = el('button', { id: 'show-older', type: 'button', className: 'action' });
+  private readonly newerButton = el('button', { id: 'show-newer', type: 'button', className: 'action' });
+  private readonly views = new Map<string, MessageView>();
+  private readonly observer: IntersectionObserver;
+  private readonly inView = new Set<Element>();
+  private window: MessageWindow = TAIL;
+  private messages: ChatMessage[] = [];
+  private conversationId: string | undefined;
+  private busyRequestId: string | undefined;
+  private wasNearBottom = true;
+  private jumpToEnd = false;
+  /** Work counters for the UI tests: views built, window moves. */
+  private built = 0;
+  private moves = 0;
+
+  /** `onMoved` runs after the window moved by scrolling or a button (outside the panel's paint). */
+  constructor(private readonly onMoved: () => void) {
+    this.olderButton.addEventListener('click', () => this.move(older));
+    this.newerButton.addEventListener('click', () => this.move(newer));
+    this.el.append(this.olderButton, this.newerButton);
+    this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), {
+      root: this.el,
+      rootMargin: '400px 0px',
+    });
+    this.observe();
+  }
+
+  /** Call before anything in the panel changes size: whether the list is scrolled to its end. */
+  measure(): void {
+    this.wasNearBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
+  }
+
+  /** Shows `messages` (system messages are not shown). A new conversation or a new request returns to the end. */
+  paint(messages: ChatMessage[], conversationId: string | undefined, busyRequestId: string | undefined): void {
+    if (conversationId !== this.conversationId || (busyRequestId && busyRequestId !== this.busyRequestId)) {
+      this.conversationId = conversationId;
+      this.window = TAIL;
+      this.jumpToEnd = true;
+    }
+    this.busyRequestId = busyRequestId;
+    this.messages = messages.filter((m) => m.role !== 'system');
+    this.paintWindow();
+  }
+
+  /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */
+  settle(): void {
+    if ((this.wasNearBottom && this.window.below === 0) || this.jumpToEnd) this.el.scrollTop = this.el.scrollHeight;
+    this.jumpToEnd = false;
+  }
+
+  private onIntersect(entries: IntersectionObserverEntry[]): void {
+    for (const e of entries) {
+      if (e.isIntersecting) this.inView.add(e.target);
+      else this.inView.delete(e.target);
+    }
+    // Both ends in view: the window is shorter than the screen, so moving it would only swing back and forth.
+    if (this.inView.size !== 1) return;
+    this.move(this.inView.has(this.olderButton) ? older : newer);
+  }
+
+  private move(step: Step): void {
+    const next = step(this.window, this.messages.length);
+    if (next === this.window) return;
+    const anchor = this.anchor();
+    this.window = next;
+    this.moves++;
+    this.paintWindow();
+    if (anchor) this.el.scrollTop += anchor.el.getBoundingClientRect().top - anchor.top;
+    this.onMoved();
+    // Observing again reports whether each end is still in view, so loading continues while it is.
+    this.observe();
+  }
+
+  private observe(): void {
+    this.observer.disconnect();
+    this.inView.clear();
+    this.observer.observe(this.olderButton);
+    this.observer.observe(this.newerButton);
+  }
+
+  /** The first message whose bottom is below the top of the list's viewport, and where it is on screen. */
+  private anchor(): { el: Element; top: number } | undefined {
+    const top = this.el.getBoundingClientRect().top;
+    for (let e = this.olderButton.nextElementSibling; e && e !== this.newerButton; e = e.nextElementSibling) {
+      const r = e.getBoundingClientRect();
+      if (r.bottom > top) return { el: e, top: r.top };
+    }
+    return undefined;
+  }
+
+  private paintWindow(): void {
+    const total = this.messages.length;
+    const { start, end } = windowRange(this.window, total);
+    this.olderButton.hidden = start === 0;
+    this.olderButton.textContent = `Show ${Math.min(PAGE, start)} older messages (${start} hidden)`;
+    this.newerButton.hidden = end === total;
+    this.newerButton.textContent = `Show newer messages (${total - end} hidden)`;
+    const seen = new Set<string>();
+    let previous: Element = this.olderButton;
+    for (let i = start; i < end; i++) {
+      const m = this.messages[i];
+      seen.add(m.id);
+      let view = this.views.get(m.id);
+      if (view) view.update(m);
+      else {
+        view = new MessageView(m);
+        this.views.set(m.id, view);
+        this.built++;
+      }
+      const expected = previous.nextElementSibling;
+      if (expected !== view.el) this.el.insertBefore(view.el, expected);
+      previous = view.el;
+    }
+    for (const [id, view] of this.views) {
+      if (!seen.has(id)) {
+        view.el.remove();
+        this.views.delete(id);
+      }
+    }
+    if (total === 0) this.el.dataset.empty = 'true';
+    else delete this.el.dataset.empty;
+    Object.assign(this.el.dataset, {
+      hiddenAbove: String(start),
+      hiddenBelow: String(total - end),
+      viewsBuilt: String(this.built),
+      windowMoves: String(this.moves),
+    });
+  }
+}
