@@ -1,12 +1,13 @@
 // `npm run bench` entry: prints every benchmark in one run (ratios against a baseline measured in the same run, with
 // the date and the machine) and writes the tables to bench/README-table.md.
-//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,activation]
+//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,streaming,activation]
 // scripts/bench.mjs builds dist/ first: the trimming bench counts through the worker bundle that ships.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { activationTable, readActivation } from './activation';
 import { benchStore, storeTable } from './store';
+import { benchStreamRender, streamTable } from './streamRender';
 import { benchTokenizers, tokenizerTable } from './tokenizers';
 import { benchTrimming, trimmingTable } from './trimming';
 
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<string> | string> = {
   tokenizers: async () => tokenizerTable(await benchTokenizers()),
   trimming: async () => trimmingTable(await benchTrimming()),
   store: async () => storeTable(await benchStore()),
+  streaming: async () => streamTable(await benchStreamRender()),
   activation: () => activationTable(readActivation()),
 };
 
