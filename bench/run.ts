@@ -1,7 +1,8 @@
 // `npm run bench` entry: prints every benchmark in one run (ratios against a baseline measured in the same run, with
 // the date and the machine) and writes the tables to bench/README-table.md.
-//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,streaming,activation]
+//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,cache,streaming,activation]
 // scripts/bench.mjs builds dist/ first: the trimming bench counts through the worker bundle that ships.
+import { benchCache, cacheTable } from './cache';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<string> | string> = {
   tokenizers: async () => tokenizerTable(await benchTokenizers()),
   trimming: async () => trimmingTable(await benchTrimming()),
   store: async () => storeTable(await benchStore()),
+  cache: async () => cacheTable(await benchCache()),
   streaming: async () => streamTable(await benchStreamRender()),
   activation: () => activationTable(readActivation()),
 };

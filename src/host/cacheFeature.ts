@@ -73,7 +73,6 @@ export function createCacheFeature(
       },
       deps.logger,
     ),
-    { dispose: () => void cache.dispose() },
   ];
   return { cache, disposables };
 }

@@ -134,7 +134,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   shutdown = () =>
     (stopped ??= (async () => {
       service.cancel();
-      await Promise.allSettled([store.dispose(), tokenizers.dispose()]);
+      await Promise.allSettled([store.dispose(), tokenizers.dispose(), cache.dispose()]);
     })());
   void conversations.restoreLast(); // in the background: reading one small file; the panel's init waits for it
   timing = activationTiming(bundleEvaluatedAt, startedAt);
