@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
-import { REPO, Workbench, log } from './workbench';
+import { REPO, Workbench, log, runE2e } from './workbench';
 
 const VSIX = path.join(REPO, '.cache', 'tally.vsix');
 const SCREENSHOT = path.join(REPO, '.cache', 'screenshots', 'chat-panel.png');
@@ -88,11 +88,4 @@ async function main(): Promise<number> {
   return passed ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    console.log('TALLY_E2E_RESULT passed=0 failed=1');
-    process.exit(1);
-  },
-);
+runE2e(main);

@@ -15,10 +15,10 @@ import type { ChatMessage } from '../../src/shared/conversation';
 import { MAX_PAGES, PAGE } from '../../src/webview/messageWindow';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import { contentOf, roleOf } from '../support/conversationWriter';
-import { REPO, Workbench, log } from './workbench';
+import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
 const VSIX = path.join(REPO, '.cache', 'tally.vsix');
-const SHOTS = path.join(REPO, '.cache', 'screenshots');
+const SHOTS = SCREENSHOTS;
 const LONG = 2000;
 /** Today's panel left ~15,000 nodes after paging through 2,000 messages; the window keeps far fewer. */
 const NODE_BOUND = 5000;
@@ -129,8 +129,7 @@ async function main(): Promise<number> {
   const server = await FakeOpenAIServer.start();
   server.setDefault({ chunkDelayMs: 20 });
   let wb: Workbench | undefined;
-  let passed = 0;
-  let failed = 0;
+  const results = new E2eResults('long');
   try {
     wb = await Workbench.open({
       vsix: VSIX,
@@ -140,17 +139,7 @@ async function main(): Promise<number> {
     await wb.clickActivityBar('Tally');
     const view = await wb.webview('#composer-input');
     const bench = wb;
-    const scenario = async (name: string, body: () => Promise<void>) => {
-      try {
-        await body();
-        passed++;
-        log(`PASS ${name}`);
-      } catch (e) {
-        failed++;
-        log(`FAIL ${name}:`, e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e));
-        await bench.screenshot(path.join(SHOTS, `long-${name.replace(/\W+/g, '-')}-failure.png`)).catch(() => {});
-      }
-    };
+    const scenario = results.scenarios(bench);
 
     const short = conversation('short', PAGE);
     const long = conversation('long', LONG);
@@ -227,21 +216,12 @@ async function main(): Promise<number> {
       await bench.screenshot(path.join(SHOTS, 'long-streamed.png'));
     });
   } catch (e) {
-    failed++;
-    log('FAILED before the scenarios ended:', e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : e);
+    results.aborted(e);
   } finally {
-    await wb?.close({ passed: failed === 0 });
+    await wb?.close({ passed: results.failed === 0 });
     await server.close();
   }
-  console.log(`TALLY_E2E_RESULT passed=${passed} failed=${failed}`);
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return results.report();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    console.log('TALLY_E2E_RESULT passed=0 failed=1');
-    process.exit(1);
-  },
-);
+runE2e(main);

@@ -14,10 +14,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
-import { REPO, Workbench, log } from './workbench';
+import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
 const VSIX = path.join(REPO, '.cache', 'tally.vsix');
-const SHOTS = path.join(REPO, '.cache', 'screenshots');
+const SHOTS = SCREENSHOTS;
 
 async function send(view: FrameLocator, text: string): Promise<void> {
   await view.locator('#composer-input').fill(text);
@@ -35,8 +35,7 @@ async function main(): Promise<number> {
   const server = await FakeOpenAIServer.start();
   server.setDefault({ chunkDelayMs: 20 });
   let wb: Workbench | undefined;
-  let passed = 0;
-  let failed = 0;
+  const results = new E2eResults('features');
   try {
     wb = await Workbench.open({
       vsix: VSIX,
@@ -46,17 +45,7 @@ async function main(): Promise<number> {
     await wb.clickActivityBar('Tally');
     const view = await wb.webview('#composer-input');
     const bench = wb;
-    const scenario = async (name: string, body: () => Promise<void>) => {
-      try {
-        await body();
-        passed++;
-        log(`PASS ${name}`);
-      } catch (e) {
-        failed++;
-        log(`FAIL ${name}:`, e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e));
-        await bench.screenshot(path.join(SHOTS, `features-${name.replace(/\W+/g, '-')}-failure.png`)).catch(() => {});
-      }
-    };
+    const scenario = results.scenarios(bench);
 
     const first = 'How many tokens will this exact question cost, including the chat format?';
     await scenario('estimate', async () => {
@@ -154,25 +143,13 @@ async function main(): Promise<number> {
       await bench.screenshot(path.join(SHOTS, 'features-usage-report.png'));
     });
   } catch (e) {
-    failed++;
-    log(
-      'FAILED before the scenarios ended:',
-      e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e),
-    );
+    results.aborted(e);
   } finally {
-    await wb?.close({ passed: failed === 0 });
+    await wb?.close({ passed: results.failed === 0 });
     await server.close();
   }
   fs.mkdirSync(SHOTS, { recursive: true });
-  console.log(`TALLY_E2E_RESULT passed=${passed} failed=${failed}`);
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return results.report();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    console.log('TALLY_E2E_RESULT passed=0 failed=1');
-    process.exit(1);
-  },
-);
+runE2e(main);

@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
-import { REPO, Workbench, log } from './workbench';
+import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
 const VSIX = path.join(REPO, '.cache', 'tally.vsix');
-const SHOTS = path.join(REPO, '.cache', 'screenshots');
+const SHOTS = SCREENSHOTS;
 
 // What a payload does if it ever runs: each effect is checked (a global, the title, a message, a dialog).
 const P = "window.__pwned=1;document.title='pwned';parent.postMessage('pwned','*');alert('pwned')";
@@ -168,8 +168,7 @@ function hostileReply(chars: number): string {
 async function main(): Promise<number> {
   const server = await FakeOpenAIServer.start();
   let wb: Workbench | undefined;
-  let passed = 0;
-  let failed = 0;
+  const results = new E2eResults('security');
   try {
     wb = await Workbench.open({
       vsix: VSIX,
@@ -188,17 +187,7 @@ async function main(): Promise<number> {
     });
     await bench.clickActivityBar('Tally');
     const view = await bench.webview('#composer-input');
-    const scenario = async (name: string, body: () => Promise<void>) => {
-      try {
-        await body();
-        passed++;
-        log(`PASS ${name}`);
-      } catch (e) {
-        failed++;
-        log(`FAIL ${name}:`, e instanceof Error ? e.message.split('\n').slice(0, 8).join('\n') : String(e));
-        await bench.screenshot(path.join(SHOTS, `security-${name.replace(/\W+/g, '-')}-failure.png`)).catch(() => {});
-      }
-    };
+    const scenario = results.scenarios(bench);
     const cspInConsole = (from: number) =>
       consoleLines
         .slice(from)
@@ -366,24 +355,12 @@ async function main(): Promise<number> {
       await bench.screenshot(path.join(SHOTS, 'security-hostile-stream.png'));
     });
   } catch (e) {
-    failed++;
-    log(
-      'FAILED before the scenarios ended:',
-      e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n') : String(e),
-    );
+    results.aborted(e);
   } finally {
-    await wb?.close({ passed: failed === 0 });
+    await wb?.close({ passed: results.failed === 0 });
     await server.close();
   }
-  process.stdout.write(`TALLY_E2E_RESULT passed=${passed} failed=${failed}\n`);
-  return failed === 0 && passed > 0 ? 0 : 1;
+  return results.report();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`${String(e)}\n`);
-    process.stdout.write('TALLY_E2E_RESULT passed=0 failed=1\n');
-    process.exit(1);
-  },
-);
+runE2e(main);

@@ -149,3 +149,61 @@ export class Workbench {
     else log('run folder kept:', this.server.runDir);
   }
 }
+
+/** Where the UI tests save their screenshots. */
+export const SCREENSHOTS = path.join(REPO, '.cache', 'screenshots');
+
+/** The first lines of a failure, for the log. */
+const firstLines = (e: unknown, n = 8) =>
+  e instanceof Error ? e.message.split('\n').slice(0, n).join('\n') : String(e);
+
+/**
+ * The tally of one e2e file: each scenario is one test; a failing one is logged and leaves a screenshot
+ * `<prefix>-<name>-failure.png`; a failure outside any scenario (start-up) counts as one failure.
+ */
+export class E2eResults {
+  passed = 0;
+  failed = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  /** A scenario runner bound to the workbench that screenshots its failures. */
+  scenarios(bench: Workbench): (name: string, body: () => Promise<void>) => Promise<void> {
+    return async (name, body) => {
+      try {
+        await body();
+        this.passed++;
+        log(`PASS ${name}`);
+      } catch (e) {
+        this.failed++;
+        log(`FAIL ${name}:`, firstLines(e));
+        const shot = path.join(SCREENSHOTS, `${this.prefix}-${name.replace(/\W+/g, '-')}-failure.png`);
+        await bench.screenshot(shot).catch(() => {});
+      }
+    };
+  }
+
+  /** Something failed before the scenarios ended. */
+  aborted(e: unknown): void {
+    this.failed++;
+    log('FAILED before the scenarios ended:', firstLines(e));
+  }
+
+  /** Prints the line `npm test` counts; the exit code (0 only when something passed and nothing failed). */
+  report(): number {
+    console.log(`TALLY_E2E_RESULT passed=${this.passed} failed=${this.failed}`);
+    return this.failed === 0 && this.passed > 0 ? 0 : 1;
+  }
+}
+
+/** Runs an e2e file's main and exits with its code; a throw is one failure. */
+export function runE2e(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e);
+      console.log('TALLY_E2E_RESULT passed=0 failed=1');
+      process.exit(1);
+    },
+  );
+}
