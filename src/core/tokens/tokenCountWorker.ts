@@ -10,7 +10,9 @@
 // tests it is this .ts file, loaded with `preload: 'tsx/cjs'`. The worker is started on first use, kept
 // unreferenced while idle (it never holds the process open), and reused; `dispose()` stops it.
 // Worker: the script only has to call `runTokenCountWorker()`, which this module exports; the bootstrap does that.
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+// node:worker_threads is loaded on first use, not when the extension bundle loads (the extension host has not loaded
+// it: loading it would add to activation).
+import type { Worker } from 'node:worker_threads';
 import type { Encoding } from './models';
 import { runSteps, truncateSteps } from './slicing';
 import type { AsyncTokenCounter, Truncation } from './tokenCounter';
@@ -38,7 +40,7 @@ function isWorkerInit(v: unknown): v is WorkerInit {
 /** Worker side: answers count/truncate requests for the encoding given in workerData. Requests are handled in
  *  order, one at a time (each is synchronous once the encoding is loaded). */
 export function runTokenCountWorker(): void {
-  const port = parentPort;
+  const { parentPort: port, workerData } = process.getBuiltinModule('node:worker_threads');
   if (!port || !isWorkerInit(workerData)) throw new Error('runTokenCountWorker: not started by createWorkerCounter');
   const { encoding } = workerData;
   const tokenizers = new Tokenizers();
@@ -103,7 +105,7 @@ export function createWorkerCounter(options: WorkerCounterOptions): WorkerTokenC
     const bootstrap =
       `${options.preload ? `require(${JSON.stringify(options.preload)});` : ''}` +
       `require(${JSON.stringify(options.workerPath)}).runTokenCountWorker();`;
-    const w = new Worker(bootstrap, {
+    const w = new (process.getBuiltinModule('node:worker_threads').Worker)(bootstrap, {
       eval: true,
       workerData: { tallyTokenCountWorker: true, encoding: options.encoding } satisfies WorkerInit,
     });
