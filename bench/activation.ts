@@ -15,6 +15,8 @@ export interface ActivationRecord {
   bundleMs: number;
   activateMs: number;
   ownMs: number;
+  /** activate()'s steps in milliseconds (src/host/activationTiming.ts), when the record has them. */
+  timing?: { steps?: Record<string, number> };
 }
 
 export const ACTIVATION_RECORD = path.resolve(__dirname, '../.cache/bench/activation.json');
@@ -38,6 +40,14 @@ export function activationTable(r: ActivationRecord | undefined, now = Date.now(
     '| bundle evaluation (ms) | activate() (ms) | own time (ms) | measured in |',
     '|---:|---:|---:|---|',
     `| ${f(r.bundleMs, 1)} | ${f(r.activateMs, 1)} | ${f(r.ownMs, 1)} | VS Code ${r.vscode}, Node ${r.node}, ${r.cores} cores |`,
+    ...(r.timing?.steps
+      ? [
+          '',
+          `activate() by step (ms): ${Object.entries(r.timing.steps)
+            .map(([step, ms]) => `${step} ${f(ms, 1)}`)
+            .join(', ')}.`,
+        ]
+      : []),
     '',
     `From the last integration run, ${r.recordedAt} (${ageH < 1 ? 'less than an hour' : `${f(ageH)} hours`} ago). ` +
       'Own time = the bundle’s first line to its last module, plus activate() until it returns; not included: the host ' +

@@ -14,9 +14,35 @@ export interface ActivationTiming {
   activateEndedAt: number;
   /** Tally's own time: bundle evaluation + activate(). */
   ownMs: number;
+  /** Where activate()'s time went: milliseconds per step, in the order they ran (see `ActivationSteps`). */
+  steps: Record<string, number>;
 }
 
-export function activationTiming(bundleEvaluatedAt: number, activateStartedAt: number): ActivationTiming {
+/**
+ * Splits activate() into named steps, so the record of a real extension host says which step to make lazier:
+ * `step('settings')` closes the step that ran since the previous stamp (or since activate() started).
+ */
+export class ActivationSteps {
+  readonly steps: Record<string, number> = {};
+  private last: number;
+
+  constructor(startedAt: number) {
+    this.last = startedAt;
+  }
+
+  step(name: string): void {
+    const now = performance.now();
+    this.steps[name] = (this.steps[name] ?? 0) + (now - this.last);
+    this.last = now;
+  }
+}
+
+export function activationTiming(
+  bundleEvaluatedAt: number,
+  activateStartedAt: number,
+  steps: ActivationSteps,
+): ActivationTiming {
+  steps.step('rest');
   const activateEndedAt = performance.now();
   return {
     bundleStartedAt,
@@ -24,5 +50,6 @@ export function activationTiming(bundleEvaluatedAt: number, activateStartedAt: n
     activateStartedAt,
     activateEndedAt,
     ownMs: bundleEvaluatedAt - bundleStartedAt + (activateEndedAt - activateStartedAt),
+    steps: steps.steps,
   };
 }

@@ -2,7 +2,7 @@
 // openai SDK, the tokenizer, the Redis client) are not loaded here: they load on first use. Activation reports its
 // own failure.
 // activationTiming first: its stamp is the bundle's first line (see that file).
-import { activationTiming, type ActivationTiming } from './activationTiming';
+import { activationTiming, ActivationSteps, type ActivationTiming } from './activationTiming';
 import * as vscode from 'vscode';
 import { ChatService } from '../core/chat/chatService';
 import { ConversationStore } from '../core/conversations/store';
@@ -49,11 +49,14 @@ function conversationsRoot(context: vscode.ExtensionContext): string {
 
 function activateTally(context: vscode.ExtensionContext, startedAt: number): TallyTestApi | undefined {
   // Every log line is redacted: key shapes, URL passwords, and the key in use itself (kept here once resolved).
+  const steps = new ActivationSteps(startedAt);
   let keyInUse: string | undefined;
   const log = redactingLogger(vscode.window.createOutputChannel('Tally', { log: true }), () => [keyInUse]);
   context.subscriptions.push(log);
+  steps.step('log');
   const settings = new Settings(log, (message) => void vscode.window.showWarningMessage(message));
   context.subscriptions.push(settings);
+  steps.step('settings');
   const secrets = secretStore(context.secrets);
   const client = new OpenAIChatClient();
   // Where the key goes is the user's decision: tally.baseUrl from user settings only (Settings), else the
@@ -70,8 +73,11 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   // and ~130 MB, none of it on the extension host's thread; nothing loads before the first count.
   const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'lazy', 'tokenCountWorker.js').fsPath;
   const tokenizers = new Tokenizers({ asyncCounter: (encoding) => createWorkerCounter({ workerPath, encoding }) });
+  steps.step('client');
   const store = new ConversationStore({ root: conversationsRoot(context), logger: log, clock: systemClock, newId });
+  steps.step('store');
   const usage = createUsageFeature(context, { settings, tokenizers, logger: log, clock: systemClock, newId });
+  steps.step('usage');
   const teamSecret = registerTeamCacheSecret(context.secrets, log);
   const { cache, disposables: cacheDisposables } = createCacheFeature(context, {
     settings,
@@ -79,6 +85,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     logger: log,
     clock: systemClock,
   });
+  steps.step('cache');
   const service = new ChatService({
     client,
     endpoint,
@@ -93,6 +100,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
   });
 
+  steps.step('service');
   const view = new ChatViewProvider(context.extensionUri, (msg) => router(msg), log);
   const conversations = new ConversationsController({
     store,
@@ -118,6 +126,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   const router = createMessageRouter(controller, conversations);
   const commandDeps = { controller, conversations, view, secrets: context.secrets, log };
 
+  steps.step('controllers');
   context.subscriptions.push(
     view,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
@@ -136,12 +145,17 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
       service.cancel();
       await Promise.allSettled([store.dispose(), tokenizers.dispose(), cache.dispose()]);
     })());
+  steps.step('register');
   void conversations.restoreLast(); // in the background: reading one small file; the panel's init waits for it
-  timing = activationTiming(bundleEvaluatedAt, startedAt);
+  steps.step('restoreLast');
+  timing = activationTiming(bundleEvaluatedAt, startedAt, steps);
   const { ownMs, activateEndedAt, activateStartedAt } = timing;
   log.info(
     `Tally ${context.extension.packageJSON.version as string} activated: ${ownMs.toFixed(1)} ms of its own ` +
-      `(activate() ${(activateEndedAt - activateStartedAt).toFixed(1)} ms)`,
+      `(activate() ${(activateEndedAt - activateStartedAt).toFixed(1)} ms: ` +
+      `${Object.entries(timing.steps)
+        .map(([step, ms]) => `${step} ${ms.toFixed(1)}`)
+        .join(', ')})`,
   );
   return context.extensionMode === vscode.ExtensionMode.Production
     ? undefined
