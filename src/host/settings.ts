@@ -5,6 +5,7 @@
 // once to the user. Features get typed values and one change event; nothing else calls getConfiguration.
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
+import { sectionLayers } from '../core/settings/sectionLayers';
 import { resolveSettings, type TallySettings } from '../core/settings/tallySettings';
 
 export type { TallySettings } from '../core/settings/tallySettings';
@@ -38,8 +39,9 @@ export class Settings implements vscode.Disposable {
   }
 
   private read(): TallySettings {
-    const config = vscode.workspace.getConfiguration(SECTION);
-    const { settings, problems, ignored } = resolveSettings((key) => config.inspect(key));
+    // One inspect() of the section, not one per setting (see sectionLayers.ts).
+    const section = vscode.workspace.getConfiguration().inspect(SECTION);
+    const { settings, problems, ignored } = resolveSettings((key) => sectionLayers(section, key));
     for (const p of problems) this.once(`problem:${p}`, () => this.log.warn(p));
     for (const key of ignored) {
       this.once(`ignored:${key}`, () => {
