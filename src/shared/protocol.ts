@@ -8,57 +8,61 @@ import type { ErrorAction, ErrorView } from './errors';
 /** Longest draft the panel may send (characters): far above any model's context, well below a memory problem. */
 export const MAX_DRAFT_CHARS = 2_000_000;
 
-const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
-const conversationId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,80}$/));
+// Built on the first message, not when the extension bundle loads (activation does not need it).
+function buildWebviewToHostSchema() {
+  const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+  const conversationId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,80}$/));
+  return v.variant('type', [
+    v.strictObject({ type: v.literal('ready') }),
+    v.strictObject({
+      type: v.literal('chat/send'),
+      requestId,
+      text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_DRAFT_CHARS)),
+    }),
+    v.strictObject({ type: v.literal('chat/cancel'), requestId }),
+    v.strictObject({ type: v.literal('chat/new') }),
+    v.strictObject({ type: v.literal('chat/retry'), requestId }),
+    v.strictObject({ type: v.literal('chat/regenerate'), requestId }),
+    v.strictObject({ type: v.literal('conversations/list'), query: v.pipe(v.string(), v.maxLength(200)) }),
+    v.strictObject({ type: v.literal('conversation/open'), id: conversationId }),
+    v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),
+    v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),
+    v.strictObject({ type: v.literal('conversation/export'), format: v.picklist(['markdown', 'json', 'clipboard']) }),
+    v.strictObject({
+      type: v.literal('draft/estimate'),
+      seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_CHARS)),
+    }),
+    // A link clicked in a reply: the host opens it only if it is http:, https: or mailto: (checked again there).
+    v.strictObject({
+      type: v.literal('link/open'),
+      url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^(https?|mailto):/i)),
+    }),
+    v.strictObject({
+      type: v.literal('action/run'),
+      action: v.picklist([
+        'setApiKey',
+        'openBilling',
+        'retry',
+        'newChat',
+        'chooseModel',
+        'showLog',
+        'openSettings',
+        'raiseBudget',
+        'sendAnyway',
+      ] as const satisfies readonly ErrorAction[]),
+    }),
+  ]);
+}
+let webviewToHostSchema: ReturnType<typeof buildWebviewToHostSchema> | undefined;
 
-const webviewToHostSchema = v.variant('type', [
-  v.strictObject({ type: v.literal('ready') }),
-  v.strictObject({
-    type: v.literal('chat/send'),
-    requestId,
-    text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_DRAFT_CHARS)),
-  }),
-  v.strictObject({ type: v.literal('chat/cancel'), requestId }),
-  v.strictObject({ type: v.literal('chat/new') }),
-  v.strictObject({ type: v.literal('chat/retry'), requestId }),
-  v.strictObject({ type: v.literal('chat/regenerate'), requestId }),
-  v.strictObject({ type: v.literal('conversations/list'), query: v.pipe(v.string(), v.maxLength(200)) }),
-  v.strictObject({ type: v.literal('conversation/open'), id: conversationId }),
-  v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),
-  v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),
-  v.strictObject({ type: v.literal('conversation/export'), format: v.picklist(['markdown', 'json', 'clipboard']) }),
-  v.strictObject({
-    type: v.literal('draft/estimate'),
-    seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    text: v.pipe(v.string(), v.maxLength(MAX_DRAFT_CHARS)),
-  }),
-  // A link clicked in a reply: the host opens it only if it is http:, https: or mailto: (checked again there).
-  v.strictObject({
-    type: v.literal('link/open'),
-    url: v.pipe(v.string(), v.maxLength(8192), v.regex(/^(https?|mailto):/i)),
-  }),
-  v.strictObject({
-    type: v.literal('action/run'),
-    action: v.picklist([
-      'setApiKey',
-      'openBilling',
-      'retry',
-      'newChat',
-      'chooseModel',
-      'showLog',
-      'openSettings',
-      'raiseBudget',
-      'sendAnyway',
-    ] as const satisfies readonly ErrorAction[]),
-  }),
-]);
-
-export type WebviewToHost = v.InferOutput<typeof webviewToHostSchema>;
+export type WebviewToHost = v.InferOutput<ReturnType<typeof buildWebviewToHostSchema>>;
 
 export type ParseResult = { ok: true; message: WebviewToHost } | { ok: false; error: string };
 
 /** Validates a message that arrived from the webview. Never throws. */
 export function parseWebviewMessage(raw: unknown): ParseResult {
+  webviewToHostSchema ??= buildWebviewToHostSchema();
   const result = v.safeParse(webviewToHostSchema, raw);
   if (result.success) return { ok: true, message: result.output };
   const issue = result.issues[0];
