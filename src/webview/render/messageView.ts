@@ -44,10 +44,12 @@ export class MessageView {
       else if (streaming) this.markdown.showStreaming(message.content);
       else this.markdown.showFinal(message.content);
     }
-    this.footer.replaceChildren();
-    const note = message.status ? STATUS_NOTE[message.status] : undefined;
-    if (note) this.footer.append(span('note', note));
-    if (usage) this.footer.append(span('usage', usage));
+    if (!prev || prev.status !== message.status || prev.usage !== usage) {
+      this.footer.replaceChildren();
+      const note = message.status ? STATUS_NOTE[message.status] : undefined;
+      if (note) this.footer.append(span('note', note));
+      if (usage) this.footer.append(span('usage', usage));
+    }
     this.rendered = { content: message.content, status: message.status, usage };
   }
 }

@@ -1,6 +1,6 @@
 // The panel's layout and its painting: header, conversation list, message list (a bounded window that pages as it
 // scrolls: messageList.ts), request notice, retry countdown, error banner, and the composer at the foot. It renders a
-// PanelState into the DOM at most once per animation frame.
+// PanelState into the DOM at most once per animation frame, and repaints only the parts whose state changed.
 import type { ErrorAction } from '../../shared/errors';
 import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { UiState } from '../hostClient';
@@ -49,6 +49,10 @@ export class Panel {
   private readonly composer: Composer;
   private readonly conversations: ConversationList;
   private state: PanelState | undefined;
+  /** Where the next paint takes its state from (main.ts applies the queued stream pieces there). */
+  private source: PanelState | (() => PanelState) | undefined;
+  /** The state last painted: a part whose slice of the state is the same object is not painted again. */
+  private painted: PanelState | undefined;
   private frame = 0;
   private paints = 0;
 
@@ -63,7 +67,7 @@ export class Panel {
         post: (msg) => cb.post(msg),
         newRequestId: () => cb.newRequestId(),
         saveUi: () => this.saveUi(),
-        state: () => this.state,
+        state: () => this.current(),
       },
       ui.draft,
     );
@@ -103,9 +107,9 @@ export class Panel {
     }
   }
 
-  /** Schedules a render of `state` (coalesced to one per animation frame). */
-  render(state: PanelState): void {
-    this.state = state;
+  /** Schedules a render of `state`, or of what `state()` returns at paint time (coalesced to one per frame). */
+  render(state: PanelState | (() => PanelState)): void {
+    this.source = state;
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
@@ -113,18 +117,28 @@ export class Panel {
     });
   }
 
+  private current(): PanelState | undefined {
+    if (typeof this.source === 'function') this.source = this.source();
+    this.state = this.source;
+    return this.state;
+  }
+
   private paint(): void {
-    const state = this.state;
+    const state = this.current();
     if (!state) return;
+    const prev = this.painted;
+    this.painted = state;
     this.messages.measure();
-    this.paintHeader(state);
-    this.conversations.paint(state);
+    if (!prev || state.config !== prev.config) this.paintHeader(state);
+    if (!prev || state.list !== prev.list || state.conversation !== prev.conversation) this.conversations.paint(state);
     this.messages.paint(state.messages, state.conversation?.id, state.busyRequestId);
     this.composer.paint(state);
-    this.requestNotice.textContent = state.notice?.text ?? '';
-    this.requestNotice.hidden = !state.notice;
-    this.paintRetry(state);
-    this.paintError(state);
+    if (!prev || state.notice !== prev.notice) {
+      this.requestNotice.textContent = state.notice?.text ?? '';
+      this.requestNotice.hidden = !state.notice;
+    }
+    if (!prev || state.retry !== prev.retry) this.paintRetry(state);
+    if (!prev || state.error !== prev.error) this.paintError(state);
     document.body.dataset.busy = String(state.busyRequestId !== undefined);
     this.messages.settle();
     this.paints++;
