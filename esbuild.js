@@ -38,6 +38,24 @@ const lazyExternals = (dir) => ({
   },
 });
 
+// `import * as vscode from 'vscode'` in each of ~15 modules would each copy the whole API object (esbuild's __toESM
+// defines a getter per property: hundreds), ~0.5-1 ms apiece in the real extension host while the bundle loads.
+// Every import of 'vscode' resolves to one module that re-exports it, so that copy happens once.
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once'
+        ? { path: 'vscode', external: true }
+        : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({
+      contents: "export * from 'vscode';",
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -57,7 +75,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [lazyExternals('./lazy/')],
+    plugins: [vscodeOnce, lazyExternals('./lazy/')],
     // import('openai') -> require('./lazy/openai.js'), which the extension host's CommonJS loader resolves.
     supported: { 'dynamic-import': false },
   },
