@@ -1,26 +1,16 @@
 // Text no tokenizer has seen before, for benchmarks: every call with a new seed yields different words, identifiers,
 // numbers, CJK and emoji, so no cache (in the tokenizer, in Tally) can answer from an earlier iteration. Mixed like a
 // chat about code: prose, code lines, a little of other scripts.
+import { seededRandom } from '../test/support/seededRandom';
+
 const SYLLABLES = 'ka lo ren ti su mar pel dor vin quo zet ash ul bri cen dra fo gli hum ix jor ky lun mi nox'.split(
   ' ',
 );
 const CODE = ['const ', 'return ', 'if (', ') {\n', '}\n', ' = ', '.map((x) => ', 'await ', ';\n', '  ', '// ', '=> '];
 
-/** A small fast PRNG (mulberry32): the same seed gives the same text. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** About `chars` characters of fresh mixed text. */
 export function freshText(chars: number, seed: number): string {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const word = (): string => Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(SYLLABLES)).join('');
   const out: string[] = [];

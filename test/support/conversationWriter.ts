@@ -10,6 +10,7 @@ import type { Conversation } from '../../src/core/conversations/codec';
 import { newId } from '../../src/core/ids';
 import { silentLogger, systemClock } from '../../src/core/ports';
 import type { ChatMessage } from '../../src/shared/conversation';
+import { seededRandom } from './seededRandom';
 
 export const MAX_CONVERSATIONS = 5;
 /** Characters per streamed chunk. */
@@ -23,17 +24,7 @@ export function contentOf(id: string, i: number): string {
 
 export const roleOf = (i: number): ChatMessage['role'] => (i % 2 ? 'assistant' : 'user');
 
-/** mulberry32: a small seeded PRNG, so a run's choices repeat. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** A message is finished when it has its whole content and, for a reply, the complete status. */
 const finished = (c: Conversation, i: number): boolean =>
