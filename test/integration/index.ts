@@ -21,9 +21,13 @@ export function run(): Promise<void> {
   // TALLY_TEST_PHASE set: one run of the restart suite (restart/, see runIntegration.mjs); else the main suite.
   const phase = process.env.TALLY_TEST_PHASE;
   const restartDir = path.join(__dirname, 'restart');
+  // TALLY_INTEGRATION_ONLY: only the main-suite files whose name contains it (see runIntegration.mjs).
+  const only = process.env.TALLY_INTEGRATION_ONLY;
   const files = phase
     ? testFiles(restartDir)
-    : testFiles(__dirname).filter((f) => !f.startsWith(restartDir + path.sep));
+    : testFiles(__dirname).filter(
+        (f) => !f.startsWith(restartDir + path.sep) && (!only || path.basename(f).includes(only)),
+      );
   for (const f of files) mocha.addFile(f);
   return new Promise((resolve, reject) => {
     try {

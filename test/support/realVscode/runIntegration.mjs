@@ -2,7 +2,8 @@
 // in a real VS Code extension host through the standard @vscode/test-electron runTests(), whose "VS Code
 // executable" is vscodeShim.mjs (code-server 4.139.1 + Chromium; nothing is downloaded).
 //   node test/support/realVscode/runIntegration.mjs      exit code 0 = every run passed
-// Env: TALLY_VSCODE_TIMEOUT (seconds, default 300); everything else in the environment reaches the extension host.
+// Env: TALLY_VSCODE_TIMEOUT (seconds, default 300); TALLY_INTEGRATION_ONLY=<part of a file name> runs just those
+// main-suite files and no restart suite (working on one feature); everything else in the environment reaches the extension host.
 //
 // Two parts:
 //  1. the main suite (test/integration/*.test.ts) in one VS Code run on the fixture workspace;
@@ -79,7 +80,11 @@ async function startRedis() {
 }
 
 let ok = await run(WORKSPACE_A);
-if (ok) {
+// TALLY_INTEGRATION_ONLY=<part of a file name>: only the matching files of the main suite, no restart suite (for
+// working on one feature; `npm test` never sets it).
+if (ok && process.env.TALLY_INTEGRATION_ONLY)
+  console.log('runIntegration: TALLY_INTEGRATION_ONLY set, restart suite skipped');
+else if (ok) {
   console.log('runIntegration: restart suite (several VS Code runs sharing a profile)');
   const stamp = `${process.pid}-${Date.now()}`;
   const profile = path.join(CACHE, 'runs', `restart-${stamp}`);
