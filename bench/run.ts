@@ -1,12 +1,13 @@
 // `npm run bench` entry: prints every benchmark in one run (ratios against a baseline measured in the same run, with
 // the date and the machine) and writes the tables to bench/README-table.md.
-//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,cache,streaming,activation]
+//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,cache,streaming,firstPaint,activation]
 // scripts/bench.mjs builds dist/ first: the trimming bench counts through the worker bundle that ships.
 import { benchCache, cacheTable } from './cache';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { activationTable, readActivation } from './activation';
+import { benchFirstPaint, firstPaintTable } from './firstPaint';
 import { benchStore, storeTable } from './store';
 import { benchStreamRender, streamTable } from './streamRender';
 import { benchTokenizers, tokenizerTable } from './tokenizers';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<string> | string> = {
   store: async () => storeTable(await benchStore()),
   cache: async () => cacheTable(await benchCache()),
   streaming: async () => streamTable(await benchStreamRender()),
+  firstPaint: async () => firstPaintTable(await benchFirstPaint()),
   activation: () => activationTable(readActivation()),
 };
 
