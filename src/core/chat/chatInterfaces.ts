@@ -13,6 +13,7 @@ import type { ConversationStore } from '../conversations/store';
 import type { Accountant } from '../usage/accounting';
 import type { ResponseCache } from '../cache/responseCache';
 import type { Clock, Logger } from '../ports';
+import type { FinishedRequest } from '../metrics/makeMetric';
 
 export interface ChatSink {
   started(user: ChatMessage, assistant: ChatMessage): void;
@@ -61,6 +62,8 @@ export interface ChatServiceDeps {
   /** Jitter source for backoff (tests make it fixed). */
   random?: () => number;
   onAttempt?(record: AttemptRecord): void;
+  /** Told once per request whose reply ended (after it was accounted), with its attempts: request metrics. */
+  onRequestFinished?(request: FinishedRequest): void;
   tokenizers: Tokenizers;
   /** The registry entry for a model id (with the user's overrides). */
   resolveModel(id: string): ResolvedModel;

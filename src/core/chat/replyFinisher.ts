@@ -5,7 +5,7 @@
 import type { ChatMessage } from '../../shared/conversation';
 import type { Endpoint } from '../api/endpoint';
 import { redactErrorView } from '../api/redact';
-import type { StreamOutcome } from '../api/replyStream';
+import type { AttemptRecord, StreamOutcome } from '../api/replyStream';
 import type { CacheKeyInput } from '../cache/cacheKey';
 import type { CacheHit } from '../cache/responseCache';
 import type { Conversation } from '../conversations/codec';
@@ -14,7 +14,10 @@ import type { ResolvedModel } from '../tokens/models';
 import type { ReplyAccounting } from '../usage/accounting';
 import type { ChatServiceDeps, ChatSink } from './chatInterfaces';
 
-export type ReplyFinisherDeps = Pick<ChatServiceDeps, 'cache' | 'accountant' | 'logger' | 'clock' | 'store'>;
+export type ReplyFinisherDeps = Pick<
+  ChatServiceDeps,
+  'cache' | 'accountant' | 'logger' | 'clock' | 'store' | 'onRequestFinished'
+>;
 
 export interface ReplyToFinish {
   requestId: string;
@@ -33,6 +36,9 @@ export interface ReplyToFinish {
   apiRequestId: string | undefined;
   /** When the reply began (clock time). */
   startedAt: number;
+  /** When its text ended (clock time; default: when finishing starts), and its API attempts: request metrics. */
+  endedAt?: number;
+  attempts?: readonly AttemptRecord[];
 }
 
 /** Accounts, settles, reports, caches (in the background) and saves a reply whose text has ended. */
@@ -82,7 +88,32 @@ export async function finishReply(deps: ReplyFinisherDeps, reply: ReplyToFinish)
       sink.error(view);
     }
   }
+  reportFinished(deps, reply);
   await persist(deps, conversation, sink);
+}
+
+/** Tells the metrics hook how the request went (never its text); a failing hook is logged, the reply goes on. */
+function reportFinished(deps: Pick<ReplyFinisherDeps, 'onRequestFinished' | 'logger' | 'clock'>, reply: ReplyToFinish) {
+  if (!deps.onRequestFinished) return;
+  const { outcome, assistant } = reply;
+  try {
+    deps.onRequestFinished({
+      requestId: reply.requestId,
+      model: reply.model.id,
+      baseUrl: reply.endpoint.baseUrl,
+      startedAt: reply.startedAt,
+      endedAt: reply.endedAt ?? deps.clock.now(),
+      outcome: outcome.kind === 'failed' ? (outcome.afterTokens ? 'interrupted' : 'failed') : outcome.kind,
+      ...(outcome.kind === 'failed' ? { errorKind: outcome.failure.view.kind } : {}),
+      cacheHit: reply.hit !== undefined,
+      attempts: reply.attempts ?? [],
+      ...(assistant.usage ? { usage: assistant.usage } : {}),
+      ...(assistant.costUsd !== undefined ? { costUsd: assistant.costUsd } : {}),
+      ...(assistant.savedUsd !== undefined ? { savedUsd: assistant.savedUsd } : {}),
+    });
+  } catch (e) {
+    deps.logger.warn(`recording the metrics of ${reply.requestId} failed: ${errorMessage(e)}`);
+  }
 }
 
 /** Records the request in the usage ledger and puts its usage and cost on the reply (estimated when the API sent none). */

@@ -4,7 +4,7 @@
 import type { ChatMessage } from '../../shared/conversation';
 import type { ChatRequest } from '../api/chatClient';
 import type { Endpoint } from '../api/endpoint';
-import { streamReply, type StreamOutcome } from '../api/replyStream';
+import { streamReply, type AttemptRecord, type StreamOutcome } from '../api/replyStream';
 import type { CacheHit } from '../cache/responseCache';
 import type { Conversation } from '../conversations/codec';
 import type { ChatServiceDeps, ChatSettings, ChatSink } from './chatInterfaces';
@@ -36,6 +36,10 @@ export interface ProducedReply {
   apiRequestId: string | undefined;
   /** When the reply began (clock time), for the time it took. */
   startedAt: number;
+  /** When its text ended (clock time). */
+  endedAt: number;
+  /** Every API attempt, in order (none for a cache hit), for request metrics. */
+  attempts: AttemptRecord[];
 }
 
 /** Fills `assistant` from the cache or the API and says how it ended. */
@@ -51,6 +55,7 @@ export async function produceReply(deps: ReplySourceDeps, reply: ReplyToProduce)
     deps.store.scheduleSave(conversation);
   };
   let apiRequestId: string | undefined;
+  const attempts: AttemptRecord[] = [];
   const outcome: StreamOutcome = hit
     ? (delta(hit.entry.reply),
       {
@@ -69,6 +74,7 @@ export async function produceReply(deps: ReplySourceDeps, reply: ReplyToProduce)
           ...(deps.random ? { random: deps.random } : {}),
           onAttempt: (r) => {
             apiRequestId = r.apiRequestId ?? apiRequestId;
+            attempts.push(r);
             deps.onAttempt?.(r);
           },
           onHeaders: reply.onHeaders,
@@ -80,5 +86,5 @@ export async function produceReply(deps: ReplySourceDeps, reply: ReplyToProduce)
         { delta, retrying: (notice) => sink.retrying(notice) },
       );
   if (hit) logger.info(`chat ${requestId}: served from the cache (stored ${Math.round(hit.ageMs / 1000)} s ago)`);
-  return { outcome, apiRequestId, startedAt };
+  return { outcome, apiRequestId, startedAt, endedAt: clock.now(), attempts };
 }
