@@ -5,8 +5,10 @@ import type { CacheMode } from '../cache/responseCache';
 import type { RetryPolicy } from '../api/retry';
 import type { StreamTimeouts } from '../api/streamWatchdog';
 import { parseBudgets, type BudgetSettings } from '../usage/budgets';
-import { parseModelOverrides, type ModelOverrides } from '../tokens/models';
+import { parseModelOverrides, resolveModel, type ModelOverrides } from '../tokens/models';
+import { parseRoutingOverrides, type RoutingOverrides } from '../routing/routingTable';
 import { loweredPrices } from '../tokens/priceGuard';
+import { parseCustomActions, type CustomActions } from '../actions/customActions';
 import { effectiveValue, type SettingLayers } from './settingLayers';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -31,10 +33,14 @@ export interface TallySettings {
   temperature?: number;
   /** `tally.models` from the user's settings, validated. */
   modelOverrides: ModelOverrides;
+  /** `tally.routing` from the user's settings, validated: only cells naming a known task, complexity and model. */
+  routing: RoutingOverrides;
   retryPolicy: RetryPolicy;
   timeouts: StreamTimeouts;
   cache: CacheSettings;
   budgets: BudgetSettings;
+  /** `tally.actions`, validated (any layer, like the system prompt: it changes what is asked, not where it goes). */
+  actions: CustomActions;
 }
 
 export interface ResolvedSettings {
@@ -96,6 +102,9 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
     ...loweredPrices(models.overrides).map((p) => `tally.models: ${p}`),
   );
 
+  const routing = parseRoutingOverrides(raw('routing'), (id) => resolveModel(id, models.overrides));
+  problems.push(...routing.problems.map((p) => `tally.routing: ${p}`));
+
   const modeRaw = str('cache.mode', 'deterministic');
   const mode = (CACHE_MODES as readonly string[]).includes(modeRaw) ? (modeRaw as CacheMode) : 'deterministic';
   if (mode !== modeRaw)
@@ -110,6 +119,9 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
   const budgets = parseBudgets({ ...budgetInput, warnAtFraction: warnAtPercent / 100 });
   problems.push(...budgets.problems.map((p) => `tally.${p}`));
 
+  const actions = parseCustomActions(raw('actions'));
+  problems.push(...actions.problems);
+
   const model = str('model', DEFAULT_MODEL).trim() || DEFAULT_MODEL;
   const settings: TallySettings = {
     baseUrl: str('baseUrl', '').trim(),
@@ -119,6 +131,7 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
     maxReplyChars: num('maxReplySizeKB', DEFAULT_MAX_REPLY_KB, 1, 1024 * 1024) * 1024,
     ...(temperature !== undefined ? { temperature } : {}),
     modelOverrides: models.overrides,
+    routing: routing.overrides,
     retryPolicy: {
       maxRetries: num('retry.maxRetries', 3, 0, 10, true),
       baseDelayMs: seconds('retry.initialDelaySeconds', 1, 60),
@@ -136,6 +149,7 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
       redisUrl: str('cache.redisUrl', '').trim(),
     },
     budgets: budgets.budgets,
+    actions,
   };
   return { settings, problems, ignored };
 }
