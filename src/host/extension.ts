@@ -21,6 +21,7 @@ import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import { registerCommands, storeApiKey } from './commands';
 import { ConversationsController } from './conversationsController';
+import { CodeBlockActions } from './codeBlockActions';
 import { createMessageRouter } from './messageRouter';
 import { errorMessage } from '../core/errorMessage';
 import { Settings } from './settings';
@@ -123,12 +124,14 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
       };
     },
   });
-  const router = createMessageRouter(controller, conversations);
+  const codeBlocks = new CodeBlockActions(log);
+  const router = createMessageRouter(controller, conversations, codeBlocks);
   const commandDeps = { controller, conversations, view, secrets: context.secrets, log };
 
   steps.step('controllers');
   context.subscriptions.push(
     view,
+    codeBlocks,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     ...registerCommands(commandDeps),
     ...usage.disposables,
@@ -170,6 +173,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
         store,
         usage,
         cache,
+        codeBlocks,
         setApiKey: (key) => storeApiKey(commandDeps, key),
         activationTiming: () => timing,
       });

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { dispatch, type Handlers, type WebviewToHost } from '../shared/protocol';
 import type { ErrorAction } from '../shared/errors';
 import type { ChatController } from './chatController';
+import type { CodeBlockActions } from './codeBlockActions';
 import type { ConversationsController } from './conversationsController';
 
 const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, () => Thenable<unknown>> = {
@@ -32,6 +33,7 @@ function openLink(url: string): Thenable<unknown> | undefined {
 export function createMessageRouter(
   controller: ChatController,
   conversations: ConversationsController,
+  codeBlocks: CodeBlockActions,
 ): (msg: WebviewToHost) => Promise<void> {
   const handlers: Handlers<WebviewToHost> = {
     ready: () => controller.sendInit(),
@@ -63,6 +65,9 @@ export function createMessageRouter(
       if (msg.action === 'retry') await controller.retry();
       else if (msg.action === 'sendAnyway') await controller.sendAnyway();
       else await ACTION_COMMANDS[msg.action]();
+    },
+    'code/action': async (msg) => {
+      await codeBlocks.run(msg.action, msg.code, msg.language);
     },
   };
   return async (msg) => {

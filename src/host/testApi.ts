@@ -9,6 +9,7 @@ import type { ChatMessage } from '../shared/conversation';
 import type { HostToWebview } from '../shared/protocol';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
+import type { CodeBlockActions } from './codeBlockActions';
 import type { ConversationsController } from './conversationsController';
 import type { ConversationStore } from '../core/conversations/store';
 import type { ResponseCache } from '../core/cache/responseCache';
@@ -36,6 +37,8 @@ export interface TallyTestApi {
   store: ConversationStore;
   cache: ResponseCache;
   usage: ReturnType<typeof createUsageFeature>;
+  /** The code-block actions (Insert at Cursor, Replace Selection's waiting diff, Save as New File). */
+  codeBlocks: CodeBlockActions;
   /** The conversation on screen. */
   currentConversationId(): string;
   /** The folder holding this workspace's conversations. */
@@ -59,10 +62,12 @@ export function createTestApi(deps: {
   store: ConversationStore;
   cache: ResponseCache;
   usage: ReturnType<typeof createUsageFeature>;
+  codeBlocks: CodeBlockActions;
   setApiKey(key: string): Promise<void>;
   activationTiming(): ActivationTiming | undefined;
 }): TallyTestApi {
-  const { context, view, controller, service, client, tokenizers, conversations, store, cache, usage } = deps;
+  const { context, view, controller, service, client, tokenizers, conversations, store, cache, usage, codeBlocks } =
+    deps;
   return {
     whenViewReady: () =>
       view.isReady
@@ -86,6 +91,7 @@ export function createTestApi(deps: {
     store,
     cache,
     usage,
+    codeBlocks,
     currentConversationId: () => service.current.id,
     storageRoot: store.root,
     setApiKey: deps.setApiKey,

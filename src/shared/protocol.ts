@@ -8,6 +8,12 @@ import type { ErrorAction, ErrorView } from './errors';
 /** Longest draft the panel may send (characters): far above any model's context, well below a memory problem. */
 export const MAX_DRAFT_CHARS = 2_000_000;
 
+/** What a code block in a reply can do with the editor (Copy stays in the panel). */
+export const CODE_BLOCK_ACTIONS = ['insert', 'replace', 'newFile'] as const;
+export type CodeBlockAction = (typeof CODE_BLOCK_ACTIONS)[number];
+/** Longest code block the panel may send (characters): a reply is capped well below this. */
+export const MAX_CODE_BLOCK_CHARS = 1_000_000;
+
 // Built on the first message, not when the extension bundle loads (activation does not need it).
 function buildWebviewToHostSchema() {
   const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
@@ -51,6 +57,13 @@ function buildWebviewToHostSchema() {
         'raiseBudget',
         'sendAnyway',
       ] as const satisfies readonly ErrorAction[]),
+    }),
+    // A code block's button: the block's text and its fence's language tag (a plain identifier, or '' for none).
+    v.strictObject({
+      type: v.literal('code/action'),
+      action: v.picklist(CODE_BLOCK_ACTIONS),
+      code: v.pipe(v.string(), v.maxLength(MAX_CODE_BLOCK_CHARS)),
+      language: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_+#.-]{0,40}$/)),
     }),
   ]);
 }
