@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ChatSink, SendOptions } from '../core/chat/chatInterfaces';
 import type { ChatService } from '../core/chat/chatService';
+import { coalesceDeltas } from '../core/chat/deltaCoalescer';
 import type { ConversationListItem, PanelConfig } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 import { refOf, type ConversationsController } from './conversationsController';
@@ -45,7 +46,8 @@ export class ChatController {
 
   private async run(work: (sink: ChatSink) => Promise<void>, requestId: string): Promise<void> {
     const { service, view } = this.deps;
-    const sink: ChatSink = {
+    // Stream pieces go to the panel coalesced (~50 ms of text per post); every other call posts the queued text first.
+    const sink = coalesceDeltas({
       started: (user, assistant) => view.post({ type: 'chat/started', requestId, user, assistant }),
       delta: (t) => view.post({ type: 'chat/delta', requestId, text: t }),
       done: (assistant) => view.post({ type: 'chat/done', requestId, assistant }),
@@ -54,11 +56,12 @@ export class ChatController {
       removed: (fromMessageId) => view.post({ type: 'chat/removed', fromMessageId }),
       retrying: (notice) => view.post({ type: 'chat/retrying', requestId, notice }),
       notice: (text) => view.post({ type: 'chat/notice', requestId, text }),
-    };
+    });
     await vscode.commands.executeCommand('setContext', 'tally.busy', true);
     try {
       await work(sink);
     } finally {
+      sink.flush();
       await vscode.commands.executeCommand('setContext', 'tally.busy', service.busyRequestId !== undefined);
       view.post({ type: 'conversation/titled', conversation: refOf(service.current) });
       await this.deps.conversations.rememberCurrent();

@@ -1,0 +1,115 @@
+// The host coalesces stream pieces before posting them to the panel: counted posts, no clock (a fake timer).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatSink } from '../../src/core/chat/chatInterfaces';
+import { DeltaCoalescer, coalesceDeltas, type CoalesceTimer } from '../../src/core/chat/deltaCoalescer';
+import type { ChatMessage } from '../../src/shared/conversation';
+
+/** A timer that fires only when the test says so. */
+function fakeTimer(): CoalesceTimer & { fire(): void; pending(): number } {
+  let next = 1;
+  const due = new Map<number, () => void>();
+  return {
+    set: (fn) => {
+      due.set(next, fn);
+      return next++;
+    },
+    clear: (h) => void due.delete(h as number),
+    fire: () => {
+      const fns = [...due.values()];
+      due.clear();
+      for (const fn of fns) fn();
+    },
+    pending: () => due.size,
+  };
+}
+
+/** A sink that records every call in order. */
+function recorder(): { sink: ChatSink; calls: string[] } {
+  const calls: string[] = [];
+  const sink: ChatSink = {
+    started: (u) => calls.push(`started:${u.id}`),
+    delta: (t) => calls.push(`delta:${t}`),
+    done: (a) => calls.push(`done:${a.content}`),
+    error: (e) => calls.push(`error:${e.kind}`),
+    removed: (id) => calls.push(`removed:${id}`),
+    retrying: (n) => calls.push(`retrying:${n.attempt}`),
+    notice: (t) => calls.push(`notice:${t}`),
+  };
+  return { sink, calls };
+}
+
+const reply: ChatMessage = { id: 'a1', role: 'assistant', content: 'abcdefgh', createdAt: 1 };
+
+describe('delta coalescer', () => {
+  it('20,000 pieces over 200 intervals become 200 posts with the same text, joined once per post', () => {
+    const timer = fakeTimer();
+    const posts: string[] = [];
+    const c = new DeltaCoalescer((t) => posts.push(t), 50, timer);
+    let expected = '';
+    for (let interval = 0; interval < 200; interval++) {
+      for (let i = 0; i < 100; i++) {
+        const piece = `${interval}.${i};`.slice(0, 4);
+        expected += piece;
+        c.push(piece);
+      }
+      assert.equal(timer.pending(), 1, 'one timer per interval, not one per piece');
+      timer.fire();
+    }
+    assert.equal(posts.length, 200);
+    assert.equal(posts.join(''), expected);
+    assert.equal(timer.pending(), 0, 'no timer is left once the queue is empty');
+  });
+
+  it('flush posts what is queued at once, cancels the timer and posts nothing when empty', () => {
+    const timer = fakeTimer();
+    const posts: string[] = [];
+    const c = new DeltaCoalescer((t) => posts.push(t), 50, timer);
+    c.push('ab');
+    c.push('');
+    c.push('cd');
+    c.flush();
+    assert.deepEqual(posts, ['abcd']);
+    assert.equal(timer.pending(), 0);
+    c.flush();
+    timer.fire();
+    assert.deepEqual(posts, ['abcd'], 'an empty queue posts nothing');
+  });
+
+  it('done, error, stop (done with a stopped reply) and every other call post the queued text first', () => {
+    for (const end of ['done', 'error', 'removed', 'retrying', 'notice', 'started'] as const) {
+      const timer = fakeTimer();
+      const { sink, calls } = recorder();
+      const s = coalesceDeltas(sink, 50, timer);
+      s.delta('abcd');
+      s.delta('efgh');
+      if (end === 'done') s.done({ ...reply, status: 'stopped' });
+      if (end === 'error') s.error({ kind: 'network', message: 'm', actions: [] } as never);
+      if (end === 'removed') s.removed('u1');
+      if (end === 'retrying') s.retrying({ attempt: 2 } as never);
+      if (end === 'notice') s.notice('n');
+      if (end === 'started') s.started({ ...reply, id: 'u1' }, reply);
+      assert.equal(calls[0], 'delta:abcdefgh', `${end}: the queued text goes first`);
+      assert.equal(calls.length, 2, `${end}: one delta, then the call itself`);
+      assert.equal(timer.pending(), 0, `${end}: no timer left`);
+      timer.fire();
+      assert.equal(calls.length, 2, `${end}: nothing is posted twice`);
+    }
+  });
+
+  it('keeps the order of deltas around other calls and flushes on request end', () => {
+    const timer = fakeTimer();
+    const { sink, calls } = recorder();
+    const s = coalesceDeltas(sink, 50, timer);
+    s.notice('headroom');
+    s.delta('a');
+    timer.fire();
+    s.delta('b');
+    s.delta('c');
+    s.notice('later');
+    s.delta('d');
+    s.flush();
+    assert.deepEqual(calls, ['notice:headroom', 'delta:a', 'delta:bc', 'notice:later', 'delta:d']);
+    assert.equal(timer.pending(), 0);
+  });
+});
