@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ChatSink, SendOptions } from '../core/chat/chatInterfaces';
 import type { ChatService } from '../core/chat/chatService';
 import { coalesceDeltas } from '../core/chat/deltaCoalescer';
+import { reaskRefusal } from '../core/chat/modelChoice';
 import type { ConversationListItem, PanelConfig } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 import { refOf, type ConversationsController } from './conversationsController';
@@ -37,6 +38,17 @@ export class ChatController {
   /** Regenerate: the last turn again, asking the API even when the cache has an answer. */
   async regenerate(requestId = this.deps.newId('r')): Promise<void> {
     await this.run((sink) => this.deps.service.retry(requestId, sink, { bypassCache: true }), requestId);
+  }
+
+  /** "Ask gpt-4o": the latest reply, which the router sent to a cheaper model, asked again with `model` (its
+   *  alternative), replacing it like Regenerate does. Any other reply or model is refused with a message. */
+  async reask(messageId: string, model: string, requestId = this.deps.newId('r')): Promise<void> {
+    const refusal = reaskRefusal(this.deps.service.history, messageId, model);
+    if (refusal) {
+      void vscode.window.showInformationMessage(refusal);
+      return;
+    }
+    await this.run((sink) => this.deps.service.retry(requestId, sink, { bypassCache: true, model }), requestId);
   }
 
   /** Sends the last user turn again, replacing the reply that followed it. */

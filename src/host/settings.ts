@@ -42,7 +42,12 @@ export class Settings implements vscode.Disposable {
     // One inspect() of the section, not one per setting (see sectionLayers.ts).
     const section = vscode.workspace.getConfiguration().inspect(SECTION);
     const { settings, problems, ignored } = resolveSettings((key) => sectionLayers(section, key));
-    for (const p of problems) this.once(`problem:${p}`, () => this.log.warn(p));
+    for (const p of problems)
+      this.once(`problem:${p}`, () => {
+        this.log.warn(p);
+        // A routing cell that names an unknown model would silently answer with another model: say so.
+        if (p.startsWith('tally.routing:')) this.notify(p);
+      });
     for (const key of ignored) {
       this.once(`ignored:${key}`, () => {
         const why =

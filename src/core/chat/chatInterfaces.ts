@@ -8,6 +8,8 @@ import type { StreamTimeouts } from '../api/streamWatchdog';
 import type { ChatClient } from '../api/chatClient';
 import type { Endpoint } from '../api/endpoint';
 import type { ResolvedModel } from '../tokens/models';
+import type { RoutingOverrides } from '../routing/routingTable';
+import type { RouteRequest } from '../routing/taskTypes';
 import type { Tokenizers } from '../tokens/tokenizers';
 import type { ConversationStore } from '../conversations/store';
 import type { Accountant } from '../usage/accounting';
@@ -35,10 +37,17 @@ export interface SendOptions {
   ignoreBudget?: boolean;
   /** Regenerate: ask the API even if the cache has a reply (the new reply replaces the cached one). */
   bypassCache?: boolean;
+  /** Let the router choose the model for this task (code actions); the prompt's tokens are counted here. */
+  route?: Omit<RouteRequest, 'promptTokens'>;
+  /** Send to this model, no routing (re-ask with the stronger model, the picker's choice); `auto` routes as chat. */
+  model?: string;
 }
 
 export interface ChatSettings {
+  /** The model id, or `auto`: the router chooses (as task `chat` unless the send names a task). */
   model: string;
+  /** `tally.routing`, validated: cells of the routing table the user changed. */
+  routing?: RoutingOverrides;
   systemPrompt: string;
   /** Most tokens a reply may use: requested from the API and reserved in the context window. */
   maxReplyTokens: number;

@@ -11,6 +11,8 @@ import { RequestPlanner, type RequestPlan } from './requestPlanner';
 import { admitRequest, planRequest } from './requestGate';
 import { produceReply } from './replySource';
 import { finishReply } from './replyFinisher';
+import { chooseModel, routeRequestOf } from './modelChoice';
+import type { RouteDecision } from '../routing/router';
 
 export type { ChatServiceDeps } from './chatInterfaces';
 
@@ -80,12 +82,13 @@ export class ChatService {
         role: 'assistant',
         content: '',
         createdAt: clock.now(),
-        model: settings.model,
+        model: admitted.request.model,
         status: 'streaming',
+        ...(admitted.route ? { route: admitted.route } : {}),
       };
       const conversation = this.conversation;
       conversation.messages.push(user, assistant);
-      conversation.model = settings.model;
+      conversation.model = admitted.request.model;
       this.deps.store.scheduleSave(conversation);
       sink.started(user, { ...assistant });
       const notices = [
@@ -126,13 +129,17 @@ export class ChatService {
   }
 
   /** The plan for sending `text` now: what would go out and what it would cost (the live estimate of a draft). */
-  async estimate(text: string, signal?: AbortSignal): Promise<RequestPlan & { model: ResolvedModel }> {
+  async estimate(
+    text: string,
+    signal?: AbortSignal,
+    options: Pick<SendOptions, 'model' | 'route'> = {},
+  ): Promise<RequestPlan & { model: ResolvedModel; route?: RouteDecision }> {
     const settings = this.deps.settings();
-    const model = this.deps.resolveModel(settings.model);
+    const { model, route } = await chooseModel(this.deps, settings, text, options, signal);
     const plan = await planRequest(this.planner, this.conversation.messages, settings, model, text, {
       ...(signal ? { signal } : {}),
     });
-    return { ...plan, model };
+    return { ...plan, model, ...(route ? { route } : {}) };
   }
 
   /** Sends the last user turn again, replacing it and whatever reply followed it (never duplicating text). */
@@ -145,9 +152,12 @@ export class ChatService {
       sink.error({ kind: 'unknown', message: 'There is nothing to retry yet.', actions: [] });
       return;
     }
-    const [user] = messages.splice(index);
+    const [user, ...replaced] = messages.splice(index);
     sink.removed(user.id);
-    await this.send(requestId, user.content, sink, options);
+    // A routed reply is re-routed the same way (same task and measures), unless the retry names its own model.
+    const routed = replaced.find((m) => m.route)?.route;
+    const again = routed && !options.model && !options.route ? routeRequestOf(routed) : undefined;
+    await this.send(requestId, user.content, sink, again ? { ...options, route: again } : options);
   }
 
   /** Aborts one request, or every request when no id is given. Returns whether anything was aborted. */

@@ -13,10 +13,12 @@ import type { Conversation } from '../conversations/codec';
 import type { ResolvedModel } from '../tokens/models';
 import type { ChatServiceDeps, ChatSettings, ChatSink, SendOptions } from './chatInterfaces';
 import { ContextBudgetError, type RequestPlan, type RequestPlanner } from './requestPlanner';
+import { chooseModel } from './modelChoice';
+import type { RouteDecision } from '../routing/router';
 
 export type RequestGateDeps = Pick<
   ChatServiceDeps,
-  'endpoint' | 'settings' | 'resolveModel' | 'logger' | 'cache' | 'accountant'
+  'endpoint' | 'settings' | 'resolveModel' | 'logger' | 'cache' | 'accountant' | 'tokenizers'
 >;
 
 export interface SendToAdmit {
@@ -33,6 +35,8 @@ export interface AdmittedRequest {
   endpoint: Endpoint;
   settings: ChatSettings;
   model: ResolvedModel;
+  /** The router's decision, when it chose the model. */
+  route: RouteDecision | undefined;
   plan: RequestPlan;
   request: ChatRequest;
   cacheInput: CacheKeyInput;
@@ -62,11 +66,12 @@ export async function admitRequest(
     return undefined;
   }
   const settings = deps.settings();
-  const model = deps.resolveModel(settings.model);
+  const choice = await chooseModel(deps, settings, send.text, send.options, send.signal);
+  const { model } = choice;
   const plan = await planOrReport(planner, send, settings, model, sink);
   if (!plan) return undefined;
   const request: ChatRequest = {
-    model: settings.model,
+    model: choice.modelId,
     messages: plan.messages,
     maxTokens: plan.maxReplyTokens,
     ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
@@ -92,7 +97,17 @@ export async function admitRequest(
     sink.error(verdict.refuse);
     return undefined;
   }
-  return { endpoint, settings, model, plan, request, cacheInput, hit, budgetWarning: verdict?.warning };
+  return {
+    endpoint,
+    settings,
+    model,
+    route: choice.route,
+    plan,
+    request,
+    cacheInput,
+    hit,
+    budgetWarning: verdict?.warning,
+  };
 }
 
 /** The plan for sending `text` after `history` now, from settings read once by the caller (estimate and send alike). */

@@ -1,7 +1,7 @@
 // The stored shape of a conversation: its version and the migration chain, validation of what is read back (never
 // trust a file: it may be damaged, hand-edited or written by another Tally version), serialisation, ids, summaries
 // and their order. Pure functions, no I/O.
-import type { ChatMessage, ReplyStatus, Role, Usage } from '../../shared/conversation';
+import type { ChatMessage, ReplyRoute, ReplyStatus, Role, Usage } from '../../shared/conversation';
 
 export const CONVERSATION_VERSION = 1;
 export const DEFAULT_TITLE = 'New conversation';
@@ -99,6 +99,34 @@ function parseUsage(x: unknown): Usage | undefined {
   return usage;
 }
 
+const COMPLEXITIES = new Set<unknown>(['simple', 'medium', 'complex'] satisfies ReplyRoute['complexity'][]);
+const ROUTE_COUNTS = ['lines', 'nesting', 'branches', 'files', 'diagnostics'] as const;
+const isText = (x: unknown, max: number): x is string => typeof x === 'string' && x !== '' && x.length <= max;
+
+/** A reply's routing decision; undefined (dropped) when any required part is malformed. */
+function parseRoute(x: unknown): ReplyRoute | undefined {
+  if (!isObject(x) || !isText(x.task, 64) || !COMPLEXITIES.has(x.complexity) || !isText(x.model, 256)) return undefined;
+  if (!isText(x.reason, 1000) || !isObject(x.signals) || !isCount(x.signals.promptTokens)) return undefined;
+  const signals: ReplyRoute['signals'] = { promptTokens: x.signals.promptTokens };
+  for (const k of ROUTE_COUNTS) if (isCount(x.signals[k])) signals[k] = x.signals[k] as number;
+  const route: ReplyRoute = {
+    task: x.task,
+    complexity: x.complexity as ReplyRoute['complexity'],
+    model: x.model,
+    signals,
+    reason: x.reason,
+  };
+  if (isText(x.label, 200)) route.label = x.label;
+  if (isObject(x.alternative) && isText(x.alternative.model, 256)) {
+    const saving = x.alternative.savingUsd;
+    route.alternative = {
+      model: x.alternative.model,
+      ...(typeof saving === 'number' && Number.isFinite(saving) ? { savingUsd: saving } : {}),
+    };
+  }
+  return route;
+}
+
 /** A malformed required field rejects the message (and so the file); a malformed optional field is dropped. */
 export function parseMessage(x: unknown, i: number): ChatMessage | string {
   if (!isObject(x)) return `message ${i} is not an object`;
@@ -115,6 +143,8 @@ export function parseMessage(x: unknown, i: number): ChatMessage | string {
   if (money(x.costUsd)) m.costUsd = x.costUsd as number;
   if (money(x.savedUsd)) m.savedUsd = x.savedUsd as number;
   if (x.cached === true) m.cached = true;
+  const route = parseRoute(x.route);
+  if (route) m.route = route;
   if (isObject(x.tokenCounts)) {
     const counts: NonNullable<ChatMessage['tokenCounts']> = {};
     for (const enc of ['o200k_base', 'cl100k_base'] as const)

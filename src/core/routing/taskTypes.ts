@@ -52,6 +52,10 @@ export interface RouteSignals {
   files?: number;
   /** Diagnostics sent with it (Fix This Problem). */
   diagnostics?: number;
+  /** Nesting depth and branch count measured before (a retry re-routes from the stored decision, which keeps the
+   *  measures, never the code); used instead of scanning `code`. */
+  nesting?: number;
+  branches?: number;
 }
 
 /** Asks the router to pick the model for one request. */

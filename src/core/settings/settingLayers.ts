@@ -23,8 +23,11 @@ export const USER_ONLY_SETTINGS = [
   'cache.redisUrl',
   'cache.mode',
   'models',
+  'routing',
   'budget.dailyUsd',
   'budget.monthlyUsd',
+  // One metrics store serves every workspace: a workspace must not shorten what is kept for all of them.
+  'metrics.retentionDays',
 ] as const;
 
 /** Limits a workspace may only make stricter than the user's. */
