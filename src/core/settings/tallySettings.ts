@@ -10,6 +10,7 @@ import { parseRoutingOverrides, type RoutingOverrides } from '../routing/routing
 import { loweredPrices } from '../tokens/priceGuard';
 import { parseCustomActions, type CustomActions } from '../actions/customActions';
 import { effectiveValue, type SettingLayers } from './settingLayers';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../metrics/retention';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 /** `tally.maxReplySizeKB`'s default: a reply is stopped past 1 MiB of text. */
@@ -41,6 +42,8 @@ export interface TallySettings {
   budgets: BudgetSettings;
   /** `tally.actions`, validated (any layer, like the system prompt: it changes what is asked, not where it goes). */
   actions: CustomActions;
+  /** Request metrics (the API health report): how many days are kept (user settings only: one store for all). */
+  metrics: { retentionDays: number };
 }
 
 export interface ResolvedSettings {
@@ -150,6 +153,9 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
     },
     budgets: budgets.budgets,
     actions,
+    metrics: {
+      retentionDays: num('metrics.retentionDays', DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, true),
+    },
   };
   return { settings, problems, ignored };
 }
