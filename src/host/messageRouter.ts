@@ -49,6 +49,7 @@ export function createMessageRouter(
     },
     'draft/estimate': (msg) => controller.estimate(msg.seq, msg.text),
     'chat/regenerate': (msg) => controller.regenerate(msg.requestId),
+    'chat/reask': (msg) => controller.reask(msg.messageId, msg.model, msg.requestId),
     'conversations/list': async (msg) => controller.postList(msg.query, await conversations.list(msg.query)),
     'conversation/open': async (msg) => {
       await conversations.open(msg.id);

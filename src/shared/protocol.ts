@@ -29,6 +29,14 @@ function buildWebviewToHostSchema() {
     v.strictObject({ type: v.literal('chat/new') }),
     v.strictObject({ type: v.literal('chat/retry'), requestId }),
     v.strictObject({ type: v.literal('chat/regenerate'), requestId }),
+    // "Ask gpt-4o" under a routed reply: that reply asked again with its stronger model (the host checks that the
+    // reply is the latest and that the model is its alternative).
+    v.strictObject({
+      type: v.literal('chat/reask'),
+      requestId,
+      messageId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+      model: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/)),
+    }),
     v.strictObject({ type: v.literal('conversations/list'), query: v.pipe(v.string(), v.maxLength(200)) }),
     v.strictObject({ type: v.literal('conversation/open'), id: conversationId }),
     v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),

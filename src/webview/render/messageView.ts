@@ -2,6 +2,7 @@
 import type { ChatMessage } from '../../shared/conversation';
 import { formatReplyCost } from '../format';
 import { MarkdownBody } from './markdownBody';
+import { routeLine } from './routeLine';
 
 const STATUS_NOTE: Partial<Record<NonNullable<ChatMessage['status']>, string>> = {
   stopped: 'Stopped — the reply above is what arrived before you stopped it.',
@@ -49,6 +50,7 @@ export class MessageView {
       const note = message.status ? STATUS_NOTE[message.status] : undefined;
       if (note) this.footer.append(span('note', note));
       if (usage) this.footer.append(span('usage', usage));
+      this.footer.append(...routeLine(message));
     }
     this.rendered = { content: message.content, status: message.status, usage };
   }

@@ -8,6 +8,7 @@ import type { PanelState } from '../state';
 import { Composer } from './composer';
 import { ConversationList } from './conversationList';
 import { routeLinkClicks } from './linkClicks';
+import { routeReaskClicks } from './routeLine';
 import { renderStats } from './markdown';
 import { MessageList } from './messageList';
 import { el } from './dom';
@@ -72,6 +73,7 @@ export class Panel {
       ui.draft,
     );
     routeLinkClicks(this.list, cb.post);
+    routeReaskClicks(this.list, cb.post, () => cb.newRequestId());
     root.replaceChildren(
       this.header,
       this.conversations.el,
