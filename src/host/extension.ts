@@ -23,6 +23,8 @@ import { registerCommands, storeApiKey } from './commands';
 import { ConversationsController } from './conversationsController';
 import { CodeBlockActions } from './codeBlockActions';
 import { createMessageRouter } from './messageRouter';
+import { connectModelPicker } from './modelFeature';
+import { ModelPicker } from './modelPicker';
 import { errorMessage } from '../core/errorMessage';
 import { Settings } from './settings';
 import { registerTeamCacheSecret } from './teamCacheSecret';
@@ -87,6 +89,14 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     clock: systemClock,
   });
   steps.step('cache');
+  // The model: this workspace's choice in the picker (workspaceState), else tally.model.
+  const picker = new ModelPicker({
+    workspaceState: context.workspaceState,
+    settings: () => settings.current,
+    endpoint,
+    listModelIds: (ep, signal) => client.listModelIds(ep, signal),
+    log,
+  });
   const service = new ChatService({
     client,
     endpoint,
@@ -97,7 +107,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     store,
     cache,
     accountant: usage.accountant,
-    settings: () => settings.current,
+    settings: () => ({ ...settings.current, model: picker.model }),
     resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
   });
 
@@ -118,14 +128,19 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     panelConfig: async () => {
       const current = settings.current;
       return {
-        model: current.model,
+        model: picker.model,
         hasApiKey: (await resolveApiKey(secrets, process.env)) !== undefined,
         endpoint: displayEndpoint(resolveBaseUrl(current.baseUrl, process.env)),
       };
     },
   });
   const codeBlocks = new CodeBlockActions(log);
-  const router = createMessageRouter(controller, conversations, codeBlocks);
+  const models = connectModelPicker(
+    picker,
+    { post: (msg) => view.post(msg), changed: () => void controller.configChanged() },
+    log,
+  );
+  const router = createMessageRouter(controller, conversations, codeBlocks, models.panelModels);
   const commandDeps = { controller, conversations, view, secrets: context.secrets, log };
 
   steps.step('controllers');
@@ -134,6 +149,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     codeBlocks,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     ...registerCommands(commandDeps),
+    ...models.disposables,
     ...usage.disposables,
     ...cacheDisposables,
     ...teamSecret.disposables,

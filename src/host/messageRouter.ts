@@ -12,7 +12,7 @@ const ACTION_COMMANDS: Record<Exclude<ErrorAction, 'retry' | 'sendAnyway'>, () =
   openBilling: () =>
     vscode.env.openExternal(vscode.Uri.parse('https://platform.openai.com/settings/organization/billing')),
   newChat: () => vscode.commands.executeCommand('tally.newChat'),
-  chooseModel: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.model'),
+  chooseModel: () => vscode.commands.executeCommand('tally.chooseModel'),
   showLog: () => vscode.commands.executeCommand('tally.showLog'),
   openSettings: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.'),
   raiseBudget: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tally.budget'),
@@ -30,10 +30,17 @@ function openLink(url: string): Thenable<unknown> | undefined {
   return web || uri.scheme === 'mailto' ? vscode.env.openExternal(uri) : undefined;
 }
 
+/** The model picker as the panel uses it (modelPicker.ts; the answers are posted as `models/listed`). */
+export interface PanelModels {
+  list(refresh: boolean): Promise<void>;
+  choose(id: string): Promise<void>;
+}
+
 export function createMessageRouter(
   controller: ChatController,
   conversations: ConversationsController,
   codeBlocks: CodeBlockActions,
+  models: PanelModels,
 ): (msg: WebviewToHost) => Promise<void> {
   const handlers: Handlers<WebviewToHost> = {
     ready: () => controller.sendInit(),
@@ -50,6 +57,8 @@ export function createMessageRouter(
     'draft/estimate': (msg) => controller.estimate(msg.seq, msg.text),
     'chat/regenerate': (msg) => controller.regenerate(msg.requestId),
     'chat/reask': (msg) => controller.reask(msg.messageId, msg.model, msg.requestId),
+    'models/list': (msg) => models.list(msg.refresh),
+    'model/choose': (msg) => models.choose(msg.model),
     'conversations/list': async (msg) => controller.postList(msg.query, await conversations.list(msg.query)),
     'conversation/open': async (msg) => {
       await conversations.open(msg.id);

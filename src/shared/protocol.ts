@@ -38,6 +38,13 @@ function buildWebviewToHostSchema() {
       model: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/)),
     }),
     v.strictObject({ type: v.literal('conversations/list'), query: v.pipe(v.string(), v.maxLength(200)) }),
+    // The model picker: list the offered models (refresh: ask the endpoint again), choose one for this workspace
+    // (the host accepts only an offered id or "auto").
+    v.strictObject({ type: v.literal('models/list'), refresh: v.boolean() }),
+    v.strictObject({
+      type: v.literal('model/choose'),
+      model: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/)),
+    }),
     v.strictObject({ type: v.literal('conversation/open'), id: conversationId }),
     v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),
     v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),
@@ -125,6 +132,13 @@ export interface DraftEstimate {
   truncation?: string;
 }
 
+/** One entry of the model picker: `auto` or a model id, with its context window and price per 1M tokens. */
+export interface ModelOptionView {
+  id: string;
+  label: string;
+  detail: string;
+}
+
 export interface ConversationRef {
   id: string;
   title: string;
@@ -157,6 +171,7 @@ export type HostToWebview =
   | { type: 'chat/error'; requestId: string; error: ErrorView; assistant?: ChatMessage }
   | { type: 'chat/removed'; fromMessageId: string }
   | { type: 'draft/estimated'; estimate: DraftEstimate }
+  | { type: 'models/listed'; selected: string; options: ModelOptionView[] }
   | { type: 'chat/cleared'; conversation: ConversationRef };
 
 /** A handler for every message type of a union: adding a message does not compile until it is handled. */

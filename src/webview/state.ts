@@ -7,6 +7,7 @@ import type {
   ConversationRef,
   DraftEstimate,
   HostToWebview,
+  ModelOptionView,
   PanelConfig,
   RetryNoticeView,
 } from '../shared/protocol';
@@ -27,6 +28,8 @@ export interface PanelState {
   notice?: { requestId: string; text: string };
   /** The live estimate of the draft being typed (the newest answered). */
   estimate?: DraftEstimate;
+  /** The model picker: what is offered and what this workspace uses (`auto` or an id). */
+  models?: { selected: string; options: ModelOptionView[] };
 }
 
 export const initialState: PanelState = { messages: [] };
@@ -39,9 +42,13 @@ function replaceMessage(messages: ChatMessage[], msg: ChatMessage): ChatMessage[
   return next;
 }
 
-/** What survives a change of conversation: the draft's estimate and the conversation list. */
-function keep(state: PanelState): Pick<PanelState, 'estimate' | 'list'> {
-  return { ...(state.estimate ? { estimate: state.estimate } : {}), ...(state.list ? { list: state.list } : {}) };
+/** What survives a change of conversation: the draft's estimate, the conversation list and the model picker. */
+function keep(state: PanelState): Pick<PanelState, 'estimate' | 'list' | 'models'> {
+  return {
+    ...(state.estimate ? { estimate: state.estimate } : {}),
+    ...(state.list ? { list: state.list } : {}),
+    ...(state.models ? { models: state.models } : {}),
+  };
 }
 
 export function reduce(state: PanelState, msg: HostToWebview): PanelState {
@@ -112,6 +119,8 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
       const { error: _, ...rest } = state;
       return i < 0 ? rest : { ...rest, messages: state.messages.slice(0, i) };
     }
+    case 'models/listed':
+      return { ...state, models: { selected: msg.selected, options: msg.options } };
     case 'chat/cleared':
       return {
         ...(state.config ? { config: state.config } : {}),

@@ -170,6 +170,9 @@ export class FakeOpenAIServer {
     return new FakeOpenAIServer(server, (server.address() as AddressInfo).port);
   }
 
+  /** Models GET /v1/models lists after the built-in ones (a local server's, e.g. `llama3.1:8b`). */
+  extraModels: string[] = [];
+
   /** Queues replies, consumed one per valid POST /v1/chat/completions, first in first out. */
   enqueue(...replies: ScriptedReply[]): void {
     this.queue.push(...replies);
@@ -299,7 +302,10 @@ export class FakeOpenAIServer {
     if (!isChat) {
       sendJson(res, 200, {
         object: 'list',
-        data: MODELS.map(([id, created, owned_by]) => ({ id, object: 'model', created, owned_by })),
+        data: [
+          ...MODELS.map(([id, created, owned_by]) => ({ id, object: 'model', created, owned_by })),
+          ...this.extraModels.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'local' })),
+        ],
       });
     } else if (badJson || !isRecord(body)) {
       sendJson(res, 400, {

@@ -97,6 +97,51 @@ export class OpenAIChatClient implements ChatClient {
       throw translateSdkError(sdk, e);
     }
   }
+
+  /**
+   * The model ids the endpoint lists (`GET /models`), unchecked (see cleanListedIds). The body is read with a size
+   * bound: an endpoint is not trusted to send a small list.
+   */
+  async listModelIds(endpoint: Endpoint, signal: AbortSignal, maxBytes = MAX_MODEL_LIST_BYTES): Promise<unknown[]> {
+    const client = await this.clientFor(endpoint);
+    const sdk = await this.sdk!;
+    try {
+      const response = await client.models.list({ signal, timeout: 15_000 }).asResponse();
+      if (!response.ok)
+        throw new TallyError('badRequest', `The endpoint's model list answered ${response.status}.`, false);
+      const text = await readBounded(response, maxBytes);
+      const body = JSON.parse(text) as { data?: unknown };
+      if (!Array.isArray(body.data)) throw new TallyError('badRequest', 'The endpoint sent no model list.', false);
+      return body.data.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined));
+    } catch (e) {
+      if (e instanceof SyntaxError)
+        throw new TallyError('badRequest', 'The endpoint sent a model list that is not JSON.', false);
+      throw translateSdkError(sdk, e);
+    }
+  }
+}
+
+/** Largest model list read (bytes): OpenAI's own list is ~10 KB; OpenRouter's with descriptions ~1 MB. */
+export const MAX_MODEL_LIST_BYTES = 4 * 1024 * 1024;
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new TallyError('badRequest', `The endpoint's model list is larger than ${maxBytes} bytes.`, false);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 /**

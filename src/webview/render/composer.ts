@@ -4,6 +4,7 @@ import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { PanelState } from '../state';
 import { formatEstimate, formatTokens } from '../format';
 import { el } from './dom';
+import { ModelSelect } from './modelSelect';
 
 export interface ComposerCallbacks {
   post(msg: WebviewToHost): void;
@@ -23,6 +24,7 @@ export class Composer {
   private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
   private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
   private readonly estimate = el('span', { id: 'estimate' });
+  private readonly models: ModelSelect;
   private readonly regenerate = el('button', {
     id: 'regenerate',
     type: 'button',
@@ -30,12 +32,7 @@ export class Composer {
     textContent: 'Regenerate',
     title: 'Ask again for the last question (bypasses the cache)',
   });
-  readonly el = el(
-    'form',
-    { id: 'composer' },
-    this.input,
-    el('div', { className: 'composer-bar' }, this.estimate, this.regenerate, this.stop, this.send),
-  );
+  readonly el = el('form', { id: 'composer' }, this.input);
   private estimateTimer = 0;
   private estimateSeq = 0;
   private lastSent: string | undefined;
@@ -44,6 +41,11 @@ export class Composer {
     private readonly cb: ComposerCallbacks,
     draft: string,
   ) {
+    this.models = new ModelSelect((msg) => this.cb.post(msg));
+    this.el.append(
+      el('div', { className: 'composer-bar' }, this.models.el, this.estimate, this.regenerate, this.stop, this.send),
+    );
+    this.cb.post({ type: 'models/list', refresh: false });
     this.regenerate.addEventListener('click', () => {
       if (!this.cb.state()?.busyRequestId) this.cb.post({ type: 'chat/regenerate', requestId: this.cb.newRequestId() });
     });
@@ -77,6 +79,8 @@ export class Composer {
 
   /** Gives back a draft that was refused before it started (no key, over budget), unless a new one was typed. */
   noteHostMessage(msg: HostToWebview): void {
+    // A new model (picker or settings): the draft's estimate is asked again at once, for the model now in use.
+    if (msg.type === 'models/listed' || msg.type === 'config/changed') this.requestEstimate(0);
     if (msg.type === 'chat/started') this.lastSent = undefined;
     else if (msg.type === 'chat/error' && this.lastSent !== undefined && this.input.value.trim() === '') {
       this.input.value = this.lastSent;
@@ -97,10 +101,11 @@ export class Composer {
     const last = state.messages[state.messages.length - 1];
     this.regenerate.hidden = busy || last?.role !== 'assistant';
     this.stop.hidden = !busy;
+    this.models.paint(state.models);
   }
 
   /** Asks the host what the draft would cost, 150 ms after typing pauses (the host cancels a stale count). */
-  private requestEstimate(): void {
+  private requestEstimate(delayMs = 150): void {
     clearTimeout(this.estimateTimer);
     this.estimateTimer = window.setTimeout(() => {
       const text = this.input.value.trim();
@@ -110,7 +115,7 @@ export class Composer {
         return;
       }
       this.cb.post({ type: 'draft/estimate', seq: this.estimateSeq, text });
-    }, 150);
+    }, delayMs);
   }
 
   private submit(): void {
