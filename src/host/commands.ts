@@ -1,4 +1,5 @@
-// The command table: id -> handler, one small function each. Every id here is also in package.json.
+// The command table: id -> handler, one small function each. Every id here is also in package.json. The code actions
+// (Explain, Refactor, … Fix This Problem) register in codeActions.ts.
 import * as vscode from 'vscode';
 import { API_KEY_SECRET } from '../core/api/endpoint';
 import { registerCommand } from './commandRunner';
@@ -12,18 +13,6 @@ export interface CommandDeps {
   view: ChatViewProvider;
   secrets: vscode.SecretStorage;
   log: vscode.LogOutputChannel;
-}
-
-/** The prompt sent by "Explain Selection": the code fenced with its language, and where it comes from. */
-export function explainPrompt(
-  code: string,
-  languageId: string,
-  file: string,
-  startLine: number,
-  endLine: number,
-): string {
-  const fence = code.includes('```') ? '````' : '```';
-  return `Explain this code from \`${file}\` (lines ${startLine}–${endLine}). Say what it does, how, and anything surprising.\n\n${fence}${languageId}\n${code}\n${fence}`;
 }
 
 /** Keeps `key` in secret storage (never logged) and tells the panel. */
@@ -66,23 +55,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await secrets.delete(API_KEY_SECRET);
       log.info('API key removed from secret storage');
       await controller.configChanged();
-    },
-    'tally.explainSelection': async () => {
-      const editor = vscode.window.activeTextEditor;
-      if (!editor || editor.selection.isEmpty) {
-        void vscode.window.showInformationMessage('Tally: select some code first, then run "Explain Selection".');
-        return;
-      }
-      const { selection, document } = editor;
-      const prompt = explainPrompt(
-        document.getText(selection),
-        document.languageId,
-        vscode.workspace.asRelativePath(document.uri),
-        selection.start.line + 1,
-        selection.end.line + 1,
-      );
-      await view.reveal();
-      await controller.send(prompt, undefined, { inputLabel: 'selection' });
     },
     'tally.stop': () => controller.stop(),
     'tally.regenerate': () => controller.regenerate(),

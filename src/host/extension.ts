@@ -20,6 +20,7 @@ import { createCacheFeature } from './cacheFeature';
 import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import { registerCommands, storeApiKey } from './commands';
+import { registerCodeActions } from './codeActions';
 import { ConversationsController } from './conversationsController';
 import { CodeBlockActions } from './codeBlockActions';
 import { createMessageRouter } from './messageRouter';
@@ -149,6 +150,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     codeBlocks,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     ...registerCommands(commandDeps),
+    ...registerCodeActions({ controller, view, log, customActions: () => settings.current.actions }),
     ...models.disposables,
     ...usage.disposables,
     ...cacheDisposables,
