@@ -57,7 +57,9 @@ describe('reply size limit', () => {
         logger: silentLogger,
         random: () => 0.5,
         policy: DEFAULT_RETRY_POLICY,
-        timeouts: { firstByteMs: 10_000, idleMs: 10_000 },
+        // Far above any wait a loaded machine causes: with 10 s, a first-byte timeout fired on a loaded CI machine
+        // and the retry got the server's default short reply ('complete' instead of the size error).
+        timeouts: { firstByteMs: 120_000, idleMs: 120_000 },
         onAttempt: (r) => attempts.push(r),
         ...(maxReplyChars !== undefined ? { maxReplyChars } : {}),
       },
