@@ -3,10 +3,14 @@
 //   dist/lazy/*.js      heavy libraries, each its own bundle, required on first use only (never at activation):
 //                       the openai SDK and gpt-tokenizer with one file per encoding
 //   dist/webview.js     the chat panel's browser bundle (iife)
+//   dist/highlight/     highlight.js for the panel's code blocks, imported by it on first use: core.js and
+//                       lang/<language>.js, one ES module each (scripts/highlightLanguages.cjs lists the languages)
 // Flags: --production (minify, no source maps), --watch. Sizes are printed from esbuild's metafile.
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+
+const highlight = require('./scripts/highlightLanguages.cjs');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -104,6 +108,19 @@ const builds = [
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',
+    target: 'es2022',
+    // Fence tag -> language file (~2 KB), so the panel loads only the file a block needs.
+    define: { __TALLY_HIGHLIGHT_LANGUAGES__: JSON.stringify(highlight.aliasTable()) },
+  },
+  {
+    ...common,
+    entryPoints: {
+      'highlight/core': 'highlight.js/lib/core',
+      ...Object.fromEntries(highlight.LANGUAGES.map((l) => [`highlight/lang/${l}`, `highlight.js/lib/languages/${l}`])),
+    },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'esm',
     target: 'es2022',
   },
 ];

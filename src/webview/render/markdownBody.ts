@@ -2,6 +2,8 @@
 // top-level blocks are rendered once each and appended, and only the open tail is shown, as plain text appended in
 // place: a 1 MiB reply in thousands of pieces costs about two markdown renders of its text in all, not one per frame.
 import { BlockSplitter } from './blockSplitter';
+import { addCodeActions } from './codeBlockActions';
+import { highlightCodeBlocks } from './codeHighlight';
 import { renderMarkdown } from './markdown';
 
 export class MarkdownBody {
@@ -16,6 +18,7 @@ export class MarkdownBody {
     this.splitter.reset();
     this.el.innerHTML = renderMarkdown(content);
     addCodeActions(this.el);
+    highlightCodeBlocks(this.el); // finished replies only: a streamed one is rendered whole again when it ends
   }
 
   /** The reply so far, while it streams. */
@@ -45,25 +48,5 @@ export class MarkdownBody {
     tailEl.append(tail);
     this.el.replaceChildren(blocks, tailEl);
     this.streaming = { blocks, tail, tailLength: 0 };
-  }
-}
-
-function addCodeActions(root: HTMLElement): void {
-  for (const pre of Array.from(root.querySelectorAll('pre'))) {
-    const code = pre.querySelector('code');
-    if (!code) continue;
-    const bar = document.createElement('div');
-    bar.className = 'code-actions';
-    const copy = document.createElement('button');
-    copy.type = 'button';
-    copy.className = 'code-copy';
-    copy.textContent = 'Copy';
-    copy.addEventListener('click', () => {
-      void navigator.clipboard.writeText(code.textContent ?? '').then(() => {
-        copy.textContent = 'Copied';
-      });
-    });
-    bar.append(copy);
-    pre.before(bar);
   }
 }

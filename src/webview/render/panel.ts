@@ -7,6 +7,7 @@ import type { UiState } from '../hostClient';
 import type { PanelState } from '../state';
 import { Composer } from './composer';
 import { ConversationList } from './conversationList';
+import { routeCodeBlockClicks } from './codeBlockActions';
 import { routeLinkClicks } from './linkClicks';
 import { routeReaskClicks } from './routeLine';
 import { renderStats } from './markdown';
@@ -74,6 +75,7 @@ export class Panel {
     );
     routeLinkClicks(this.list, cb.post);
     routeReaskClicks(this.list, cb.post, () => cb.newRequestId());
+    routeCodeBlockClicks(this.list, cb.post);
     root.replaceChildren(
       this.header,
       this.conversations.el,

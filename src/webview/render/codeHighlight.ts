@@ -1,0 +1,81 @@
+// Syntax highlighting of finished code blocks in replies, in theme colours (media/chat.css maps highlight.js's
+// classes to VS Code's theme variables). highlight.js is not in the panel's bundle: its core and each language are
+// separate files in dist/highlight/ (esbuild.js), imported the first time a reply has a block that needs them, from
+// the folder the panel's own script came from. The highlighted HTML is built by highlight.js from the block's text
+// (it escapes it) and is sanitised again to nothing but <span class>, and kept only if its text is the block's text.
+import DOMPurify from 'dompurify';
+import type { HLJSApi, LanguageFn } from 'highlight.js';
+import { fenceTag, highlightFileFor } from './codeLanguage';
+
+/** Tag -> language file, put in the bundle by esbuild.js (scripts/highlightLanguages.cjs). */
+declare const __TALLY_HIGHLIGHT_LANGUAGES__: Record<string, string>;
+const TABLE: Record<string, string> =
+  typeof __TALLY_HIGHLIGHT_LANGUAGES__ === 'undefined' ? {} : __TALLY_HIGHLIGHT_LANGUAGES__;
+
+/** Longer blocks stay plain: highlighting them would hold up the panel for little use. */
+const MAX_HIGHLIGHT_CHARS = 100_000;
+
+// Read while the bundle runs (document.currentScript is set only then). A bundle loaded without a URL (the benches
+// inline it) has no folder to load from: blocks stay plain.
+const scriptSrc =
+  typeof document === 'undefined' ? '' : ((document.currentScript as HTMLScriptElement | null)?.src ?? '');
+const base = scriptSrc ? new URL('highlight/', scriptSrc).href : undefined;
+
+let core: Promise<HLJSApi> | undefined;
+const languages = new Map<string, Promise<void>>();
+const stats = { blocks: 0, languageLoads: 0 };
+
+/** How many blocks were highlighted and how many language files were loaded (tests count). */
+export function highlightStats(): { blocks: number; languageLoads: number } {
+  return { ...stats };
+}
+
+async function importDefault<T>(file: string): Promise<T> {
+  const module = (await import(/* @vite-ignore */ `${base}${file}.js`)) as { default: T };
+  return module.default;
+}
+
+/** highlight.js with `file`'s language registered; each file is imported once. */
+async function withLanguage(file: string): Promise<HLJSApi> {
+  core ??= importDefault<HLJSApi>('core');
+  const hljs = await core;
+  let loaded = languages.get(file);
+  if (!loaded) {
+    stats.languageLoads++;
+    loaded = importDefault<LanguageFn>(`lang/${file}`).then((fn) => hljs.registerLanguage(file, fn));
+    languages.set(file, loaded);
+  }
+  await loaded;
+  return hljs;
+}
+
+/** Highlights every finished code block under `root` whose language is known (asynchronously; never throws). */
+export function highlightCodeBlocks(root: ParentNode): void {
+  if (base === undefined) return;
+  for (const code of Array.from(root.querySelectorAll<HTMLElement>('pre > code'))) {
+    const file = highlightFileFor(fenceTag(code.className), TABLE);
+    if (file === undefined || code.dataset.highlighted !== undefined) continue;
+    const text = code.textContent ?? '';
+    if (text.length > MAX_HIGHLIGHT_CHARS) continue;
+    code.dataset.highlighted = 'pending';
+    withLanguage(file).then(
+      (hljs) => paint(code, text, hljs.highlight(text, { language: file, ignoreIllegals: true }).value),
+      () => {
+        code.dataset.highlighted = 'failed';
+      },
+    );
+  }
+}
+
+function paint(code: HTMLElement, text: string, html: string): void {
+  if (code.textContent !== text) return; // replaced meanwhile
+  code.innerHTML = DOMPurify.sanitize(html, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] });
+  if (code.textContent !== text) {
+    code.textContent = text;
+    code.dataset.highlighted = 'failed';
+    return;
+  }
+  code.classList.add('hljs');
+  code.dataset.highlighted = 'done';
+  stats.blocks++;
+}
