@@ -32,6 +32,7 @@ import { registerTeamCacheSecret } from './teamCacheSecret';
 import { secretStore } from './secretStore';
 import { createTestApi, type TallyTestApi } from './testApi';
 import { createUsageFeature } from './usageFeature';
+import { createMetricsFeature } from './metricsFeature';
 
 /** Every module of the bundle has run by now: extension.ts's top level runs last. */
 const bundleEvaluatedAt = performance.now();
@@ -82,6 +83,15 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   steps.step('store');
   const usage = createUsageFeature(context, { settings, tokenizers, logger: log, clock: systemClock, newId });
   steps.step('usage');
+  // Request metrics and the API health report: nothing is read from disk here (the store is read on first use).
+  const metrics = createMetricsFeature(context, {
+    settings,
+    logger: log,
+    clock: systemClock,
+    onRecorded: () => usage.statusBar.schedule(),
+  });
+  usage.statusBar.healthLines = metrics.glance;
+  steps.step('metrics');
   const teamSecret = registerTeamCacheSecret(context.secrets, log);
   const { cache, disposables: cacheDisposables } = createCacheFeature(context, {
     settings,
@@ -108,6 +118,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     store,
     cache,
     accountant: usage.accountant,
+    onRequestFinished: (finished) => metrics.record(finished),
     settings: () => ({ ...settings.current, model: picker.model }),
     resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
   });
@@ -153,6 +164,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     ...registerCodeActions({ controller, view, log, customActions: () => settings.current.actions }),
     ...models.disposables,
     ...usage.disposables,
+    ...metrics.disposables,
     ...cacheDisposables,
     ...teamSecret.disposables,
     settings.onDidChange(() => void controller.configChanged()),
@@ -190,6 +202,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
         conversations,
         store,
         usage,
+        metrics,
         cache,
         codeBlocks,
         setApiKey: (key) => storeApiKey(commandDeps, key),

@@ -14,6 +14,7 @@ import type { ConversationsController } from './conversationsController';
 import type { ConversationStore } from '../core/conversations/store';
 import type { ResponseCache } from '../core/cache/responseCache';
 import type { createUsageFeature } from './usageFeature';
+import type { MetricsFeature } from './metricsFeature';
 import type { ActivationTiming } from './activationTiming';
 
 export interface TallyTestApi {
@@ -37,6 +38,8 @@ export interface TallyTestApi {
   store: ConversationStore;
   cache: ResponseCache;
   usage: ReturnType<typeof createUsageFeature>;
+  /** Request metrics and the API health report (records, figures, the report's HTML, the status bar's lines). */
+  metrics: MetricsFeature;
   /** The code-block actions (Insert at Cursor, Replace Selection's waiting diff, Save as New File). */
   codeBlocks: CodeBlockActions;
   /** The conversation on screen. */
@@ -62,6 +65,7 @@ export function createTestApi(deps: {
   store: ConversationStore;
   cache: ResponseCache;
   usage: ReturnType<typeof createUsageFeature>;
+  metrics: MetricsFeature;
   codeBlocks: CodeBlockActions;
   setApiKey(key: string): Promise<void>;
   activationTiming(): ActivationTiming | undefined;
@@ -91,6 +95,7 @@ export function createTestApi(deps: {
     store,
     cache,
     usage,
+    metrics: deps.metrics,
     codeBlocks,
     currentConversationId: () => service.current.id,
     storageRoot: store.root,

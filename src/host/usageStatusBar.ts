@@ -11,6 +11,8 @@ import type { UsageLedger } from '../core/usage/ledger';
 
 const MIN_UPDATE_MS = 250;
 const REFRESH_MS = 30_000;
+/** The API health report (metricsFeature.ts), linked from the tooltip. */
+const HEALTH_COMMAND = 'tally.showApiHealth';
 
 export interface UsageStatusBarDeps {
   ledger: UsageLedger;
@@ -26,6 +28,8 @@ export class UsageStatusBar implements vscode.Disposable {
   private throttle: NodeJS.Timeout | undefined;
   private dirty = false;
   private disposed = false;
+  /** Lines about the API's health for the tooltip (the metrics feature sets it): last request, today's errors. */
+  healthLines: () => readonly string[] = () => [];
 
   constructor(private readonly deps: UsageStatusBarDeps) {
     this.item = vscode.window.createStatusBarItem('tally.usage', vscode.StatusBarAlignment.Right, 100);
@@ -45,6 +49,12 @@ export class UsageStatusBar implements vscode.Disposable {
   /** The text shown now (for tests), e.g. `$(pulse) 12.4k tok · $0.23 today`. */
   get text(): string {
     return this.item.text;
+  }
+
+  /** The tooltip's Markdown now (for tests). */
+  get tooltip(): string {
+    const t = this.item.tooltip;
+    return typeof t === 'string' ? t : (t?.value ?? '');
   }
 
   /** Reads what other windows appended, then updates. */
@@ -85,6 +95,13 @@ export class UsageStatusBar implements vscode.Disposable {
     tooltip.appendMarkdown('\n\n');
     tooltip.appendText(lines.join('\n'));
     if (live.requests > 0) tooltip.appendMarkdown('\n\n_Includes the reply arriving now (estimated)._');
+    const health = this.healthLines();
+    if (health.length) {
+      tooltip.appendMarkdown('\n\n');
+      tooltip.appendText(health.join('\n'));
+      tooltip.appendMarkdown(`\n\n[API health](command:${HEALTH_COMMAND})`);
+      tooltip.isTrusted = { enabledCommands: [HEALTH_COMMAND] };
+    }
     tooltip.appendMarkdown('\n\nClick for the usage report.');
     this.item.tooltip = tooltip;
   }

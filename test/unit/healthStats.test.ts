@@ -99,7 +99,7 @@ describe('health report', () => {
     });
     const html = healthHtml(r, {
       cspSource: 'vscode-resource:',
-      cssUri: 'x.css',
+      cssUris: ['x.css'],
       nonce: 'abc',
       days: 1,
       dayChoices: [1, 7],

@@ -88,8 +88,9 @@ export async function finishReply(deps: ReplyFinisherDeps, reply: ReplyToFinish)
       sink.error(view);
     }
   }
-  reportFinished(deps, reply);
   await persist(deps, conversation, sink);
+  // Last: the metrics write must not compete with the reply's own save.
+  reportFinished(deps, reply);
 }
 
 /** Tells the metrics hook how the request went (never its text); a failing hook is logged, the reply goes on. */

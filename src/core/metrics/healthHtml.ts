@@ -12,7 +12,8 @@ import { originText, type RequestMetric } from './requestMetric';
 
 export interface HealthPage {
   cspSource: string;
-  cssUri: string;
+  /** Stylesheets, in order (the usage report's, then the health report's own). */
+  cssUris: readonly string[];
   nonce: string;
   /** The period picked (days up to today) and the choices offered. */
   days: number;
@@ -101,7 +102,7 @@ export function healthHtml(report: HealthReport, page: HealthPage): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, '&quot;')}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(page.cssUri)}">
+${page.cssUris.map((u) => `<link rel="stylesheet" href="${esc(u)}">`).join('\n')}
 <title>Tally API Health</title>
 </head>
 <body>

@@ -1,0 +1,121 @@
+// Request metrics in VS Code: every finished request (panel, actions: whatever the chat service answers) becomes a
+// record in the metrics store under global storage (shared by every window), the API health report and its
+// command, the last request and today's error rate for the status bar's tooltip, and a degraded API pointed out
+// once per day. Nothing here touches the disk at activation: the store is read on the first record or report, and
+// old days are pruned after the first record of the session. Recording happens after the reply was shown, in the
+// background: a failure is logged, never shown in the chat.
+import * as vscode from 'vscode';
+import { degradedToNotify } from '../core/metrics/degraded';
+import { makeRequestMetric, type FinishedRequest } from '../core/metrics/makeMetric';
+import { MetricsStore } from '../core/metrics/metricsStore';
+import { isError } from '../core/metrics/healthStats';
+import type { RequestMetric } from '../core/metrics/requestMetric';
+import { errorMessage } from '../core/errorMessage';
+import type { Clock, Logger } from '../core/ports';
+import { registerCommand } from './commandRunner';
+import { HealthReportPanel } from './healthReportPanel';
+import type { Settings } from './settings';
+
+export const SHOW_API_HEALTH_COMMAND = 'tally.showApiHealth';
+/** globalState: the local day a degraded API was last pointed out (shared by windows, so once a day for all). */
+const DEGRADED_DAY_KEY = 'tally.metrics.degradedNotifiedDay';
+const DAY_MS = 86_400_000;
+
+export interface MetricsFeature {
+  /** The chat service's onRequestFinished. */
+  record(finished: FinishedRequest): void;
+  /** Resolves when every record so far has been written (and the degraded check made). */
+  settled(): Promise<void>;
+  store: MetricsStore;
+  report: HealthReportPanel;
+  /** The status bar tooltip's lines: the last request's latency and TTFT, today's error rate. */
+  glance(): string[];
+  disposables: vscode.Disposable[];
+}
+
+const localMidnight = (t: number) => new Date(t).setHours(0, 0, 0, 0);
+const seconds = (ms: number | undefined) =>
+  ms === undefined ? '–' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+
+export function createMetricsFeature(
+  context: vscode.ExtensionContext,
+  deps: { settings: Settings; logger: Logger; clock: Clock; onRecorded?: () => void },
+): MetricsFeature {
+  const { logger, clock } = deps;
+  const retentionDays = () => deps.settings.current.metrics.retentionDays;
+  const store = new MetricsStore({
+    dir: vscode.Uri.joinPath(context.globalStorageUri, 'metrics').fsPath,
+    retentionDays,
+    logger,
+    clock,
+  });
+  const report = new HealthReportPanel({
+    extensionUri: context.extensionUri,
+    store,
+    now: () => clock.now(),
+    retentionDays,
+  });
+  let last: RequestMetric | undefined;
+  let today = { start: 0, requests: 0, errors: 0 };
+  let pruned = false;
+  let pending: Promise<void> = Promise.resolve();
+
+  const afterAppend = async (r: RequestMetric) => {
+    if (!pruned) {
+      pruned = true;
+      await store.prune();
+    }
+    const now = clock.now();
+    const recent = await store.records(now - 8 * DAY_MS, now);
+    const todayStart = localMidnight(now);
+    const todays = recent.filter((x) => x.time >= todayStart && !x.cacheHit);
+    today = { start: todayStart, requests: todays.length, errors: todays.filter(isError).length };
+    last = r;
+    deps.onRecorded?.();
+    report.recorded();
+    const degraded = degradedToNotify(recent, now, context.globalState.get<string>(DEGRADED_DAY_KEY));
+    if (!degraded) return;
+    await context.globalState.update(DEGRADED_DAY_KEY, degraded.day);
+    logger.warn(`metrics: ${degraded.message}`);
+    void vscode.window.showWarningMessage(`Tally: ${degraded.message}`, 'Show API Health').then((pick) => {
+      if (pick) void vscode.commands.executeCommand(SHOW_API_HEALTH_COMMAND);
+    });
+  };
+
+  const record = (finished: FinishedRequest) => {
+    let r: RequestMetric;
+    try {
+      r = makeRequestMetric(finished);
+    } catch (e) {
+      logger.error(`metrics: could not make the record of ${finished.requestId}: ${errorMessage(e)}`);
+      return;
+    }
+    last = r;
+    pending = pending
+      .then(async () => {
+        if (await store.append(r)) await afterAppend(r);
+      })
+      .catch((e: unknown) => logger.error(`metrics: recording ${r.id} failed: ${errorMessage(e)}`));
+  };
+
+  const glance = (): string[] => {
+    if (!last) return [];
+    const how = last.cacheHit
+      ? 'from the cache'
+      : last.outcome === 'complete'
+        ? 'ok'
+        : (last['error.type'] ?? last.outcome);
+    const lines = [`Last request: ${seconds(last.durationMs)}, first token ${seconds(last.ttftMs)} (${how})`];
+    if (today.requests > 0 && today.start === localMidnight(clock.now())) {
+      const rate = Math.round((today.errors / today.requests) * 1000) / 10;
+      lines.push(`API today: ${rate}% errors (${today.errors} of ${today.requests} requests)`);
+    }
+    return lines;
+  };
+
+  const disposables: vscode.Disposable[] = [
+    report,
+    registerCommand(SHOW_API_HEALTH_COMMAND, 'show the API health', () => report.show(), logger),
+  ];
+  return { record, settled: () => pending, store, report, glance, disposables };
+}
