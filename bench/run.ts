@@ -1,6 +1,6 @@
 // `npm run bench` entry: prints every benchmark in one run (ratios against a baseline measured in the same run, with
 // the date and the machine) and writes the tables to bench/README-table.md.
-//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,cache,streaming,firstPaint,activation]
+//   node --import tsx bench/run.ts [--only tokenizers,trimming,store,cache,streaming,firstPaint,metrics,activation]
 // scripts/bench.mjs builds dist/ first: the trimming bench counts through the worker bundle that ships.
 import { benchCache, cacheTable } from './cache';
 import * as fs from 'node:fs';
@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { activationTable, readActivation } from './activation';
 import { benchFirstPaint, firstPaintTable } from './firstPaint';
+import { benchMetrics, metricsTable } from './metrics';
 import { benchStore, storeTable } from './store';
 import { benchStreamRender, streamTable } from './streamRender';
 import { benchTokenizers, tokenizerTable } from './tokenizers';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<string> | string> = {
   cache: async () => cacheTable(await benchCache()),
   streaming: async () => streamTable(await benchStreamRender()),
   firstPaint: async () => firstPaintTable(await benchFirstPaint()),
+  metrics: async () => metricsTable(await benchMetrics()),
   activation: () => activationTable(readActivation()),
 };
 
