@@ -1,7 +1,8 @@
 // Counting engines side by side in one process (issue #12 item 1): js-tiktoken (the reference) and gpt-tokenizer
 // (what ships) on the main thread, and the shipped path itself, the token-count worker. Every iteration counts
 // fresh text (new seed, or letters rotated so no piece repeats: gpt-tokenizer caches merged pieces), the engines
-// take turns within each iteration, and each figure is the median over RUNS with its spread (min–max).
+// take turns within each iteration, every case takes a turn in each run, and each figure is the median over RUNS with
+// its spread (min–max).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { transformSync } from 'esbuild';
@@ -24,13 +25,21 @@ export interface CaseResult {
   skipped?: string;
 }
 
+export interface HostThread {
+  /** Longest gap between ticks of a 1 ms timer (includes the OS running other processes on a busy machine). */
+  longestGapMs: number;
+  gapCase: string;
+  /** Longest synchronous step of a count on this thread (posting the text to the worker). */
+  longestPostMs: number;
+}
+
 export interface TokenizerBench {
   versions: Record<'js-tiktoken' | 'gpt-tokenizer', string>;
   loadMs: Record<'js-tiktoken' | 'gpt-tokenizer', number>;
   cases: CaseResult[];
   identical: boolean;
-  /** Longest gap of a 1 ms timer on this thread while the worker counted 1 MB. */
-  hostLongestTaskMs: number;
+  /** This thread while the worker counted every case and 1 MB of mixed text. */
+  host: HostThread;
   workerPath: string;
 }
 
@@ -93,17 +102,20 @@ export async function benchTokenizers(): Promise<TokenizerBench> {
   const sync: Record<'js-tiktoken' | 'gpt-tokenizer', TokenCounter> = { 'js-tiktoken': tiktoken, 'gpt-tokenizer': gpt };
   try {
     await worker.count('warm up'); // loads the encoding in the worker
-    const cases: CaseResult[] = [];
+    const cases = CASES(minified);
+    const results: CaseResult[] = cases.map((c) => ({
+      name: c.name,
+      chars: c.text(0).length,
+      ms: {},
+      tokens: {},
+      skipped: c.skipReference,
+    }));
     let identical = true;
-    for (const c of CASES(minified)) {
-      const result: CaseResult = {
-        name: c.name,
-        chars: c.text(0).length,
-        ms: {},
-        tokens: {},
-        skipped: c.skipReference,
-      };
-      for (let run = 0; run < RUNS; run++) {
+    // Runs outermost: every case (and every engine within it) takes a turn in each run, so a machine that slows down
+    // mid-bench slows every case alike, and the ratio of a case to prose can be taken run by run.
+    for (let run = 0; run < RUNS; run++) {
+      for (const [i, c] of cases.entries()) {
+        const result = results[i];
         const text = c.text(run + 1);
         const counts: number[] = [];
         for (const engine of ENGINES) {
@@ -115,17 +127,31 @@ export async function benchTokenizers(): Promise<TokenizerBench> {
         }
         if (counts.some((n) => n !== counts[0])) identical = false;
       }
-      cases.push(result);
-      console.error(`  tokenizers: ${c.name} done`);
+      console.error(`  tokenizers: run ${run + 1} of ${RUNS} done`);
     }
-    const big = mixedCorpus(1_000_000, 99);
-    const hostLongestTaskMs = await longestGap(() => worker.count(big));
+    // The host thread while the worker counts: each case once more (fresh text), and 1 MB of mixed text, with a 1 ms
+    // timer watching for gaps, and the host's own synchronous share of a count (posting the text) timed directly.
+    const host: HostThread = { longestGapMs: 0, gapCase: '', longestPostMs: 0 };
+    for (const [name, text] of [
+      ...cases.map((c) => [c.name, c.text(RUNS + 1)] as const),
+      ['mixed 1 MB', mixedCorpus(1_000_000, 99)] as const,
+    ]) {
+      let postMs = 0;
+      const gap = await longestGap(() => {
+        const t0 = performance.now();
+        const pending = worker.count(text);
+        postMs = performance.now() - t0;
+        return pending;
+      });
+      if (gap > host.longestGapMs) [host.longestGapMs, host.gapCase] = [gap, name];
+      host.longestPostMs = Math.max(host.longestPostMs, postMs);
+    }
     return {
       versions: { 'js-tiktoken': version('js-tiktoken'), 'gpt-tokenizer': version('gpt-tokenizer') },
       loadMs: { 'js-tiktoken': tiktokenLoad, 'gpt-tokenizer': gptLoad },
-      cases,
+      cases: results,
       identical,
-      hostLongestTaskMs,
+      host,
       workerPath,
     };
   } finally {
@@ -149,8 +175,12 @@ export function tokenizerTable(b: TokenizerBench): string {
   const byName = new Map(b.cases.map((c) => [c.name, c]));
   const ratio = (name: string, num: Engine, den: Engine): number =>
     median(byName.get(name)?.ms[num] ?? [NaN]) / median(byName.get(name)?.ms[den] ?? [NaN]);
-  const proseMs = median(byName.get('prose')?.ms.worker ?? [NaN]);
-  const runRatio = (name: string): string => fmt(median(byName.get(name)?.ms.worker ?? [NaN]) / proseMs);
+  // Ratio to prose run by run (the runs are interleaved): median and spread.
+  const prose = byName.get('prose')?.ms.worker ?? [];
+  const runRatio = (name: string): string => {
+    const ratios = (byName.get(name)?.ms.worker ?? []).map((ms, i) => ms / prose[i]);
+    return ratios.length ? `${fmt(median(ratios))}× (${fmt(Math.min(...ratios))}–${fmt(Math.max(...ratios))})` : 'n/a';
+  };
   const skipped = b.cases.filter((c) => c.skipped).map((c) => `${c.name}: ${c.skipped}`);
   return [
     `### Counting: o200k_base, median of ${RUNS} interleaved runs on fresh text (spread min–max)`,
@@ -166,10 +196,11 @@ export function tokenizerTable(b: TokenizerBench): string {
       `Mixed 1 MB: js-tiktoken / shipped worker time ${fmt(ratio('mixed code + prose', 'js-tiktoken', 'worker'))}× ` +
       `(js-tiktoken / gpt-tokenizer on this thread ${fmt(ratio('mixed code + prose', 'js-tiktoken', 'gpt-tokenizer'))}×). ` +
       `Load: js-tiktoken ${fmt(b.loadMs['js-tiktoken'], 0)} ms, gpt-tokenizer ${fmt(b.loadMs['gpt-tokenizer'], 0)} ms.`,
-    `Long runs in the worker vs 100,000 chars of prose: whitespace ${runRatio('100,000 whitespace')}×, ` +
-      `letters without spaces ${runRatio('100,000 letters, no spaces')}× (bound: 10×). ` +
-      `Longest task on the host thread while the worker counted 1 MB: ${fmt(b.hostLongestTaskMs)} ms (bound: 16 ms). ` +
-      `Worker: ${b.workerPath}.`,
+    `Long runs in the worker vs 100,000 chars of prose, run by run (median, min–max): whitespace ` +
+      `${runRatio('100,000 whitespace')}, letters without spaces ${runRatio('100,000 letters, no spaces')} (bound: 10×). ` +
+      `Host thread while the worker counted each case and 1 MB: longest own step (posting the text) ` +
+      `${fmt(b.host.longestPostMs)} ms; longest gap of a 1 ms timer ${fmt(b.host.longestGapMs)} ms (${b.host.gapCase}; ` +
+      `includes other processes' turns on a busy machine) (bound: 16 ms). Worker: ${b.workerPath}.`,
     ...(skipped.length ? [`Not run on js-tiktoken: ${skipped.join('; ')}.`] : []),
   ].join('\n');
 }
