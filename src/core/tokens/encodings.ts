@@ -2,7 +2,8 @@
 // literal so that the bundler maps each to its own lazily loaded file (esbuild.js: LAZY), one per encoding. Why
 // gpt-tokenizer and not js-tiktoken: same counts (test/unit/tokenEngine.test.ts compares them), several times the
 // throughput, a faster load and less memory (README, "Tokens and context"; bench/tokenizers.ts). Long pieces are
-// merged in O(n log n) (linearMerge.ts). Counting runs in the worker (tokenCountWorker.ts), off the host thread.
+// merged in O(n log n) (linearMerge.ts) when its guard accepts the library's internals, else by the library's own
+// merge (same counts, slow on long runs). Counting runs in the worker (tokenCountWorker.ts), off the host thread.
 import type { GptEncoding } from 'gpt-tokenizer/cjs/GptEncoding';
 import { installLinearMerge } from './linearMerge';
 import type { Encoding } from './models';
