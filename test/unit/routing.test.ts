@@ -13,6 +13,7 @@ import {
 } from '../../src/core/routing/routingTable';
 import { TASK_TYPES } from '../../src/core/routing/taskTypes';
 import { MODELS, resolveModel } from '../../src/core/tokens/models';
+import { savingText } from '../../src/webview/render/routeLine';
 import { resolveSettings } from '../../src/core/settings/tallySettings';
 
 const resolve = (id: string) => resolveModel(id);
@@ -147,5 +148,14 @@ describe('route', () => {
   it('the saving uses the given reply size', () => {
     const d = route({ task: 'explain', promptTokens: 0 }, table, resolve, 1_000_000);
     assert.ok(Math.abs(d.alternative!.savingUsd! - (10 - 0.6)) < 1e-9);
+  });
+});
+
+describe('route line text', () => {
+  it('says what the choice saves with the shared money formatter, or that a price is unknown', () => {
+    assert.equal(savingText({ model: 'gpt-4o', savingUsd: 0.004982 }), 'saves ≈ $0.005 against gpt-4o');
+    assert.equal(savingText({ model: 'gpt-4o', savingUsd: 0.00003 }), 'saves ≈ <$0.0001 against gpt-4o');
+    assert.equal(savingText({ model: 'gpt-5', savingUsd: -0.0012 }), 'costs ≈ $0.0012 more than gpt-5');
+    assert.equal(savingText({ model: 'gpt-4o' }), 'price unknown against gpt-4o');
   });
 });
