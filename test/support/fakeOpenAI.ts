@@ -25,6 +25,11 @@ export interface ScriptedReply {
   dropAfterChunks?: number; // stream: destroy the socket after N content chunks (no final chunk, no [DONE])
   stallAfterChunks?: number; // stream: after N content chunks send nothing more until the client hangs up
   malformedAfterChunks?: number; // stream: after N content chunks send `data: {not json` and end the response
+  // stream: tool calls after the text, each as OpenAI streams them: a first fragment with index, id and name, then its
+  // arguments in pieces of `chunkSize`; calls interleave when `interleaveToolCalls` is set. finish_reason defaults to
+  // 'tool_calls'. An id of '' is left out (some compatible servers send none).
+  toolCalls?: { id?: string; name: string; arguments: string }[];
+  interleaveToolCalls?: boolean;
 }
 
 export interface RecordedRequest {
@@ -101,6 +106,28 @@ function untilDoneOrClosed(res: http.ServerResponse, start: (done: () => void) =
     res.once('close', done);
     start(done);
   });
+}
+
+/** The streamed fragments of a script's tool calls, in the order OpenAI would send them. */
+function toolCallFragments(script: ScriptedReply): Record<string, unknown>[] {
+  const size = script.chunkSize ?? 8;
+  const perCall = (script.toolCalls ?? []).map((c, index) => {
+    const pieces: Record<string, unknown>[] = [
+      {
+        index,
+        ...(c.id === '' ? {} : { id: c.id ?? `call_fake${index}` }),
+        type: 'function',
+        function: { name: c.name, arguments: '' },
+      },
+    ];
+    for (let i = 0; i < c.arguments.length; i += size)
+      pieces.push({ index, function: { arguments: c.arguments.slice(i, i + size) } });
+    return pieces;
+  });
+  if (!script.interleaveToolCalls) return perCall.flat();
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; perCall.some((p) => i < p.length); i++) for (const p of perCall) if (i < p.length) out.push(p[i]);
+  return out;
 }
 
 /** Waits `ms`, or less if the response closes meanwhile. */
@@ -457,7 +484,11 @@ export class FakeOpenAIServer {
       await send(choice({ content: pieces[i] }, null));
       if (res.destroyed) return;
     }
-    await send(choice({}, finishReason));
+    for (const fragment of toolCallFragments(script)) {
+      await send(choice({ tool_calls: [fragment] }, null));
+      if (res.destroyed) return;
+    }
+    await send(choice({}, script.toolCalls?.length && !script.finishReason ? 'tool_calls' : finishReason));
     if (includeUsage && usage) await send([], usage);
     if (res.destroyed) return;
     res.end('data: [DONE]\n\n');

@@ -5,6 +5,7 @@ import type { Usage } from '../../shared/conversation';
 import type { ChatClient, ChatRequest, StreamEvent } from './chatClient';
 import type { Endpoint } from './endpoint';
 import { TallyError } from './errors';
+import { toWireMessage, wireTools } from './toolCalls';
 
 type OpenAIModule = typeof import('openai');
 type OpenAIClient = InstanceType<OpenAIModule['default']>;
@@ -72,7 +73,8 @@ export class OpenAIChatClient implements ChatClient {
         .create(
           {
             model: request.model,
-            messages: request.messages,
+            messages: request.messages.map(toWireMessage),
+            ...wireTools(request),
             stream: true,
             stream_options: { include_usage: true },
             ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -90,6 +92,14 @@ export class OpenAIChatClient implements ChatClient {
         const choice = chunk.choices?.[0];
         const text = choice?.delta?.content;
         if (text) yield { type: 'delta', text };
+        for (const call of choice?.delta?.tool_calls ?? [])
+          yield {
+            type: 'toolCall',
+            index: call.index,
+            ...(call.id ? { id: call.id } : {}),
+            ...(call.function?.name ? { name: call.function.name } : {}),
+            arguments: call.function?.arguments ?? '',
+          };
         if (choice?.finish_reason) yield { type: 'finish', reason: choice.finish_reason };
         if (chunk.usage) yield { type: 'usage', usage: toUsage(chunk.usage) };
       }

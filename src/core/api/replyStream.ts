@@ -7,7 +7,7 @@ import type { Usage } from '../../shared/conversation';
 import type { ErrorKind } from '../../shared/errors';
 import type { Endpoint } from './endpoint';
 import { classifyError, TallyError, type Classified } from './errors';
-import type { ChatClient, ChatRequest } from './chatClient';
+import type { ChatClient, ChatRequest, StreamEvent } from './chatClient';
 import type { Clock, Logger } from '../ports';
 import { decideRetry, retryReason, type RetryPolicy } from './retry';
 import { watchStream, type StreamTimeouts } from './streamWatchdog';
@@ -83,6 +83,8 @@ export interface ReplyStreamDeps {
 export interface ReplyHandlers {
   delta(text: string): void;
   retrying(notice: RetryNotice): void;
+  /** A fragment of a tool call (requests with tools); like text, it ends retrying: the reply has begun. */
+  toolCall?(fragment: Extract<StreamEvent, { type: 'toolCall' }>): void;
 }
 
 export async function streamReply(
@@ -121,6 +123,12 @@ export async function streamReply(
             handlers.delta(text);
           }
           if (text.length < event.text.length) throw replyTooLargeError(limit); // ends the attempt: the request closes
+        } else if (event.type === 'toolCall') {
+          if (!gotTokens) {
+            gotTokens = true;
+            record.ttftMs = clock.now() - startedAt;
+          }
+          handlers.toolCall?.(event);
         } else if (event.type === 'usage') usage = event.usage;
         else finishReason = event.reason;
       }

@@ -69,7 +69,7 @@ export class RequestPlanner {
     const min = costOf({ promptTokens: fit.promptTokens, completionTokens: 0 }, model).usd;
     const max = costOf({ promptTokens: fit.promptTokens, completionTokens: maxReplyTokens }, model).usd;
     return {
-      messages: fit.messages.map((m) => ({ role: m.role as ChatRequestMessage['role'], content: m.content })),
+      messages: fit.messages.map((m) => ({ role: m.role as 'system' | 'user' | 'assistant', content: m.content })),
       promptTokens: fit.promptTokens,
       maxReplyTokens,
       droppedCount: fit.droppedCount,
