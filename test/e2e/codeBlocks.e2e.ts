@@ -1,0 +1,133 @@
+// UI tests of code blocks in replies (issue #13 item 4), in one real VS Code (the packaged .vsix in code-server)
+// driven in real Chromium, under the panel's real CSP:
+//   highlighted     a reply with a ```ts block shows highlight.js's token spans in theme colours (the core and the
+//                   TypeScript file loaded on demand from dist/highlight/), and the block's action bar
+//   replace         with code selected in an editor, Replace… shows the diff and a notification; Accept replaces the
+//                   selection, and one undo brings the old code back
+// Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
+//   npm test -- --only build,package && node --import tsx test/e2e/codeBlocks.e2e.ts
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FakeOpenAIServer } from '../support/fakeOpenAI';
+import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
+
+const VSIX = path.join(REPO, '.cache', 'tally.vsix');
+const ORIGINAL = 'export function add(a: number, b: number) {\n  return a + b;\n}\n';
+const BLOCK = [
+  'export function add(a: number, b: number): number {',
+  '  // Adds two numbers.',
+  '  const total = a + b;',
+  "  console.log('total', total);",
+  '  return total;',
+  '}',
+].join('\n');
+const REPLY = `Here is the function with an explicit return type:\n\n\`\`\`ts\n${BLOCK}\n\`\`\`\n\nIt logs the total too.`;
+
+/** The page's getComputedStyle (this file is typed without the DOM library). */
+interface ComputedStyle {
+  getComputedStyle(el: unknown): { color: string };
+}
+
+/** The text of the editor on screen (Monaco renders spaces as no-break spaces). */
+async function editorText(wb: Workbench): Promise<string> {
+  const lines = await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+  return lines.replace(/\u00a0/g, ' ');
+}
+
+async function main(): Promise<number> {
+  const server = await FakeOpenAIServer.start();
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-e2e-code-'));
+  fs.writeFileSync(path.join(folder, 'sample.ts'), ORIGINAL);
+  let wb: Workbench | undefined;
+  const results = new E2eResults('code-blocks');
+  try {
+    wb = await Workbench.open({
+      vsix: VSIX,
+      folder,
+      env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0001' },
+    });
+    const bench = wb;
+    const scenario = results.scenarios(bench);
+
+    // The file to edit, open in an editor.
+    await bench.page.locator('.part.editor').click();
+    await bench.page.keyboard.press('Control+P');
+    await bench.page.locator('.quick-input-widget input').fill('sample.ts');
+    await bench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample.ts' }).first().waitFor();
+    await bench.page.keyboard.press('Enter');
+    await bench.page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return' }).waitFor();
+
+    await bench.clickActivityBar('Tally');
+    const view = await bench.webview('#composer-input');
+    server.enqueue({ text: REPLY });
+    await view.locator('#composer-input').fill('Add a return type to add()');
+    await view.locator('#send').click();
+    const reply = view.locator('.message.assistant[data-status="complete"]').last();
+    await reply.waitFor({ timeout: 30_000 });
+
+    await scenario('highlighted', async () => {
+      const code = reply.locator('pre > code[data-highlighted="done"]');
+      await code.waitFor({ timeout: 20_000 });
+      assert.match((await code.getAttribute('class')) ?? '', /\bhljs\b/);
+      for (const cls of ['hljs-keyword', 'hljs-title', 'hljs-comment', 'hljs-string', 'hljs-built_in']) {
+        assert.ok((await code.locator(`span.${cls}`).count()) > 0, `a span.${cls}`);
+      }
+      // Nothing but spans with hljs classes, and exactly the block's text.
+      const tags = await code.evaluate((el) => [...el.querySelectorAll('*')].map((e) => e.tagName));
+      assert.ok(tags.length > 5 && tags.every((t) => t === 'SPAN'), tags.join());
+      assert.equal(await code.textContent(), `${BLOCK}\n`);
+      // Theme colours: a keyword is not coloured like the plain text around it.
+      const colour = (sel: string) =>
+        code
+          .locator(sel)
+          .first()
+          .evaluate((el) => (globalThis as unknown as ComputedStyle).getComputedStyle(el).color);
+      const [keyword, plain, comment] = [
+        await colour('span.hljs-keyword'),
+        await code.evaluate((el) => (globalThis as unknown as ComputedStyle).getComputedStyle(el).color),
+        await colour('span.hljs-comment'),
+      ];
+      log('colours: keyword', keyword, 'text', plain, 'comment', comment);
+      assert.notEqual(keyword, plain);
+      assert.notEqual(comment, plain);
+      const labels = await reply.locator('.code-actions button').allTextContents();
+      assert.deepEqual(labels, ['Copy', 'Insert', 'Replace…', 'New File']);
+      // (The workbench's own gallery requests are refused by its CSP too: only the panel's scripts count here.)
+      const csp = bench.consoleErrors.filter((e) => /script-src|highlight\//i.test(e));
+      assert.deepEqual(csp, [], 'no script refused by the CSP');
+      await bench.screenshot(path.join(SCREENSHOTS, 'highlighted-code-block.png'));
+    });
+
+    await scenario('replace', async () => {
+      await bench.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await bench.page.keyboard.press('Control+A');
+      await reply.locator('button[data-code-action="replace"]').click();
+      await bench.page.locator('.monaco-diff-editor').first().waitFor({ timeout: 20_000 });
+      const toast = bench.page.locator('.notification-toast', { hasText: 'Replace the selection in sample.ts' });
+      await toast.waitFor({ timeout: 20_000 });
+      assert.match(await editorText(bench), /return a \+ b;/, 'nothing replaced before Accept');
+      await bench.screenshot(path.join(SCREENSHOTS, 'code-block-replace-diff.png'));
+      await toast.locator('.monaco-button', { hasText: 'Accept' }).click();
+      await bench.page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: 20_000 });
+      await bench.page.locator('.editor-instance .view-lines', { hasText: 'const total = a + b;' }).first().waitFor();
+      const replaced = await editorText(bench);
+      assert.match(replaced, /\): number \{\n\s*\/\/ Adds two numbers\.\n\s*const total = a \+ b;/);
+      assert.doesNotMatch(replaced, /return a \+ b;/);
+      await bench.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await bench.page.keyboard.press('Control+Z');
+      await bench.page.locator('.editor-instance .view-lines', { hasText: 'return a + b;' }).first().waitFor();
+      assert.doesNotMatch(await editorText(bench), /const total/, 'one undo brings the old code back');
+    });
+  } catch (e) {
+    results.aborted(e);
+  } finally {
+    await wb?.close({ passed: results.failed === 0 });
+    await server.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+  return results.report();
+}
+
+runE2e(main);
