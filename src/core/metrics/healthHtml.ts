@@ -161,6 +161,8 @@ No message text is recorded.</p>
   const vscode = acquireVsCodeApi();
   const period = document.getElementById('period');
   const model = document.getElementById('model');
+  // After a re-render the control just changed keeps the focus (autofocus alone is not honoured in every webview).
+  document.querySelector('[autofocus]')?.focus();
   const filter = (focus) => vscode.postMessage({ type: 'filter', days: Number(period.value), model: model.value, focus });
   period.addEventListener('change', () => filter('period'));
   model.addEventListener('change', () => filter('model'));
