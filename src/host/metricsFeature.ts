@@ -12,6 +12,7 @@ import { isError } from '../core/metrics/healthStats';
 import type { RequestMetric } from '../core/metrics/requestMetric';
 import { errorMessage } from '../core/errorMessage';
 import type { Clock, Logger } from '../core/ports';
+import { dayKey } from '../core/usage/periods';
 import { registerCommand } from './commandRunner';
 import { HealthReportPanel } from './healthReportPanel';
 import type { Settings } from './settings';
@@ -19,7 +20,6 @@ import type { Settings } from './settings';
 export const SHOW_API_HEALTH_COMMAND = 'tally.showApiHealth';
 /** globalState: the local day a degraded API was last pointed out (shared by windows, so once a day for all). */
 const DEGRADED_DAY_KEY = 'tally.metrics.degradedNotifiedDay';
-const DAY_MS = 86_400_000;
 
 export interface MetricsFeature {
   /** The chat service's onRequestFinished. */
@@ -66,14 +66,19 @@ export function createMetricsFeature(
       await store.prune();
     }
     const now = clock.now();
-    const recent = await store.records(now - 8 * DAY_MS, now);
     const todayStart = localMidnight(now);
+    // The week before today is read only while the degraded check may still speak today.
+    const notified = context.globalState.get<string>(DEGRADED_DAY_KEY);
+    const d = new Date(now);
+    const from =
+      notified === dayKey(now) ? todayStart : new Date(d.getFullYear(), d.getMonth(), d.getDate() - 7).getTime();
+    const recent = await store.records(from, now);
     const todays = recent.filter((x) => x.time >= todayStart && !x.cacheHit);
     today = { start: todayStart, requests: todays.length, errors: todays.filter(isError).length };
     last = r;
     deps.onRecorded?.();
     report.recorded();
-    const degraded = degradedToNotify(recent, now, context.globalState.get<string>(DEGRADED_DAY_KEY));
+    const degraded = degradedToNotify(recent, now, notified);
     if (!degraded) return;
     await context.globalState.update(DEGRADED_DAY_KEY, degraded.day);
     logger.warn(`metrics: ${degraded.message}`);
