@@ -2,7 +2,34 @@
 // the tail always make up the whole text; fenced code is never cut; the work per push is the new text only.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import MarkdownIt from 'markdown-it';
+import { markdownReply } from '../../bench/markdownReply';
 import { BlockSplitter } from '../../src/webview/render/blockSplitter';
+import { linkSafetyPlugin } from '../../src/webview/render/markdownLinks';
+
+// The panel's markdown-it (src/webview/render/markdown.ts, without the DOMPurify pass, which works element by element).
+const md = new MarkdownIt({ html: false, linkify: true, breaks: false }).use(linkSafetyPlugin);
+
+/** Replies as models write them: loose and tight lists (bullets, numbers, nested), code, quotes, tables, headings. */
+const REPLIES = [
+  '1. First step\n\n2. Second step\n\n   More on the second.\n\n3. Third\n\nAfter the list.',
+  'Intro:\n\n- a\n- b\n\n- c after a blank\n\n* other bullet\n\nText\n\n10) ten\n11) eleven\n\nEnd.',
+  '- item\n  - nested\n\n    nested para\n\n- next\n\n```js\nconst a = 1;\n\nconst b = 2;\n```\n\n- after code',
+  '# Title\n\n> quoted\n> more\n\n> second quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\nSetext\n===\n\n***\n\nLast *words*',
+  'Visit https://example.com and <b>bold</b>\n\n    indented code\n\nPara\n\n2020. A year\n\n-\n\n+ plus\n\n+ plus two',
+];
+
+/** Renders `text` streamed in pieces of `size`: each finished block once, then the tail, as MarkdownBody does. */
+function renderStreamed(text: string, size: number): { html: string; whole: boolean } {
+  const s = new BlockSplitter();
+  const parts: string[] = [];
+  for (let end = size; end < text.length + size; end += size) {
+    const r = s.push(text.slice(0, end));
+    if (r.blocks) parts.push(md.render(r.blocks));
+  }
+  parts.push(md.render(s.push(text).tail));
+  return { html: parts.join(''), whole: s.needsWholeRender };
+}
 
 /** Pushes `text` in pieces of `size` characters; returns the blocks handed out and the final tail. */
 function stream(text: string, size: number): { blocks: string[]; tail: string } {
@@ -72,5 +99,30 @@ describe('block splitter', () => {
     const { blocks, tail } = stream(text, 4096);
     assert.ok(blocks.length > 200 && blocks.length <= Math.ceil(text.length / 4096), `${blocks.length} batches`);
     assert.equal(tail, para, 'the last paragraph stays open: nothing after it shows it ended');
+  });
+
+  it('the blocks rendered one by one give the HTML of the whole text rendered at once (markdown-it)', () => {
+    for (const text of [...REPLIES, markdownReply(20_000, 3)]) {
+      for (const size of [1, 4, 9, 100]) {
+        const { html, whole } = renderStreamed(text, size);
+        assert.equal(whole, false, 'no reference definition here');
+        assert.equal(html, md.render(text), `size ${size}: ${JSON.stringify(text.slice(0, 40))}`);
+      }
+    }
+  });
+
+  it('does not cut between list items: a blank line between them makes one loose list, not two', () => {
+    const { blocks, tail } = stream('1. one\n\n2. two\n\n- x\n\nafter\n\n- y', 3);
+    assert.deepEqual(blocks.join(''), '1. one\n\n2. two\n\n- x\n\nafter\n\n');
+    assert.equal(tail, '- y');
+  });
+
+  it('flags a reply with a link reference definition, which changes blocks before it', () => {
+    const text = 'See [the docs].\n\nMore text.\n\n[the docs]: https://example.com\n';
+    const { html, whole } = renderStreamed(text, 4);
+    assert.equal(whole, true);
+    assert.notEqual(html, md.render(text), 'rendered piece by piece the first block has no link: the flag matters');
+    const inCode = renderStreamed('```\n[a]: b\n```\n\nText', 4);
+    assert.equal(inCode.whole, false, 'a definition inside fenced code is only code');
   });
 });

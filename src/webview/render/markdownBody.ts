@@ -1,6 +1,10 @@
-// The body of an assistant message. A finished reply is rendered whole, once. While a reply streams, its complete
-// top-level blocks are rendered once each and appended, and only the open tail is shown, as plain text appended in
-// place: a 1 MiB reply in thousands of pieces costs about two markdown renders of its text in all, not one per frame.
+// The body of an assistant message. A reply that arrives finished is rendered whole, once. While a reply streams, its
+// complete top-level blocks (blockSplitter.ts) are rendered once each and appended, never touched again, and only the
+// open tail is shown, as plain text appended in place. When the stream ends only the text after the last finished
+// block is rendered: the splitter cuts only where the blocks' HTML one by one equals the whole's, so the result is the
+// one-shot render of the final text (the streaming bench checks it) at the cost of about one render of it in all.
+// (A reply with a link reference definition is rendered whole once at the end: such a definition changes earlier
+// blocks.)
 import { BlockSplitter } from './blockSplitter';
 import { addCodeActions } from './codeBlockActions';
 import { highlightCodeBlocks } from './codeHighlight';
@@ -8,17 +12,28 @@ import { renderMarkdown } from './markdown';
 
 export class MarkdownBody {
   private readonly splitter = new BlockSplitter();
-  private streaming: { blocks: HTMLElement; tail: Text; tailLength: number } | undefined;
+  /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it. */
+  private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
 
   constructor(private readonly el: HTMLElement) {}
 
-  /** The whole reply, final: one render (whatever was shown while streaming is replaced). */
+  /** The whole reply, final. After a stream only what follows its finished blocks is rendered; else all of it. */
   showFinal(content: string): void {
+    const s = this.streaming;
     this.streaming = undefined;
+    if (s && this.splitter.extends(content)) {
+      const { blocks, tail } = this.splitter.push(content);
+      const blocksAreFinal = !this.splitter.needsWholeRender;
+      this.splitter.reset();
+      if (blocksAreFinal) {
+        s.tailEl.remove();
+        this.append(blocks + tail);
+        return;
+      }
+    }
     this.splitter.reset();
     this.el.innerHTML = renderMarkdown(content);
-    addCodeActions(this.el);
-    highlightCodeBlocks(this.el); // finished replies only: a streamed one is rendered whole again when it ends
+    decorateCodeBlocks(this.el);
   }
 
   /** The reply so far, while it streams. */
@@ -26,27 +41,55 @@ export class MarkdownBody {
     if (!this.streaming || !this.splitter.extends(content)) this.startStreaming();
     const s = this.streaming as NonNullable<MarkdownBody['streaming']>;
     const { blocks, tail } = this.splitter.push(content);
-    if (blocks) {
-      const fragment = document.createElement('div');
-      fragment.innerHTML = renderMarkdown(blocks);
-      addCodeActions(fragment);
-      s.blocks.append(...Array.from(fragment.childNodes));
-    }
     // With no new block the tail only grew (the splitter checked the text extends the last one): append the rest.
-    if (blocks) s.tail.data = tail;
-    else s.tail.appendData(tail.slice(s.tailLength));
+    let added = tail.slice(s.tailLength);
+    if (blocks) {
+      this.append(blocks, s.tailEl);
+      s.tailEl.replaceChildren();
+      s.line = addLine(s.tailEl);
+      added = tail;
+    }
+    for (let from = 0; ;) {
+      const nl = added.indexOf('\n', from);
+      s.line.appendData(added.slice(from, nl < 0 ? undefined : nl + 1));
+      if (nl < 0) break;
+      s.line = addLine(s.tailEl);
+      from = nl + 1;
+    }
     s.tailLength = tail.length;
+  }
+
+  /** Renders `source` (complete blocks) and inserts it before `before` (at the end without it). */
+  private append(source: string, before: Node | null = null): void {
+    if (!source) return;
+    const holder = document.createElement('div');
+    holder.innerHTML = renderMarkdown(source);
+    decorateCodeBlocks(holder);
+    const nodes = document.createDocumentFragment();
+    nodes.append(...Array.from(holder.childNodes));
+    this.el.insertBefore(nodes, before);
   }
 
   private startStreaming(): void {
     this.splitter.reset();
-    const blocks = document.createElement('div');
-    blocks.className = 'stream-blocks';
     const tailEl = document.createElement('div');
     tailEl.className = 'stream-tail';
-    const tail = document.createTextNode('');
-    tailEl.append(tail);
-    this.el.replaceChildren(blocks, tailEl);
-    this.streaming = { blocks, tail, tailLength: 0 };
+    this.el.replaceChildren(tailEl);
+    this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
   }
+}
+
+/** A new, empty line at the end of the streaming tail. */
+function addLine(tailEl: HTMLElement): Text {
+  const text = document.createTextNode('');
+  const line = document.createElement('div');
+  line.append(text);
+  tailEl.append(line);
+  return text;
+}
+
+/** What each rendered piece of a reply gets once its HTML is in place: the code blocks' action bars, highlighting. */
+function decorateCodeBlocks(root: ParentNode): void {
+  addCodeActions(root);
+  highlightCodeBlocks(root);
 }
