@@ -181,6 +181,11 @@ describe('the guard around the library', () => {
     for (const encoding of ENCODINGS) {
       const api = { bytePairEncodingCoreProcessor: cores[encoding] };
       assert.equal(installLinearMerge(api), true, encoding);
+      const merge = cores[encoding].bytePairMerge;
+      assert.notEqual(merge, Object.getPrototypeOf(cores[encoding]).bytePairMerge, 'replaced on the instance');
+      // Another object over the same core (the library's two module formats) does not wrap the merge twice.
+      assert.equal(installLinearMerge({ bytePairEncodingCoreProcessor: cores[encoding] }), true);
+      assert.equal(cores[encoding].bytePairMerge, merge);
     }
   });
 

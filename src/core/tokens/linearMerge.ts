@@ -3,16 +3,16 @@
 // tiktoken (and every JS port, gpt-tokenizer included) merges a piece by scanning all pairs for the lowest rank,
 // merging it, and scanning again: n merges × n pairs. A piece is normally a few bytes, but a run with no split point
 // in the regex (10,000 spaces, a long run of letters or CJK, a line of `=====`) is one piece, and 100,000 such
-// characters took gpt-tokenizer ~30-60 s and js-tiktoken far longer. Here the same merges happen in the same order
-// with a min-heap keyed by (rank, start): the reference loop merges the lowest rank and, among equal ranks, the
-// leftmost pair; the heap pops exactly that pair, because entries are ordered by rank then start, and an entry
-// whose pair changed since it was pushed is recognised as stale and skipped. So the tokens are identical (checked
-// against js-tiktoken and the reference loop in test/unit/tokenEngine.test.ts), only the cost differs. Nothing is
-// split: the whole piece is merged at once, so no cut has to be proven safe.
+// characters took gpt-tokenizer ~30-60 s and js-tiktoken far longer. Here the same merges happen in the same order:
+// the reference loop merges the lowest rank and, among equal ranks, the leftmost pair; so do the rank buckets below
+// (and the heap keyed by (rank, start) that takes over in the one case the buckets do not handle), and a pair that
+// changed since it was ranked is recognised as stale and skipped. So the tokens are identical (checked against the
+// reference loop and a plain heap merge in test/unit/linearMerge.test.ts, against js-tiktoken in tokenEngine.test.ts),
+// only the cost differs. Nothing is split: the whole piece is merged at once, so no cut has to be proven safe.
 //
 // Constant factors (a 100,000-character run must cost at most 10× as much prose, issue #12): each part is tracked
 // by its token, so the rank of a pair is looked up by two integers in a memo (pairRanks.ts) rather than by turning
-// bytes into a string; all state lives in typed arrays; the heap holds plain numbers.
+// bytes into a string; the parts live in typed arrays; pairs wait in one bucket per rank, not one heap entry each.
 import { NOT_A_TOKEN, PairRanks, type RankOf } from './pairRanks';
 
 export type { RankOf } from './pairRanks';
@@ -218,10 +218,10 @@ const installed = new WeakSet<object>();
  * (correct, only slower on long runs) stays. Returns whether the heap merge is in place; the unit tests require it.
  */
 export function installLinearMerge(encoding: object, minBytes = LINEAR_MERGE_MIN_BYTES): boolean {
-  if (installed.has(encoding)) return true;
   const core = (encoding as { bytePairEncodingCoreProcessor?: Partial<BytePairCoreInternals> })
     .bytePairEncodingCoreProcessor;
   if (!hasInternals(core)) return false;
+  if (installed.has(core)) return true;
   const original = core.bytePairMerge.bind(core);
   const ranks = encodingRanks(core);
   const agree = (text: string): boolean => {
@@ -235,7 +235,7 @@ export function installLinearMerge(encoding: object, minBytes = LINEAR_MERGE_MIN
   if (!SELF_CHECK.every(agree)) return false;
   core.bytePairMerge = (piece) =>
     piece.length > minBytes ? mergeBytePairs(piece, ranks.rankOf, ranks) : original(piece);
-  installed.add(encoding);
+  installed.add(core);
   return true;
 }
 
