@@ -183,7 +183,7 @@ describe('the guard around the library', () => {
       assert.equal(installLinearMerge(api), true, encoding);
       const merge = cores[encoding].bytePairMerge;
       assert.notEqual(merge, Object.getPrototypeOf(cores[encoding]).bytePairMerge, 'replaced on the instance');
-      // Another object over the same core (the library's two module formats) does not wrap the merge twice.
+      // Another wrapper object over the same core does not wrap the merge a second time.
       assert.equal(installLinearMerge({ bytePairEncodingCoreProcessor: cores[encoding] }), true);
       assert.equal(cores[encoding].bytePairMerge, merge);
     }
