@@ -1,7 +1,7 @@
 // The panel's display texts: a reply's usage and cost line and the composer's estimate line. Numbers are formatted
 // by src/shared/format.ts, as everywhere in Tally; a reply's or a request's cost with two significant digits below a
 // dollar ("$0.0031"), where the status bar's totals show cents.
-import type { ChatMessage, Usage } from '../shared/conversation';
+import type { ChatMessage, ReplyRoute, Usage } from '../shared/conversation';
 import { formatReplyUsd, formatTokens, PRICE_UNKNOWN } from '../shared/format';
 import type { DraftEstimate } from '../shared/protocol';
 
@@ -33,4 +33,14 @@ export function formatReplyCost(m: Pick<ChatMessage, 'usage' | 'costUsd' | 'save
     parts.push(`cached · saved ${m.savedUsd !== undefined ? formatReplyUsd(m.savedUsd) : `(${PRICE_UNKNOWN})`}`);
   else parts.push(formatReplyUsd(m.costUsd));
   return parts.join(' · ');
+}
+
+/** A routed reply's saving against its alternative: "saves ≈ $0.005 against gpt-4o", "costs ≈ $0.001 more than
+ *  gpt-5", or "price unknown against gpt-4o". */
+export function savingText(alternative: NonNullable<ReplyRoute['alternative']>): string {
+  const { model, savingUsd } = alternative;
+  if (savingUsd === undefined) return `${PRICE_UNKNOWN} against ${model}`;
+  return savingUsd >= 0
+    ? `saves ≈ ${formatReplyUsd(savingUsd)} against ${model}`
+    : `costs ≈ ${formatReplyUsd(-savingUsd)} more than ${model}`;
 }

@@ -13,7 +13,7 @@ import {
 } from '../../src/core/routing/routingTable';
 import { TASK_TYPES } from '../../src/core/routing/taskTypes';
 import { MODELS, resolveModel } from '../../src/core/tokens/models';
-import { savingText } from '../../src/webview/render/routeLine';
+import { savingText } from '../../src/webview/format';
 import { resolveSettings } from '../../src/core/settings/tallySettings';
 
 const resolve = (id: string) => resolveModel(id);

@@ -4,8 +4,9 @@
 import { formatTokensShort, PRICE_UNKNOWN } from '../../shared/format';
 import { MODELS, resolveModel, type ModelOverrides, type ResolvedModel } from '../tokens/models';
 
-/** The picker's choice that lets the router pick per request. */
-export const AUTO_MODEL = 'auto';
+/** The picker's choice that lets the router pick per request (one constant, the router's: core/routing/router.ts). */
+export { AUTO_MODEL } from '../routing/router';
+import { AUTO_MODEL } from '../routing/router';
 
 /** Most endpoint models kept (an endpoint listing more is cut, with a note). */
 export const MAX_LISTED_MODELS = 500;

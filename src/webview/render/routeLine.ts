@@ -2,18 +2,9 @@
 // gpt-4o-mini"), what that saves against the task's strong model ("saves ≈ $0.005 against gpt-4o", or "price
 // unknown"), and one button, "Ask gpt-4o", that asks the same question again with that model (the host checks the
 // reply and the model before it does).
-import type { ChatMessage, ReplyRoute } from '../../shared/conversation';
-import { formatReplyUsd, PRICE_UNKNOWN } from '../../shared/format';
+import type { ChatMessage } from '../../shared/conversation';
 import type { WebviewToHost } from '../../shared/protocol';
-
-/** "saves ≈ $0.005 against gpt-4o", "costs ≈ $0.001 more than gpt-4o", or "price unknown against gpt-4o". */
-export function savingText(alternative: NonNullable<ReplyRoute['alternative']>): string {
-  const { model, savingUsd } = alternative;
-  if (savingUsd === undefined) return `${PRICE_UNKNOWN} against ${model}`;
-  return savingUsd >= 0
-    ? `saves ≈ ${formatReplyUsd(savingUsd)} against ${model}`
-    : `costs ≈ ${formatReplyUsd(-savingUsd)} more than ${model}`;
-}
+import { savingText } from '../format';
 
 /** The route line of `message` (none for a reply the router did not route); the button once the reply has ended. */
 export function routeLine(message: ChatMessage): HTMLElement[] {
