@@ -120,7 +120,16 @@ export function createMetricsFeature(
 
   const disposables: vscode.Disposable[] = [
     report,
-    registerCommand(SHOW_API_HEALTH_COMMAND, 'show the API health', () => report.show(), logger),
+    // Opening the report also drops the days past the retention (it may have been lowered since the first record).
+    registerCommand(
+      SHOW_API_HEALTH_COMMAND,
+      'show the API health',
+      async () => {
+        await store.prune();
+        await report.show();
+      },
+      logger,
+    ),
   ];
   return { record, settled: () => pending, store, report, glance, disposables };
 }
