@@ -26,7 +26,7 @@ class RecordingAccountant implements Accountant {
   check(c: SendCheck) {
     this.checks.push(c);
     return this.refuse
-      ? { refuse: { kind: 'budgetExceeded' as const, message: 'Daily budget $0.01 reached.', actions: [] } }
+      ? { refuse: { kind: 'budget' as const, message: 'Daily budget $0.01 reached.', actions: [] } }
       : {};
   }
   progress() {}
