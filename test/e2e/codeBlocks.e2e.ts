@@ -4,6 +4,8 @@
 //                   TypeScript file loaded on demand from dist/highlight/), and the block's action bar
 //   replace         with code selected in an editor, Replace… shows the diff and a notification; Accept replaces the
 //                   selection, and one undo brings the old code back
+//   themes          in dark, dark high contrast, light high contrast and light themes every token kind keeps a
+//                   contrast of at least 3:1 against the block's background, and keywords stand out from the text
 // Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
 //   npm test -- --only build,package && node --import tsx test/e2e/codeBlocks.e2e.ts
 import assert from 'node:assert/strict';
@@ -27,7 +29,37 @@ const REPLY = `Here is the function with an explicit return type:\n\n\`\`\`ts\n$
 
 /** The page's getComputedStyle (this file is typed without the DOM library). */
 interface ComputedStyle {
-  getComputedStyle(el: unknown): { color: string };
+  getComputedStyle(el: unknown): { color: string; backgroundColor: string };
+}
+
+type Rgba = [number, number, number, number];
+
+function parseColour(css: string): Rgba {
+  const n = (css.match(/[\d.]+/g) ?? []).map(Number);
+  return [n[0] ?? 0, n[1] ?? 0, n[2] ?? 0, n[3] ?? 1];
+}
+
+/** The colour seen through the stacked backgrounds (innermost first), each laid over the ones behind it. */
+function seenBackground(layers: string[]): Rgba {
+  let out: Rgba = [255, 255, 255, 1];
+  for (const layer of [...layers].reverse()) {
+    const [r, g, b, a] = parseColour(layer);
+    out = [r * a + out[0] * (1 - a), g * a + out[1] * (1 - a), b * a + out[2] * (1 - a), 1];
+  }
+  return out;
+}
+
+/** WCAG 2 contrast ratio of a text colour (its alpha laid over `bg`) against `bg`. */
+function contrast(text: string, bg: Rgba): number {
+  const [r, g, b, a] = parseColour(text);
+  const fg = [r * a + bg[0] * (1 - a), g * a + bg[1] * (1 - a), b * a + bg[2] * (1 - a)];
+  const lum = (c: number[]) =>
+    c
+      .map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const [hi, lo] = [lum(fg), lum(bg.slice(0, 3))].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
 }
 
 /** The text of the editor on screen (Monaco renders spaces as no-break spaces). */
@@ -55,7 +87,10 @@ async function main(): Promise<number> {
     await bench.page.locator('.part.editor').click();
     await bench.page.keyboard.press('Control+P');
     await bench.page.locator('.quick-input-widget input').fill('sample.ts');
-    await bench.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample.ts' }).first().waitFor();
+    await bench.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'sample.ts' })
+      .first()
+      .waitFor({ timeout: 90_000 });
     await bench.page.keyboard.press('Enter');
     await bench.page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return' }).waitFor();
 
@@ -119,6 +154,39 @@ async function main(): Promise<number> {
       await bench.page.keyboard.press('Control+Z');
       await bench.page.locator('.editor-instance .view-lines', { hasText: 'return a + b;' }).first().waitFor();
       assert.doesNotMatch(await editorText(bench), /const total/, 'one undo brings the old code back');
+    });
+
+    await scenario('themes', async () => {
+      const code = reply.locator('pre > code.hljs');
+      for (const theme of ['Dark Modern', 'Dark High Contrast', 'Light High Contrast', 'Light Modern']) {
+        // Preferences: Color Theme, by its keybinding (the palette's first match can be the Marketplace browser).
+        await bench.page.locator('.part.editor').click();
+        await bench.page.keyboard.press('Control+K');
+        await bench.page.keyboard.press('Control+T');
+        await bench.page.locator('.quick-input-widget input').fill(theme);
+        await bench.page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
+        await bench.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+        await bench.page.waitForTimeout(1500); // the webview gets the new theme's variables
+        const seen = await code.evaluate((el) => {
+          const g = globalThis as unknown as ComputedStyle;
+          const colours: Record<string, string> = { text: g.getComputedStyle(el).color };
+          for (const cls of ['hljs-keyword', 'hljs-string', 'hljs-comment', 'hljs-title', 'hljs-built_in']) {
+            colours[cls] = g.getComputedStyle(el.querySelector(`span.${cls}`)).color;
+          }
+          const backgrounds: string[] = [];
+          for (let n: typeof el.parentElement = el; n; n = n.parentElement)
+            backgrounds.push(g.getComputedStyle(n).backgroundColor);
+          return { colours, backgrounds };
+        });
+        const bg = seenBackground(seen.backgrounds);
+        const ratios = Object.fromEntries(
+          Object.entries(seen.colours).map(([k, c]) => [k, Math.round(contrast(c, bg) * 10) / 10]),
+        );
+        log(`${theme}: background rgb(${bg.slice(0, 3).map(Math.round).join(', ')}), contrast`, JSON.stringify(ratios));
+        assert.notEqual(seen.colours['hljs-keyword'], seen.colours.text, `${theme}: keywords have their own colour`);
+        for (const [k, ratio] of Object.entries(ratios)) assert.ok(ratio >= 3, `${theme}: ${k} contrast ${ratio} < 3`);
+        if (theme === 'Dark Modern') await bench.screenshot(path.join(SCREENSHOTS, 'highlighted-code-block-dark.png'));
+      }
     });
   } catch (e) {
     results.aborted(e);
