@@ -1,7 +1,7 @@
 // The bar above each code block in a reply: Copy (in the panel), and Insert at Cursor, Replace Selection and Save as
 // New File, which the host does with the editor (src/host/codeBlockActions.ts). The buttons carry no listeners of
 // their own: one listener on the message list handles every bar, however many replies are on screen.
-import type { CodeBlockAction, WebviewToHost } from '../../shared/protocol';
+import { MAX_CODE_BLOCK_CHARS, type CodeBlockAction, type WebviewToHost } from '../../shared/protocol';
 import { fenceTag } from './codeLanguage';
 
 const BUTTONS: { action: CodeBlockAction | 'copy'; label: string; title: string }[] = [
@@ -44,6 +44,12 @@ export function routeCodeBlockClicks(root: HTMLElement, post: (msg: WebviewToHos
         button.textContent = 'Copied';
       });
     } else if (e.isTrusted && (action === 'insert' || action === 'replace' || action === 'newFile')) {
+      // The host refuses a longer block (a reply can be made longer with tally.maxReplySizeKB): say so here.
+      if (text.length > MAX_CODE_BLOCK_CHARS) {
+        button.textContent = 'Too long: use Copy';
+        button.disabled = true;
+        return;
+      }
       post({ type: 'code/action', action, code: text, language: fenceTag(code.className) });
     }
   });
