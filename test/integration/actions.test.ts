@@ -229,6 +229,25 @@ describe('code actions', () => {
     }
   });
 
+  it('outside any block with nothing selected, a small file is offered whole and sent when accepted', async () => {
+    const { file } = await openFile('const a = 1;\nconst b = 2;\n', new vscode.Selection(1, 3, 1, 3), 'consts.txt');
+    await runAccepting('tally.optimise');
+    const { prompt, route } = await sent();
+    assert.ok(prompt.includes(`\`${file}\``) && prompt.includes('lines 1–2'), prompt);
+    assert.ok(prompt.endsWith('```plaintext\nconst a = 1;\nconst b = 2;\n```'), prompt);
+    assert.equal(route.signals.lines, 2);
+  });
+
+  it('input over the size bound sends nothing', async () => {
+    const big = `${'x'.repeat(600 * 1024)}\n`;
+    const { editor } = await openFile(big, new vscode.Selection(0, 0, 1, 0), 'big.txt');
+    await vscode.commands.executeCommand('tally.explainSelection');
+    editor.selection = new vscode.Selection(0, 3, 0, 3);
+    await runAccepting('tally.refactor'); // nothing selected, no block: a file this big is not offered whole
+    assert.equal(server.requests.length, 0);
+    assert.equal(posts.of('chat/started').length, 0);
+  });
+
   it('no editor, an empty document, binary content: nothing is sent', async () => {
     await closeAllEditors();
     await vscode.commands.executeCommand('tally.refactor');
