@@ -26,6 +26,7 @@ import { CodeBlockActions } from './codeBlockActions';
 import { createMessageRouter } from './messageRouter';
 import { connectModelPicker } from './modelFeature';
 import { ModelPicker } from './modelPicker';
+import { registerLanguageModels } from './lmProvider';
 import { errorMessage } from '../core/errorMessage';
 import { Settings } from './settings';
 import { registerTeamCacheSecret } from './teamCacheSecret';
@@ -163,6 +164,22 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     ...registerCommands(commandDeps),
     ...registerCodeActions({ controller, view, log, customActions: () => settings.current.actions }),
     ...models.disposables,
+    // Tally's models in VS Code's own Chat, answered through the same pipeline as the panel.
+    ...registerLanguageModels({
+      client,
+      endpoint,
+      settings: () => settings.current,
+      tokenizers,
+      resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
+      accountant: usage.accountant,
+      cache,
+      onRequestFinished: (finished) => metrics.record(finished),
+      logger: log,
+      clock: systemClock,
+      picker,
+      newId,
+      log,
+    }),
     ...usage.disposables,
     ...metrics.disposables,
     ...cacheDisposables,
