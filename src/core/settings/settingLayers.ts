@@ -28,6 +28,9 @@ export const USER_ONLY_SETTINGS = [
   'budget.monthlyUsd',
   // One metrics store serves every workspace: a workspace must not shorten what is kept for all of them.
   'metrics.retentionDays',
+  // Where the request metrics are sent, and the headers (a collector's key) sent with them.
+  'telemetry.otlpEndpoint',
+  'telemetry.otlpHeaders',
 ] as const;
 
 /** Limits a workspace may only make stricter than the user's. */

@@ -10,6 +10,7 @@ import { parseRoutingOverrides, type RoutingOverrides } from '../routing/routing
 import { loweredPrices } from '../tokens/priceGuard';
 import { parseCustomActions, type CustomActions } from '../actions/customActions';
 import { effectiveValue, type SettingLayers } from './settingLayers';
+import { parseOtlpSettings, type OtlpSettings } from '../metrics/otlpSettings';
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../metrics/retention';
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -44,6 +45,8 @@ export interface TallySettings {
   actions: CustomActions;
   /** Request metrics (the API health report): how many days are kept (user settings only: one store for all). */
   metrics: { retentionDays: number };
+  /** `tally.telemetry.*` (user settings only): the OTLP collector that receives the metrics as spans ('' = off). */
+  otlp: OtlpSettings;
 }
 
 export interface ResolvedSettings {
@@ -125,6 +128,9 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
   const actions = parseCustomActions(raw('actions'));
   problems.push(...actions.problems);
 
+  const otlp = parseOtlpSettings(raw('telemetry.otlpEndpoint'), raw('telemetry.otlpHeaders'));
+  problems.push(...otlp.problems);
+
   const model = str('model', DEFAULT_MODEL).trim() || DEFAULT_MODEL;
   const settings: TallySettings = {
     baseUrl: str('baseUrl', '').trim(),
@@ -156,6 +162,7 @@ export function resolveSettings(layers: (key: string) => SettingLayers | undefin
     metrics: {
       retentionDays: num('metrics.retentionDays', DEFAULT_RETENTION_DAYS, MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, true),
     },
+    otlp: otlp.otlp,
   };
   return { settings, problems, ignored };
 }
