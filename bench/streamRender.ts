@@ -7,7 +7,8 @@
 // the bench checks the message really was laid out, not skipped by `content-visibility`). Main-thread time is
 // Chromium's TaskDuration (CDP Performance metrics); long tasks from a PerformanceObserver. Each run uses fresh pages;
 // the stream, the one-shot render and the feed alone are interleaved over $TALLY_BENCH_RUNS runs (default 3).
-// TALLY_BENCH_COALESCE_MS=0 posts every piece as its own message (the host before it coalesced), for an A/B.
+// TALLY_BENCH_COALESCE_MS=0 posts every piece as its own message (the host before it coalesced), for an A/B; with
+// TALLY_BENCH_WEBVIEW and TALLY_BENCH_CSS an older build of the panel can be measured the same way.
 //   node --import tsx bench/streamRender.ts
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -67,7 +68,7 @@ async function panelPage(page: Page, webview: string): Promise<void> {
       'window.__long=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__long.push([e.startTime,e.duration])}).observe({entryTypes:["longtask"]});</script></body></html>',
   );
   // The panel's own stylesheet: layout (the scrolling list, content-visibility) is part of what a frame costs.
-  await page.addStyleTag({ path: path.resolve(__dirname, '../media/chat.css') });
+  await page.addStyleTag({ path: process.env.TALLY_BENCH_CSS ?? path.resolve(__dirname, '../media/chat.css') });
   await page.addScriptTag({ path: webview });
 }
 
