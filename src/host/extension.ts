@@ -26,7 +26,8 @@ import { CodeBlockActions } from './codeBlockActions';
 import { createMessageRouter } from './messageRouter';
 import { connectModelPicker } from './modelFeature';
 import { ModelPicker } from './modelPicker';
-import { registerLanguageModels } from './lmProvider';
+import { registerLanguageModels, type LmProviderDeps } from './lmProvider';
+import { createParticipantHandler, registerParticipant } from './chatParticipant';
 import { errorMessage } from '../core/errorMessage';
 import { Settings } from './settings';
 import { registerTeamCacheSecret } from './teamCacheSecret';
@@ -34,6 +35,7 @@ import { secretStore } from './secretStore';
 import { createTestApi, type TallyTestApi } from './testApi';
 import { createUsageFeature } from './usageFeature';
 import { createMetricsFeature } from './metricsFeature';
+import { createOtlpExport } from './otlpExport';
 
 /** Every module of the bundle has run by now: extension.ts's top level runs last. */
 const bundleEvaluatedAt = performance.now();
@@ -85,11 +87,18 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   const usage = createUsageFeature(context, { settings, tokenizers, logger: log, clock: systemClock, newId });
   steps.step('usage');
   // Request metrics and the API health report: nothing is read from disk here (the store is read on first use).
+  // With tally.telemetry.otlpEndpoint set, each record also goes to that collector (the SDK loads on the first one).
+  const otlp = createOtlpExport({
+    settings,
+    logger: log,
+    serviceVersion: context.extension.packageJSON.version as string,
+  });
   const metrics = createMetricsFeature(context, {
     settings,
     logger: log,
     clock: systemClock,
     onRecorded: () => usage.statusBar.schedule(),
+    onMetric: (r) => otlp.record(r),
   });
   usage.statusBar.healthLines = metrics.glance;
   steps.step('metrics');
@@ -156,6 +165,29 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   const router = createMessageRouter(controller, conversations, codeBlocks, models.panelModels);
   const commandDeps = { controller, conversations, view, secrets: context.secrets, log };
 
+  const lmDeps: LmProviderDeps = {
+    client,
+    endpoint,
+    settings: () => settings.current,
+    tokenizers,
+    resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
+    accountant: usage.accountant,
+    cache,
+    onRequestFinished: (finished) => metrics.record(finished),
+    logger: log,
+    clock: systemClock,
+    picker,
+    newId,
+    log,
+  };
+  const participantDeps = {
+    ...lmDeps,
+    costMarkdown: async () => {
+      await usage.loaded;
+      return usage.statusBar.tooltip;
+    },
+    healthLines: () => metrics.glance(),
+  };
   steps.step('controllers');
   context.subscriptions.push(
     view,
@@ -164,24 +196,12 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
     ...registerCommands(commandDeps),
     ...registerCodeActions({ controller, view, log, customActions: () => settings.current.actions }),
     ...models.disposables,
-    // Tally's models in VS Code's own Chat, answered through the same pipeline as the panel.
-    ...registerLanguageModels({
-      client,
-      endpoint,
-      settings: () => settings.current,
-      tokenizers,
-      resolveModel: (id) => resolveModel(id, settings.current.modelOverrides),
-      accountant: usage.accountant,
-      cache,
-      onRequestFinished: (finished) => metrics.record(finished),
-      logger: log,
-      clock: systemClock,
-      picker,
-      newId,
-      log,
-    }),
+    // Tally's models and @tally in VS Code's own Chat, answered through the same pipeline as the panel.
+    ...registerLanguageModels(lmDeps),
+    ...registerParticipant(participantDeps),
     ...usage.disposables,
     ...metrics.disposables,
+    ...otlp.disposables,
     ...cacheDisposables,
     ...teamSecret.disposables,
     settings.onDidChange(() => void controller.configChanged()),
@@ -193,7 +213,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   shutdown = () =>
     (stopped ??= (async () => {
       service.cancel();
-      await Promise.allSettled([store.dispose(), tokenizers.dispose(), cache.dispose()]);
+      await Promise.allSettled([store.dispose(), tokenizers.dispose(), cache.dispose(), otlp.shutdown()]);
     })());
   steps.step('register');
   void conversations.restoreLast(); // in the background: reading one small file; the panel's init waits for it
@@ -224,6 +244,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
         codeBlocks,
         setApiKey: (key) => storeApiKey(commandDeps, key),
         activationTiming: () => timing,
+        participant: createParticipantHandler(participantDeps),
       });
 }
 

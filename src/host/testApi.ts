@@ -52,6 +52,8 @@ export interface TallyTestApi {
   exportConversation(target: vscode.Uri): Promise<vscode.Uri | undefined>;
   /** Tally's own activation time on the host's clock (bundle evaluation + activate()); see activationTiming.ts. */
   activationTiming(): ActivationTiming | undefined;
+  /** The @tally participant's handler, to drive with a recording response stream. */
+  participant: vscode.ChatRequestHandler;
 }
 
 export function createTestApi(deps: {
@@ -69,6 +71,7 @@ export function createTestApi(deps: {
   codeBlocks: CodeBlockActions;
   setApiKey(key: string): Promise<void>;
   activationTiming(): ActivationTiming | undefined;
+  participant: vscode.ChatRequestHandler;
 }): TallyTestApi {
   const { context, view, controller, service, client, tokenizers, conversations, store, cache, usage, codeBlocks } =
     deps;
@@ -102,5 +105,6 @@ export function createTestApi(deps: {
     setApiKey: deps.setApiKey,
     exportConversation: (target) => conversations.export(target.path.endsWith('.json') ? 'json' : 'markdown', target),
     activationTiming: deps.activationTiming,
+    participant: deps.participant,
   };
 }
