@@ -1,7 +1,8 @@
 // Builds Tally with esbuild (tsc --noEmit typechecks separately: `npm run typecheck`).
 //   dist/extension.js   the extension host bundle (node, cjs, `vscode` external)
 //   dist/lazy/*.js      heavy libraries, each its own bundle, required on first use only (never at activation):
-//                       the openai SDK and gpt-tokenizer with one file per encoding
+//                       the openai SDK, gpt-tokenizer with one file per encoding, the Redis client, and
+//                       OpenTelemetry's SDK with its OTLP exporter (lazy/otlp.js, only when a collector is set)
 //   dist/webview.js     the chat panel's browser bundle (iife)
 //   dist/highlight/     highlight.js for the panel's code blocks, imported by it on first use: core.js and
 //                       lang/<language>.js, one ES module each (scripts/highlightLanguages.cjs lists the languages)
@@ -24,6 +25,26 @@ const LAZY = {
   'gpt-tokenizer/encoding/cl100k_base': 'lazy/cl100k_base',
   '@redis/client': 'lazy/redis',
 };
+
+// Tally's own modules that are bundles of their own, imported dynamically by a relative path: source -> bundle.
+// otlpSdk.ts gathers the OpenTelemetry SDK and its OTLP/HTTP exporter; it loads only once a collector is configured.
+const LAZY_LOCAL = {
+  'src/core/metrics/otlpSdk.ts': 'lazy/otlp',
+};
+
+// `import('./otlpSdk')` of a LAZY_LOCAL source becomes `require('<dir><bundle>.js')` (dynamic imports only: a static
+// import would be a mistake that pulls the module into the importer's bundle, and is left to show in its size).
+const lazyLocal = (dir) => ({
+  name: 'lazy-local',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const source = path.relative(__dirname, path.resolve(args.resolveDir, args.path)).replace(/\\/g, '/');
+      const out = LAZY_LOCAL[source] ?? LAZY_LOCAL[`${source}.ts`];
+      return out ? { path: `${dir}${out.replace(/^lazy\//, '')}.js`, external: true } : undefined;
+    });
+  },
+});
 
 // A lazy specifier becomes `require('<dir><name>.js')`: from dist/extension.js that is './lazy/…', from a bundle
 // that itself lives in dist/lazy/ (the token-count worker) it is './…'.
@@ -79,13 +100,16 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [vscodeOnce, lazyExternals('./lazy/')],
+    plugins: [vscodeOnce, lazyExternals('./lazy/'), lazyLocal('./lazy/')],
     // import('openai') -> require('./lazy/openai.js'), which the extension host's CommonJS loader resolves.
     supported: { 'dynamic-import': false },
   },
   {
     ...common,
-    entryPoints: Object.fromEntries(Object.entries(LAZY).map(([spec, out]) => [out, spec])),
+    entryPoints: {
+      ...Object.fromEntries(Object.entries(LAZY).map(([spec, out]) => [out, spec])),
+      ...Object.fromEntries(Object.entries(LAZY_LOCAL).map(([source, out]) => [out, source])),
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

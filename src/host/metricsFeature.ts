@@ -39,7 +39,14 @@ const seconds = (ms: number | undefined) =>
 
 export function createMetricsFeature(
   context: vscode.ExtensionContext,
-  deps: { settings: Settings; logger: Logger; clock: Clock; onRecorded?: () => void },
+  deps: {
+    settings: Settings;
+    logger: Logger;
+    clock: Clock;
+    onRecorded?: () => void;
+    /** Each record as soon as it is made (the OTLP export, when configured). */
+    onMetric?: (r: RequestMetric) => void;
+  },
 ): MetricsFeature {
   const { logger, clock } = deps;
   const retentionDays = () => deps.settings.current.metrics.retentionDays;
@@ -96,6 +103,7 @@ export function createMetricsFeature(
       return;
     }
     last = r;
+    deps.onMetric?.(r);
     pending = pending
       .then(async () => {
         if (await store.append(r)) await afterAppend(r);
