@@ -103,7 +103,9 @@ describe('conversation store: crash safety', () => {
 
   it(
     `keeps every reported save through ${ROUNDS} SIGKILLs in the middle of writes`,
-    { timeout: 120_000 },
+    // A guard against a hang, not a bound on speed: each round starts a Node child with tsx, which took ~5 s per
+    // round at a load average of 20 on 2 cores (120 s was too little in a clean-clone run on such a machine).
+    { timeout: 600_000 },
     async (t) => {
       const random = seededRandom(0x7a11);
       const reported = new Map<string, number>();
