@@ -112,9 +112,12 @@ describe('usage: status bar, budgets, report, ledger', () => {
       assert.equal(written?.fsPath, file.fsPath);
       const csv = await fs.readFile(file.fsPath, 'utf8');
       const [header, ...rows] = csv.trimEnd().split('\r\n');
-      assert.match(header, /^date,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,/);
+      assert.match(
+        header,
+        /^date,model,surface,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,/,
+      );
       assert.ok(
-        rows.some((r) => /^\d{4}-\d{2}-\d{2},gpt-4o,/.test(r)),
+        rows.some((r) => /^\d{4}-\d{2}-\d{2},gpt-4o,panel,/.test(r)),
         csv,
       );
     } finally {

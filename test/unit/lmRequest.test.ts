@@ -96,6 +96,7 @@ describe('VS Code chat requests through Tally’s pipeline', () => {
     assert.equal(accountant.checks[0].promptTokens, server.requests[0].promptTokens, 'the estimate is what is billed');
     assert.equal(accountant.finished[0].outcome, 'complete');
     assert.equal(accountant.finished[0].usage?.promptTokens, server.requests[0].promptTokens);
+    assert.equal(accountant.finished[0].surface, 'chatView', 'no tools: the Chat view (Ask or @tally)');
     assert.equal(metrics.length, 1);
     assert.equal(metrics[0].outcome, 'complete');
     assert.equal(metrics[0].cacheHit, false);
@@ -140,6 +141,11 @@ describe('VS Code chat requests through Tally’s pipeline', () => {
     await cache.settled();
     const second = await ask(undefined, { tools });
     assert.equal(second.calls[0].id, 'call_y');
+    assert.deepEqual(
+      accountant.finished.map((f) => f.surface),
+      ['agent', 'agent'],
+      'tools offered: Agent mode',
+    );
     assert.equal(server.requests.length, 2);
     const tokensWithTools = await countLmTokens(tokenizers, resolveModel('gpt-4o-mini'), [], tools);
     assert.ok(tokensWithTools > 3, 'tool definitions are counted');

@@ -18,6 +18,7 @@ import { silentLogger, systemClock } from '../../src/core/ports';
 import type { RoutingOverrides } from '../../src/core/routing/routingTable';
 import { resolveModel } from '../../src/core/tokens/models';
 import { Tokenizers } from '../../src/core/tokens/tokenizers';
+import type { ReplyAccounting } from '../../src/core/usage/accounting';
 import type { ChatMessage } from '../../src/shared/conversation';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 
@@ -57,8 +58,17 @@ describe('routed sends', () => {
       debounceMs: 20,
     });
   };
+  const accounted: ReplyAccounting[] = [];
   const service = (model: string, routing: RoutingOverrides = {}, store = newStore()) =>
     new ChatService({
+      accountant: {
+        check: () => ({}),
+        progress: () => {},
+        finish: async (r) => {
+          accounted.push(r);
+          return undefined;
+        },
+      },
       client: new OpenAIChatClient(),
       endpoint: async () => ({ baseUrl: server.baseUrl, apiKey: 'sk-unit-test-key-123456' }),
       tokenizers,
@@ -123,6 +133,24 @@ describe('routed sends', () => {
     // gpt-3.5-turbo: $0.50 in / $1.50 out per 1M; reply budget 1000 (its max output is 4096)
     assert.ok(Math.abs(estimate.minUsd! - (counted * 0.5) / 1e6) < 1e-12);
     assert.ok(Math.abs(estimate.maxUsd! - (counted * 0.5 + 1000 * 1.5) / 1e6) < 1e-12);
+  });
+
+  it('the ledger is told where each send came from: a task other than chat is a code action, its retry too', async () => {
+    accounted.length = 0;
+    const s = service('auto');
+    await s.send('s1', 'hello', sink());
+    await s.send('s2', 'Find the bug', sink(), { route: { task: 'findBugs', label: 'Find Bugs', lines: 3 } });
+    await s.retry('s3', sink(), { bypassCache: true });
+    await s.send('s4', 'and now?', sink(), { route: { task: 'chat' } });
+    assert.deepEqual(
+      accounted.map((r) => [r.requestId, r.surface]),
+      [
+        ['s1', 'panel'],
+        ['s2', 'action'],
+        ['s3', 'action'],
+        ['s4', 'panel'],
+      ],
+    );
   });
 
   it('an explicit model is sent as is, not routed; a model setting is used when nothing routes', async () => {

@@ -20,6 +20,7 @@ const bucket = (day: string, model: string, workspace: string, costUsd: number, 
   day,
   model,
   workspace,
+  surface: 'panel',
   totals: { ...emptyTotals(), requests, tokensIn: 100 * requests, tokensOut: 10 * requests, costUsd },
 });
 
@@ -88,6 +89,7 @@ describe('CSV export', () => {
       {
         day: '2025-06-15',
         model: 'gpt-4o',
+        surface: 'chatView',
         totals: {
           ...emptyTotals(),
           requests: 3,
@@ -103,9 +105,9 @@ describe('CSV export', () => {
     ];
     assert.equal(
       toCsv(rows),
-      'date,model,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,' +
+      'date,model,surface,requests,prompt_tokens,cached_prompt_tokens,completion_tokens,cost_usd,' +
         'unknown_price_requests,estimated_requests,cache_hits,saved_usd\r\n' +
-        '2025-06-15,gpt-4o,3,12000,400,1500,0.3,0,1,1,0.0000001\r\n',
+        '2025-06-15,gpt-4o,chatView,3,12000,400,1500,0.3,0,1,1,0.0000001\r\n',
     );
   });
 
@@ -113,6 +115,7 @@ describe('CSV export', () => {
     const row = (model: string, costUsd = 0.5, unknown = 0): ReportRow => ({
       day: '2025-06-15',
       model,
+      surface: 'panel',
       totals: { ...emptyTotals(), requests: 1, costUsd, unknownCostRequests: unknown },
     });
     const lines = toCsv([
@@ -122,11 +125,11 @@ describe('CSV export', () => {
       row('=HYPERLINK("x")'),
       row('local', 0, 1),
     ]).split('\r\n');
-    assert.ok(lines[1].startsWith('2025-06-15,"my,model",1,'));
-    assert.ok(lines[2].startsWith('2025-06-15,"say ""hi""",1,'));
-    assert.ok(lines[3].startsWith('2025-06-15,"two\nlines",1,'));
-    assert.ok(lines[4].startsWith(`2025-06-15,"'=HYPERLINK(""x"")",1,`));
-    assert.equal(lines[5], '2025-06-15,local,1,0,0,0,,1,0,0,0', 'every price unknown: cost left empty, not 0');
+    assert.ok(lines[1].startsWith('2025-06-15,"my,model",panel,1,'));
+    assert.ok(lines[2].startsWith('2025-06-15,"say ""hi""",panel,1,'));
+    assert.ok(lines[3].startsWith('2025-06-15,"two\nlines",panel,1,'));
+    assert.ok(lines[4].startsWith(`2025-06-15,"'=HYPERLINK(""x"")",panel,1,`));
+    assert.equal(lines[5], '2025-06-15,local,panel,1,0,0,0,,1,0,0,0', 'every price unknown: cost left empty, not 0');
     assert.equal(lines[6], '');
     assert.equal(csvField('plain'), 'plain');
     assert.equal(csvField('-1', false), '-1');

@@ -122,6 +122,8 @@ export class ChatService {
         cacheInput: admitted.cacheInput,
         hit,
         ...produced,
+        // A send routed as a task other than chat comes from a code action (a retry keeps its route).
+        surface: options.route && options.route.task !== 'chat' ? 'action' : 'panel',
       });
     } finally {
       this.active.delete(requestId);

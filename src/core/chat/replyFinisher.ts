@@ -12,6 +12,7 @@ import type { Conversation } from '../conversations/codec';
 import { errorMessage } from '../errorMessage';
 import type { ResolvedModel } from '../tokens/models';
 import type { ReplyAccounting } from '../usage/accounting';
+import type { UsageSurface } from '../usage/surfaces';
 import type { ChatServiceDeps, ChatSink } from './chatInterfaces';
 
 export type ReplyFinisherDeps = Pick<
@@ -39,6 +40,8 @@ export interface ReplyToFinish {
   /** When its text ended (clock time; default: when finishing starts), and its API attempts: request metrics. */
   endedAt?: number;
   attempts?: readonly AttemptRecord[];
+  /** Where the send came from, for the ledger: the panel (default) or a code action. */
+  surface?: Extract<UsageSurface, 'panel' | 'action'>;
 }
 
 /** Accounts, settles, reports, caches (in the background) and saves a reply whose text has ended. */
@@ -56,6 +59,7 @@ export async function finishReply(deps: ReplyFinisherDeps, reply: ReplyToFinish)
     ...(outcome.kind === 'complete' && outcome.usage && !hit ? { usage: outcome.usage } : {}),
     ...(hit?.entry.usage ? { savedUsage: hit.entry.usage } : {}),
     ...(apiRequestId ? { apiRequestId } : {}),
+    surface: reply.surface ?? 'panel',
   });
   const elapsed = clock.now() - reply.startedAt;
   if (outcome.kind === 'complete') {

@@ -18,6 +18,7 @@ import type { ResolvedModel } from '../tokens/models';
 import type { Tokenizers } from '../tokens/tokenizers';
 import { costOf } from '../tokens/models';
 import type { Accountant } from '../usage/accounting';
+import type { UsageSurface } from '../usage/surfaces';
 import { countableTexts } from './lmMessages';
 
 export interface LmRequestDeps {
@@ -40,6 +41,8 @@ export interface LmRequest {
   messages: ChatRequestMessage[];
   tools?: ToolDefinition[];
   toolChoice?: 'auto' | 'required';
+  /** For the ledger; default: `agent` when the request offers tools (Agent mode), else `chatView` (Ask, @tally). */
+  surface?: Extract<UsageSurface, 'chatView' | 'agent'>;
 }
 
 export interface LmOutput {
@@ -153,6 +156,7 @@ export async function runLmRequest(
     outcome: kind,
     cacheHit: hit !== undefined,
     ...(hit?.entry.usage ? { savedUsage: hit.entry.usage } : {}),
+    surface: req.surface ?? (req.tools?.length ? 'agent' : 'chatView'),
   });
   deps.onRequestFinished?.({
     requestId: req.requestId,

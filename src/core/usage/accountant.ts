@@ -149,6 +149,7 @@ export class UsageAccountant implements Accountant {
       model: reply.model.id,
       conversationId: reply.conversationId,
       requestId,
+      ...(reply.surface ? { surface: reply.surface } : {}),
       overrides,
     };
     if (reply.cacheHit) {

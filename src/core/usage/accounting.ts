@@ -4,6 +4,7 @@
 import type { Usage } from '../../shared/conversation';
 import type { ErrorView } from '../../shared/errors';
 import type { ResolvedModel } from '../tokens/models';
+import type { UsageSurface } from './surfaces';
 
 export interface SendCheck {
   requestId: string;
@@ -39,6 +40,8 @@ export interface ReplyAccounting {
   /** For a cache hit: the usage of the original request (what was saved). */
   savedUsage?: Usage;
   apiRequestId?: string;
+  /** Where the request came from (panel, code action, VS Code's Chat view or Agent mode); absent: the panel. */
+  surface?: UsageSurface;
 }
 
 export interface ReplyCost {

@@ -149,7 +149,7 @@ export class UsageLedger {
     return totalsByModel(this.allBuckets(), filter);
   }
 
-  /** Day × model × workspace buckets matching `filter`, merged across files, sorted (for the report). */
+  /** Day × model × workspace × surface buckets matching `filter`, merged across files, sorted (for the report). */
   buckets(filter?: UsageFilter): UsageBucket[] {
     const merged = new UsageBuckets();
     for (const b of this.allBuckets()) merged.addBucket(b);

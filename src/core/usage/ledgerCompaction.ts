@@ -1,7 +1,7 @@
 // The ledger's compacted months: reading a month's summary, and compacting closed months (older than the current
 // and the previous month) from their detail jsonl into a summary. Files are chosen by the clock's month, so no
 // window appends to a closed month's file any more. Compaction is idempotent, hence lock-free: the summary
-// (day × model × workspace buckets, exact totals) is written atomically (temp + rename) before the jsonl is deleted;
+// (day × model × workspace × surface buckets, exact totals) is written atomically (temp + rename) before the jsonl is deleted;
 // a month with a summary is read from the summary only, and a leftover jsonl beside a summary (a crash or a
 // concurrent compaction in between, or a delete refused on Windows) is deleted by the next compaction. Two windows
 // compacting the same month both derive the summary from the same closed file: either result is right.

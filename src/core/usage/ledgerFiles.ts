@@ -1,5 +1,5 @@
 // The ledger folder's files: the names of a month's detail (`usage-YYYY-MM.jsonl`) and summary
-// (`usage-YYYY-MM.summary.json`), the summary's format (day × model × workspace buckets of a compacted month), and
+// (`usage-YYYY-MM.summary.json`), the summary's format (day × model × workspace × surface buckets of a compacted month), and
 // the size-checked reads of both (a file over its bound, a link or not a file is refused, then set aside with one
 // warning). See ledger.ts for how windows share them.
 import { errorMessage } from '../errorMessage';
@@ -7,11 +7,12 @@ import { readBounded, readBytesAfter } from '../files/boundedRead';
 import { isNotFound, isRefusedFile } from '../files/fileErrors';
 import { moveAside } from '../files/leftovers';
 import type { Logger } from '../ports';
+import { surfaceOf } from './surfaces';
 import { compareBuckets, parseTotals, type UsageBucket } from './totals';
 
 /** The largest month of detail read: 256 MiB is about a million requests, far more than a month of real use. */
 export const MAX_LEDGER_MONTH_BYTES = 256 * 1024 * 1024;
-/** The largest summary read: day × model × workspace buckets of one month fit in a small fraction of this. */
+/** The largest summary read: day × model × workspace × surface buckets of one month fit in a small fraction of this. */
 export const MAX_LEDGER_SUMMARY_BYTES = 16 * 1024 * 1024;
 
 export const DETAIL_FILE = /^usage-(\d{4}-\d{2})\.jsonl$/;
@@ -53,7 +54,8 @@ export function parseSummary(x: unknown, month: string): UsageBucket[] | undefin
     if (typeof r.day !== 'string' || typeof r.model !== 'string' || typeof r.workspace !== 'string' || !totals) {
       return undefined;
     }
-    out.push({ day: r.day, model: r.model, workspace: r.workspace, totals });
+    // A summary written before surfaces existed (or naming one this version does not know) counts as the panel's.
+    out.push({ day: r.day, model: r.model, workspace: r.workspace, surface: surfaceOf(r.surface), totals });
   }
   return out.sort(compareBuckets);
 }

@@ -1,12 +1,14 @@
 // Usage periods: local calendar days (`YYYY-MM-DD`) and months (`YYYY-MM`) of a time, and the filters over day ×
-// model × workspace that pick today's, this month's or one workspace's usage.
+// model × workspace × surface that pick today's, this month's, one workspace's or one surface's usage.
+import type { UsageSurface } from './surfaces';
 
-/** Inclusive day range (local `YYYY-MM-DD`), and optionally one workspace or model. */
+/** Inclusive day range (local `YYYY-MM-DD`), and optionally one workspace, model or surface. */
 export interface UsageFilter {
   fromDay?: string;
   toDay?: string;
   workspace?: string;
   model?: string;
+  surface?: UsageSurface;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -45,11 +47,15 @@ function withWorkspace(f: UsageFilter, workspace: string | undefined): UsageFilt
   return workspace === undefined ? f : { ...f, workspace };
 }
 
-export function matchesFilter(b: { day: string; model: string; workspace: string }, f: UsageFilter = {}): boolean {
+export function matchesFilter(
+  b: { day: string; model: string; workspace: string; surface?: UsageSurface },
+  f: UsageFilter = {},
+): boolean {
   return (
     (f.fromDay === undefined || b.day >= f.fromDay) &&
     (f.toDay === undefined || b.day <= f.toDay) &&
     (f.workspace === undefined || b.workspace === f.workspace) &&
-    (f.model === undefined || b.model === f.model)
+    (f.model === undefined || b.model === f.model) &&
+    (f.surface === undefined || b.surface === f.surface)
   );
 }

@@ -2,6 +2,7 @@
 // a record is made from a reply's usage (or estimated for a partial reply), serialised, validated and parsed back.
 import type { Usage } from '../../shared/conversation';
 import { costOf, resolveModel, type ModelOverrides } from '../tokens/models';
+import { isUsageSurface, type UsageSurface } from './surfaces';
 
 export const USAGE_RECORD_VERSION = 1;
 
@@ -30,6 +31,8 @@ export interface UsageRecord {
   /** For a cache hit: what the original request cost (absent when its price is unknown). */
   savedUsd?: number;
   requestId?: string;
+  /** Where the request came from; absent on lines written before surfaces existed (they read as `panel`). */
+  surface?: UsageSurface;
 }
 
 /** Cost in USD of `usage` for `modelId` (the registry merged with the user's overrides); undefined: price unknown. */
@@ -52,6 +55,7 @@ export interface RecordBase {
   model: string;
   conversationId?: string;
   requestId?: string;
+  surface?: UsageSurface;
   overrides?: ModelOverrides;
 }
 
@@ -84,6 +88,7 @@ export function makeUsageRecord(input: RecordBase & { usage: Usage; cacheHit?: b
   } else if (priced !== undefined) r.costUsd = priced;
   if (input.conversationId !== undefined) r.conversationId = clampText(input.conversationId);
   if (input.requestId !== undefined) r.requestId = clampText(input.requestId);
+  if (input.surface !== undefined) r.surface = input.surface;
   return r;
 }
 
@@ -123,7 +128,10 @@ const isUsd = (x: unknown): x is number => typeof x === 'number' && Number.isFin
 const isOptional = (x: unknown, check: (y: unknown) => boolean) => x === undefined || check(x);
 const isString = (x: unknown): x is string => typeof x === 'string';
 
-/** Validates one parsed ledger line; undefined when it is not a version-1 usage record. */
+/**
+ * Validates one parsed ledger line; undefined when it is not a version-1 usage record. A surface this version does
+ * not know (a newer window wrote it) is dropped, not the record: its cost still counts, as the default surface.
+ */
 export function parseUsageRecord(x: unknown): UsageRecord | undefined {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
   const o = x as Record<string, unknown>;
@@ -142,7 +150,10 @@ export function parseUsageRecord(x: unknown): UsageRecord | undefined {
     isOptional(o.savedUsd, isUsd) &&
     isOptional(o.conversationId, isString) &&
     isOptional(o.requestId, isString);
-  return ok ? (o as unknown as UsageRecord) : undefined;
+  if (!ok) return undefined;
+  if (o.surface === undefined || isUsageSurface(o.surface)) return o as unknown as UsageRecord;
+  const { surface: _unknown, ...known } = o;
+  return known as unknown as UsageRecord;
 }
 
 /** Parses ledger lines (complete ones); a bad line is split at each record start, so a record glued to a torn line survives. */

@@ -1,13 +1,24 @@
-// Data of the usage report: totals per local day × model over the last N days, per model and per day (every day
-// of the range, empty ones included, for the chart). Its CSV is usageCsv.ts, its chart usageChart.ts.
+// Data of the usage report: totals per local day × model × surface over the last N days, per model, per surface and
+// per day (every day of the range, empty ones included, for the chart), optionally of one surface only. Its CSV is
+// usageCsv.ts, its chart usageChart.ts.
 import { dayKey } from './periods';
 import type { UsageRecord } from './records';
-import { addTotals, emptyTotals, totalsByModel, type UsageBucket, UsageBuckets, type UsageTotals } from './totals';
+import type { UsageSurface } from './surfaces';
+import {
+  addTotals,
+  emptyTotals,
+  totalsByModel,
+  totalsBySurface,
+  type UsageBucket,
+  UsageBuckets,
+  type UsageTotals,
+} from './totals';
 
 export interface ReportRow {
   /** Local date `YYYY-MM-DD`. */
   day: string;
   model: string;
+  surface: UsageSurface;
   totals: UsageTotals;
 }
 
@@ -19,12 +30,16 @@ export interface DayTotals {
 export interface ReportData {
   fromDay: string;
   toDay: string;
-  /** Rows with at least one request, by day then model. */
+  /** The surface the report is limited to; undefined: all. */
+  surface?: UsageSurface;
+  /** Rows with at least one request, by day, model, then surface. */
   rows: ReportRow[];
   /** Every day of the range, oldest first, zeros included. */
   perDay: DayTotals[];
   /** Most expensive first. */
   perModel: { model: string; totals: UsageTotals }[];
+  /** Every surface, in a fixed order, over the whole range whatever `surface` is (what a filter would pick). */
+  perSurface: { surface: UsageSurface; totals: UsageTotals }[];
   total: UsageTotals;
 }
 
@@ -35,6 +50,8 @@ export interface ReportOptions {
   now: number;
   /** Only this workspace; default all. */
   workspace?: string;
+  /** Only requests from this surface (rows, days, models, totals); default all. */
+  surface?: UsageSurface;
 }
 
 /** Builds the report from ledger buckets (detail and compacted months alike) or from records. */
@@ -52,12 +69,14 @@ export function reportData(input: Iterable<UsageBucket | UsageRecord>, options: 
     const b = 'totals' in x ? x : undefined;
     const ws = b ? b.workspace : (x as UsageRecord).workspace;
     if (options.workspace !== undefined && ws !== options.workspace) continue;
-    // Workspaces are summed: the report's rows are day × model.
+    // Workspaces are summed: the report's rows are day × model × surface.
     if (b) merged.addBucket({ ...b, workspace: '' });
     else merged.addRecord({ ...(x as UsageRecord), workspace: '' });
   }
-  const inRange = merged.list({ fromDay, toDay });
-  const rows = inRange.map(({ day, model, totals }) => ({ day, model, totals }));
+  const perSurface = totalsBySurface(merged.values(), { fromDay, toDay });
+  const surface = options.surface;
+  const inRange = merged.list({ fromDay, toDay, ...(surface ? { surface } : {}) });
+  const rows = inRange.map(({ day, model, surface: s, totals }) => ({ day, model, surface: s, totals }));
   const byDay = new Map(days.map((day) => [day, emptyTotals()]));
   const total = emptyTotals();
   for (const r of rows) {
@@ -68,9 +87,11 @@ export function reportData(input: Iterable<UsageBucket | UsageRecord>, options: 
   return {
     fromDay,
     toDay,
+    ...(surface ? { surface } : {}),
     rows,
     perDay: days.map((day) => ({ day, totals: byDay.get(day) ?? emptyTotals() })),
     perModel: totalsByModel(inRange),
+    perSurface,
     total,
   };
 }

@@ -1,8 +1,9 @@
 // Usage totals: the sums of records (requests, tokens, known costs, cache savings, estimates), per local day × model ×
-// workspace bucket. The ledger, its compacted summaries, the budgets and the report all work on these buckets, so a
+// workspace × surface bucket. The ledger, its compacted summaries, the budgets and the report all work on these buckets, so a
 // compacted month (stored as buckets only) adds up exactly like detail.
 import { dayKey, matchesFilter, type UsageFilter } from './periods';
 import type { UsageRecord } from './records';
+import { surfaceOf, USAGE_SURFACES, type UsageSurface } from './surfaces';
 
 export interface UsageTotals {
   requests: number;
@@ -18,12 +19,14 @@ export interface UsageTotals {
   estimatedRequests: number;
 }
 
-/** Totals of one local day, model and workspace: the unit the ledger, its compacted summaries and reports share. */
+/** Totals of one local day, model, workspace and surface: the unit the ledger, its summaries and reports share. */
 export interface UsageBucket {
   /** Local date `YYYY-MM-DD`. */
   day: string;
   model: string;
   workspace: string;
+  /** Where its requests came from (`panel` for records and summaries written before surfaces existed). */
+  surface: UsageSurface;
   totals: UsageTotals;
 }
 
@@ -76,23 +79,23 @@ export function addRecord(into: UsageTotals, r: Readonly<UsageRecord>): UsageTot
   return into;
 }
 
-/** Buckets keyed by day × model × workspace. */
+/** Buckets keyed by day × model × workspace × surface. */
 export class UsageBuckets {
   private readonly map = new Map<string, UsageBucket>();
 
-  private bucket(day: string, model: string, workspace: string): UsageBucket {
-    const key = JSON.stringify([day, model, workspace]);
+  private bucket(day: string, model: string, workspace: string, surface: UsageSurface): UsageBucket {
+    const key = JSON.stringify([day, model, workspace, surface]);
     let b = this.map.get(key);
-    if (!b) this.map.set(key, (b = { day, model, workspace, totals: emptyTotals() }));
+    if (!b) this.map.set(key, (b = { day, model, workspace, surface, totals: emptyTotals() }));
     return b;
   }
 
   addRecord(r: Readonly<UsageRecord>): void {
-    addRecord(this.bucket(dayKey(r.at), r.model, r.workspace).totals, r);
+    addRecord(this.bucket(dayKey(r.at), r.model, r.workspace, surfaceOf(r.surface)).totals, r);
   }
 
   addBucket(b: Readonly<UsageBucket>): void {
-    addTotals(this.bucket(b.day, b.model, b.workspace).totals, b.totals);
+    addTotals(this.bucket(b.day, b.model, b.workspace, b.surface).totals, b.totals);
   }
 
   get size(): number {
@@ -104,7 +107,7 @@ export class UsageBuckets {
     return this.map.values();
   }
 
-  /** Copies of the matching buckets, sorted by day, model, workspace (stable output for summaries and reports). */
+  /** Copies of the matching buckets, sorted by day, model, workspace, surface (stable output for summaries, reports). */
   list(filter?: UsageFilter): UsageBucket[] {
     const out: UsageBucket[] = [];
     for (const b of this.map.values()) if (matchesFilter(b, filter)) out.push({ ...b, totals: { ...b.totals } });
@@ -113,7 +116,12 @@ export class UsageBuckets {
 }
 
 export function compareBuckets(a: UsageBucket, b: UsageBucket): number {
-  return cmp(a.day, b.day) || cmp(a.model, b.model) || cmp(a.workspace, b.workspace);
+  return (
+    cmp(a.day, b.day) ||
+    cmp(a.model, b.model) ||
+    cmp(a.workspace, b.workspace) ||
+    USAGE_SURFACES.indexOf(a.surface) - USAGE_SURFACES.indexOf(b.surface)
+  );
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -140,6 +148,19 @@ export function totalsByModel(
   return [...by]
     .map(([model, totals]) => ({ model, totals }))
     .sort((a, b) => b.totals.costUsd - a.totals.costUsd || cmp(a.model, b.model));
+}
+
+/** Totals per surface of the buckets matching `filter`: every surface, in a fixed order (panel, action, chat view, agent). */
+export function totalsBySurface(
+  buckets: Iterable<UsageBucket>,
+  filter?: UsageFilter,
+): { surface: UsageSurface; totals: UsageTotals }[] {
+  const by = new Map(USAGE_SURFACES.map((s) => [s, emptyTotals()]));
+  for (const b of buckets) {
+    const t = by.get(b.surface);
+    if (t && matchesFilter(b, filter)) addTotals(t, b.totals);
+  }
+  return [...by].map(([surface, totals]) => ({ surface, totals }));
 }
 
 const isUsd = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;

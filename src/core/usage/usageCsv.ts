@@ -1,10 +1,11 @@
-// The usage report as CSV (RFC 4180): one line per day × model, plain numbers, formula-safe text.
+// The usage report as CSV (RFC 4180): one line per day × model × surface, plain numbers, formula-safe text.
 import { plainNumber } from '../../shared/format';
 import type { ReportRow } from './report';
 
 const CSV_HEADER = [
   'date',
   'model',
+  'surface',
   'requests',
   'prompt_tokens',
   'cached_prompt_tokens',
@@ -26,18 +27,20 @@ export function csvField(value: string, text = true): string {
 }
 
 /**
- * The report's rows as CSV: a header line, CRLF line ends, ISO dates, unformatted numbers. `cost_usd` is the sum
+ * The report's rows as CSV: a header line, CRLF line ends, ISO dates, unformatted numbers, the surface as its id
+ * (`panel`, `action`, `chatView`, `agent`). `cost_usd` is the sum
  * of known prices (empty when every request of the row had an unknown price); those are counted in
  * `unknown_price_requests`.
  */
 export function toCsv(rows: readonly ReportRow[]): string {
   const lines = [CSV_HEADER.join(',')];
-  for (const { day, model, totals: t } of rows) {
+  for (const { day, model, surface, totals: t } of rows) {
     const allUnknown = t.unknownCostRequests > 0 && t.unknownCostRequests === t.requests;
     lines.push(
       [
         csvField(day),
         csvField(model),
+        csvField(surface),
         ...[t.requests, t.tokensIn, t.cachedTokensIn, t.tokensOut].map(plainNumber),
         allUnknown ? '' : plainNumber(t.costUsd),
         ...[t.unknownCostRequests, t.estimatedRequests, t.cacheHits, t.savedUsd].map(plainNumber),
