@@ -137,8 +137,11 @@ describe('OtlpExporter against a collector on 127.0.0.1', () => {
       ['tally.attempt'],
     );
     assert.notEqual(span.status.code, 2, 'not an error');
-    const service = body.resourceSpans[0].resource.attributes.find((a) => a.key === 'service.name');
-    assert.deepEqual(service?.value, { stringValue: 'tally' });
+    // The resource says which program sent it, nothing about the machine (no host, process or user attributes).
+    assert.deepEqual(body.resourceSpans[0].resource.attributes, [
+      { key: 'service.name', value: { stringValue: 'tally' } },
+      { key: 'service.version', value: { stringValue: '1.2.3' } },
+    ]);
     assert.ok(!req.body.includes('sk-abc') && !req.body.includes('/v1?'), 'no key, no path of the API endpoint');
     assert.ok(!lines.join('\n').includes('team-secret'), 'the header value is never logged');
   });
@@ -160,5 +163,27 @@ describe('OtlpExporter against a collector on 127.0.0.1', () => {
     assert.equal(span.status.code, 2, 'STATUS_CODE_ERROR');
     const failures = lines.filter((l) => l.includes('failed (HTTP 500)'));
     assert.equal(failures.length, 1, lines.join('\n'));
+  });
+
+  it('an unreachable collector is logged once and never throws', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { logger, lines } = memoryLogger();
+    const exporter = new OtlpExporter({
+      endpoint: `http://127.0.0.1:${port}/v1/traces`,
+      headers: { authorization: 'Bearer team-secret' },
+      serviceVersion: '1.2.3',
+      logger,
+    });
+    exporter.export(metric());
+    await exporter.flush();
+    exporter.export(metric());
+    await exporter.shutdown();
+    assert.equal(exporter.exported, 2);
+    const failures = lines.filter((l) => l.includes('sending metrics to'));
+    assert.equal(failures.length, 1, lines.join('\n'));
+    assert.ok(!lines.join('\n').includes('team-secret'));
   });
 });
