@@ -176,6 +176,8 @@ describe('OtlpExporter against a collector on 127.0.0.1', () => {
       headers: { authorization: 'Bearer team-secret' },
       serviceVersion: '1.2.3',
       logger,
+      // A refused connection is retried until this runs out (10 s by default).
+      exportTimeoutMs: 300,
     });
     exporter.export(metric());
     await exporter.flush();

@@ -21,6 +21,8 @@ export interface OtlpExporterOptions extends OtlpSettings {
   load?: () => Promise<Sdk>;
   /** The batch processor's delay between exports (the SDK's default: 5 s). */
   scheduledDelayMs?: number;
+  /** How long one export may take, its retries included (default 10 s). */
+  exportTimeoutMs?: number;
 }
 
 const originOfUrl = (url: string) => {
@@ -93,7 +95,11 @@ export class OtlpExporter {
       this.logOnce('load', `could not load the OpenTelemetry exporter: ${errorMessage(e)}; metrics are not exported`);
       return undefined;
     }
-    const inner = new sdk.OTLPTraceExporter({ url: endpoint, headers: { ...headers }, timeoutMillis: 10_000 });
+    const inner = new sdk.OTLPTraceExporter({
+      url: endpoint,
+      headers: { ...headers },
+      timeoutMillis: this.options.exportTimeoutMs ?? 10_000,
+    });
     const where = originOfUrl(endpoint);
     // The exporter's results pass through here: a failed export is logged once per kind (HTTP status or error).
     const exporter: SpanExporter = {
