@@ -10,9 +10,11 @@ import { todayFilter } from '../core/usage/periods';
 import type { UsageTotals } from '../core/usage/totals';
 import { UsageAccountant } from '../core/usage/accountant';
 import { UsageLedger } from '../core/usage/ledger';
+import { isUsageSurface } from '../core/usage/surfaces';
 import { registerCommand } from './commandRunner';
 import { UsageStatusBar } from './usageStatusBar';
 import { UsageReportPanel } from './usageReportPanel';
+import { FILTER_COMMAND } from '../core/usage/reportHtml';
 import type { Settings } from './settings';
 
 export const SHOW_USAGE_COMMAND = 'tally.showUsage';
@@ -100,6 +102,13 @@ export function createUsageFeature(
     ),
     // Always asks where to write (arguments are ignored: no link may write a file anywhere); returns where it wrote.
     registerCommand(EXPORT_USAGE_COMMAND, 'export the usage', () => exportCsv(), logger),
+    // The report's filter links: a surface id, anything else shows all surfaces.
+    registerCommand(
+      FILTER_COMMAND,
+      'filter the usage report',
+      (surface: unknown) => report.filter(isUsageSurface(surface) ? surface : undefined),
+      logger,
+    ),
   ];
   /** The CSV export; `target` (tests, through the test API) skips the save dialog. */
   const exportCsv = async (target?: vscode.Uri) => {

@@ -1,21 +1,16 @@
-// The usage report: a static page (no scripts; strict CSP) rendered on the host from the ledger: totals of the last
-// 30 days, a per-day cost chart (inline SVG), per-model and per-day tables, and where the prices come from. Every
-// text is escaped. The only link that acts is `command:tally.exportUsageCsv` (command URIs are enabled for that
-// command alone); the same export is in the Command Palette. Ids for tests: `#usage-chart svg`,
-// `#per-model tbody tr` (first cell: the model id), `#per-day tbody tr`, `#totals`.
+// The usage report: a static page (no scripts; strict CSP) rendered on the host from the ledger (the page itself is
+// core/usage/reportHtml.ts): totals of the last 30 days, optionally of one surface. The only links that act are
+// `command:tally.exportUsageCsv` and `command:tally.filterUsageReport` (command URIs are enabled for those two
+// alone); the export is also in the Command Palette. The filter lasts while the report is open.
 import * as vscode from 'vscode';
-import { PRICE_SOURCE } from '../core/tokens/models';
 import { dayKey } from '../core/usage/periods';
-import type { UsageTotals } from '../core/usage/totals';
 import type { UsageLedger } from '../core/usage/ledger';
-import { reportData, type ReportData } from '../core/usage/report';
-import { barChartSvg, escapeXml } from '../core/usage/usageChart';
+import { reportData } from '../core/usage/report';
+import type { UsageSurface } from '../core/usage/surfaces';
 import { toCsv } from '../core/usage/usageCsv';
-import { formatTotalCost } from '../core/usage/usageText';
-import { formatUsd } from '../shared/format';
+import { EXPORT_COMMAND, FILTER_COMMAND, reportHtml } from '../core/usage/reportHtml';
 
 export const REPORT_DAYS = 30;
-const EXPORT_COMMAND = 'tally.exportUsageCsv';
 const RERENDER_MS = 1000;
 
 export interface UsageReportDeps {
@@ -32,6 +27,8 @@ export class UsageReportPanel implements vscode.Disposable {
   private rerender: NodeJS.Timeout | undefined;
   /** The HTML shown now (for tests); undefined when the report is closed. */
   html: string | undefined;
+  /** The surface the report is limited to (the page's filter); undefined: all. */
+  surface: UsageSurface | undefined;
 
   constructor(private readonly deps: UsageReportDeps) {}
 
@@ -46,7 +43,7 @@ export class UsageReportPanel implements vscode.Disposable {
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel('tally.usageReport', 'Tally Usage', vscode.ViewColumn.Active, {
       enableScripts: false,
-      enableCommandUris: [EXPORT_COMMAND],
+      enableCommandUris: [EXPORT_COMMAND, FILTER_COMMAND],
       localResourceRoots: [media],
     });
     panel.iconPath = vscode.Uri.joinPath(media, 'tally.svg');
@@ -86,6 +83,12 @@ export class UsageReportPanel implements vscode.Disposable {
     return uri;
   }
 
+  /** Limits the open report to one surface (undefined: all) and re-renders it; the CSV still exports everything. */
+  filter(surface: UsageSurface | undefined): void {
+    this.surface = surface;
+    this.render();
+  }
+
   private scheduleRender(): void {
     if (this.rerender || !this.panel) return;
     this.rerender = setTimeout(() => {
@@ -97,7 +100,11 @@ export class UsageReportPanel implements vscode.Disposable {
   private render(): void {
     if (!this.panel) return;
     const webview = this.panel.webview;
-    const data = reportData(this.deps.ledger.buckets(), { now: this.deps.now(), days: REPORT_DAYS });
+    const data = reportData(this.deps.ledger.buckets(), {
+      now: this.deps.now(),
+      days: REPORT_DAYS,
+      ...(this.surface ? { surface: this.surface } : {}),
+    });
     const css = webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'report.css')).toString();
     this.html = reportHtml(data, { cspSource: webview.cspSource, cssUri: css });
     webview.html = this.html;
@@ -110,6 +117,7 @@ export class UsageReportPanel implements vscode.Disposable {
     this.rerender = undefined;
     this.panel = undefined;
     this.html = undefined;
+    this.surface = undefined;
   }
 
   dispose(): void {
@@ -118,114 +126,6 @@ export class UsageReportPanel implements vscode.Disposable {
     panel?.dispose();
   }
 }
-
-const esc = escapeXml;
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** The report page (pure: the same data gives the same HTML). No scripts, so no nonce. */
-export function reportHtml(data: ReportData, page: { cspSource: string; cssUri: string }): string {
-  const csp = `default-src 'none'; style-src ${page.cspSource}; img-src ${page.cspSource} data:`;
-  const t = data.total;
-  const empty = t.requests === 0;
-  const modelRows = data.perModel.map(({ model, totals }) =>
-    row([
-      cell(model, 'model'),
-      num(totals.requests),
-      num(totals.tokensIn),
-      num(totals.cachedTokensIn),
-      num(totals.tokensOut),
-      cell(formatTotalCost(totals), 'cost'),
-      cell(formatUsd(totals.savedUsd), 'saved'),
-      num(totals.estimatedRequests),
-    ]),
-  );
-  const dayRows = data.perDay
-    .filter((d) => d.totals.requests > 0)
-    .reverse()
-    .map(({ day, totals }) =>
-      row([
-        cell(day, 'day'),
-        num(totals.requests),
-        num(totals.tokensIn),
-        num(totals.tokensOut),
-        cell(formatTotalCost(totals), 'cost'),
-        cell(formatUsd(totals.savedUsd), 'saved'),
-      ]),
-    );
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, '&quot;')}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(page.cssUri)}">
-<title>Tally Usage</title>
-</head>
-<body>
-<main>
-<h1>Tally usage</h1>
-<p class="period">Last ${data.perDay.length} days: ${esc(data.fromDay)} to ${esc(data.toDay)}, all workspaces.</p>
-${totalsSection(t)}
-<section id="usage-chart" aria-label="Cost per day">
-<h2>Cost per day</h2>
-${barChartSvg(data.perDay, { metric: 'cost', width: 720, height: 220, idPrefix: 'usage-chart' })}
-</section>
-${empty ? '<p class="empty">No usage recorded in this period.</p>' : ''}
-<section aria-labelledby="per-model-title">
-<h2 id="per-model-title">Per model</h2>
-<table id="per-model">
-<thead>${row(
-    ['Model', 'Requests', 'Tokens in', 'Cached in', 'Tokens out', 'Cost', 'Cache savings', 'Estimated'].map(
-      (h) => `<th scope="col">${esc(h)}</th>`,
-    ),
-  )}</thead>
-<tbody>
-${modelRows.join('\n')}
-</tbody>
-</table>
-</section>
-<section aria-labelledby="per-day-title">
-<h2 id="per-day-title">Per day</h2>
-<table id="per-day">
-<thead>${row(['Date', 'Requests', 'Tokens in', 'Tokens out', 'Cost', 'Cache savings'].map((h) => `<th scope="col">${esc(h)}</th>`))}</thead>
-<tbody>
-${dayRows.join('\n')}
-</tbody>
-</table>
-</section>
-<footer>
-<p>Estimated: replies that were stopped or failed before the API reported usage, counted with the local tokenizer.
-A cost shown as ≥ leaves out requests whose model has no known price.</p>
-<p>Prices: <a href="${esc(PRICE_SOURCE.url)}">${esc(PRICE_SOURCE.url)}</a> as of ${esc(PRICE_SOURCE.date)};
-add or correct them in the <code>tally.models</code> setting.</p>
-<p><a href="command:${EXPORT_COMMAND}">Export as CSV</a> (also in the Command Palette: <em>Tally: Export Usage as CSV</em>).</p>
-</footer>
-</main>
-</body>
-</html>
-`;
-}
-
-function totalsSection(t: UsageTotals): string {
-  const items: [string, string][] = [
-    ['Cost', formatTotalCost(t)],
-    ['Requests', int(t.requests)],
-    ['Tokens in', `${int(t.tokensIn)}${t.cachedTokensIn > 0 ? ` (${int(t.cachedTokensIn)} cached)` : ''}`],
-    ['Tokens out', int(t.tokensOut)],
-    ['Cache savings', `${formatUsd(t.savedUsd)} (${int(t.cacheHits)} hit${t.cacheHits === 1 ? '' : 's'})`],
-    ['Estimated requests', int(t.estimatedRequests)],
-  ];
-  if (t.unknownCostRequests > 0) {
-    items.push(['Price unknown', `${int(t.unknownCostRequests)} request${t.unknownCostRequests === 1 ? '' : 's'}`]);
-  }
-  return `<section id="totals" aria-label="Totals"><dl>${items
-    .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
-    .join('')}</dl></section>`;
-}
-
-const row = (cells: string[]) => `<tr>${cells.join('')}</tr>`;
-const cell = (text: string, cls: string) => `<td class="${cls}">${esc(text)}</td>`;
-const num = (n: number) => `<td class="num">${esc(int(n))}</td>`;
 
 /** Epoch ms of local midnight of a `YYYY-MM-DD` day. */
 function localMidnight(day: string): number {
