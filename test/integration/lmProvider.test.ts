@@ -4,7 +4,7 @@
 // and without a key the request is refused with a clear message.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { useChatSuite } from './helpers';
+import { useChatSuite, waitFor } from './helpers';
 
 const KEY = 'sk-integration-test-key-0016';
 
@@ -122,6 +122,36 @@ describe("VS Code's own Chat: Tally's language models", () => {
     assert.equal(body.tools.length, 1);
     assert.deepEqual(body.messages.at(-1), { role: 'tool', tool_call_id: 'call_1', content: '# Tally' });
     assert.equal((body.messages.at(-2)!.tool_calls as unknown[]).length, 1);
+  });
+
+  it('land in the usage ledger by surface (Chat view without tools, Agent with), and the report filters by it', async () => {
+    const { api } = suite;
+    const requestsOf = (surface: string) =>
+      api.usage.ledger
+        .buckets({ model: 'gpt-4o-mini' })
+        .filter((b) => b.surface === surface)
+        .reduce((n, b) => n + b.totals.requests, 0);
+    const before = { chatView: requestsOf('chatView'), agent: requestsOf('agent') };
+    const model = await tallyModel();
+    await collect(await model.sendRequest(user('Which surface is this?'), {}));
+    await waitFor('the Chat view request in the ledger', () => requestsOf('chatView') === before.chatView + 1);
+    const tools: vscode.LanguageModelChatTool[] = [
+      { name: 'read_file', description: 'Reads a file', inputSchema: { type: 'object', properties: {} } },
+    ];
+    await collect(await model.sendRequest(user('And this one?'), { tools }));
+    await waitFor('the Agent request in the ledger', () => requestsOf('agent') === before.agent + 1);
+    assert.equal(requestsOf('chatView'), before.chatView + 1, 'the Agent request is not counted as the Chat view');
+
+    await vscode.commands.executeCommand('tally.showUsage');
+    await waitFor('the report', () => api.usage.report.html);
+    await vscode.commands.executeCommand('tally.filterUsageReport', 'chatView');
+    const html = api.usage.report.html ?? '';
+    assert.match(html, /Chat view only\./);
+    assert.match(html, /aria-current="true">Chat view<\/a>/);
+    assert.match(html, /<tr class="chosen" aria-current="true"><td class="surface">Chat view<\/td>/);
+    await vscode.commands.executeCommand('tally.filterUsageReport', 'not-a-surface');
+    assert.match(api.usage.report.html ?? '', /all surfaces\./, 'anything else shows all surfaces');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('without a key: refused with a clear message, nothing sent', async () => {
