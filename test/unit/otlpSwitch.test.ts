@@ -87,4 +87,34 @@ describe('OtlpSwitch', () => {
     ]);
     assert.equal(otlp.current(), undefined, 'stopped');
   });
+
+  it('shutdown does not wait for a collector that never answers beyond its limit', async () => {
+    const pending: http.ServerResponse[] = [];
+    const warnings: string[] = [];
+    const silentCollector = http.createServer((req, res) => {
+      req.resume();
+      pending.push(res);
+    });
+    await new Promise<void>((resolve) => silentCollector.listen(0, '127.0.0.1', resolve));
+    // The export's own timeout (10 s by default) is longer than the shutdown's limit here too.
+    const otlp = new OtlpSwitch({
+      logger: { ...silent, warn: (m: string) => void warnings.push(m) },
+      serviceVersion: '1',
+      exportTimeoutMs: 1000,
+    });
+    otlp.configure({
+      endpoint: `http://127.0.0.1:${(silentCollector.address() as AddressInfo).port}/v1/traces`,
+      headers: {},
+    });
+    otlp.record(metric('stuck'));
+    await otlp.shutdown(50);
+    // Had shutdown waited for the export, its failure (the 1 s timeout) would be logged by now.
+    assert.deepEqual(warnings, [], 'shutdown resolved while the export was still waiting');
+    // The export the shutdown started reaches the collector, which never answers it.
+    for (let i = 0; i < 200 && pending.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(pending.length, 1, 'the collector holds the one export, unanswered');
+    assert.equal(pending[0].writableEnded, false);
+    silentCollector.closeAllConnections();
+    await new Promise<void>((resolve) => silentCollector.close(() => resolve()));
+  });
 });

@@ -1,7 +1,6 @@
 // Which OTLP exporter is in use, following tally.telemetry.*: none while the endpoint is empty (the default: nothing
 // is created, loaded or sent); a new one when the endpoint or headers change, the previous one first sending what it
 // has queued; on shutdown, what is queued is sent and the exporter stops. The host feeds it settings changes.
-import type { Logger } from '../ports';
 import { OtlpExporter, type OtlpExporterOptions } from './otlpExporter';
 import type { OtlpSettings } from './otlpSettings';
 import type { RequestMetric } from './requestMetric';
@@ -12,11 +11,7 @@ export class OtlpSwitch {
   private readonly stopping: Promise<void>[] = [];
 
   constructor(
-    private readonly options: {
-      serviceVersion: string;
-      logger: Logger;
-      load?: OtlpExporterOptions['load'];
-    },
+    private readonly options: Pick<OtlpExporterOptions, 'serviceVersion' | 'logger' | 'load' | 'exportTimeoutMs'>,
   ) {}
 
   /** Applies the settings (a no-op when the endpoint and headers are unchanged). */
@@ -41,11 +36,19 @@ export class OtlpSwitch {
     return this.exporter;
   }
 
-  /** Sends what is queued and stops (deactivation). Never rejects. */
-  async shutdown(): Promise<void> {
+  /**
+   * Sends what is queued and stops (deactivation). Waits at most `limitMs`: a collector that does not answer must not
+   * hold up closing VS Code (the exporter's own timeout is 10 s, retries included). Never rejects.
+   */
+  async shutdown(limitMs = 2000): Promise<void> {
     const last = this.exporter;
     this.exporter = undefined;
     this.configured = '';
-    await Promise.allSettled([...this.stopping, last?.shutdown()]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.stopping, last?.shutdown()]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs))),
+    ]);
+    clearTimeout(timer);
   }
 }
