@@ -113,6 +113,7 @@ function activateTally(context: vscode.ExtensionContext, startedAt: number): Tal
   // The model: this workspace's choice in the picker (workspaceState), else tally.model.
   const picker = new ModelPicker({
     workspaceState: context.workspaceState,
+    globalState: context.globalState,
     settings: () => settings.current,
     endpoint,
     listModelIds: (ep, signal) => client.listModelIds(ep, signal),

@@ -185,5 +185,5 @@ export function registerLanguageModels(deps: LmProviderDeps): vscode.Disposable[
     (models) => deps.log.info(`VS Code chat: ${models.length} Tally models offered`),
     (e: unknown) => deps.log.warn(`VS Code chat: models not offered: ${errorMessage(e)}`),
   );
-  return [provider, registration, deps.picker.onDidChange(() => provider.refresh())];
+  return [provider, registration, deps.picker.onDidListModels(() => provider.refresh())];
 }

@@ -15,11 +15,16 @@ import {
 import type { ModelOverrides } from '../core/tokens/models';
 
 const CHOICE_KEY = 'tally.modelChoice';
+/** The endpoint's list from its last answer, per base URL (so the picker and VS Code's Chat have it at startup
+ *  without asking the endpoint, which would load the SDK and send a request before anyone looked). */
+const LISTED_KEY = 'tally.endpointModels';
 /** How long the endpoint's list is reused before it is asked again. */
 const LIST_TTL_MS = 10 * 60_000;
 
 export interface ModelPickerDeps {
   workspaceState: vscode.Memento;
+  /** Keeps the endpoint's last list across sessions. */
+  globalState: vscode.Memento;
   /** The `tally.model` setting and the user's `tally.models`. */
   settings(): { model: string; modelOverrides: ModelOverrides };
   /** The endpoint with its key, or undefined without a key (then only the registry is offered). */
@@ -32,6 +37,9 @@ export class ModelPicker implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   /** Fires with the new effective model after a choice. */
   readonly onDidChange = this.changed.event;
+  private readonly listedChanged = new vscode.EventEmitter<void>();
+  /** Fires when the endpoint answered with its list (VS Code's Chat asks for the models again). */
+  readonly onDidListModels = this.listedChanged.event;
   private listed: { baseUrl: string; at: number; ids: Promise<string[]> } | undefined;
 
   constructor(private readonly deps: ModelPickerDeps) {}
@@ -47,8 +55,9 @@ export class ModelPicker implements vscode.Disposable {
     return effectiveModel(this.choice, this.deps.settings().model);
   }
 
-  /** The picker's list: registry + the endpoint's models (asked at most every 10 minutes; a failure is logged and
-   *  the registry is offered alone). */
+  /** The picker's list: registry + the endpoint's models. The endpoint is asked only on `refresh` (the user opened a
+   *  picker), at most every 10 minutes; otherwise its last answer is used. A failure is logged and the registry is
+   *  offered alone. */
   async options(refresh = false): Promise<ModelOption[]> {
     const { modelOverrides } = this.deps.settings();
     return modelOptions(await this.endpointIds(refresh), modelOverrides);
@@ -95,12 +104,13 @@ export class ModelPicker implements vscode.Disposable {
       return []; // a refused endpoint is told about when a request is made; the registry is still offered
     }
     if (!endpoint) return [];
-    const fresh = this.listed && this.listed.baseUrl === endpoint.baseUrl && Date.now() - this.listed.at < LIST_TTL_MS;
-    if (!fresh || refresh) {
-      const ep = endpoint;
-      this.listed = { baseUrl: ep.baseUrl, at: Date.now(), ids: this.fetchIds(ep) };
-    }
-    return this.listed!.ids;
+    const ep = endpoint;
+    const fresh = this.listed && this.listed.baseUrl === ep.baseUrl && Date.now() - this.listed.at < LIST_TTL_MS;
+    if (refresh && !fresh) this.listed = { baseUrl: ep.baseUrl, at: Date.now(), ids: this.fetchIds(ep) };
+    if (this.listed?.baseUrl === ep.baseUrl) return this.listed.ids;
+    const kept = this.deps.globalState.get<unknown>(LISTED_KEY);
+    const ids = kept && typeof kept === 'object' ? (kept as Record<string, unknown>)[ep.baseUrl] : undefined;
+    return Array.isArray(ids) ? cleanListedIds(ids).ids : [];
   }
 
   private async fetchIds(endpoint: Endpoint): Promise<string[]> {
@@ -110,6 +120,13 @@ export class ModelPicker implements vscode.Disposable {
         this.deps.log.warn(
           `The endpoint's model list: ${dropped} malformed id(s) left out${cut ? `, cut at ${ids.length}` : ''}`,
         );
+      // Kept for the next session, for this base URL only (a few endpoints at most: the last 5).
+      const kept = this.deps.globalState.get<Record<string, unknown>>(LISTED_KEY) ?? {};
+      const entries = Object.entries(kept)
+        .filter(([url]) => url !== endpoint.baseUrl)
+        .slice(-4);
+      await this.deps.globalState.update(LISTED_KEY, Object.fromEntries([...entries, [endpoint.baseUrl, ids]]));
+      this.listedChanged.fire();
       return ids;
     } catch (e) {
       this.deps.log.warn(`Could not list the endpoint's models (registry only): ${errorMessage(e)}`);
@@ -120,5 +137,6 @@ export class ModelPicker implements vscode.Disposable {
 
   dispose(): void {
     this.changed.dispose();
+    this.listedChanged.dispose();
   }
 }
