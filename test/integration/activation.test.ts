@@ -1,4 +1,4 @@
-// Activation, commands and the chat view, in the real extension host. This file runs first (alphabetical order),
+// Activation, commands and the chat view, in the real extension host. This file runs first (index.ts puts it first),
 // before any chat request, so the laziness checks see a fresh extension.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
