@@ -7,6 +7,7 @@
 // Times are milliseconds (OpenTelemetry's durations are seconds: gen_ai.client.operation.duration = durationMs/1000,
 // gen_ai.client.operation.time_to_first_chunk = ttftMs/1000).
 import type { ErrorKind } from '../../shared/errors';
+import { parseJsonLines } from '../files/jsonLines';
 
 export const METRIC_VERSION = 1;
 
@@ -152,36 +153,7 @@ export function serializeRequestMetric(r: RequestMetric): string {
   return JSON.stringify({ v, id, ...rest });
 }
 
-const RECORD_START = '{"v":';
-
 /** Parses complete lines; a bad line is split at each record start, so a record glued to a torn one survives. */
 export function parseMetricLines(text: string): { records: RequestMetric[]; skipped: number } {
-  const records: RequestMetric[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const whole = parseOne(line);
-    if (whole) {
-      records.push(whole);
-      continue;
-    }
-    const starts: number[] = [];
-    for (let i = line.indexOf(RECORD_START); i >= 0; i = line.indexOf(RECORD_START, i + 1)) starts.push(i);
-    if (starts[0] !== 0) starts.unshift(0);
-    for (let k = 0; k < starts.length; k++) {
-      const part = line.slice(starts[k], starts[k + 1]);
-      const r = part.trim() === '' ? undefined : parseOne(part);
-      if (r) records.push(r);
-      else if (part.trim() !== '') skipped++;
-    }
-  }
-  return { records, skipped };
-}
-
-function parseOne(text: string): RequestMetric | undefined {
-  try {
-    return parseRequestMetric(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
+  return parseJsonLines(text, parseRequestMetric);
 }

@@ -3,6 +3,7 @@
 import type { Usage } from '../../shared/conversation';
 import { costOf, resolveModel, type ModelOverrides } from '../tokens/models';
 import { isUsageSurface, type UsageSurface } from './surfaces';
+import { parseJsonLines } from '../files/jsonLines';
 
 export const USAGE_RECORD_VERSION = 1;
 
@@ -122,7 +123,6 @@ export function serializeUsageRecord(r: UsageRecord): string {
   return JSON.stringify({ v, id, ...rest });
 }
 
-const RECORD_START = '{"v":';
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 const isUsd = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
 const isOptional = (x: unknown, check: (y: unknown) => boolean) => x === undefined || check(x);
@@ -156,34 +156,7 @@ export function parseUsageRecord(x: unknown): UsageRecord | undefined {
   return known as unknown as UsageRecord;
 }
 
-/** Parses ledger lines (complete ones); a bad line is split at each record start, so a record glued to a torn line survives. */
+/** Parses complete lines; a bad line is split at each record start, so a record glued to a torn one survives. */
 export function parseLines(text: string): { records: UsageRecord[]; skipped: number } {
-  const records: UsageRecord[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const whole = parseRecord(line);
-    if (whole) {
-      records.push(whole);
-      continue;
-    }
-    const starts: number[] = [];
-    for (let i = line.indexOf(RECORD_START); i >= 0; i = line.indexOf(RECORD_START, i + 1)) starts.push(i);
-    if (starts[0] !== 0) starts.unshift(0);
-    for (let k = 0; k < starts.length; k++) {
-      const part = line.slice(starts[k], starts[k + 1]);
-      const r = part.trim() === '' ? undefined : parseRecord(part);
-      if (r) records.push(r);
-      else if (part.trim() !== '') skipped++;
-    }
-  }
-  return { records, skipped };
-}
-
-function parseRecord(text: string): UsageRecord | undefined {
-  try {
-    return parseUsageRecord(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
+  return parseJsonLines(text, parseUsageRecord);
 }
