@@ -4,7 +4,7 @@
 // and without a key the request is refused with a clear message.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { useChatSuite, waitFor } from './helpers';
+import { configure, useChatSuite, waitFor } from './helpers';
 
 const KEY = 'sk-integration-test-key-0016';
 
@@ -152,6 +152,21 @@ describe("VS Code's own Chat: Tally's language models", () => {
     await vscode.commands.executeCommand('tally.filterUsageReport', 'not-a-surface');
     assert.match(api.usage.report.html ?? '', /all surfaces\./, 'anything else shows all surfaces');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('over the daily budget: refused with the budget’s reason, nothing sent', async () => {
+    const { server } = suite;
+    await configure({ 'budget.dailyUsd': 0 }); // a zero limit refuses every request that may cost anything
+    try {
+      const model = await tallyModel();
+      await assert.rejects(
+        (async () => collect(await model.sendRequest(user('over budget?'), {})))(),
+        /Tally: Daily budget/,
+      );
+      assert.equal(server.requests.filter((x) => x.path === '/v1/chat/completions').length, 0);
+    } finally {
+      await configure({ 'budget.dailyUsd': undefined });
+    }
   });
 
   it('without a key: refused with a clear message, nothing sent', async () => {
