@@ -65,7 +65,9 @@ async function chatPanelTest(server: FakeOpenAIServer, wb: Workbench): Promise<v
 
 async function main(): Promise<number> {
   const server = await FakeOpenAIServer.start();
-  server.setDefault({ chunkDelayMs: 30 });
+  // Pieces 150 ms apart: the host posts what arrived every ~50 ms and the panel paints a streaming reply at most every
+  // 100 ms, so a reply that arrives faster than that may rightly appear in one step.
+  server.setDefault({ chunkDelayMs: 150, chunkSize: 4 });
   let wb: Workbench | undefined;
   let passed = false;
   try {
