@@ -4,7 +4,7 @@
 import type { ChatMessage } from '../../shared/conversation';
 import type { ChatRequest } from '../api/chatClient';
 import type { Endpoint } from '../api/endpoint';
-import { streamReply, type AttemptRecord, type StreamOutcome } from '../api/replyStream';
+import { streamReply, type AttemptRecord, type ReplyStreamDeps, type StreamOutcome } from '../api/replyStream';
 import type { CacheHit } from '../cache/responseCache';
 import type { Conversation } from '../conversations/codec';
 import type { ChatServiceDeps, ChatSettings, ChatSink } from './chatInterfaces';
@@ -42,6 +42,23 @@ export interface ProducedReply {
   attempts: AttemptRecord[];
 }
 
+/** The retry loop's services and limits from the chat's settings: one mapping for the panel's replies and VS Code's
+ *  Chat (core/lm/lmRequest.ts), so a new limit reaches both. */
+export function replyStreamDeps(
+  deps: Pick<ChatServiceDeps, 'client' | 'clock' | 'logger' | 'random'>,
+  settings: ChatSettings,
+): ReplyStreamDeps {
+  return {
+    client: deps.client,
+    clock: deps.clock,
+    logger: deps.logger,
+    policy: settings.retryPolicy,
+    timeouts: settings.timeouts,
+    maxReplyChars: settings.maxReplyChars,
+    ...(deps.random ? { random: deps.random } : {}),
+  };
+}
+
 /** Fills `assistant` from the cache or the API and says how it ended. */
 export async function produceReply(deps: ReplySourceDeps, reply: ReplyToProduce): Promise<ProducedReply> {
   const { logger, clock } = deps;
@@ -65,13 +82,7 @@ export async function produceReply(deps: ReplySourceDeps, reply: ReplyToProduce)
       })
     : await streamReply(
         {
-          client: deps.client,
-          clock,
-          logger,
-          policy: settings.retryPolicy,
-          timeouts: settings.timeouts,
-          maxReplyChars: settings.maxReplyChars,
-          ...(deps.random ? { random: deps.random } : {}),
+          ...replyStreamDeps(deps, settings),
           onAttempt: (r) => {
             apiRequestId = r.apiRequestId ?? apiRequestId;
             attempts.push(r);

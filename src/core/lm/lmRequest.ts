@@ -11,6 +11,7 @@ import { ToolCallAssembler } from '../api/toolCalls';
 import type { ResponseCache } from '../cache/responseCache';
 import { cacheInputFor } from '../cache/cacheKey';
 import type { ChatSettings } from '../chat/chatInterfaces';
+import { replyStreamDeps } from '../chat/replySource';
 import type { FinishedRequest } from '../metrics/makeMetric';
 import type { Clock, Logger } from '../ports';
 import { REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../tokens/chatFormat';
@@ -119,16 +120,7 @@ export async function runLmRequest(
     outcome = { kind: 'complete', ...(hit.entry.usage ? { usage: hit.entry.usage } : {}), finishReason: null };
   } else {
     outcome = await streamReply(
-      {
-        client: deps.client,
-        clock,
-        logger,
-        policy: settings.retryPolicy,
-        timeouts: settings.timeouts,
-        maxReplyChars: settings.maxReplyChars,
-        ...(deps.random ? { random: deps.random } : {}),
-        onAttempt: (a) => attempts.push(a),
-      },
+      { ...replyStreamDeps(deps, settings), onAttempt: (a) => attempts.push(a) },
       req.requestId,
       endpoint,
       request,
