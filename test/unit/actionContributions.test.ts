@@ -29,7 +29,9 @@ describe('package.json contributes the code actions', () => {
       assert.ok(submenu.includes(id), `${id} is in the submenu`);
       assert.ok(palette.includes(id), `${id} has a palette rule`);
     }
-    assert.deepEqual(contributes.submenus, [{ id: 'tally.editorActions', label: 'Tally' }]);
+    assert.deepEqual(contributes.submenus, [{ id: 'tally.editorActions', label: '%submenu.editorActions.label%' }]);
+    const nls = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.nls.json'), 'utf8'));
+    assert.equal(nls['submenu.editorActions.label'], 'Tally');
     assert.ok(contributes.menus['editor/context'].some((m) => m.submenu === 'tally.editorActions'));
   });
 
