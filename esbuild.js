@@ -6,6 +6,8 @@
 //   dist/webview.js     the chat panel's browser bundle (iife)
 //   dist/highlight/     highlight.js for the panel's code blocks, imported by it on first use: core.js and
 //                       lang/<language>.js, one ES module each (scripts/highlightLanguages.cjs lists the languages)
+//   l10n/bundle.l10n.<language>.json   the runtime strings of each display language, merged from i18n/<language>/*.json
+//                       (scripts/l10nBundle.mjs; fails on a broken fragment or a key translated two ways)
 // Flags: --production (minify, no source maps), --watch. Sizes are printed from esbuild's metafile.
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -162,6 +164,8 @@ function report(results) {
 }
 
 async function main() {
+  const { writeBundles } = await import('./scripts/l10nBundle.mjs');
+  const bundles = writeBundles();
   fs.rmSync('dist', { recursive: true, force: true });
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
@@ -170,6 +174,7 @@ async function main() {
     return;
   }
   report(await Promise.all(builds.map((b) => esbuild.build(b))));
+  for (const b of bundles) console.log(`l10n: ${path.relative(__dirname, b.file)} (${b.keys} strings)`);
 }
 
 main().catch((e) => {
