@@ -1,6 +1,7 @@
 // Money and token counts as Tally shows them, in every place: the panel, the status bar and its tooltip, budget
-// messages, the usage report and its CSV, and the conversation export. Pure (Intl only: no Node, no DOM), so both
-// the extension host and the webview import it.
+// messages, the usage report and its CSV, and the conversation export. Pure (Intl and @vscode/l10n only: no Node,
+// no DOM), so both the extension host and the webview import it. Grouping and decimals follow the display language
+// (displayLocale.ts); the amounts stay US dollars ("$"), because the price table is in USD.
 //
 // Common to every place: an unknown price is "price unknown", never $0; a cost above zero is never shown as zero
 // (below the place's precision it is "<$0.01", "<$0.0001"); dollars are grouped ("$1,234.50"); from a dollar up,
@@ -15,19 +16,41 @@
 //   digits ("Daily budget $0.005 … may cost up to $0.0031"), so the numbers can be compared at a glance.
 // - plainNumber (the CSV): machine-readable, no grouping, no exponent, no "$".
 
+import * as l10n from '@vscode/l10n';
+import { displayLocale } from './displayLocale';
+
+/** What an unknown price reads as, in the display language (a function: the bundle is loaded after this module). */
+export function priceUnknown(): string {
+  return l10n.t('price unknown');
+}
+
+/**
+ * @deprecated English only: use priceUnknown(), which follows the display language. Kept until the last callers
+ * in other rooms have moved; compare prices with `=== undefined`, never against this text.
+ */
 export const PRICE_UNKNOWN = 'price unknown';
 
 const MAX_DECIMALS = 10;
-const money = new Map<string, Intl.NumberFormat>();
+// Made on first use, not at load (the first Intl formatter of a process loads ICU data, ~75 ms in Node), and one per
+// display locale and options: a change of language gets its own formatters instead of the first language's forever.
+const formatters = new Map<string, Intl.NumberFormat>();
 
-function moneyFormat(minDecimals: number, maxDecimals: number): Intl.NumberFormat {
-  const key = `${minDecimals}:${maxDecimals}`;
-  let f = money.get(key);
+function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const locale = displayLocale();
+  const id = `${locale}|${key}`;
+  let f = formatters.get(id);
   if (!f) {
-    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: minDecimals, maximumFractionDigits: maxDecimals });
-    money.set(key, f);
+    f = new Intl.NumberFormat(locale, options);
+    formatters.set(id, f);
   }
   return f;
+}
+
+function moneyFormat(minDecimals: number, maxDecimals: number): Intl.NumberFormat {
+  return numberFormat(`money:${minDecimals}:${maxDecimals}`, {
+    minimumFractionDigits: minDecimals,
+    maximumFractionDigits: maxDecimals,
+  });
 }
 
 /**
@@ -35,11 +58,11 @@ function moneyFormat(minDecimals: number, maxDecimals: number): Intl.NumberForma
  * precision is `<$0.01` (2 decimals), `<$0.0001` (4), …; `price unknown` for undefined or NaN.
  */
 export function formatUsdTo(usd: number | undefined, maxDecimals: number): string {
-  if (usd === undefined || Number.isNaN(usd)) return PRICE_UNKNOWN;
+  if (usd === undefined || Number.isNaN(usd)) return priceUnknown();
   if (usd < 0) return `-${formatUsdTo(-usd, maxDecimals)}`;
   const decimals = Math.min(MAX_DECIMALS, Math.max(2, Math.round(maxDecimals)));
   const smallest = 10 ** -decimals;
-  if (usd > 0 && usd < smallest) return `<$${smallest.toFixed(decimals)}`;
+  if (usd > 0 && usd < smallest) return `<$${moneyFormat(decimals, decimals).format(smallest)}`;
   return `$${moneyFormat(2, decimals).format(usd)}`;
 }
 
@@ -56,7 +79,7 @@ export function formatUsd(usd: number | undefined): string {
 
 /** One reply or one request (two significant digits below a dollar): `$0.0031`, `$0.044`, `$0.50`, `<$0.0001`. */
 export function formatReplyUsd(usd: number | undefined): string {
-  if (usd === undefined || Number.isNaN(usd)) return PRICE_UNKNOWN;
+  if (usd === undefined || Number.isNaN(usd)) return priceUnknown();
   const abs = Math.abs(usd);
   if (abs > 0 && abs < 0.0001) return formatUsdTo(usd, 4);
   return formatUsdTo(usd, abs >= 1 ? 2 : decimalsFor(abs));
@@ -68,14 +91,9 @@ export function budgetUsdFormatter(limitUsd: number): (usd: number | undefined) 
   return (usd) => formatUsdTo(usd, decimals);
 }
 
-// Made on first use, not at load: the first Intl formatter of a process loads ICU data (~75 ms in Node), and the
-// extension host loads this module at activation.
-let int: Intl.NumberFormat | undefined;
-
 /** A token count in full, grouped: `0`, `1,000`, `1,234,567`. */
 export function formatTokens(n: number): string {
-  int ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-  return int.format(n);
+  return numberFormat('int', { maximumFractionDigits: 0 }).format(n);
 }
 
 const UNITS: readonly [string, number][] = [
@@ -96,15 +114,39 @@ export function formatTokensShort(tokens: number): string {
     const digits = v < 100 ? 1 : 0;
     const rounded = Number(v.toFixed(digits));
     if (rounded >= 1000 && i < UNITS.length - 1) continue;
-    return `${rounded}${suffix}`;
+    return `${numberFormat('short', { maximumFractionDigits: 1, useGrouping: false }).format(rounded)}${suffix}`;
   }
   return String(n);
 }
 
-/** A number as plain decimal text (CSV): no exponent, no grouping, at most 10 decimals, trailing zeros dropped. */
+/** A number as plain decimal text (CSV): no exponent, no grouping, at most 10 decimals, trailing zeros dropped; the
+ *  same in every display language, so the file stays machine-readable. */
 export function plainNumber(x: number): string {
   if (!Number.isFinite(x)) return '';
   if (Number.isInteger(x)) return String(x);
   const s = x.toFixed(10).replace(/0+$/, '').replace(/\.$/, '');
   return s === '-0' ? '0' : s;
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const locale = displayLocale();
+  const id = `${locale}|${key}`;
+  let f = dateFormatters.get(id);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    dateFormatters.set(id, f);
+  }
+  return f;
+}
+
+/** A time of day on the 24-hour clock, with seconds, in the display language: `14:05:09`. */
+export function formatTimeOfDay(epochMs: number): string {
+  return dateFormat('time', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(epochMs);
+}
+
+/** A moment as a short date and time in the display language: `Jun 15, 02:05 PM`, `6月15日 14:05`. */
+export function formatDateTime(epochMs: number): string {
+  return dateFormat('dateTime', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(epochMs);
 }
