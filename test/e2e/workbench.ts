@@ -27,6 +27,14 @@ export interface WorkbenchOptions {
   env?: NodeJS.ProcessEnv;
   /** Milliseconds to wait for the workbench (default 60 000). */
   timeoutMs?: number;
+  /**
+   * Display language, e.g. 'zh-cn': vscode.env.language and the extension's l10n bundle (manifest nls, l10n/) follow
+   * it. VS Code's own chrome (menus, palette, built-in views) stays ENGLISH: code-server only accepts a language that
+   * a language pack installed, so a stand-in pack that translates nothing is written (startCodeServer).
+   */
+  displayLanguage?: string;
+  /** Merged into the profile's User/settings.json before start, e.g. { 'workbench.colorTheme': 'Default Dark Modern' }. */
+  userSettings?: Record<string, unknown>;
 }
 
 const WEBVIEW = 'iframe.webview.ready';
@@ -42,10 +50,23 @@ export class Workbench {
   ) {}
 
   static async open(options: WorkbenchOptions = {}): Promise<Workbench> {
-    const { vsix, extensionDevelopmentPath, env = process.env, timeoutMs = 60_000 } = options;
+    const {
+      vsix,
+      extensionDevelopmentPath,
+      env = process.env,
+      timeoutMs = 60_000,
+      displayLanguage,
+      userSettings,
+    } = options;
     const folder = path.resolve(options.folder ?? path.join(REPO, 'test', 'fixtures', 'workspace'));
     if (vsix && !fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
-    const server = await startCodeServer({ installVsix: vsix, smokeTestDriver: !!extensionDevelopmentPath, env });
+    const server = await startCodeServer({
+      installVsix: vsix,
+      smokeTestDriver: !!extensionDevelopmentPath,
+      env,
+      ...(displayLanguage ? { displayLanguage } : {}),
+      ...(userSettings ? { userSettings } : {}),
+    });
     let browser: LaunchedChromium | undefined;
     try {
       browser = await launchChromium({ dir: server.runDir });

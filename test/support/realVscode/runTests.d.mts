@@ -18,6 +18,13 @@ export interface StartCodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** More code-server arguments, e.g. a folder to open. */
   args?: string[];
+  /** Merged into the profile's User/settings.json (over TALLY_CS_USER_SETTINGS), e.g. a workbench.colorTheme. */
+  userSettings?: Record<string, unknown>;
+  /**
+   * Display language, e.g. 'zh-cn': vscode.env.language and the extension's l10n bundle follow it (a stand-in
+   * languagepacks.json + --locale). VS Code's own chrome stays English (the stand-in translates nothing).
+   */
+  displayLanguage?: string;
 }
 
 export interface CodeServer {

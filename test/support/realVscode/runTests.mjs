@@ -59,6 +59,14 @@ export function codeServerVersion() {
  *   installVsix     install this .vsix into the profile's extensions folder first
  *   env             environment for code-server and so for the extension host (default process.env)
  *   args            more code-server arguments, e.g. a folder to open
+ *   userSettings    merged into the profile's User/settings.json (with any TALLY_CS_USER_SETTINGS of `env`, these win),
+ *                   e.g. { 'workbench.colorTheme': 'Default High Contrast' }
+ *   displayLanguage e.g. 'zh-cn': vscode.env.language, the extension's vscode.l10n bundle and --locale. code-server
+ *                   1.139.1 resolves a non-English language only from <user-data>/languagepacks.json, which a real
+ *                   language pack's gallery install writes (the gallery is unreachable here, and --install-extension
+ *                   of a pack does not write it). So a stand-in entry is written that names an empty translations
+ *                   file: the extension's own l10n/bundle.l10n.<lang>.json is used, but VS Code's own chrome (menus,
+ *                   palette, built-in views) stays ENGLISH — tests must not expect translated workbench text.
  * Returns { port, url, runDir, logFile, child, stop() }. stop() ends the whole process group (SIGTERM, SIGKILL
  * after 10 s); it also happens on SIGINT/SIGTERM (then exit 130), and (SIGKILL) when this process exits.
  */
@@ -69,6 +77,8 @@ export async function startCodeServer({
   installVsix,
   env = process.env,
   args = [],
+  userSettings,
+  displayLanguage,
 } = {}) {
   let runDir = profileDir;
   if (runDir) fs.mkdirSync(runDir, { recursive: true });
@@ -76,8 +86,20 @@ export async function startCodeServer({
     fs.mkdirSync(path.join(CACHE, 'runs'), { recursive: true });
     runDir = fs.mkdtempSync(path.join(CACHE, 'runs', 'r-'));
   }
+  if (displayLanguage) {
+    args = [...args, '--locale', displayLanguage];
+    writeLanguagePackStandIn(path.join(runDir, 'user-data'), runDir, displayLanguage);
+  }
   const csEnv = {
     ...env,
+    ...(userSettings
+      ? {
+          TALLY_CS_USER_SETTINGS: JSON.stringify({
+            ...(env.TALLY_CS_USER_SETTINGS ? JSON.parse(env.TALLY_CS_USER_SETTINGS) : {}),
+            ...userSettings,
+          }),
+        }
+      : {}),
     TALLY_VSCODE_HOME: CACHE,
     TALLY_CS_USER_DATA: path.join(runDir, 'user-data'),
     TALLY_CS_EXTENSIONS: path.join(runDir, 'extensions'),
@@ -151,6 +173,25 @@ export async function startCodeServer({
     await sleep(250);
   }
   return { port, url, runDir, logFile, child, stop };
+}
+
+/**
+ * The languagepacks.json a language pack's install would write, naming an empty VS Code translations file, so that
+ * code-server accepts `--locale <lang>` (see startCodeServer's displayLanguage). Translates nothing by itself.
+ */
+function writeLanguagePackStandIn(userDataDir, runDir, lang) {
+  fs.mkdirSync(userDataDir, { recursive: true });
+  const translations = path.join(runDir, `vscode-translations.${lang}.json`);
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const packs = {
+    [lang]: {
+      hash: 'abc123',
+      label: lang,
+      extensions: [{ extensionIdentifier: { id: 'tally-test.lang-pack-stand-in' }, version: '0.0.1' }],
+      translations: { vscode: translations },
+    },
+  };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
 }
 
 /** Lines of a code-server log that explain a silently skipped extension (engines.vscode not accepting 1.139.1). */
