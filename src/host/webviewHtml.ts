@@ -1,13 +1,18 @@
 // The chat panel's HTML: a strict Content-Security-Policy with a per-load nonce; scripts and styles only from the
-// extension's dist/ and media/ folders.
+// extension's dist/ and media/ folders. The panel's language travels in the page as a JSON data block (never
+// executed: the CSP stays as strict as it is) with `<html lang>` set to match (shared/panelL10n.ts).
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { intlLocaleFor } from '../shared/displayLocale';
+import { PANEL_L10N_ID, serializePanelL10n } from '../shared/panelL10n';
 
 export function newNonce(): string {
   return randomBytes(18).toString('base64');
 }
 
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = newNonce()): string {
+  const language = vscode.env.language;
+  const l10nJson = serializePanelL10n(language, vscode.l10n.bundle ?? {});
   const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   const csp = [
     "default-src 'none'",
@@ -19,7 +24,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonc
     "form-action 'none'",
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${intlLocaleFor(language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -29,6 +34,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonc
 </head>
 <body>
 <div id="app" data-nonce-checked="true"></div>
+<script type="application/json" id="${PANEL_L10N_ID}" nonce="${nonce}">${l10nJson}</script>
 <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
 </body>
 </html>`;

@@ -1,11 +1,15 @@
 // The chat panel's entry point: mount the panel, feed host messages through the reducer, say `ready`. Stream pieces
 // (`chat/delta`) are queued and reduced just before the panel paints (deltaBatch.ts), at most every STREAM_PAINT_MS;
-// any other message applies the queued pieces first and paints at once, so the order of messages is kept.
+// any other message applies the queued pieces first and paints at once, so the order of messages is kept. The
+// panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
 import { createHostClient } from './hostClient';
+import { loadPanelL10n } from './panelL10n';
 import { Panel } from './render/panel';
 import { initialState, reduce, type PanelState } from './state';
 
+// The language first: every text the panel shows is looked up when it is painted, from here on.
+loadPanelL10n(document);
 const host = createHostClient();
 let state: PanelState = initialState;
 let counter = 0;
