@@ -4,6 +4,8 @@
 // activationTiming first: its stamp is the bundle's first line (see that file).
 import { activationTiming, ActivationSteps, type ActivationTiming } from './activationTiming';
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import { setDisplayLocale } from '../shared/displayLocale';
 import { ChatService } from '../core/chat/chatService';
 import { ConversationStore } from '../core/conversations/store';
 import { LastOpened } from '../core/conversations/lastOpened';
@@ -42,6 +44,10 @@ const bundleEvaluatedAt = performance.now();
 let timing: ActivationTiming | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<TallyTestApi | undefined> {
+  // The display language first (issue #15): every l10n.t() and Intl format after this line follows it. VS Code
+  // hands over l10n/bundle.l10n.<language>.json (undefined in English: t() then returns the English text).
+  l10n.config({ contents: vscode.l10n.bundle ?? {} });
+  setDisplayLocale(vscode.env.language);
   try {
     return activateTally(context, performance.now());
   } catch (e) {
