@@ -160,12 +160,14 @@ describe('bar chart SVG', () => {
       svg,
       /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*role="img" aria-labelledby="usage-chart-title usage-chart-desc"/,
     );
-    assert.ok(svg.includes('<title id="usage-chart-title">Cost per day, 2025-06-13 to 2025-06-15</title>'));
+    assert.ok(svg.includes('<title id="usage-chart-title">Cost per day from Jun 13, 2025 to Jun 15, 2025</title>'));
     assert.ok(
-      svg.includes('<desc id="usage-chart-desc">3 days. Total $0.75, 3 requests. Highest: $0.50 on 2025-06-13.</desc>'),
+      svg.includes(
+        '<desc id="usage-chart-desc">3 days. Total $0.75, 3 requests. Highest: $0.50 on Jun 13, 2025.</desc>',
+      ),
     );
     assert.equal(svg.match(/<rect /g)?.length, 3);
-    assert.ok(svg.includes('<title>2025-06-14: $0.00, 0 requests</title>'));
+    assert.ok(svg.includes('<title>Jun 14, 2025: $0.00, 0 requests</title>'));
     assert.ok(svg.endsWith('</svg>'));
     assert.equal(svg.match(/<title/g)?.length, svg.match(/<\/title>/g)?.length);
     const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));

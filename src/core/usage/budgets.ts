@@ -9,8 +9,10 @@
 //   naming the most used limit when that is already at its warning level.
 // - a zero limit is valid: it refuses every request that may cost anything.
 // Amounts are compared in whole nano-dollars, so sums of float costs do not flip a verdict at exact edges. A message
-// shows its limit, spend and cost in cents, or, for a limit below a cent, in the digits that limit needs ("$0.005").
+// shows its limit, spend and cost (in the display language, through l10n.t) in cents, or, for a limit below a cent, in the digits that limit needs ("$0.005").
+import * as l10n from '@vscode/l10n';
 import { budgetUsdFormatter } from '../../shared/format';
+import { formatCount } from './usageText';
 
 export interface BudgetSettings {
   dailyUsd?: number;
@@ -66,38 +68,43 @@ interface LimitSpec {
   setting: BudgetSetting;
   scope: BudgetLimit['scope'];
   period: BudgetLimit['period'];
-  name: string;
-  when: string;
   spent: keyof BudgetSpent;
 }
 
 const LIMITS: readonly LimitSpec[] = [
-  { setting: 'dailyUsd', scope: 'global', period: 'day', name: 'Daily', when: 'today', spent: 'globalToday' },
-  {
-    setting: 'workspaceDailyUsd',
-    scope: 'workspace',
-    period: 'day',
-    name: 'Workspace daily',
-    when: 'today in this workspace',
-    spent: 'workspaceToday',
-  },
-  {
-    setting: 'monthlyUsd',
-    scope: 'global',
-    period: 'month',
-    name: 'Monthly',
-    when: 'this month',
-    spent: 'globalMonth',
-  },
-  {
-    setting: 'workspaceMonthlyUsd',
-    scope: 'workspace',
-    period: 'month',
-    name: 'Workspace monthly',
-    when: 'this month in this workspace',
-    spent: 'workspaceMonth',
-  },
+  { setting: 'dailyUsd', scope: 'global', period: 'day', spent: 'globalToday' },
+  { setting: 'workspaceDailyUsd', scope: 'workspace', period: 'day', spent: 'workspaceToday' },
+  { setting: 'monthlyUsd', scope: 'global', period: 'month', spent: 'globalMonth' },
+  { setting: 'workspaceMonthlyUsd', scope: 'workspace', period: 'month', spent: 'workspaceMonth' },
 ];
+
+/** The limit as a noun phrase: `Daily budget $1.00`. */
+function budgetName(setting: BudgetSetting, limit: string): string {
+  switch (setting) {
+    case 'dailyUsd':
+      return l10n.t('Daily budget {0}', limit);
+    case 'workspaceDailyUsd':
+      return l10n.t('Workspace daily budget {0}', limit);
+    case 'monthlyUsd':
+      return l10n.t('Monthly budget {0}', limit);
+    case 'workspaceMonthlyUsd':
+      return l10n.t('Workspace monthly budget {0}', limit);
+  }
+}
+
+/** What was spent in the limit's period: `spent $0.75 today`. */
+function spentText(setting: BudgetSetting, spent: string): string {
+  switch (setting) {
+    case 'dailyUsd':
+      return l10n.t('spent {0} today', spent);
+    case 'workspaceDailyUsd':
+      return l10n.t('spent {0} today in this workspace', spent);
+    case 'monthlyUsd':
+      return l10n.t('spent {0} this month', spent);
+    case 'workspaceMonthlyUsd':
+      return l10n.t('spent {0} this month in this workspace', spent);
+  }
+}
 
 const isLimit = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
 const isFraction = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 1;
@@ -154,28 +161,37 @@ export function checkBudget(input: BudgetCheckInput): BudgetCheck {
     const P = S + (M ?? 0);
     const ratio = L === 0 ? (P > 0 ? Infinity : 0) : P / L;
     const formatUsd = budgetUsdFormatter(limitUsd);
-    const budget = `${spec.name} budget ${formatUsd(limitUsd)}`;
-    const spentText = `spent ${formatUsd(spentUsd)} ${spec.when}`;
-    const cost = M === undefined ? '' : `, this request may cost up to ${formatUsd(max)}`;
+    const budget = budgetName(spec.setting, formatUsd(limitUsd));
+    const spentNow = spentText(spec.setting, formatUsd(spentUsd));
+    const cost = formatUsd(max);
     if (M !== undefined && M > 0 && P > L) {
-      const what = S >= L ? 'is used up' : 'would be exceeded';
-      findings.push({ severity: 2, ratio, limit, message: `${budget} ${what}: ${spentText}${cost}.` });
+      const message =
+        S >= L
+          ? l10n.t('{0} is used up: {1}, this request may cost up to {2}.', budget, spentNow, cost)
+          : l10n.t('{0} would be exceeded: {1}, this request may cost up to {2}.', budget, spentNow, cost);
+      findings.push({ severity: 2, ratio, limit, message });
     } else if (P > 0 && P >= Math.round(warnAt * L)) {
-      const pct = L === 0 ? 100 : Math.floor((P * 100) / L);
-      const after = M === undefined ? 'already' : 'with this request';
-      findings.push({
-        severity: 1,
-        ratio,
-        limit,
-        message: `${budget} is ${pct} % used ${after}: ${spentText}${cost}.`,
-      });
+      const pct = formatCount(L === 0 ? 100 : Math.floor((P * 100) / L));
+      const message =
+        M === undefined
+          ? l10n.t('{0} is {1} % used already: {2}.', budget, pct, spentNow)
+          : l10n.t(
+              '{0} is {1} % used with this request: {2}, this request may cost up to {3}.',
+              budget,
+              pct,
+              spentNow,
+              cost,
+            );
+      findings.push({ severity: 1, ratio, limit, message });
     }
   }
   if (max === undefined && firstSet) {
-    const model = input.model === undefined ? 'this model' : input.model;
-    const note = `The price of ${model} is unknown: the budget can't be checked for this model.`;
+    const note =
+      input.model === undefined
+        ? l10n.t("The price of this model is unknown: the budget can't be checked for it.")
+        : l10n.t("The price of {0} is unknown: the budget can't be checked for this model.", input.model);
     const worst = findings.sort(byWorst)[0];
-    if (worst) worst.message = `${worst.message} ${note}`;
+    if (worst) worst.message = l10n.t({ message: '{0} {1}', args: [worst.message, note], comment: ['Two sentences.'] });
     else findings.push({ severity: 1, ratio: 0, limit: firstSet, message: note });
   }
   if (findings.length === 0) return { verdict: 'ok' };

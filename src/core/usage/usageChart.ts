@@ -1,10 +1,12 @@
 // The usage report's chart: a small static SVG bar chart of per-day totals. The SVG has no scripts, no event handlers
 // and no external references, and every text in it is escaped: the webview can show it under a strict CSP. Bars use
-// `currentColor` and the class `bar`, so the webview's CSS can theme them.
-import { formatTokensShort, formatUsd } from '../../shared/format';
+// `currentColor` and the class `bar`, so the webview's CSS can theme them. Its texts (title, description, each bar's
+// tooltip) are in the display language; the description sums the chart up for screen readers.
+import * as l10n from '@vscode/l10n';
+import { formatUsd } from '../../shared/format';
 import type { DayTotals } from './report';
 import { addTotals, emptyTotals, type UsageTotals } from './totals';
-import { formatTotalCost } from './usageText';
+import { formatCount, formatDay, formatTotalCost, requestsText, tokShort } from './usageText';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -36,19 +38,26 @@ export function barChartSvg(perDay: readonly DayTotals[], options: ChartOptions 
   const height = clampSize(options.height, 200);
   const id = (options.idPrefix ?? 'usage-chart').replace(/[^A-Za-z0-9_-]/g, '') || 'usage-chart';
   const value = (t: UsageTotals) => (metric === 'cost' ? t.costUsd : t.tokensIn + t.tokensOut);
-  const label = (t: UsageTotals) => (metric === 'cost' ? formatTotalCost(t) : `${formatTokensShort(value(t))} tok`);
-  const axis = (v: number) => (metric === 'cost' ? formatUsd(v) : `${formatTokensShort(v)} tok`);
+  const label = (t: UsageTotals) => (metric === 'cost' ? formatTotalCost(t) : tokShort(value(t)));
+  const axis = (v: number) => (metric === 'cost' ? formatUsd(v) : tokShort(v));
   const first = perDay[0]?.day ?? '';
   const last = perDay[perDay.length - 1]?.day ?? '';
-  const range = first === last ? first : `${first} to ${last}`;
-  const title = options.title ?? `${metric === 'cost' ? 'Cost' : 'Tokens'} per day${range ? `, ${range}` : ''}`;
+  const title = options.title ?? chartTitle(metric, first, last);
   const max = perDay.reduce((m, d) => Math.max(m, value(d.totals)), 0);
   const total = emptyTotals();
   for (const d of perDay) addTotals(total, d.totals);
   const peak = perDay.find((d) => max > 0 && value(d.totals) === max);
-  const desc =
-    `${perDay.length} days. Total ${label(total)}, ${total.requests} requests.` +
-    (peak ? ` Highest: ${label(peak.totals)} on ${peak.day}.` : ' No usage in this period.');
+  const count = formatCount(perDay.length);
+  const desc = peak
+    ? l10n.t(
+        '{0} days. Total {1}, {2}. Highest: {3} on {4}.',
+        count,
+        label(total),
+        requestsText(total.requests),
+        label(peak.totals),
+        formatDay(peak.day),
+      )
+    : l10n.t('{0} days. No usage in this period.', count);
 
   const left = 64;
   const right = 8;
@@ -71,23 +80,36 @@ export function barChartSvg(perDay: readonly DayTotals[], options: ChartOptions 
     const v = value(d.totals);
     const h = max > 0 ? (v / max) * plotH : 0;
     const x = left + i * slot + (slot - barW) / 2;
-    const tip = `${d.day}: ${label(d.totals)}, ${d.totals.requests} request${d.totals.requests === 1 ? '' : 's'}`;
+    const tip = l10n.t('{0}: {1}, {2}', formatDay(d.day), label(d.totals), requestsText(d.totals.requests));
     parts.push(
       `<rect class="bar" x="${fmt(x)}" y="${fmt(top + plotH - h)}" width="${fmt(barW)}" height="${fmt(h)}" ` +
         `fill="currentColor"><title>${escapeXml(tip)}</title></rect>`,
     );
   });
   if (first) {
-    parts.push(`<text class="label" x="${left}" y="${height - 6}" fill="currentColor">${escapeXml(first)}</text>`);
+    parts.push(
+      `<text class="label" x="${left}" y="${height - 6}" fill="currentColor">${escapeXml(formatDay(first))}</text>`,
+    );
     if (last !== first) {
       parts.push(
         `<text class="label" x="${width - right}" y="${height - 6}" text-anchor="end" fill="currentColor">` +
-          `${escapeXml(last)}</text>`,
+          `${escapeXml(formatDay(last))}</text>`,
       );
     }
   }
   parts.push('</svg>');
   return parts.join('');
+}
+
+/** `Cost per day from Jun 13, 2025 to Jun 15, 2025`; `Tokens per day on …` for one day; no range for none. */
+function chartTitle(metric: 'cost' | 'tokens', first: string, last: string): string {
+  const [a, b] = [formatDay(first), formatDay(last)];
+  if (metric === 'cost') {
+    if (!first) return l10n.t('Cost per day');
+    return first === last ? l10n.t('Cost per day on {0}', a) : l10n.t('Cost per day from {0} to {1}', a, b);
+  }
+  if (!first) return l10n.t('Tokens per day');
+  return first === last ? l10n.t('Tokens per day on {0}', a) : l10n.t('Tokens per day from {0} to {1}', a, b);
 }
 
 function clampSize(x: number | undefined, fallback: number): number {

@@ -1,9 +1,34 @@
-// The usage texts of the status bar and its tooltip, and the cost of a total (shown there and in the report). The
-// numbers themselves are formatted by src/shared/format.ts (totals in cents; a cost that is not known is shown as
+// The usage texts of the status bar and its tooltip, the cost of a total (shown there and in the report), and counts
+// and days as the report shows them. Every sentence goes through l10n.t (issue #15); the numbers themselves are
+// formatted by src/shared/format.ts in the display language (totals in cents; a cost that is not known is shown as
 // "price unknown", never as $0.00; a cost below a cent as "<$0.01", never rounded away).
-import { formatTokensShort, formatUsd } from '../../shared/format';
+import * as l10n from '@vscode/l10n';
+import { displayLocale } from '../../shared/displayLocale';
+import { formatTokens, formatTokensShort, formatUsd } from '../../shared/format';
 import { PRICE_SOURCE } from '../tokens/models';
 import type { UsageTotals } from './totals';
+
+/** A count (requests, hits) grouped in the display language: `1,234`; the same formatter as whole token counts. */
+export const formatCount = (n: number): string => formatTokens(Math.round(n));
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A local day `YYYY-MM-DD` as the display language writes it (`Jun 15, 2025`, `2025年6月15日`); others as given. */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const locale = displayLocale();
+  let f = dayFormats.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+    dayFormats.set(locale, f);
+  }
+  return f.format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+/** `1 request` / `12 requests`. */
+export const requestsText = (n: number): string =>
+  n === 1 ? l10n.t('{0} request', formatCount(n)) : l10n.t('{0} requests', formatCount(n));
 
 /** The cost of a total: `$0.23`; `≥$0.23` when some requests had an unknown price; `price unknown` when all did. */
 export function formatTotalCost(
@@ -11,32 +36,68 @@ export function formatTotalCost(
 ): string {
   if (t.unknownCostRequests === 0) return formatUsd(t.costUsd);
   if (t.costUsd === 0 && t.unknownCostRequests === t.requests) return formatUsd(undefined);
-  return `≥${formatUsd(t.costUsd)}`;
+  return l10n.t({
+    message: '≥{0}',
+    args: [formatUsd(t.costUsd)],
+    comment: ['At least this cost: some requests had a model with no known price.'],
+  });
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** `12.4k tok`: a short token count. */
+export const tokShort = (n: number): string =>
+  l10n.t({ message: '{0} tok', args: [formatTokensShort(n)], comment: ['A short token count, e.g. "12.4k tok".'] });
 
 /** Status bar text, e.g. `12.4k tok · $0.23 today` (the host adds the icon). */
-export function statusBarText(totals: UsageTotals, period = 'today'): string {
-  return `${formatTokensShort(totals.tokensIn + totals.tokensOut)} tok · ${formatTotalCost(totals)} ${period}`;
+export function statusBarText(totals: UsageTotals): string {
+  return l10n.t({
+    message: '{0} tok · {1} today',
+    args: [formatTokensShort(totals.tokensIn + totals.tokensOut), formatTotalCost(totals)],
+    comment: ['Status bar: tokens (short, e.g. 12.4k) and cost used today.'],
+  });
+}
+
+/** The status bar item's screen reader label: `Tally usage today: 12.4k tokens, $0.23`. */
+export function statusBarLabel(today: UsageTotals): string {
+  return l10n.t(
+    'Tally usage today: {0} tokens, {1}',
+    formatTokensShort(today.tokensIn + today.tokensOut),
+    formatTotalCost(today),
+  );
 }
 
 /** One tooltip line: `Today: 12.4k tok (10.1k in, 4.1k cached; 2.3k out) · $0.23 · 12 requests`. */
 export function totalsLine(label: string, t: UsageTotals): string {
-  const cached = t.cachedTokensIn > 0 ? `, ${formatTokensShort(t.cachedTokensIn)} cached` : '';
-  return (
-    `${label}: ${formatTokensShort(t.tokensIn + t.tokensOut)} tok (${formatTokensShort(t.tokensIn)} in${cached}; ` +
-    `${formatTokensShort(t.tokensOut)} out) · ${formatTotalCost(t)} · ${plural(t.requests, 'request')}`
+  const [all, tin, cached, out] = [t.tokensIn + t.tokensOut, t.tokensIn, t.cachedTokensIn, t.tokensOut].map(
+    formatTokensShort,
   );
+  return t.cachedTokensIn > 0
+    ? l10n.t(
+        '{0}: {1} tok ({2} in, {3} cached; {4} out) · {5} · {6}',
+        label,
+        all,
+        tin,
+        cached,
+        out,
+        formatTotalCost(t),
+        requestsText(t.requests),
+      )
+    : l10n.t(
+        '{0}: {1} tok ({2} in; {3} out) · {4} · {5}',
+        label,
+        all,
+        tin,
+        out,
+        formatTotalCost(t),
+        requestsText(t.requests),
+      );
 }
 
 export interface TooltipInput {
   session: UsageTotals;
   today: UsageTotals;
   month: UsageTotals;
-  /** Per model, for the period named by `byModelPeriod` (e.g. this month). */
+  /** Per model, this month. */
   byModel: readonly { model: string; totals: UsageTotals }[];
-  byModelPeriod?: string;
   /** Models shown before the rest are summed into one line; default 5. */
   maxModels?: number;
 }
@@ -44,30 +105,43 @@ export interface TooltipInput {
 /** Tooltip lines: this session, today, this month, per model, cache savings, estimates and unknown prices. */
 export function tooltipLines(input: TooltipInput): string[] {
   const { session, today, month } = input;
-  const lines = [totalsLine('This session', session), totalsLine('Today', today), totalsLine('This month', month)];
+  const lines = [
+    totalsLine(l10n.t('This session'), session),
+    totalsLine(l10n.t('Today'), today),
+    totalsLine(l10n.t('This month'), month),
+  ];
   if (input.byModel.length > 0) {
     const max = input.maxModels ?? 5;
-    lines.push(`By model (${input.byModelPeriod ?? 'this month'}):`);
+    lines.push(l10n.t('By model (this month):'));
     for (const { model, totals } of input.byModel.slice(0, max)) {
       lines.push(
-        `  ${model}: ${formatTokensShort(totals.tokensIn + totals.tokensOut)} tok · ${formatTotalCost(totals)}`,
+        `  ${l10n.t('{0}: {1} · {2}', model, tokShort(totals.tokensIn + totals.tokensOut), formatTotalCost(totals))}`,
       );
     }
     const rest = input.byModel.length - max;
-    if (rest > 0) lines.push(`  and ${plural(rest, 'other model')}`);
+    if (rest > 0) {
+      lines.push(`  ${rest === 1 ? l10n.t('and 1 other model') : l10n.t('and {0} other models', formatCount(rest))}`);
+    }
   }
   if (month.cacheHits > 0) {
-    lines.push(`Response cache this month: ${plural(month.cacheHits, 'hit')}, saved ${formatUsd(month.savedUsd)}`);
+    const saved = formatUsd(month.savedUsd);
+    lines.push(
+      month.cacheHits === 1
+        ? l10n.t('Response cache this month: 1 hit, saved {0}', saved)
+        : l10n.t('Response cache this month: {0} hits, saved {1}', formatCount(month.cacheHits), saved),
+    );
   }
   if (month.estimatedRequests > 0) {
     lines.push(
-      `Estimated this month: ${plural(month.estimatedRequests, 'request')} (stopped or failed replies, ` +
-        'counted locally)',
+      l10n.t(
+        'Estimated this month: {0} (stopped or failed replies, counted locally)',
+        requestsText(month.estimatedRequests),
+      ),
     );
   }
   if (month.unknownCostRequests > 0) {
-    lines.push(`Price unknown this month: ${plural(month.unknownCostRequests, 'request')}, not in the cost`);
+    lines.push(l10n.t('Price unknown this month: {0}, not in the cost', requestsText(month.unknownCostRequests)));
   }
-  lines.push(`Prices: ${PRICE_SOURCE.url} (${PRICE_SOURCE.date}); add or fix them in tally.models`);
+  lines.push(l10n.t('Prices: {0} ({1}); add or fix them in {2}', PRICE_SOURCE.url, PRICE_SOURCE.date, 'tally.models'));
   return lines;
 }
