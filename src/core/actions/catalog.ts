@@ -1,6 +1,10 @@
 // The built-in code actions (issue #13): what each is called, the command that runs it, the task the router sees,
 // and its prompt template. Every template puts the instruction first and the code last, so when the input has to be
 // cut to fit the context window it is the end of the code that goes, never the question.
+// Titles are shown to the user, so each is a getter through l10n.t (read when shown, after the bundle is loaded, never
+// frozen at module load). The prompt templates are NOT translated: the model reads them, and their English wording
+// is what the tests and the router's measurements were tuned on (issue #15).
+import * as l10n from '@vscode/l10n';
 import type { TaskType } from '../routing/taskTypes';
 
 export type BuiltInActionId =
@@ -8,8 +12,8 @@ export type BuiltInActionId =
 
 export interface BuiltInAction {
   id: BuiltInActionId;
-  /** Shown in menus, the palette and the router's reason line. */
-  title: string;
+  /** Shown in messages, quick picks and the router's reason line (menus take theirs from package.json). */
+  readonly title: string;
   /** The command that runs it (package.json contributes each). */
   command: string;
   task: TaskType;
@@ -25,7 +29,9 @@ const FROM = 'from `{{file}}` ({{language}}, {{range}})';
 export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   {
     id: 'explain',
-    title: 'Explain',
+    get title() {
+      return l10n.t('Explain');
+    },
     // Kept from "Explain Selection", whose id, README entry and tests stay.
     command: 'tally.explainSelection',
     task: 'explain',
@@ -36,7 +42,9 @@ export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   },
   {
     id: 'refactor',
-    title: 'Refactor',
+    get title() {
+      return l10n.t('Refactor');
+    },
     command: 'tally.refactor',
     task: 'refactor',
     template:
@@ -46,7 +54,9 @@ export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   },
   {
     id: 'findBugs',
-    title: 'Find Bugs',
+    get title() {
+      return l10n.t('Find Bugs');
+    },
     command: 'tally.findBugs',
     task: 'findBugs',
     template:
@@ -56,7 +66,9 @@ export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   },
   {
     id: 'writeTests',
-    title: 'Write Tests',
+    get title() {
+      return l10n.t('Write Tests');
+    },
     command: 'tally.writeTests',
     task: 'writeTests',
     template:
@@ -66,7 +78,9 @@ export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   },
   {
     id: 'addDocs',
-    title: 'Add Docs/Comments',
+    get title() {
+      return l10n.t('Add Docs/Comments');
+    },
     command: 'tally.addDocs',
     task: 'addDocs',
     template:
@@ -76,7 +90,9 @@ export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   },
   {
     id: 'optimise',
-    title: 'Optimise',
+    get title() {
+      return l10n.t('Optimise');
+    },
     command: 'tally.optimise',
     task: 'optimise',
     template:
@@ -86,7 +102,9 @@ export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   },
   {
     id: 'translate',
-    title: 'Translate',
+    get title() {
+      return l10n.t('Translate');
+    },
     command: 'tally.translate',
     task: 'translate',
     template:
@@ -96,7 +114,9 @@ export const BUILT_IN_ACTIONS: readonly BuiltInAction[] = [
   },
   {
     id: 'fix',
-    title: 'Fix This Problem',
+    get title() {
+      return l10n.t('Fix This Problem');
+    },
     command: 'tally.fixProblem',
     task: 'fix',
     template:

@@ -1,5 +1,6 @@
 // The problems Fix This Problem sends (issue #13): each diagnostic under the cursor as a line the model can read
-// (severity, where, source and code, message), and which lines of code around them go with it.
+// (severity, where, source and code, message), and which lines of code around them go with it. These lines are part
+// of the prompt the model reads, not UI, so they stay English (issue #15).
 
 export type DiagnosticSeverityName = 'error' | 'warning' | 'information' | 'hint';
 

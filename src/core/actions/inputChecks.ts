@@ -1,5 +1,6 @@
 // What an action refuses to send (issue #13, "bad input"): an empty document or input, binary content, or more text
 // than one action may send. Each refusal is a sentence for the user; nothing is sent and nothing changes.
+import * as l10n from '@vscode/l10n';
 import { formatBytes } from './sizes';
 
 /** Most characters of code one action sends (before the context window fit cuts it further). */
@@ -18,20 +19,23 @@ export interface InputFacts {
   documentChars: number;
   /** The text the action would send. */
   input: string;
-  /** How the input is named: "selection", "function add", "file". */
+  /** How the input is named, already in the display language: "selection", "function add", "file". */
   inputLabel: string;
 }
 
 /** Why `facts` must not be sent, or undefined when it may. Linear in the input. */
 export function refusalFor(facts: InputFacts): string | undefined {
-  if (facts.documentChars === 0) return `Tally: ${facts.file} is empty; there is no code to send.`;
+  if (facts.documentChars === 0) return l10n.t('Tally: {0} is empty; there is no code to send.', facts.file);
   if (facts.head.includes('\0') || facts.input.includes('\0'))
-    return `Tally: ${facts.file} looks binary (it contains NUL bytes); Tally only sends text.`;
-  if (facts.input.trim() === '') return `Tally: the ${facts.inputLabel} is only whitespace; select some code first.`;
+    return l10n.t('Tally: {0} looks binary (it contains NUL bytes); Tally only sends text.', facts.file);
+  if (facts.input.trim() === '')
+    return l10n.t('Tally: the {0} is only whitespace; select some code first.', facts.inputLabel);
   if (facts.input.length > MAX_ACTION_INPUT_CHARS)
-    return (
-      `Tally: the ${facts.inputLabel} is ${formatBytes(facts.input.length)}, more than the ` +
-      `${formatBytes(MAX_ACTION_INPUT_CHARS)} one action sends. Select a smaller part.`
+    return l10n.t(
+      'Tally: the {0} is {1}, more than the {2} one action sends. Select a smaller part.',
+      facts.inputLabel,
+      formatBytes(facts.input.length),
+      formatBytes(MAX_ACTION_INPUT_CHARS),
     );
   return undefined;
 }

@@ -36,7 +36,7 @@ export function fenced(code: string, language: string): string {
   return `${fence}${info}\n${code}${code.endsWith('\n') ? '' : '\n'}${fence}`;
 }
 
-/** "line 4" or "lines 4–9" (1-based, inclusive). */
+/** "line 4" or "lines 4–9" (1-based, inclusive). Part of the prompt the model reads, so English on purpose. */
 export function lineRange(startLine: number, endLine: number): string {
   return startLine === endLine ? `line ${startLine}` : `lines ${startLine}–${endLine}`;
 }
