@@ -1,6 +1,9 @@
 // Which model answers which request: the default table task × complexity → model, after the article Tally comes
 // from (cheap work to the cheap model, reasoning to the strong one), and the user's `tally.routing` overrides,
 // validated cell by cell (an unknown task, complexity or model is reported and that cell is ignored, never sent).
+// The problems are shown to the user (settings.ts notifies them), so each is translated; JSON shapes and setting ids
+// are passed as arguments, never translated.
+import * as l10n from '@vscode/l10n';
 import type { ResolvedModel } from '../tokens/models';
 import { isTaskType, TASK_TYPES, type Complexity, type TaskType } from './taskTypes';
 
@@ -74,24 +77,35 @@ export function parseRoutingOverrides(
   const problems: string[] = [];
   if (raw === undefined || raw === null) return { overrides, problems };
   if (typeof raw !== 'object' || Array.isArray(raw))
-    return { overrides, problems: ['expected an object of tasks, e.g. { "explain": { "complex": "gpt-4o" } }'] };
+    return {
+      overrides,
+      problems: [l10n.t('expected an object of tasks, e.g. {0}', '{ "explain": { "complex": "gpt-4o" } }')],
+    };
   for (const [task, cells] of Object.entries(raw)) {
     if (!isTaskType(task)) {
-      problems.push(`unknown task "${task}" (ignored); tasks: ${TASK_TYPES.join(', ')}`);
+      problems.push(l10n.t('unknown task "{0}" (ignored); tasks: {1}', task, TASK_TYPES.join(', ')));
       continue;
     }
     if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) {
-      problems.push(`${task}: expected { "simple"?, "medium"?, "complex"? } with a model each (ignored)`);
+      problems.push(
+        l10n.t('{0}: expected {1} with a model each (ignored)', task, '{ "simple"?, "medium"?, "complex"? }'),
+      );
       continue;
     }
     for (const [complexity, model] of Object.entries(cells as Record<string, unknown>)) {
       if (!isComplexity(complexity)) {
-        problems.push(`${task}.${complexity}: unknown complexity (ignored); use simple, medium or complex`);
+        problems.push(
+          l10n.t('{0}: unknown complexity (ignored); use simple, medium or complex', `${task}.${complexity}`),
+        );
       } else if (typeof model !== 'string' || model.trim() === '') {
-        problems.push(`${task}.${complexity}: expected a model id (ignored)`);
+        problems.push(l10n.t('{0}: expected a model id (ignored)', `${task}.${complexity}`));
       } else if (resolve(model.trim()).matchedBy === 'unknown') {
         problems.push(
-          `${task}.${complexity}: unknown model "${model}" (ignored, the default is used); add it to tally.models first`,
+          l10n.t(
+            '{0}: unknown model "{1}" (ignored, the default is used); add it to tally.models first',
+            `${task}.${complexity}`,
+            String(model),
+          ),
         );
       } else {
         (overrides[task] ??= {})[complexity] = model.trim();
