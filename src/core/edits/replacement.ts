@@ -1,6 +1,7 @@
 // Replace Selection is shown as a diff first and applied only when the user accepts it. Between the two the document
 // can change (typing, a formatter, another extension, the file changing on disk): then the offsets and the text the
 // diff showed no longer describe it, and the replacement is refused rather than applied to the wrong text.
+import * as l10n from '@vscode/l10n';
 
 /** What the diff showed: the document at one version, the range replaced and what replaces it. */
 export interface ReplacementProposal {
@@ -30,10 +31,19 @@ export type ReplacementVerdict = { ok: true } | { ok: false; reason: string };
 
 /** Whether the proposal still applies to the document as it is now. */
 export function checkReplacement(p: ReplacementProposal, now: DocumentNow): ReplacementVerdict {
-  const again = 'Nothing was replaced: run Replace Selection again to see a fresh diff.';
-  if (now.document !== p.document || now.closed) return { ok: false, reason: `${p.name} was closed. ${again}` };
+  if (now.document !== p.document || now.closed)
+    return {
+      ok: false,
+      reason: l10n.t('{0} was closed. Nothing was replaced: run Replace Selection again to see a fresh diff.', p.name),
+    };
   if (now.version !== p.version || now.textInRange !== p.original) {
-    return { ok: false, reason: `${p.name} changed after the diff was shown. ${again}` };
+    return {
+      ok: false,
+      reason: l10n.t(
+        '{0} changed after the diff was shown. Nothing was replaced: run Replace Selection again to see a fresh diff.',
+        p.name,
+      ),
+    };
   }
   return { ok: true };
 }

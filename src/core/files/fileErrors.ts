@@ -1,4 +1,6 @@
-// The file toolkit's errors: each says what was refused and why, in words fit for a log and a user warning.
+// The file toolkit's errors: each says what was refused and why, in words fit for a log and a user warning (in the
+// display language: they reach the user through "Tally could not …" and the stores' warnings).
+import * as l10n from '@vscode/l10n';
 
 export const isNotFound = (e: unknown): boolean => (e as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 
@@ -6,7 +8,9 @@ export const isNotFound = (e: unknown): boolean => (e as NodeJS.ErrnoException |
 export class SymlinkRefusedError extends Error {
   readonly code = 'ESYMLINK';
   constructor(readonly path: string) {
-    super(`Refusing to use ${path}: it is a symbolic link, and Tally never writes or reads its files through one`);
+    super(
+      l10n.t('Refusing to use {0}: it is a symbolic link, and Tally never writes or reads its files through one', path),
+    );
     this.name = 'SymlinkRefusedError';
   }
 }
@@ -20,7 +24,7 @@ export class FileTooLargeError extends Error {
     readonly maxBytes: number,
     readonly fingerprint?: string,
   ) {
-    super(`${path} is ${size} bytes, more than the ${maxBytes} bytes such a file may have`);
+    super(l10n.t('{0} is {1} bytes, more than the {2} bytes such a file may have', path, size, maxBytes));
     this.name = 'FileTooLargeError';
   }
 }
@@ -29,7 +33,7 @@ export class FileTooLargeError extends Error {
 export class NotAFileError extends Error {
   readonly code = 'ENOTFILE';
   constructor(readonly path: string) {
-    super(`${path} is not a regular file`);
+    super(l10n.t('{0} is not a regular file', path));
     this.name = 'NotAFileError';
   }
 }

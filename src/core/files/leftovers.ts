@@ -1,5 +1,6 @@
 // Files that are moved, not deleted: a damaged file is set aside (renamed beside itself) so nothing is lost silently,
 // and temp files left by a killed writer are removed, but only old ones (another window may be writing right now).
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isNotFound } from './fileErrors';
@@ -32,7 +33,7 @@ export async function moveAside(file: string, tag: string): Promise<string> {
     await fs.rename(file, target);
     return target;
   }
-  throw new Error(`No free name to set ${file} aside`);
+  throw new Error(l10n.t('No free name to set {0} aside', file));
 }
 
 /** Deletes temp files in `dir` whose mtime is older than `maxAgeMs`; returns how many went. */

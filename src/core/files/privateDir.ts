@@ -1,5 +1,6 @@
 // Folders that hold the user's content are private (0700 on POSIX; Windows ignores modes) and are never reached
 // through a symbolic link: a link planted in a shared or synced folder must not redirect Tally's writes elsewhere.
+import * as l10n from '@vscode/l10n';
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import { isNotFound, SymlinkRefusedError } from './fileErrors';
@@ -25,7 +26,7 @@ export async function ensurePrivateDir(dir: string, top: string = dir): Promise<
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
   }
-  if (!(await checkFolders(folders))) throw new Error(`Could not create the folder ${dir}`);
+  if (!(await checkFolders(folders))) throw new Error(l10n.t('Could not create the folder {0}', dir));
 }
 
 /** Checks (and tightens) `folders` in order; false at the first one missing. */
@@ -39,7 +40,7 @@ async function checkFolders(folders: string[]): Promise<boolean> {
       throw e;
     }
     if (st.isSymbolicLink()) throw new SymlinkRefusedError(folder);
-    if (!st.isDirectory()) throw new Error(`${folder} is not a folder`);
+    if (!st.isDirectory()) throw new Error(l10n.t('{0} is not a folder', folder));
     if (POSIX && (st.mode & 0o077) !== 0) await fs.chmod(folder, PRIVATE_DIR_MODE).catch(() => undefined); // not ours: leave it
   }
   return true;

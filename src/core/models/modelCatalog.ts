@@ -1,7 +1,9 @@
 // The models the picker offers (issue #13 item 3): Tally's registry (with the user's `tally.models`) plus what the
 // user's endpoint lists (`GET /models`: Ollama, LM Studio, LiteLLM, OpenAI), each with its context window and price
 // per 1M tokens, or "price unknown". The endpoint's list is untrusted input: ids are checked and the list is capped.
-import { formatTokensShort, PRICE_UNKNOWN } from '../../shared/format';
+import * as l10n from '@vscode/l10n';
+import { displayLocale } from '../../shared/displayLocale';
+import { formatTokensShort } from '../../shared/format';
 import { MODELS, resolveModel, type ModelOverrides, type ResolvedModel } from '../tokens/models';
 
 /** The picker's choice that lets the router pick per request (one constant, the router's: core/routing/router.ts). */
@@ -43,12 +45,22 @@ export function cleanListedIds(raw: readonly unknown[]): { ids: string[]; droppe
   return { ids, dropped, cut: false };
 }
 
-const perM = (usd: number) => `$${usd.toFixed(usd < 1 ? 3 : 2).replace(/(\.\d\d)0$/, '$1')}`;
+/** USD per 1M tokens in the display language's money format: 2 decimals, a third below $1 ("$0.075", "$2.50"). */
+const perM = (usd: number) =>
+  new Intl.NumberFormat(displayLocale(), {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: usd < 1 ? 3 : 2,
+  }).format(usd);
 
-/** "128k context · $2.50 / $10.00 per 1M in / out" (or "price unknown"). */
+/** "128k context · $2.50 / $10.00 per 1M in / out" (or "price unknown"), in the display language. */
 export function describeModel(m: ResolvedModel): string {
-  const window = `${formatTokensShort(m.contextWindow)} context${m.matchedBy === 'unknown' ? ' (assumed)' : ''}`;
-  const price = m.prices ? `${perM(m.prices.inputPerM)} / ${perM(m.prices.outputPerM)} per 1M in / out` : PRICE_UNKNOWN;
+  const tokens = formatTokensShort(m.contextWindow);
+  const window = m.matchedBy === 'unknown' ? l10n.t('{0} context (assumed)', tokens) : l10n.t('{0} context', tokens);
+  const price = m.prices
+    ? l10n.t('{0} / {1} per 1M in / out', perM(m.prices.inputPerM), perM(m.prices.outputPerM))
+    : l10n.t('price unknown');
   return `${window} · ${price}`;
 }
 
@@ -67,7 +79,12 @@ export function modelOptions(listed: readonly string[], overrides: ModelOverride
     source,
   });
   return [
-    { id: AUTO_MODEL, label: 'Auto (route by task)', detail: 'Tally picks the model per request', source: 'auto' },
+    {
+      id: AUTO_MODEL,
+      label: l10n.t('Auto (route by task)'),
+      detail: l10n.t('Tally picks the model per request'),
+      source: 'auto',
+    },
     ...known.map((id) => option(id, listedSet.has(id) ? 'both' : 'registry')),
     ...[...listedSet]
       .filter((id) => !knownSet.has(id))

@@ -10,6 +10,7 @@
 // message are always sent; order is preserved; the history sent is a contiguous, most recent run (no gaps); at
 // most `maxMessages` non-system messages. If the system prompt and the newest message alone do not fit, the
 // newest message's content is cut at a token boundary, marked, and reported in `truncation.notice`.
+import * as l10n from '@vscode/l10n';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { formatTokens } from '../../shared/format';
 import type { Encoding, ModelInfo } from './models';
@@ -52,8 +53,11 @@ export class ContextBudgetError extends Error {
     readonly budgetTokens: number,
   ) {
     super(
-      `The system prompt (${formatTokens(systemTokens)} tokens) leaves no room for input within the prompt budget ` +
-        `of ${formatTokens(budgetTokens)} tokens.`,
+      l10n.t(
+        'The system prompt ({0} tokens) leaves no room for input within the prompt budget of {1} tokens.',
+        formatTokens(systemTokens),
+        formatTokens(budgetTokens),
+      ),
     );
     this.name = 'ContextBudgetError';
   }
@@ -71,8 +75,9 @@ export function promptBudget(
   return Math.max(0, model.contextWindow - reply);
 }
 
+/** "selection truncated from 9,000 to 4,000 tokens", in the display language (`label` is already translated). */
 export function truncationNotice(label: string, fromTokens: number, toTokens: number): string {
-  return `${label} truncated from ${formatTokens(fromTokens)} to ${formatTokens(toTokens)} tokens`;
+  return l10n.t('{0} truncated from {1} to {2} tokens', label, formatTokens(fromTokens), formatTokens(toTokens));
 }
 
 // The algorithm is written once, as steps that ask for counts and truncations; `fitContext` answers them on the
@@ -118,7 +123,7 @@ function* fitSteps<M extends CountableMessage>(o: FitOptions<M>, encoding: Encod
       truncation: {
         fromTokens,
         toTokens: t.prefixTokens,
-        notice: truncationNotice(o.inputLabel ?? 'input', fromTokens, t.prefixTokens),
+        notice: truncationNotice(o.inputLabel ?? l10n.t('input'), fromTokens, t.prefixTokens),
       },
     };
   }
