@@ -1,6 +1,7 @@
 // Error classification: any failure of a chat request becomes an ErrorView (kind, message, actions) for the panel,
 // and a `retryable` verdict for the retry policy. Works on the SDK's error shapes by duck typing (status, code,
 // headers, name), so classifying never loads the SDK.
+import * as l10n from '@vscode/l10n';
 import type { ErrorKind, ErrorView } from '../../shared/errors';
 
 export interface Classified {
@@ -56,6 +57,11 @@ export function parseRetryAfter(headers: ApiErrorShape['headers'], now: number):
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The request got no HTTP answer, or lost it (also used where the SDK's connection errors are translated). */
+export function networkMessage(): string {
+  return l10n.t('Could not reach the API. Check your connection and the base URL (tally.baseUrl).');
+}
+
 function isAbort(e: ApiErrorShape): boolean {
   return e.name === 'AbortError' || e.name === 'APIUserAbortError';
 }
@@ -89,7 +95,7 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
     return { view: view(err.kind, err.message, err.detail ? { detail: err.detail } : {}), retryable: err.retryable };
   }
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ApiErrorShape;
-  if (isAbort(e)) return { view: view('cancelled', 'Stopped.'), retryable: false };
+  if (isAbort(e)) return { view: view('cancelled', l10n.t('Stopped.')), retryable: false };
   const apiMessage = e.error?.message ?? e.message;
   const code = e.code ?? e.error?.code ?? undefined;
   const requestId = e.requestID ?? header(e.headers, 'x-request-id') ?? undefined;
@@ -102,7 +108,7 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
   if (status === undefined) {
     // The SDK parses each SSE event as JSON: a SyntaxError means the server sent data that is not a chunk.
     if (e.name === 'SyntaxError' || /Could not parse message into JSON/.test(e.message ?? '')) {
-      return { view: view('server', 'The API sent malformed stream data.', extra), retryable: true };
+      return { view: view('server', l10n.t('The API sent malformed stream data.'), extra), retryable: true };
     }
     // Socket and fetch errors that reached us untranslated: the request never got an HTTP answer, or lost it.
     if (
@@ -110,15 +116,11 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
       /ECONN|ENOTFOUND|EAI_AGAIN|socket|network|terminated|fetch failed/i.test(e.message ?? '')
     ) {
       return {
-        view: view(
-          'network',
-          'Could not reach the API. Check your connection and the base URL (tally.baseUrl).',
-          extra,
-        ),
+        view: view('network', networkMessage(), extra),
         retryable: true,
       };
     }
-    return { view: view('unknown', 'The request failed unexpectedly.', extra), retryable: false };
+    return { view: view('unknown', l10n.t('The request failed unexpectedly.'), extra), retryable: false };
   }
   const retryAfterMs = parseRetryAfter(e.headers, now);
   const base = { status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
@@ -127,7 +129,9 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
       ...base,
       view: view(
         'auth',
-        status === 401 ? 'The API rejected the API key.' : 'The API key is not allowed to use this model or endpoint.',
+        status === 401
+          ? l10n.t('The API rejected the API key.')
+          : l10n.t('The API key is not allowed to use this model or endpoint.'),
         extra,
       ),
       retryable: false,
@@ -136,17 +140,22 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
   if (status === 429 && (code === 'insufficient_quota' || e.error?.type === 'insufficient_quota')) {
     return {
       ...base,
-      view: view('quota', 'Your API quota is used up. Add credit or raise the limit in your billing settings.', extra),
+      view: view(
+        'quota',
+        l10n.t('Your API quota is used up. Add credit or raise the limit in your billing settings.'),
+        extra,
+      ),
       retryable: false,
     };
   }
-  if (status === 429) return { ...base, view: view('rateLimited', 'Rate limited by the API.', extra), retryable: true };
+  if (status === 429)
+    return { ...base, view: view('rateLimited', l10n.t('Rate limited by the API.'), extra), retryable: true };
   if (code === 'context_length_exceeded') {
     return {
       ...base,
       view: view(
         'contextTooLong',
-        'The conversation is too long for this model. Start a new chat or shorten the input.',
+        l10n.t('The conversation is too long for this model. Start a new chat or shorten the input.'),
         extra,
       ),
       retryable: false,
@@ -157,7 +166,7 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
       ...base,
       view: view(
         'modelNotFound',
-        'The model was not found at this endpoint. Choose another model (tally.model).',
+        l10n.t('The model was not found at this endpoint. Choose another model (tally.model).'),
         extra,
       ),
       retryable: false,
@@ -168,15 +177,23 @@ export function classifyError(err: unknown, now = Date.now()): Classified {
       ...base,
       view: view(
         'badRequest',
-        apiMessage ? `The API refused the request: ${apiMessage}` : 'The API refused the request.',
+        apiMessage ? l10n.t('The API refused the request: {0}', apiMessage) : l10n.t('The API refused the request.'),
         extra,
       ),
       retryable: false,
     };
   }
-  if (status === 408) return { ...base, view: view('timeout', 'The API timed out.', extra), retryable: true };
+  if (status === 408) return { ...base, view: view('timeout', l10n.t('The API timed out.'), extra), retryable: true };
   if (RETRYABLE_STATUS.has(status)) {
-    return { ...base, view: view('server', `The API had a server error (${status}).`, extra), retryable: true };
+    return {
+      ...base,
+      view: view('server', l10n.t('The API had a server error ({0}).', status), extra),
+      retryable: true,
+    };
   }
-  return { ...base, view: view('unknown', `The API answered with status ${status}.`, extra), retryable: false };
+  return {
+    ...base,
+    view: view('unknown', l10n.t('The API answered with status {0}.', status), extra),
+    retryable: false,
+  };
 }

@@ -1,10 +1,11 @@
 // The one file that talks to the `openai` SDK. The SDK is imported on first use (never at activation); in the
 // bundle `import('openai')` becomes a require of dist/lazy/openai.js (see esbuild.js).
 // The SDK's own retries are off: Tally's retry policy (retry.ts) is the only one, so attempts never multiply.
+import * as l10n from '@vscode/l10n';
 import type { Usage } from '../../shared/conversation';
 import type { ChatClient, ChatRequest, StreamEvent } from './chatClient';
 import type { Endpoint } from './endpoint';
-import { TallyError } from './errors';
+import { networkMessage, TallyError } from './errors';
 import { toWireMessage, wireTools } from './toolCalls';
 
 type OpenAIModule = typeof import('openai');
@@ -118,14 +119,15 @@ export class OpenAIChatClient implements ChatClient {
     try {
       const response = await client.models.list({ signal, timeout: 15_000 }).asResponse();
       if (!response.ok)
-        throw new TallyError('badRequest', `The endpoint's model list answered ${response.status}.`, false);
+        throw new TallyError('badRequest', l10n.t("The endpoint's model list answered {0}.", response.status), false);
       const text = await readBounded(response, maxBytes);
       const body = JSON.parse(text) as { data?: unknown };
-      if (!Array.isArray(body.data)) throw new TallyError('badRequest', 'The endpoint sent no model list.', false);
+      if (!Array.isArray(body.data))
+        throw new TallyError('badRequest', l10n.t('The endpoint sent no model list.'), false);
       return body.data.map((m: unknown) => (m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined));
     } catch (e) {
       if (e instanceof SyntaxError)
-        throw new TallyError('badRequest', 'The endpoint sent a model list that is not JSON.', false);
+        throw new TallyError('badRequest', l10n.t('The endpoint sent a model list that is not JSON.'), false);
       throw translateSdkError(sdk, e);
     }
   }
@@ -146,7 +148,11 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new TallyError('badRequest', `The endpoint's model list is larger than ${maxBytes} bytes.`, false);
+      throw new TallyError(
+        'badRequest',
+        l10n.t("The endpoint's model list is larger than {0} bytes.", maxBytes),
+        false,
+      );
     }
     parts.push(decoder.decode(value, { stream: true }));
   }
@@ -162,18 +168,13 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
 function translateSdkError(sdk: OpenAIModule, e: unknown): unknown {
   if (e instanceof sdk.APIUserAbortError) return e;
   if (e instanceof sdk.APIConnectionTimeoutError)
-    return new TallyError('timeout', 'The API did not answer in time.', true);
+    return new TallyError('timeout', l10n.t('The API did not answer in time.'), true);
   if (e instanceof sdk.APIConnectionError) {
     const cause =
       e.cause instanceof Error
         ? `${e.cause.message}${(e.cause as { cause?: Error }).cause ? `: ${(e.cause as { cause?: Error }).cause?.message}` : ''}`
         : e.message;
-    return new TallyError(
-      'network',
-      'Could not reach the API. Check your connection and the base URL (tally.baseUrl).',
-      true,
-      cause,
-    );
+    return new TallyError('network', networkMessage(), true, cause);
   }
   return e;
 }

@@ -1,5 +1,7 @@
 // Rate-limit headroom from OpenAI's x-ratelimit-* response headers, so Tally can say before sending that a request
 // will not fit in what remains of the current window (instead of learning it from a 429).
+import * as l10n from '@vscode/l10n';
+import { formatTokens } from '../../shared/format';
 
 export interface RateLimitSnapshot {
   remainingRequests?: number;
@@ -59,18 +61,34 @@ export function headroomWarning(
   now: number,
 ): string | undefined {
   if (!snap) return undefined;
-  const seconds = (at: number | undefined) =>
-    at === undefined ? '' : ` for about ${Math.max(1, Math.ceil((at - now) / 1000))} s`;
+  const seconds = (at: number) => Math.max(1, Math.ceil((at - now) / 1000));
   if (snap.remainingRequests === 0 && (snap.requestsResetAt === undefined || snap.requestsResetAt > now)) {
-    return `No requests remain in this rate-limit window${seconds(snap.requestsResetAt)}; the request will wait for it to reset.`;
+    return snap.requestsResetAt === undefined
+      ? l10n.t('No requests remain in this rate-limit window; the request will wait for it to reset.')
+      : l10n.t(
+          'No requests remain in this rate-limit window for about {0} s; the request will wait for it to reset.',
+          seconds(snap.requestsResetAt),
+        );
   }
   if (
     snap.remainingTokens !== undefined &&
     estimatedTokens > snap.remainingTokens &&
     (snap.tokensResetAt === undefined || snap.tokensResetAt > now)
   ) {
-    const n = new Intl.NumberFormat('en-US');
-    return `This request needs about ${n.format(estimatedTokens)} tokens but only ${n.format(snap.remainingTokens)} remain in the rate-limit window${seconds(snap.tokensResetAt)}; it may be rate limited and wait.`;
+    const need = formatTokens(estimatedTokens);
+    const left = formatTokens(snap.remainingTokens);
+    return snap.tokensResetAt === undefined
+      ? l10n.t(
+          'This request needs about {0} tokens but only {1} remain in the rate-limit window; it may be rate limited and wait.',
+          need,
+          left,
+        )
+      : l10n.t(
+          'This request needs about {0} tokens but only {1} remain in the rate-limit window for about {2} s; it may be rate limited and wait.',
+          need,
+          left,
+          seconds(snap.tokensResetAt),
+        );
   }
   return undefined;
 }

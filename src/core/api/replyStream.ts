@@ -3,6 +3,7 @@
 // policy says, and record every attempt. Never swallows an error: the outcome says how it ended and why.
 // Every delta passes here, so this is where a reply's size is bounded: past the limit the stream is closed and the
 // reply ends as a failure after tokens (kept, not retried), like a connection dropped mid-reply.
+import * as l10n from '@vscode/l10n';
 import type { Usage } from '../../shared/conversation';
 import type { ErrorKind } from '../../shared/errors';
 import type { Endpoint } from './endpoint';
@@ -49,8 +50,10 @@ export function replyTooLargeError(limit: number): TallyError {
   const kb = Math.max(1, Math.round(limit / 1024));
   return new TallyError(
     'replyTooLarge',
-    `The reply was stopped at the size limit of ${kb} KB; what arrived is kept. ` +
-      'To accept longer replies, raise the setting tally.maxReplySizeKB.',
+    l10n.t(
+      'The reply was stopped at the size limit of {0} KB; what arrived is kept. To accept longer replies, raise the setting tally.maxReplySizeKB.',
+      kb,
+    ),
     false,
     `limit: ${limit} characters`,
   );

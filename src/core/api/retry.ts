@@ -5,7 +5,9 @@
 // setTimeout that ignores the AbortSignal, so Stop during a 60 s Retry-After wait would not take effect until the
 // wait ran out; the timer cannot be injected, so tests would have to sleep for real; and its backoff cannot take the
 // server's Retry-After as the wait. What remains of it here would be one formula, so Tally owns this small loop.
+import * as l10n from '@vscode/l10n';
 import type { ErrorKind } from '../../shared/errors';
+import { formatTimeOfDay } from '../../shared/format';
 import { TallyError, type Classified } from './errors';
 
 export interface RetryPolicy {
@@ -52,19 +54,18 @@ export function decideRetry(
 ): RetryDecision {
   if (!failure.retryable || attempt > policy.maxRetries) return { retry: false };
   if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxRetryAfterMs) {
-    const at = new Date(now + failure.retryAfterMs);
-    const when = at.toLocaleTimeString('en-US', {
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-    });
     const kind: ErrorKind = failure.view.kind;
     return {
       retry: false,
       error: new TallyError(
         kind,
-        `${failure.view.message.replace(/\.$/, '')} — the server asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s Tally waits. Try again after ${when}.`,
+        l10n.t(
+          '{0} — the server asks to wait {1} s, longer than the {2} s Tally waits. Try again after {3}.',
+          failure.view.message.replace(/[.。]$/, ''),
+          Math.ceil(failure.retryAfterMs / 1000),
+          Math.round(policy.maxRetryAfterMs / 1000),
+          formatTimeOfDay(now + failure.retryAfterMs),
+        ),
         false,
         failure.view.detail,
       ),
@@ -77,14 +78,14 @@ export function decideRetry(
 export function retryReason(kind: ErrorKind): string {
   switch (kind) {
     case 'rateLimited':
-      return 'Rate limited';
+      return l10n.t('Rate limited');
     case 'server':
-      return 'Server error';
+      return l10n.t('Server error');
     case 'network':
-      return 'Connection failed';
+      return l10n.t('Connection failed');
     case 'timeout':
-      return 'Timed out';
+      return l10n.t('Timed out');
     default:
-      return 'Request failed';
+      return l10n.t('Request failed');
   }
 }

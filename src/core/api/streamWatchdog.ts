@@ -1,6 +1,7 @@
 // Time limits on a streamed attempt: one until the first event arrives (the response headers), one between events
 // (a stalled stream). When a limit passes, the attempt is aborted — the HTTP request is closed — and a timeout
 // TallyError is thrown, which the retry policy treats like any other failure.
+import * as l10n from '@vscode/l10n';
 import { TallyError } from './errors';
 
 export interface StreamTimeouts {
@@ -36,10 +37,14 @@ export async function* watchStream<T>(
   };
   const timeout = () =>
     fired === 'firstByte'
-      ? new TallyError('timeout', `The API did not answer within ${Math.round(limits.firstByteMs / 1000)} s.`, true)
+      ? new TallyError(
+          'timeout',
+          l10n.t('The API did not answer within {0} s.', Math.round(limits.firstByteMs / 1000)),
+          true,
+        )
       : new TallyError(
           'timeout',
-          `The reply stalled: nothing arrived for ${Math.round(limits.idleMs / 1000)} s.`,
+          l10n.t('The reply stalled: nothing arrived for {0} s.', Math.round(limits.idleMs / 1000)),
           true,
         );
   arm(limits.firstByteMs, 'firstByte');
