@@ -32,7 +32,10 @@ const panel = new Panel(
 /** The state with every queued delta applied. */
 function current(): PanelState {
   const queued = deltas.take();
-  if (queued) state = reduce(state, queued);
+  if (queued) {
+    state = reduce(state, queued);
+    panel.announce(state);
+  }
   return state;
 }
 
@@ -45,12 +48,16 @@ function paintStream(): void {
 host.onMessage((msg) => {
   if (msg.type === 'chat/delta') {
     const earlier = deltas.add(msg);
-    if (earlier) state = reduce(state, earlier);
+    if (earlier) {
+      state = reduce(state, earlier);
+      panel.announce(state);
+    }
     const wait = lastStreamPaint + STREAM_PAINT_MS - performance.now();
     if (!streamTimer) streamTimer = window.setTimeout(paintStream, Math.max(0, wait));
     return;
   }
   state = reduce(current(), msg);
+  panel.announce(state);
   panel.noteHostMessage(msg);
   panel.render(state);
 });

@@ -1,8 +1,12 @@
 // The composer at the foot of the panel: the draft box, Send / Stop / Regenerate, and the draft's live estimate
 // (asked of the host 150 ms after typing pauses). A draft the host refused before it started is given back.
+// Keys in the draft box: Enter sends and Shift+Enter starts a new line (never while an input method is composing:
+// Enter then confirms the Chinese, Japanese or Korean candidate), Escape stops a streaming reply, and ↑ in an empty
+// box brings back the last question to edit. The focus stays in the draft box after Send, Stop and Regenerate.
+import * as l10n from '@vscode/l10n';
 import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
 import type { PanelState } from '../state';
-import { formatEstimate, formatTokens } from '../format';
+import { estimateHelp, formatEstimate } from '../format';
 import { el } from './dom';
 import { ModelSelect } from './modelSelect';
 
@@ -19,18 +23,25 @@ export class Composer {
   private readonly input = el('textarea', {
     id: 'composer-input',
     rows: 3,
-    placeholder: 'Ask Tally… (Enter to send, Shift+Enter for a new line)',
+    placeholder: l10n.t('Ask Tally… (Enter to send, Shift+Enter for a new line)'),
   });
-  private readonly send = el('button', { id: 'send', type: 'submit', textContent: 'Send' });
-  private readonly stop = el('button', { id: 'stop', type: 'button', textContent: 'Stop' });
+  private readonly send = el('button', { id: 'send', type: 'submit', textContent: l10n.t('Send') });
+  private readonly stop = el('button', {
+    id: 'stop',
+    type: 'button',
+    textContent: l10n.t('Stop'),
+    title: l10n.t('Stop the reply (Escape)'),
+  });
   private readonly estimate = el('span', { id: 'estimate' });
+  /** The estimate's explanation, for screen readers (sighted users get it as the estimate's tooltip). */
+  private readonly estimateHelp = el('span', { id: 'estimate-help', className: 'visually-hidden' });
   private readonly models: ModelSelect;
   private readonly regenerate = el('button', {
     id: 'regenerate',
     type: 'button',
     className: 'action',
-    textContent: 'Regenerate',
-    title: 'Ask again for the last question (bypasses the cache)',
+    textContent: l10n.t('Regenerate'),
+    title: l10n.t('Ask again for the last question (bypasses the cache)'),
   });
   readonly el = el('form', { id: 'composer' }, this.input);
   private estimateTimer = 0;
@@ -43,33 +54,80 @@ export class Composer {
   ) {
     this.models = new ModelSelect((msg) => this.cb.post(msg));
     this.el.append(
-      el('div', { className: 'composer-bar' }, this.models.el, this.estimate, this.regenerate, this.stop, this.send),
+      el(
+        'div',
+        { className: 'composer-bar' },
+        this.models.el,
+        this.estimate,
+        this.estimateHelp,
+        this.regenerate,
+        this.stop,
+        this.send,
+      ),
     );
     this.cb.post({ type: 'models/list', refresh: false });
     this.regenerate.addEventListener('click', () => {
       if (!this.cb.state()?.busyRequestId) this.cb.post({ type: 'chat/regenerate', requestId: this.cb.newRequestId() });
+      this.focus();
     });
     this.input.value = draft;
-    this.input.setAttribute('aria-label', 'Message');
+    this.input.setAttribute('aria-label', l10n.t('Message'));
+    // Focused, the draft box reads its estimate; the estimate reads what it means.
+    this.input.setAttribute('aria-describedby', 'estimate');
+    this.estimate.setAttribute('aria-describedby', 'estimate-help');
     this.el.addEventListener('submit', (e) => {
       e.preventDefault();
       this.submit();
+      this.focus();
     });
-    this.input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-        e.preventDefault();
-        this.submit();
-      }
-    });
+    this.input.addEventListener('keydown', (e) => this.onKey(e));
     this.input.addEventListener('input', () => {
       this.cb.saveUi();
       this.requestEstimate();
     });
     if (draft) this.requestEstimate();
-    this.stop.addEventListener('click', () => {
-      const busy = this.cb.state()?.busyRequestId;
-      if (busy) this.cb.post({ type: 'chat/cancel', requestId: busy });
-    });
+    this.stop.addEventListener('click', () => this.stopReply());
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    // An input method's Enter confirms its candidate (isComposing; keyCode 229 where the flag lags behind).
+    if (e.isComposing || e.keyCode === 229) return;
+    const plain = !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      this.submit();
+    } else if (e.key === 'ArrowUp' && plain && this.input.value === '') {
+      const last = this.lastQuestion();
+      if (last === undefined) return;
+      e.preventDefault();
+      this.input.value = last;
+      this.input.setSelectionRange(last.length, last.length);
+      this.cb.saveUi();
+      this.requestEstimate();
+    }
+  }
+
+  /** The newest question of the conversation (or the one just sent), to edit again. */
+  private lastQuestion(): string | undefined {
+    const messages = this.cb.state()?.messages ?? [];
+    for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].content;
+    return this.lastSent;
+  }
+
+  /** Stops the streaming reply (Stop, or Escape anywhere in the panel) and puts the focus back in the draft box. */
+  stopReply(): void {
+    const busy = this.cb.state()?.busyRequestId;
+    if (busy) this.cb.post({ type: 'chat/cancel', requestId: busy });
+    this.focus();
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  /** The user is typing a draft (the focus is in the draft box and it holds text). */
+  isTyping(): boolean {
+    return document.activeElement === this.input && this.input.value.trim() !== '';
   }
 
   /** The text in the draft box. */
@@ -93,9 +151,8 @@ export class Composer {
     const e = state.estimate;
     const current = e && this.input.value.trim() !== '';
     this.estimate.textContent = current ? formatEstimate(e) : '';
-    this.estimate.title = current
-      ? `Prompt tokens the API will bill for this request, and its cost from input only to input plus the full reply budget (${formatTokens(e.maxReplyTokens)} tokens).${e.truncation ? ` ${e.truncation}.` : ''}`
-      : '';
+    this.estimate.title = current ? estimateHelp(e) : '';
+    this.estimateHelp.textContent = this.estimate.title;
     const busy = state.busyRequestId !== undefined;
     this.send.disabled = busy;
     const last = state.messages[state.messages.length - 1];

@@ -5,6 +5,7 @@
 // - every link's title is its real URL, and when the text shows another host (or the real host is punycode) the
 //   real host follows the link as visible text: "github.com → evil.example".
 // Token-level and DOM-free, so the rendered HTML is unit-tested in plain Node.
+import * as l10n from '@vscode/l10n';
 import type MarkdownIt from 'markdown-it';
 import { checkLink, isOpenableUrl, stripInvisible } from './linkSafety';
 
@@ -42,7 +43,10 @@ function secureLinks(tokens: Token[], state: StateCore): Token[] {
       i = close;
       continue;
     }
-    open.attrSet('title', check.warnHost ? `${check.url}\nThis link goes to ${check.warnHost}` : check.url);
+    open.attrSet(
+      'title',
+      check.warnHost ? `${check.url}\n${l10n.t('This link goes to {0}', check.warnHost)}` : check.url,
+    );
     out.push(open, ...inner);
     if (close < tokens.length) out.push(tokens[close]);
     if (check.warnHost) out.push(...hostMarker(state, check.warnHost));
@@ -55,7 +59,7 @@ function secureLinks(tokens: Token[], state: StateCore): Token[] {
 function hostMarker(state: StateCore, host: string): Token[] {
   const open = new state.Token('link_host_open', 'span', 1);
   open.attrSet('class', 'link-host');
-  open.attrSet('title', `This link goes to ${host}`);
+  open.attrSet('title', l10n.t('This link goes to {0}', host));
   const text = new state.Token('text', '', 0);
   text.content = ` → ${host}`;
   return [open, text, new state.Token('link_host_close', 'span', -1)];

@@ -3,6 +3,7 @@
 // fall out of the window come back as the bottom comes into view (an IntersectionObserver on the "Show older" and
 // "Show newer" buttons, which stay as keyboard controls). What is on screen keeps its place when pages are added or
 // dropped above it. Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import { PAGE, TAIL, newer, older, windowRange, type MessageWindow } from '../messageWindow';
 import { el } from './dom';
@@ -14,6 +15,8 @@ export class MessageList {
   readonly el = el('main', { id: 'messages' });
   private readonly olderButton = el('button', { id: 'show-older', type: 'button', className: 'action' });
   private readonly newerButton = el('button', { id: 'show-newer', type: 'button', className: 'action' });
+  /** What an empty conversation shows. */
+  private readonly emptyHint = el('p', { className: 'empty-hint' });
   private readonly views = new Map<string, MessageView>();
   private readonly observer: IntersectionObserver;
   private readonly inView = new Set<Element>();
@@ -31,7 +34,11 @@ export class MessageList {
   constructor(private readonly onMoved: () => void) {
     this.olderButton.addEventListener('click', () => this.move(older));
     this.newerButton.addEventListener('click', () => this.move(newer));
-    this.el.append(this.olderButton, this.newerButton);
+    this.el.append(this.emptyHint, this.olderButton, this.newerButton);
+    // Not a live region (a streaming reply would be read piece by piece: the panel's announcer speaks instead), but a
+    // named, focusable landmark, so the keyboard can scroll it.
+    this.el.tabIndex = 0;
+    this.el.setAttribute('aria-label', l10n.t('Conversation'));
     this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), {
       root: this.el,
       rootMargin: '400px 0px',
@@ -106,9 +113,9 @@ export class MessageList {
     const total = this.messages.length;
     const { start, end } = windowRange(this.window, total);
     this.olderButton.hidden = start === 0;
-    this.olderButton.textContent = `Show ${Math.min(PAGE, start)} older messages (${start} hidden)`;
+    this.olderButton.textContent = l10n.t('Show {0} older messages ({1} hidden)', Math.min(PAGE, start), start);
     this.newerButton.hidden = end === total;
-    this.newerButton.textContent = `Show newer messages (${total - end} hidden)`;
+    this.newerButton.textContent = l10n.t('Show newer messages ({0} hidden)', total - end);
     const seen = new Set<string>();
     let previous: Element = this.olderButton;
     for (let i = start; i < end; i++) {
@@ -131,8 +138,11 @@ export class MessageList {
         this.views.delete(id);
       }
     }
-    if (total === 0) this.el.dataset.empty = 'true';
-    else delete this.el.dataset.empty;
+    this.emptyHint.hidden = total > 0;
+    if (total === 0) {
+      this.el.dataset.empty = 'true';
+      this.emptyHint.textContent = l10n.t('Ask a question, or select code and run "Tally: Explain Selection".');
+    } else delete this.el.dataset.empty;
     Object.assign(this.el.dataset, {
       hiddenAbove: String(start),
       hiddenBelow: String(total - end),

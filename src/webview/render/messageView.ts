@@ -1,13 +1,15 @@
 // One chat message as DOM: role, markdown body, code-block actions, and the usage line under a finished reply.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import { formatReplyCost } from '../format';
 import { MarkdownBody } from './markdownBody';
 import { routeLine } from './routeLine';
 
-const STATUS_NOTE: Partial<Record<NonNullable<ChatMessage['status']>, string>> = {
-  stopped: 'Stopped — the reply above is what arrived before you stopped it.',
-  interrupted: 'Interrupted — the connection failed before the reply finished.',
-};
+function statusNote(status: ChatMessage['status']): string | undefined {
+  if (status === 'stopped') return l10n.t('Stopped — the reply above is what arrived before you stopped it.');
+  if (status === 'interrupted') return l10n.t('Interrupted — the connection failed before the reply finished.');
+  return undefined;
+}
 
 export class MessageView {
   readonly el: HTMLElement;
@@ -22,7 +24,8 @@ export class MessageView {
     this.el.dataset.id = message.id;
     const role = document.createElement('div');
     role.className = 'role';
-    role.textContent = message.role === 'user' ? 'You' : message.model ? `Tally · ${message.model}` : 'Tally';
+    role.textContent =
+      message.role === 'user' ? l10n.t('You') : message.model ? l10n.t('Tally · {0}', message.model) : 'Tally';
     this.body = document.createElement('div');
     this.body.className = message.role === 'user' ? 'content plain' : 'content markdown';
     this.footer = document.createElement('div');
@@ -47,7 +50,7 @@ export class MessageView {
     }
     if (!prev || prev.status !== message.status || prev.usage !== usage) {
       this.footer.replaceChildren();
-      const note = message.status ? STATUS_NOTE[message.status] : undefined;
+      const note = statusNote(message.status);
       if (note) this.footer.append(span('note', note));
       if (usage) this.footer.append(span('usage', usage));
       this.footer.append(...routeLine(message));

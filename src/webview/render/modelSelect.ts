@@ -1,16 +1,17 @@
 // The panel's model picker: a native select (keyboard and screen-reader friendly as it is) of the models the host
 // offers, `Auto` first. Choosing posts `model/choose`; the host confirms with `models/listed` (the select follows
 // the host, never its own guess). The first focus asks the host to list the endpoint's models too.
+import * as l10n from '@vscode/l10n';
 import type { ModelOptionView, WebviewToHost } from '../../shared/protocol';
 import { el } from './dom';
 
 export class ModelSelect {
-  readonly el = el('select', { id: 'model-picker', title: 'Model for this workspace' });
+  readonly el = el('select', { id: 'model-picker', title: l10n.t('Model for this workspace') });
   private options: ModelOptionView[] | undefined;
   private asked = false;
 
   constructor(post: (msg: WebviewToHost) => void) {
-    this.el.setAttribute('aria-label', 'Model');
+    this.el.setAttribute('aria-label', l10n.t('Model'));
     this.el.addEventListener('focus', () => {
       if (this.asked) return;
       this.asked = true;
@@ -32,6 +33,8 @@ export class ModelSelect {
     }
     if (this.el.value !== models.selected) this.el.value = models.selected;
     const current = models.options.find((o) => o.id === models.selected);
-    this.el.title = current ? `Model for this workspace: ${current.label} (${current.detail})` : 'Model';
+    this.el.title = current
+      ? l10n.t('Model for this workspace: {0} ({1})', current.label, current.detail)
+      : l10n.t('Model');
   }
 }

@@ -1,17 +1,23 @@
 // The panel's layout and its painting: header, conversation list, message list (a bounded window that pages as it
-// scrolls: messageList.ts), request notice, retry countdown, error banner, and the composer at the foot. It renders a
-// PanelState into the DOM at most once per animation frame, and repaints only the parts whose state changed.
-import type { ErrorAction } from '../../shared/errors';
+// scrolls: messageList.ts), request notice, retry countdown, error banner (statusBoxes.ts), the composer at the foot,
+// and the one live region a screen reader hears (liveRegion.ts, fed by ../announcer.ts). It renders a PanelState into
+// the DOM at most once per animation frame, and repaints only the parts whose state changed. Keyboard: Escape stops
+// a streaming reply from anywhere in the panel; focus goes back to the composer after a stop or a change of
+// conversation, and to an error's primary action when one appears.
+import * as l10n from '@vscode/l10n';
 import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
+import { Announcer } from '../announcer';
 import type { UiState } from '../hostClient';
 import type { PanelState } from '../state';
 import { Composer } from './composer';
 import { ConversationList } from './conversationList';
 import { routeCodeBlockClicks } from './codeBlockActions';
 import { routeLinkClicks } from './linkClicks';
+import { LiveRegion } from './liveRegion';
 import { routeReaskClicks } from './routeLine';
 import { renderStats } from './markdown';
 import { MessageList } from './messageList';
+import { actionButton, ErrorBox, RetryBox } from './statusBoxes';
 import { el } from './dom';
 
 export interface PanelCallbacks {
@@ -20,34 +26,18 @@ export interface PanelCallbacks {
   newRequestId(): string;
 }
 
-const ACTION_LABEL: Record<ErrorAction, string> = {
-  setApiKey: 'Set API Key',
-  openBilling: 'Open Billing',
-  retry: 'Retry',
-  newChat: 'New Chat',
-  chooseModel: 'Choose Model',
-  showLog: 'Show Log',
-  openSettings: 'Open Settings',
-  raiseBudget: 'Raise Budget',
-  sendAnyway: 'Send Anyway',
-};
-
-function actionButton(action: ErrorAction, post: PanelCallbacks['post']): HTMLButtonElement {
-  const b = el('button', { type: 'button', className: 'action', textContent: ACTION_LABEL[action] });
-  b.dataset.action = action;
-  b.addEventListener('click', () => post({ type: 'action/run', action }));
-  return b;
-}
-
 export class Panel {
   private readonly header = el('header', { id: 'status' });
   private readonly notice = el('div', { id: 'notice' });
   private readonly messages = new MessageList(() => this.writeCounters());
   private readonly list = this.messages.el;
-  private readonly errorBox = el('div', { id: 'error', role: 'alert' });
-  private readonly retryBox = el('div', { id: 'retry-notice', role: 'status' });
-  private readonly requestNotice = el('div', { id: 'request-notice', role: 'status' });
-  private countdown = 0;
+  private readonly errorBox: ErrorBox;
+  private readonly retryBox: RetryBox;
+  private readonly requestNotice = el('div', { id: 'request-notice' });
+  private readonly live = new LiveRegion();
+  private readonly announcer = new Announcer((text) => this.live.say(text));
+  /** A new error takes the focus to its primary action (unless the user was typing something else). */
+  private focusErrorAction = false;
   private readonly composer: Composer;
   private readonly conversations: ConversationList;
   private state: PanelState | undefined;
@@ -64,6 +54,8 @@ export class Panel {
     ui: UiState,
   ) {
     this.conversations = new ConversationList(cb.post);
+    this.errorBox = new ErrorBox(cb.post);
+    this.retryBox = new RetryBox(cb.post);
     this.composer = new Composer(
       {
         post: (msg) => cb.post(msg),
@@ -74,18 +66,30 @@ export class Panel {
       ui.draft,
     );
     routeLinkClicks(this.list, cb.post);
-    routeReaskClicks(this.list, cb.post, () => cb.newRequestId());
-    routeCodeBlockClicks(this.list, cb.post);
+    routeReaskClicks(this.list, cb.post, () => {
+      this.composer.focus();
+      return cb.newRequestId();
+    });
+    routeCodeBlockClicks(this.list, cb.post, () => this.announcer.say(l10n.t('Code copied.')));
     root.replaceChildren(
       this.header,
       this.conversations.el,
       this.notice,
       this.list,
       this.requestNotice,
-      this.retryBox,
-      this.errorBox,
+      this.retryBox.el,
+      this.errorBox.el,
       this.composer.el,
+      this.live.el,
     );
+    // Escape stops a streaming reply wherever the focus is in the panel (the composer's Stop does the same).
+    root.ownerDocument.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+      const busy = this.current()?.busyRequestId;
+      if (!busy) return;
+      e.preventDefault();
+      this.composer.stopReply();
+    });
     this.list.addEventListener('scroll', () => this.saveUi(), { passive: true });
     if (ui.scrollTop !== undefined)
       requestAnimationFrame(() => {
@@ -100,7 +104,10 @@ export class Panel {
   /** Side effects of a host message that the state alone does not carry: giving back a draft that was refused
    *  before it started (no key, over budget), and refreshing the conversation list when it may have changed. */
   noteHostMessage(msg: HostToWebview): void {
+    if (msg.type === 'chat/error') this.focusErrorAction = document.hasFocus() && !this.composer.isTyping();
     this.composer.noteHostMessage(msg);
+    if ((msg.type === 'conversation/opened' || msg.type === 'chat/cleared') && document.hasFocus())
+      this.composer.focus();
     if (
       msg.type === 'chat/done' ||
       msg.type === 'chat/cleared' ||
@@ -109,6 +116,13 @@ export class Panel {
     ) {
       this.conversations.refresh();
     }
+  }
+
+  /** Call with every new state, stream pieces included: the live region hears what ended, failed or started
+   *  waiting, once each (never the stream itself). */
+  announce(state: PanelState): void {
+    this.announcer.observe(state, Date.now());
+    this.live.el.dataset.announced = String(this.announcer.count);
   }
 
   /** Schedules a render of `state`, or of what `state()` returns at paint time (coalesced to one per frame). */
@@ -141,8 +155,12 @@ export class Panel {
       this.requestNotice.textContent = state.notice?.text ?? '';
       this.requestNotice.hidden = !state.notice;
     }
-    if (!prev || state.retry !== prev.retry) this.paintRetry(state);
-    if (!prev || state.error !== prev.error) this.paintError(state);
+    if (!prev || state.retry !== prev.retry) this.retryBox.paint(state);
+    if (!prev || state.error !== prev.error) {
+      const primary = this.errorBox.paint(state);
+      if (primary && this.focusErrorAction) primary.focus();
+      this.focusErrorAction = false;
+    }
     document.body.dataset.busy = String(state.busyRequestId !== undefined);
     this.messages.settle();
     this.paints++;
@@ -159,56 +177,19 @@ export class Panel {
 
   private paintHeader(state: PanelState): void {
     const c = state.config;
-    this.header.textContent = c ? `${c.model} · ${c.endpoint}` : 'Connecting…';
+    this.header.textContent = c ? `${c.model} · ${c.endpoint}` : l10n.t('Connecting…');
     this.notice.replaceChildren();
     if (c && !c.hasApiKey) {
       this.notice.append(
         el('p', {
-          textContent:
-            "Tally needs an API key for your endpoint. It is kept in VS Code's secret storage, never in settings. You can also set the OPENAI_API_KEY environment variable.",
+          textContent: l10n.t(
+            "Tally needs an API key for your endpoint. It is kept in VS Code's secret storage, never in settings. You can also set the {0} environment variable.",
+            'OPENAI_API_KEY',
+          ),
         }),
         actionButton('setApiKey', this.cb.post),
       );
     }
     this.notice.hidden = this.notice.childElementCount === 0;
-  }
-
-  /** "Rate limited — retrying in 8 s (attempt 2 of 4)", counting down each second, with a way to cancel. */
-  private paintRetry(state: PanelState): void {
-    clearInterval(this.countdown);
-    this.retryBox.replaceChildren();
-    const retry = state.retry;
-    this.retryBox.hidden = !retry;
-    if (!retry) return;
-    const { notice, requestId } = retry;
-    const text = el('span', { className: 'retry-text' });
-    const tick = () => {
-      const left = Math.max(0, Math.ceil((notice.until - Date.now()) / 1000));
-      text.textContent = `${notice.reason} — retrying in ${left} s (attempt ${notice.attempt} of ${notice.of})`;
-    };
-    tick();
-    this.countdown = window.setInterval(tick, 250);
-    const cancel = el('button', { type: 'button', className: 'action', textContent: 'Cancel' });
-    cancel.dataset.action = 'cancel';
-    cancel.addEventListener('click', () => this.cb.post({ type: 'chat/cancel', requestId }));
-    this.retryBox.append(text, cancel);
-  }
-
-  private paintError(state: PanelState): void {
-    this.errorBox.replaceChildren();
-    const e = state.error?.error;
-    this.errorBox.hidden = !e;
-    if (!e) return;
-    this.errorBox.dataset.kind = e.kind;
-    this.errorBox.append(el('p', { className: 'error-message', textContent: e.message }));
-    if (e.detail || e.requestId) {
-      const details = el('details', {}, el('summary', { textContent: 'Details' }));
-      if (e.detail) details.append(el('p', { textContent: e.detail }));
-      if (e.requestId) details.append(el('p', { textContent: `Request id: ${e.requestId}` }));
-      this.errorBox.append(details);
-    }
-    const actions = el('div', { className: 'actions' });
-    for (const a of e.actions) actions.append(actionButton(a, this.cb.post));
-    if (actions.childElementCount) this.errorBox.append(actions);
   }
 }

@@ -2,6 +2,7 @@
 // gpt-4o-mini"), what that saves against the task's strong model ("saves ≈ $0.005 against gpt-4o", or "price
 // unknown"), and one button, "Ask gpt-4o", that asks the same question again with that model (the host checks the
 // reply and the model before it does).
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import type { WebviewToHost } from '../../shared/protocol';
 import { savingText } from '../format';
@@ -21,9 +22,9 @@ export function routeLine(message: ChatMessage): HTMLElement[] {
     const ask = document.createElement('button');
     ask.type = 'button';
     ask.className = 'reask';
-    ask.textContent = `Ask ${alt.model}`;
-    ask.setAttribute('aria-label', `Ask ${alt.model}: ask this question again with the stronger model`);
-    ask.title = `Ask this question again with ${alt.model}; its reply replaces this one`;
+    ask.textContent = l10n.t('Ask {0}', alt.model);
+    ask.setAttribute('aria-label', l10n.t('Ask {0}: ask this question again with the stronger model', alt.model));
+    ask.title = l10n.t('Ask this question again with {0}; its reply replaces this one', alt.model);
     ask.dataset.reaskModel = alt.model;
     line.append(' ', ask);
   }
