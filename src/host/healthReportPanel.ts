@@ -2,6 +2,8 @@
 // chosen period and model (core/metrics/healthHtml.ts draws it). Its one script, allowed by a per-render nonce, only
 // posts the period and model picked and the export buttons; every message is checked here before it is used. The
 // open report re-renders (at most once a second) when this window records a request. Exports ask where to write.
+// Titles, dialogs and messages are in the display language (l10n.t); the exports' field names stay English (data).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { healthCsv, healthJson } from '../core/metrics/healthExport';
 import { healthHtml } from '../core/metrics/healthHtml';
@@ -9,6 +11,7 @@ import { healthReport, type HealthReport } from '../core/metrics/healthStats';
 import type { MetricsStore } from '../core/metrics/metricsStore';
 import type { RequestMetric } from '../core/metrics/requestMetric';
 import { dayKey } from '../core/usage/periods';
+import { formatCount } from '../core/usage/usageText';
 import { newNonce } from './webviewHtml';
 
 export const DEFAULT_HEALTH_DAYS = 7;
@@ -48,10 +51,15 @@ export class HealthReportPanel implements vscode.Disposable {
     if (view) this.view = this.checked(view);
     if (!this.panel) {
       const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
-      const panel = vscode.window.createWebviewPanel('tally.apiHealth', 'Tally API Health', vscode.ViewColumn.Active, {
-        enableScripts: true,
-        localResourceRoots: [media],
-      });
+      const panel = vscode.window.createWebviewPanel(
+        'tally.apiHealth',
+        l10n.t('Tally API Health'),
+        vscode.ViewColumn.Active,
+        {
+          enableScripts: true,
+          localResourceRoots: [media],
+        },
+      );
       panel.iconPath = vscode.Uri.joinPath(media, 'tally.svg');
       this.panel = panel;
       this.subscriptions = [
@@ -91,17 +99,19 @@ export class HealthReportPanel implements vscode.Disposable {
     const uri =
       target ??
       (await vscode.window.showSaveDialog({
-        title: `Export Tally API health as ${format.toUpperCase()}`,
-        saveLabel: 'Export',
+        title: format === 'csv' ? l10n.t('Export Tally API health as CSV') : l10n.t('Export Tally API health as JSON'),
+        saveLabel: l10n.t('Export'),
         ...(folder ? { defaultUri: vscode.Uri.joinPath(folder.uri, name) } : {}),
-        filters: format === 'csv' ? { 'CSV files': ['csv'] } : { 'JSON files': ['json'] },
+        filters: format === 'csv' ? { [l10n.t('CSV files')]: ['csv'] } : { [l10n.t('JSON files')]: ['json'] },
       }));
     if (!uri) return undefined;
     const text = format === 'csv' ? healthCsv(records) : healthJson(report, records);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     if (!target)
       void vscode.window.showInformationMessage(
-        `Exported ${records.length} request${records.length === 1 ? '' : 's'} to ${uri.fsPath}.`,
+        records.length === 1
+          ? l10n.t('Exported 1 request to {0}.', uri.fsPath)
+          : l10n.t('Exported {0} requests to {1}.', formatCount(records.length), uri.fsPath),
       );
     return uri;
   }
@@ -126,7 +136,7 @@ export class HealthReportPanel implements vscode.Disposable {
       await this.render(msg.focus === 'model' ? 'model' : 'period');
     } else if (msg.type === 'export' && (msg.format === 'csv' || msg.format === 'json')) {
       await this.export(msg.format).catch((e: unknown) => {
-        void vscode.window.showErrorMessage(`Tally could not export the API health: ${String(e)}`);
+        void vscode.window.showErrorMessage(l10n.t('Tally could not export the API health: {0}', String(e)));
       });
     }
   }

@@ -4,10 +4,12 @@
 // once per day. Nothing here touches the disk at activation: the store is read on the first record or report, and
 // old days are pruned after the first record of the session. Recording happens after the reply was shown, in the
 // background: a failure is logged, never shown in the chat.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { degradedToNotify } from '../core/metrics/degraded';
 import { makeRequestMetric, type FinishedRequest } from '../core/metrics/makeMetric';
 import { MetricsStore } from '../core/metrics/metricsStore';
+import { formatCount, formatPercent, formatSeconds } from '../core/metrics/healthFormat';
 import { isError } from '../core/metrics/healthStats';
 import type { RequestMetric } from '../core/metrics/requestMetric';
 import { errorMessage } from '../core/errorMessage';
@@ -34,8 +36,6 @@ export interface MetricsFeature {
 }
 
 const localMidnight = (t: number) => new Date(t).setHours(0, 0, 0, 0);
-const seconds = (ms: number | undefined) =>
-  ms === undefined ? '–' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 
 export function createMetricsFeature(
   context: vscode.ExtensionContext,
@@ -89,7 +89,8 @@ export function createMetricsFeature(
     if (!degraded) return;
     await context.globalState.update(DEGRADED_DAY_KEY, degraded.day);
     logger.warn(`metrics: ${degraded.message}`);
-    void vscode.window.showWarningMessage(`Tally: ${degraded.message}`, 'Show API Health').then((pick) => {
+    const show = l10n.t('Show API Health');
+    void vscode.window.showWarningMessage(l10n.t('Tally: {0}', degraded.message), show).then((pick) => {
       if (pick) void vscode.commands.executeCommand(SHOW_API_HEALTH_COMMAND);
     });
   };
@@ -114,14 +115,27 @@ export function createMetricsFeature(
   const glance = (): string[] => {
     if (!last) return [];
     const how = last.cacheHit
-      ? 'from the cache'
+      ? l10n.t('from the cache')
       : last.outcome === 'complete'
-        ? 'ok'
+        ? l10n.t({ message: 'ok', comment: ['The last request was answered.'] })
         : (last['error.type'] ?? last.outcome);
-    const lines = [`Last request: ${seconds(last.durationMs)}, first token ${seconds(last.ttftMs)} (${how})`];
+    const lines = [
+      l10n.t(
+        'Last request: {0}, first token {1} ({2})',
+        formatSeconds(last.durationMs),
+        formatSeconds(last.ttftMs),
+        how,
+      ),
+    ];
     if (today.requests > 0 && today.start === localMidnight(clock.now())) {
-      const rate = Math.round((today.errors / today.requests) * 1000) / 10;
-      lines.push(`API today: ${rate}% errors (${today.errors} of ${today.requests} requests)`);
+      lines.push(
+        l10n.t(
+          'API today: {0} errors ({1} of {2} requests)',
+          formatPercent(today.errors / today.requests),
+          formatCount(today.errors),
+          formatCount(today.requests),
+        ),
+      );
     }
     return lines;
   };

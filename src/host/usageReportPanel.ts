@@ -1,13 +1,16 @@
 // The usage report: a static page (no scripts; strict CSP) rendered on the host from the ledger (the page itself is
 // core/usage/reportHtml.ts): totals of the last 30 days, optionally of one surface. The only links that act are
 // `command:tally.exportUsageCsv` and `command:tally.filterUsageReport` (command URIs are enabled for those two
-// alone); the export is also in the Command Palette. The filter lasts while the report is open.
+// alone); the export is also in the Command Palette. The filter lasts while the report is open. Titles, dialogs and
+// messages are in the display language (l10n.t); the CSV keeps English column names (data, see usageCsv.ts).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { dayKey } from '../core/usage/periods';
 import type { UsageLedger } from '../core/usage/ledger';
 import { reportData } from '../core/usage/report';
 import type { UsageSurface } from '../core/usage/surfaces';
 import { toCsv } from '../core/usage/usageCsv';
+import { formatCount } from '../core/usage/usageText';
 import { EXPORT_COMMAND, FILTER_COMMAND, reportHtml } from '../core/usage/reportHtml';
 
 export const REPORT_DAYS = 30;
@@ -41,11 +44,16 @@ export class UsageReportPanel implements vscode.Disposable {
       return;
     }
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel('tally.usageReport', 'Tally Usage', vscode.ViewColumn.Active, {
-      enableScripts: false,
-      enableCommandUris: [EXPORT_COMMAND, FILTER_COMMAND],
-      localResourceRoots: [media],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'tally.usageReport',
+      l10n.t('Tally Usage'),
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: false,
+        enableCommandUris: [EXPORT_COMMAND, FILTER_COMMAND],
+        localResourceRoots: [media],
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(media, 'tally.svg');
     this.panel = panel;
     this.panelSubscriptions = [
@@ -66,17 +74,20 @@ export class UsageReportPanel implements vscode.Disposable {
     const uri =
       target ??
       (await vscode.window.showSaveDialog({
-        title: 'Export Tally usage as CSV',
-        saveLabel: 'Export',
+        title: l10n.t('Export Tally usage as CSV'),
+        saveLabel: l10n.t('Export'),
         defaultUri: defaultExportUri(`tally-usage-${dayKey(now)}.csv`),
-        filters: { 'CSV files': ['csv'] },
+        filters: { [l10n.t('CSV files')]: ['csv'] },
       }));
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(toCsv(rows), 'utf8'));
     if (!target) {
+      const openLabel = l10n.t('Open');
       const open = await vscode.window.showInformationMessage(
-        `Exported ${rows.length} row${rows.length === 1 ? '' : 's'} of usage to ${uri.fsPath}.`,
-        'Open',
+        rows.length === 1
+          ? l10n.t('Exported 1 row of usage to {0}.', uri.fsPath)
+          : l10n.t('Exported {0} rows of usage to {1}.', formatCount(rows.length), uri.fsPath),
+        openLabel,
       );
       if (open) await vscode.window.showTextDocument(uri);
     }

@@ -1,7 +1,9 @@
 // Is the API degraded today? Today's error rate or p95 latency well above the last 7 days' (the baseline), with
 // enough requests on both sides that a couple of unlucky requests do not raise it. Pointed out at most once per
 // local day (the host keeps the day it last did), so the user is never nagged.
+import * as l10n from '@vscode/l10n';
 import { dayKey } from '../usage/periods';
+import { formatPercent, formatSeconds } from './healthFormat';
 import { isError } from './healthStats';
 import { percentileOfSorted } from './percentiles';
 import type { RequestMetric } from './requestMetric';
@@ -37,7 +39,7 @@ export interface Degraded {
   latency: boolean;
   today: PeriodHealth;
   baseline: PeriodHealth;
-  /** One sentence for the user. */
+  /** One sentence for the user, in the display language. */
   message: string;
 }
 
@@ -78,19 +80,21 @@ export function detectDegraded(records: readonly RequestMetric[], now: number): 
     today.p95Ms >= baseline.p95Ms * t.p95Factor &&
     today.p95Ms >= baseline.p95Ms + t.p95MarginMs;
   if (!errorRate && !latency) return undefined;
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
-  const sec = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(1)} s`;
-  const parts = [
-    errorRate ? `${pct(today.errorRate)} of requests failed (last 7 days: ${pct(baseline.errorRate)})` : '',
-    latency ? `p95 latency is ${sec(today.p95Ms)} (last 7 days: ${sec(baseline.p95Ms)})` : '',
-  ].filter((p) => p !== '');
+  const pct = (x: number) => formatPercent(x, 0);
+  const sec = (ms: number | undefined) => formatSeconds(ms ?? 0);
+  const failing = l10n.t('{0} of requests failed (last 7 days: {1})', pct(today.errorRate), pct(baseline.errorRate));
+  const slow = l10n.t('p95 latency is {0} (last 7 days: {1})', sec(today.p95Ms), sec(baseline.p95Ms));
+  const message =
+    errorRate && latency
+      ? l10n.t('The API looks degraded today: {0}; {1}.', failing, slow)
+      : l10n.t('The API looks degraded today: {0}.', errorRate ? failing : slow);
   return {
     day: dayKey(now),
     errorRate,
     latency,
     today,
     baseline,
-    message: `The API looks degraded today: ${parts.join('; ')}.`,
+    message,
   };
 }
 

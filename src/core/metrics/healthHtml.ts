@@ -2,10 +2,22 @@
 // one inline script allowed by its nonce, which only posts the picked period and model, and the export buttons, to
 // the host. Every text is escaped. Native <select> and <button> controls (keyboard and screen readers work as
 // everywhere), tables with captions and header scopes, and the chart's text alternative (its <desc> and a table).
+// Every text is in the display language (l10n.t; numbers, shares and times through healthFormat.ts), <html lang> too.
 // Ids for tests: #summary, #latency, #errors, #attempt-errors, #over-time, #slowest, #period, #model.
+import * as l10n from '@vscode/l10n';
+import { displayLocale } from '../../shared/displayLocale';
 import { formatUsd } from '../../shared/format';
 import { escapeXml as esc } from '../usage/usageChart';
 import { overTimeChartSvg } from './healthChart';
+import {
+  bucketText,
+  formatCount as int,
+  formatDecimal,
+  formatMs as ms,
+  formatPercent as pct,
+  formatTime,
+  NONE,
+} from './healthFormat';
 import type { HealthReport, KindCount } from './healthStats';
 import type { PercentileSummary } from './percentiles';
 import { originText, type RequestMetric } from './requestMetric';
@@ -22,17 +34,9 @@ export interface HealthPage {
   focus?: 'period' | 'model';
 }
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number | undefined) => (n === undefined ? '–' : `${int(n)} ms`);
-const pct = (x: number | undefined) => (x === undefined ? '–' : `${(Math.round(x * 1000) / 10).toString()}%`);
-const pad = (n: number) => String(n).padStart(2, '0');
-const localTime = (t: number) => {
-  const d = new Date(t);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-};
 const th = (h: string) => `<th scope="col">${esc(h)}</th>`;
 const td = (text: string, cls = 'num') => `<td class="${cls}">${esc(text)}</td>`;
-const periodName = (d: number) => (d === 1 ? 'Today' : `Last ${d} days`);
+const periodName = (d: number) => (d === 1 ? l10n.t('Today') : l10n.t('Last {0} days', int(d)));
 
 function table(id: string, caption: string, heads: string[], rows: string[][], empty: string): string {
   const body = rows.length
@@ -52,16 +56,31 @@ const kindRows = (kinds: KindCount[], of: number) =>
   kinds.map((k) => [td(k.kind, 'kind'), td(int(k.count)), td(pct(of ? k.count / of : undefined))]);
 
 function slowRow(r: RequestMetric): string[] {
+  const outcome = outcomeText(r.outcome);
   return [
-    td(localTime(r.time), 'time'),
+    td(formatTime(r.time), 'time'),
     td(r['gen_ai.request.model'], 'model'),
     td(originText(r), 'origin'),
-    td(r['error.type'] ? `${r.outcome} (${r['error.type']})` : r.outcome, 'outcome'),
+    td(r['error.type'] ? l10n.t('{0} ({1})', outcome, r['error.type']) : outcome, 'outcome'),
     td(ms(r.durationMs)),
     td(ms(r.ttftMs)),
     td(int(r.retries)),
-    td(r['http.response.status_code'] !== undefined ? String(r['http.response.status_code']) : '–'),
+    td(r['http.response.status_code'] !== undefined ? String(r['http.response.status_code']) : NONE),
   ];
+}
+
+/** A request's outcome in words (the CSV and JSON keep the stored id). */
+function outcomeText(outcome: RequestMetric['outcome']): string {
+  switch (outcome) {
+    case 'complete':
+      return l10n.t({ message: 'complete', comment: ['A request that was answered in full.'] });
+    case 'stopped':
+      return l10n.t({ message: 'stopped', comment: ['A request the user stopped.'] });
+    case 'interrupted':
+      return l10n.t({ message: 'interrupted', comment: ['A reply that broke off before its end.'] });
+    case 'failed':
+      return l10n.t({ message: 'failed', comment: ['A request that got no reply.'] });
+  }
 }
 
 export function healthHtml(report: HealthReport, page: HealthPage): string {
@@ -80,80 +99,117 @@ export function healthHtml(report: HealthReport, page: HealthPage): string {
     .map((d) => `<option value="${d}"${d === page.days ? ' selected' : ''}>${esc(periodName(d))}</option>`)
     .join('');
   const modelOptions = [
-    `<option value=""${model === undefined ? ' selected' : ''}>All models</option>`,
+    `<option value=""${model === undefined ? ' selected' : ''}>${esc(l10n.t('All models'))}</option>`,
     ...[...new Set([...r.models, ...(model !== undefined ? [model] : [])])].map(
       (m) => `<option value="${esc(m)}"${m === model ? ' selected' : ''}>${esc(m)}</option>`,
     ),
   ].join('');
+  const hits = r.cacheHits === 1 ? l10n.t('1 hit') : l10n.t('{0} hits', int(r.cacheHits));
+  const retried =
+    r.requestsRetried === 1
+      ? l10n.t('{0} (1 request retried)', int(r.retries))
+      : l10n.t('{0} ({1} requests retried)', int(r.retries), int(r.requestsRetried));
   const items: [string, string][] = [
-    ['Requests', `${int(r.requests)} (${int(r.apiRequests)} to the API)`],
-    ['Error rate', `${pct(r.errorRate)} (${int(r.errors)} of ${int(r.apiRequests)})`],
-    ['Retries', `${int(r.retries)} (${int(r.requestsRetried)} request${r.requestsRetried === 1 ? '' : 's'} retried)`],
-    ['Waiting before retries', `${ms(r.waitMs)} (rate limits: ${ms(r.rateLimitWaitMs)})`],
-    ['Cache hit rate', `${pct(r.cacheHitRate)} (${int(r.cacheHits)} hit${r.cacheHits === 1 ? '' : 's'})`],
-    ['Money saved by the cache', formatUsd(r.savedUsd)],
-    ['Cost', formatUsd(r.costUsd)],
-    ['Stopped by you', int(r.stopped)],
+    [l10n.t('Requests'), l10n.t('{0} ({1} to the API)', int(r.requests), int(r.apiRequests))],
+    [l10n.t('Error rate'), l10n.t('{0} ({1} of {2})', pct(r.errorRate), int(r.errors), int(r.apiRequests))],
+    [l10n.t('Retries'), retried],
+    [l10n.t('Waiting before retries'), l10n.t('{0} (rate limits: {1})', ms(r.waitMs), ms(r.rateLimitWaitMs))],
+    [l10n.t('Cache hit rate'), l10n.t('{0} ({1})', pct(r.cacheHitRate), hits)],
+    [l10n.t('Money saved by the cache'), formatUsd(r.savedUsd)],
+    [l10n.t('Cost'), formatUsd(r.costUsd)],
+    [l10n.t('Stopped by you'), int(r.stopped)],
   ];
   const nonEmpty = r.overTime.filter((b) => b.ok + b.errors + b.cacheHits > 0);
+  const range = l10n.t('{0} to {1}', formatTime(r.filter.fromMs), formatTime(r.filter.toMs));
+  const periodText =
+    model === undefined
+      ? l10n.t('{0}: {1}, all models, all windows.', periodName(page.days), range)
+      : l10n.t('{0}: {1}, {2}, all windows.', periodName(page.days), range, model);
+  const [answered, failed, fromCache] = [l10n.t('answered'), l10n.t('failed'), l10n.t('from the cache')];
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${esc(displayLocale())}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, '&quot;')}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 ${page.cssUris.map((u) => `<link rel="stylesheet" href="${esc(u)}">`).join('\n')}
-<title>Tally API Health</title>
+<title>${esc(l10n.t('Tally API Health'))}</title>
 </head>
 <body>
 <main>
-<h1>Tally API health</h1>
-<div class="controls" role="group" aria-label="Period and model">
-<label for="period">Period</label> <select id="period"${focus('period')}>${dayOptions}</select>
-<label for="model">Model</label> <select id="model"${focus('model')}>${modelOptions}</select>
-<button type="button" id="export-csv">Export CSV…</button>
-<button type="button" id="export-json">Export JSON…</button>
+<h1>${esc(l10n.t('Tally API health'))}</h1>
+<div class="controls" role="group" aria-label="${esc(l10n.t('Period and model'))}">
+<label for="period">${esc(l10n.t('Period'))}</label> <select id="period"${focus('period')}>${dayOptions}</select>
+<label for="model">${esc(l10n.t('Model'))}</label> <select id="model"${focus('model')}>${modelOptions}</select>
+<button type="button" id="export-csv">${esc(l10n.t('Export CSV…'))}</button>
+<button type="button" id="export-json">${esc(l10n.t('Export JSON…'))}</button>
 </div>
-<p class="period" id="period-text">${esc(periodName(page.days))}: ${esc(localTime(r.filter.fromMs))} to ${esc(localTime(r.filter.toMs))}, ${esc(model ?? 'all models')}, all windows.</p>
-<section id="summary" aria-label="Summary"><dl>${items
+<p class="period" id="period-text">${esc(periodText)}</p>
+<section id="summary" aria-label="${esc(l10n.t('Summary'))}"><dl>${items
     .map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`)
     .join('')}</dl></section>
-${r.requests === 0 ? '<p class="empty">No requests recorded in this period.</p>' : ''}
+${r.requests === 0 ? `<p class="empty">${esc(l10n.t('No requests recorded in this period.'))}</p>` : ''}
 ${table(
   'latency',
-  'Latency, time to first token and output rate (API requests)',
-  ['', 'p50', 'p95', 'p99', 'Requests'],
+  l10n.t('Latency, time to first token and output rate (API requests)'),
+  [l10n.t('Measure'), 'p50', 'p95', 'p99', l10n.t('Requests')],
   [
-    summaryRow('Latency', r.latencyMs, ms),
-    summaryRow('Time to first token', r.ttftMs, ms),
-    summaryRow('Output tokens/s', r.outputTokensPerS, (n) =>
-      n === undefined ? '–' : (Math.round(n * 10) / 10).toString(),
-    ),
+    summaryRow(l10n.t('Latency'), r.latencyMs, ms),
+    summaryRow(l10n.t('Time to first token'), r.ttftMs, ms),
+    summaryRow(l10n.t('Output tokens/s'), r.outputTokensPerS, formatDecimal),
   ],
   '',
 )}
-${table('errors', 'Failed requests by error kind', ['Kind', 'Requests', 'Share of API requests'], kindRows(r.errorsByKind, r.apiRequests), 'No failed requests.')}
-${table('attempt-errors', 'Failed attempts that were retried, by kind', ['Kind', 'Attempts', 'Per API request'], kindRows(r.attemptErrorsByKind, r.apiRequests), 'No retried attempts.')}
+${table(
+  'errors',
+  l10n.t('Failed requests by error kind'),
+  [l10n.t('Kind'), l10n.t('Requests'), l10n.t('Share of API requests')],
+  kindRows(r.errorsByKind, r.apiRequests),
+  l10n.t('No failed requests.'),
+)}
+${table(
+  'attempt-errors',
+  l10n.t('Failed attempts that were retried, by kind'),
+  [l10n.t('Kind'), l10n.t('Attempts'), l10n.t('Per API request')],
+  kindRows(r.attemptErrorsByKind, r.apiRequests),
+  l10n.t('No retried attempts.'),
+)}
 <section id="over-time" aria-labelledby="over-time-h">
-<h2 id="over-time-h">Requests over time</h2>
-<p class="legend"><span class="key ok"></span> answered <span class="key err"></span> failed <span class="key hit"></span> from the cache</p>
+<h2 id="over-time-h">${esc(l10n.t('Requests over time'))}</h2>
+<p class="legend" aria-hidden="true"><span class="key ok"></span> ${esc(answered)} <span class="key err"></span> ${esc(failed)} <span class="key hit"></span> ${esc(fromCache)}</p>
 ${overTimeChartSvg(r.overTime)}
-<details><summary>Requests over time as a table</summary>
+<details><summary>${esc(l10n.t('Requests over time as a table'))}</summary>
 ${table(
   'over-time-table',
-  'Requests per period',
-  ['Period', 'Answered', 'Failed', 'From the cache'],
-  nonEmpty.map((b) => [td(b.label, 'time'), td(int(b.ok)), td(int(b.errors)), td(int(b.cacheHits))]),
-  'No requests.',
+  l10n.t('Requests per period'),
+  [l10n.t('Period'), l10n.t('Answered'), l10n.t('Failed'), l10n.t('From the cache')],
+  nonEmpty.map((b) => [td(bucketText(b), 'time'), td(int(b.ok)), td(int(b.errors)), td(int(b.cacheHits))]),
+  l10n.t('No requests.'),
 )}
 </details>
 </section>
-${table('slowest', 'Slowest requests', ['Started', 'Model', 'Endpoint', 'Outcome', 'Latency', 'First token', 'Retries', 'Status'], r.slowest.map(slowRow), 'No API requests.')}
+${table(
+  'slowest',
+  l10n.t('Slowest requests'),
+  [
+    l10n.t('Started'),
+    l10n.t('Model'),
+    l10n.t('Endpoint'),
+    l10n.t('Outcome'),
+    l10n.t('Latency'),
+    l10n.t('First token'),
+    l10n.t('Retries'),
+    l10n.t('Status'),
+  ],
+  r.slowest.map(slowRow),
+  l10n.t('No API requests.'),
+)}
 <footer>
-<p>Latency runs from sending to the last token, retries and waits included; requests you stopped are left out.
-Percentiles use the nearest-rank method. The error rate counts requests to the API (not cache hits) that failed or
-were interrupted. Recorded by every Tally window on this machine; kept for <code>tally.metrics.retentionDays</code> days.
-No message text is recorded.</p>
+<p>${esc(l10n.t('Latency runs from sending to the last token, retries and waits included; requests you stopped are left out.'))}
+${esc(l10n.t('Percentiles use the nearest-rank method.'))}
+${esc(l10n.t('The error rate counts requests to the API (not cache hits) that failed or were interrupted.'))}
+${esc(l10n.t('Recorded by every Tally window on this machine; kept for {0} days.', 'tally.metrics.retentionDays')).replace('tally.metrics.retentionDays', '<code>tally.metrics.retentionDays</code>')}
+${esc(l10n.t('No message text is recorded.'))}</p>
 </footer>
 </main>
 <script nonce="${esc(page.nonce)}">

@@ -56,15 +56,6 @@ export function statusBarText(totals: UsageTotals): string {
   });
 }
 
-/** The status bar item's screen reader label: `Tally usage today: 12.4k tokens, $0.23`. */
-export function statusBarLabel(today: UsageTotals): string {
-  return l10n.t(
-    'Tally usage today: {0} tokens, {1}',
-    formatTokensShort(today.tokensIn + today.tokensOut),
-    formatTotalCost(today),
-  );
-}
-
 /** One tooltip line: `Today: 12.4k tok (10.1k in, 4.1k cached; 2.3k out) · $0.23 · 12 requests`. */
 export function totalsLine(label: string, t: UsageTotals): string {
   const [all, tin, cached, out] = [t.tokensIn + t.tokensOut, t.tokensIn, t.cachedTokensIn, t.tokensOut].map(
