@@ -1,5 +1,7 @@
 // The API health export: CSV (RFC 4180, one line per request, the stored attribute names as the header) or JSON (the
 // report's figures and every request of the period). Both hold exactly what the store holds: no message text, no key.
+// Not translated, on purpose (issue #15): field names, outcome and error-kind ids, ISO times and plain numbers are
+// the same in every display language: the files are data for tools (and match the OpenTelemetry attribute names).
 import { plainNumber } from '../../shared/format';
 import { csvField } from '../usage/usageCsv';
 import type { HealthReport } from './healthStats';

@@ -9,6 +9,7 @@
 //   no usage records nothing (nothing was generated; whether the prompt was billed is unknowable).
 // - progress: the in-flight reply as ~4 characters per token, with its prompt, at the model's prices; cleared by
 //   finish. Listeners (the status bar) are told on every change; they throttle.
+import * as l10n from '@vscode/l10n';
 import type { Usage } from '../../shared/conversation';
 import type { ErrorView } from '../../shared/errors';
 import type { Accountant, ReplyAccounting, ReplyCost, SendCheck, SendVerdict } from './accounting';
@@ -78,7 +79,7 @@ export class UsageAccountant implements Accountant {
       }
       if (result.verdict === 'refuse') {
         this.deps.logger.info(`usage: ${request.requestId} sent past the budget at the user's request`);
-        verdict = { warning: `Sent past the budget: ${result.message}` };
+        verdict = { warning: l10n.t('Sent past the budget: {0}', result.message) };
       } else if (result.verdict === 'warn') verdict = { warning: result.message };
     }
     this.pruneStale();
@@ -214,7 +215,11 @@ function budgetRefusal(message: string, setting: string): ErrorView {
   return {
     kind: 'budget',
     actions: ['raiseBudget', 'sendAnyway'],
-    message: `${message} Nothing was sent. Raise the limit (tally.budget.${setting}) or send this one anyway.`,
+    message: l10n.t(
+      '{0} Nothing was sent. Raise the limit ({1}) or send this one anyway.',
+      message,
+      `tally.budget.${setting}`,
+    ),
   };
 }
 

@@ -1,4 +1,7 @@
 // The usage report as CSV (RFC 4180): one line per day × model × surface, plain numbers, formula-safe text.
+// Not translated, on purpose (issue #15): the column names, surface ids, ISO dates and plain numbers stay the same
+// in every display language, because the file is data for spreadsheets and scripts, not UI; a Chinese header
+// would break every script that reads it.
 import { plainNumber } from '../../shared/format';
 import type { ReportRow } from './report';
 
