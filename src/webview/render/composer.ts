@@ -5,6 +5,7 @@
 // box brings back the last question to edit. The focus stays in the draft box after Send, Stop and Regenerate.
 import * as l10n from '@vscode/l10n';
 import type { HostToWebview, WebviewToHost } from '../../shared/protocol';
+import { composerKeyAction } from '../composerKeys';
 import type { PanelState } from '../state';
 import { estimateHelp, formatEstimate } from '../format';
 import { el } from './dom';
@@ -90,13 +91,11 @@ export class Composer {
   }
 
   private onKey(e: KeyboardEvent): void {
-    // An input method's Enter confirms its candidate (isComposing; keyCode 229 where the flag lags behind).
-    if (e.isComposing || e.keyCode === 229) return;
-    const plain = !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
-    if (e.key === 'Enter' && !e.shiftKey) {
+    const action = composerKeyAction(e, this.input.value);
+    if (action === 'send') {
       e.preventDefault();
       this.submit();
-    } else if (e.key === 'ArrowUp' && plain && this.input.value === '') {
+    } else if (action === 'recallLastQuestion') {
       const last = this.lastQuestion();
       if (last === undefined) return;
       e.preventDefault();
