@@ -2,6 +2,7 @@
 // the cursor (the language's document symbols), else the whole file if it is small and the user says so. Refuses
 // bad input with a message: no editor, an empty or binary document, input over the size bound. Fix This Problem's
 // input is the errors and warnings under the cursor with the lines around them.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ActionInput } from '../core/actions/actionRequest';
 import { isFixable, linesAround, type DiagnosticInfo, type DiagnosticSeverityName } from '../core/actions/diagnostics';
@@ -24,7 +25,9 @@ export interface ActionPlace {
 export function activePlace(title: string): ActionPlace | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showInformationMessage(`Tally: open a file and put the cursor in some code, then run ${title}.`);
+    void vscode.window.showInformationMessage(
+      l10n.t('Tally: open a file and put the cursor in some code, then run {0}.', title),
+    );
     return undefined;
   }
   return { document: editor.document, range: editor.selection };
@@ -44,7 +47,7 @@ function describe(document: vscode.TextDocument): { file: string; head: string; 
 /** Refuses an empty or binary document before anything else is looked at (the input itself is checked later). */
 function documentRefusal(document: vscode.TextDocument): string | undefined {
   const d = describe(document);
-  return refusalFor({ ...d, input: 'x', inputLabel: 'file' });
+  return refusalFor({ ...d, input: 'x', inputLabel: l10n.t('file') });
 }
 
 /** The 1-based lines of `range`; a range ending at column 0 of a later line does not count that line. */
@@ -74,7 +77,41 @@ async function symbolRange(place: ActionPlace): Promise<{ range: vscode.Range; l
   const found = enclosingSymbol(toNodes(symbols ?? []), place.range.start);
   if (!found) return undefined;
   const range = new vscode.Range(found.start.line, found.start.character, found.end.line, found.end.character);
-  return { range, label: `${found.kind.toLowerCase()} ${found.name}` };
+  return { range, label: symbolLabel(found.kind, found.name) };
+}
+
+/** "function add": how messages and the truncation notice name the block, in the display language. */
+function symbolLabel(kind: string, name: string): string {
+  switch (kind) {
+    case 'Function':
+      return l10n.t('function {0}', name);
+    case 'Method':
+      return l10n.t('method {0}', name);
+    case 'Constructor':
+      return l10n.t('constructor {0}', name);
+    case 'Class':
+      return l10n.t('class {0}', name);
+    case 'Interface':
+      return l10n.t('interface {0}', name);
+    case 'Enum':
+      return l10n.t('enum {0}', name);
+    case 'Struct':
+      return l10n.t('struct {0}', name);
+    case 'Module':
+      return l10n.t('module {0}', name);
+    case 'Namespace':
+      return l10n.t('namespace {0}', name);
+    case 'Object':
+      return l10n.t('object {0}', name);
+    case 'Variable':
+      return l10n.t('variable {0}', name);
+    case 'Constant':
+      return l10n.t('constant {0}', name);
+    case 'Property':
+      return l10n.t('property {0}', name);
+    default:
+      return `${kind.toLowerCase()} ${name}`;
+  }
 }
 
 /** With nothing selected and no block around the cursor: offer the whole file if it is small, else say why not. */
@@ -86,19 +123,28 @@ async function askWholeFile(
   const chars = document.getText().length;
   if (document.lineCount > WHOLE_FILE_MAX_LINES || chars > MAX_ACTION_INPUT_CHARS) {
     warn(
-      `Tally: nothing is selected and the cursor is not inside a function or block. Select the code for ${title} ` +
-        `(the whole file is offered up to ${WHOLE_FILE_MAX_LINES} lines; this one has ${document.lineCount}, ${formatBytes(chars)}).`,
+      l10n.t(
+        'Tally: nothing is selected and the cursor is not inside a function or block. Select the code for {0} (the whole file is offered up to {1} lines; this one has {2}, {3}).',
+        title,
+        WHOLE_FILE_MAX_LINES,
+        document.lineCount,
+        formatBytes(chars),
+      ),
     );
     return undefined;
   }
-  const whole = { label: `Whole file (${document.lineCount} lines)`, whole: true };
-  const pick = await vscode.window.showQuickPick([whole, { label: 'Cancel', whole: false }], {
-    title: `Tally: ${title}`,
-    placeHolder: 'Nothing is selected and the cursor is not inside a function or block. Send the whole file?',
+  const lineCount = document.lineCount;
+  const whole = {
+    label: lineCount === 1 ? l10n.t('Whole file (1 line)') : l10n.t('Whole file ({0} lines)', lineCount),
+    whole: true,
+  };
+  const pick = await vscode.window.showQuickPick([whole, { label: l10n.t('Cancel'), whole: false }], {
+    title: l10n.t('Tally: {0}', title),
+    placeHolder: l10n.t('Nothing is selected and the cursor is not inside a function or block. Send the whole file?'),
   });
   if (!pick?.whole) return undefined;
   const end = document.lineAt(document.lineCount - 1).range.end;
-  return { range: new vscode.Range(0, 0, end.line, end.character), label: 'file' };
+  return { range: new vscode.Range(0, 0, end.line, end.character), label: l10n.t('file') };
 }
 
 function inputFrom(place: ActionPlace, range: vscode.Range, inputLabel: string): ActionInput | undefined {
@@ -122,7 +168,7 @@ function inputFrom(place: ActionPlace, range: vscode.Range, inputLabel: string):
 export async function codeInput(place: ActionPlace, title: string): Promise<ActionInput | undefined> {
   const refusal = documentRefusal(place.document);
   if (refusal) return void warn(refusal);
-  if (!place.range.isEmpty) return inputFrom(place, place.range, 'selection');
+  if (!place.range.isEmpty) return inputFrom(place, place.range, l10n.t('selection'));
   const picked = (await symbolRange(place)) ?? (await askWholeFile(place, title));
   return picked && inputFrom(place, picked.range, picked.label);
 }
@@ -162,7 +208,9 @@ export function problemInput(place: ActionPlace): ActionInput | undefined {
   const found = fixableDiagnostics(place);
   if (found.length === 0) {
     void vscode.window.showInformationMessage(
-      'Tally: there is no error or warning under the cursor. Put the cursor on a squiggle (or use its lightbulb) and run Fix This Problem again.',
+      l10n.t(
+        'Tally: there is no error or warning under the cursor. Put the cursor on a squiggle (or use its lightbulb) and run Fix This Problem again.',
+      ),
     );
     return undefined;
   }
@@ -174,6 +222,6 @@ export function problemInput(place: ActionPlace): ActionInput | undefined {
     span.endLine - 1,
     place.document.lineAt(span.endLine - 1).text.length,
   );
-  const input = inputFrom(place, range, 'code around the problem');
+  const input = inputFrom(place, range, l10n.t('code around the problem'));
   return input && { ...input, diagnostics };
 }

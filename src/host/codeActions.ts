@@ -1,6 +1,7 @@
 // The code action commands (issue #13): one per built-in action (catalog.ts) and `tally.runCustomAction` for the
 // user's `tally.actions`. Each gathers its input (actionInput.ts), renders the prompt and sends it to the panel with
 // the task for the router and the label the truncation notice uses. Bad input gets a message and nothing is sent.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { buildActionRequest, type ActionInput, type ActionSpec } from '../core/actions/actionRequest';
 import { BUILT_IN_ACTIONS, TRANSLATE_TARGETS, type BuiltInAction } from '../core/actions/catalog';
@@ -43,12 +44,20 @@ async function runBuiltIn(deps: CodeActionDeps, action: BuiltInAction, arg: unkn
   let input = action.id === 'fix' ? problemInput(place) : await codeInput(place, action.title);
   if (!input) return;
   if (action.id === 'translate') {
+    // The label is in the display language; the prompt gets the catalog's English name (the model reads it).
     const target = await vscode.window.showQuickPick(
-      TRANSLATE_TARGETS.map((label) => ({ label, description: 'comments and strings' })),
-      { title: 'Tally: Translate into', placeHolder: 'Which language should the comments and strings be in?' },
+      TRANSLATE_TARGETS.map((language) => ({
+        label: language === 'English' ? l10n.t('English') : l10n.t('Chinese (Simplified, 简体中文)'),
+        description: l10n.t('comments and strings'),
+        language,
+      })),
+      {
+        title: l10n.t('Tally: Translate into'),
+        placeHolder: l10n.t('Which language should the comments and strings be in?'),
+      },
     );
     if (!target) return;
-    input = { ...input, targetLanguage: target.label };
+    input = { ...input, targetLanguage: target.language };
   }
   await send(deps, action, input);
 }
@@ -59,9 +68,13 @@ function customSpec(action: CustomAction): ActionSpec {
 
 async function pickCustom(actions: CustomActions): Promise<CustomAction | undefined> {
   if (actions.valid.length === 0 && actions.invalid.length === 0) {
-    const open = 'Open Settings';
+    const open = l10n.t('Open Settings');
     const choice = await vscode.window.showInformationMessage(
-      'Tally: you have no custom actions yet. Add them to "tally.actions" in your settings: { "title", "prompt", "task" }.',
+      l10n.t(
+        'Tally: you have no custom actions yet. Add them to "{0}" in your settings: {1}.',
+        'tally.actions',
+        '{ "title", "prompt", "task" }',
+      ),
       open,
     );
     if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'tally.actions');
@@ -71,12 +84,12 @@ async function pickCustom(actions: CustomActions): Promise<CustomAction | undefi
     ...actions.valid.map((a) => ({ label: a.title, description: a.task, action: a })),
     ...actions.invalid.map((a) => ({
       label: `$(warning) ${a.title}`,
-      description: `invalid: ${a.problems.join('; ')}`,
+      description: l10n.t('invalid: {0}', a.problems.join('; ')),
       invalid: a,
     })),
   ];
   const pick = await vscode.window.showQuickPick(items, {
-    title: 'Tally: Run Custom Action',
+    title: l10n.t('Tally: Run Custom Action'),
     matchOnDescription: true,
   });
   if (pick && 'invalid' in pick) void vscode.window.showWarningMessage(invalidActionMessage(pick.invalid));
@@ -84,7 +97,7 @@ async function pickCustom(actions: CustomActions): Promise<CustomAction | undefi
 }
 
 async function runCustom(deps: CodeActionDeps, arg: unknown): Promise<void> {
-  const place = placeOf(arg, 'Run Custom Action');
+  const place = placeOf(arg, l10n.t('Run Custom Action'));
   if (!place) return;
   const actions = deps.customActions();
   let action: CustomAction | undefined;
@@ -93,7 +106,9 @@ async function runCustom(deps: CodeActionDeps, arg: unknown): Promise<void> {
     const invalid = actions.invalid.find((a) => a.title === arg.customTitle);
     if (!action) {
       void vscode.window.showWarningMessage(
-        invalid ? invalidActionMessage(invalid) : `Tally: there is no custom action "${arg.customTitle}" any more.`,
+        invalid
+          ? invalidActionMessage(invalid)
+          : l10n.t('Tally: there is no custom action "{0}" any more.', arg.customTitle),
       );
       return;
     }
@@ -107,9 +122,14 @@ async function runCustom(deps: CodeActionDeps, arg: unknown): Promise<void> {
 export function registerCodeActions(deps: CodeActionDeps): vscode.Disposable[] {
   return [
     ...BUILT_IN_ACTIONS.map((action) =>
-      registerCommand(action.command, `run ${action.title}`, (arg) => runBuiltIn(deps, action, arg), deps.log),
+      registerCommand(
+        action.command,
+        l10n.t('run {0}', action.title),
+        (arg) => runBuiltIn(deps, action, arg),
+        deps.log,
+      ),
     ),
-    registerCommand(RUN_CUSTOM_ACTION, 'run a custom action', (arg) => runCustom(deps, arg), deps.log),
+    registerCommand(RUN_CUSTOM_ACTION, l10n.t('run a custom action'), (arg) => runCustom(deps, arg), deps.log),
     registerCodeActionProvider(deps.customActions),
   ];
 }

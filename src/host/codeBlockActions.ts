@@ -3,6 +3,7 @@
 // or Discard: replacementPreview.ts) and Save as New File (an untitled document in the block's language; nothing is
 // written to disk unasked). With no editor, or no selection to replace, a message says what to do and offers what
 // still works; the block stays in the panel either way, so nothing is lost.
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fitCode } from '../core/edits/codeFit';
@@ -47,7 +48,14 @@ export class CodeBlockActions implements vscode.Disposable {
 
   private async insert(code: string, language: string): Promise<CodeBlockOutcome> {
     const editor = this.target();
-    if (!editor) return this.noEditor('insert the code block', code, language);
+    if (!editor)
+      return this.noEditor(
+        l10n.t(
+          'Tally: no editor is open to insert the code block. Open a file and place the cursor, then click the button again.',
+        ),
+        code,
+        language,
+      );
     const { document } = editor;
     const at = editor.selection.active;
     const line = document.lineAt(at.line).text;
@@ -62,15 +70,26 @@ export class CodeBlockActions implements vscode.Disposable {
 
   private async replace(code: string, language: string): Promise<CodeBlockOutcome> {
     const editor = this.target();
-    if (!editor) return this.noEditor('replace a selection with the code block', code, language);
+    if (!editor)
+      return this.noEditor(
+        l10n.t(
+          'Tally: no editor is open to replace a selection with the code block. Open a file and place the cursor, then click the button again.',
+        ),
+        code,
+        language,
+      );
     const { document, selection } = editor;
     if (selection.isEmpty) {
+      const insert = l10n.t('Insert at Cursor');
       void vscode.window
         .showWarningMessage(
-          `Tally: nothing is selected in ${nameOf(document)}. Select the code to replace, then click Replace Selection again.`,
-          'Insert at Cursor',
+          l10n.t(
+            'Tally: nothing is selected in {0}. Select the code to replace, then click Replace Selection again.',
+            nameOf(document),
+          ),
+          insert,
         )
-        .then((choice) => choice && this.insert(code, language));
+        .then((choice) => (choice === insert ? this.insert(code, language) : undefined));
       return 'noSelection';
     }
     const original = document.getText(selection);
@@ -80,7 +99,7 @@ export class CodeBlockActions implements vscode.Disposable {
       after: document.lineAt(selection.end.line).text.slice(selection.end.character),
     });
     if (replacement === original) {
-      void vscode.window.showInformationMessage('Tally: the code block is the same as the selection.');
+      void vscode.window.showInformationMessage(l10n.t('Tally: the code block is the same as the selection.'));
       return 'same';
     }
     const proposal = {
@@ -107,22 +126,19 @@ export class CodeBlockActions implements vscode.Disposable {
     return 'opened';
   }
 
-  private noEditor(what: string, code: string, language: string): CodeBlockOutcome {
-    void vscode.window
-      .showWarningMessage(
-        `Tally: no editor is open to ${what}. Open a file and place the cursor, then click the button again.`,
-        'Save as New File',
-        'Copy',
-      )
-      .then(async (choice) => {
-        if (choice === 'Save as New File') await this.newFile(code, language);
-        else if (choice === 'Copy') await vscode.env.clipboard.writeText(code);
-      });
+  /** `message` says what could not be done; the buttons offer what still works (compared by their translated label). */
+  private noEditor(message: string, code: string, language: string): CodeBlockOutcome {
+    const saveAsNew = l10n.t('Save as New File');
+    const copy = l10n.t('Copy');
+    void vscode.window.showWarningMessage(message, saveAsNew, copy).then(async (choice) => {
+      if (choice === saveAsNew) await this.newFile(code, language);
+      else if (choice === copy) await vscode.env.clipboard.writeText(code);
+    });
     return 'noEditor';
   }
 
   private failed(document: vscode.TextDocument): CodeBlockOutcome {
-    void vscode.window.showErrorMessage(`Tally could not edit ${nameOf(document)} (is it read-only?).`);
+    void vscode.window.showErrorMessage(l10n.t('Tally could not edit {0} (is it read-only?).', nameOf(document)));
     return 'failed';
   }
 

@@ -3,6 +3,7 @@
 // from the notification or the diff's title bar. It is applied as one WorkspaceEdit (one undo restores the text), and
 // refused with a message when the document changed after the diff was shown (core/edits/replacement.ts). One
 // replacement waits at a time: a new one discards the previous one.
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
@@ -29,8 +30,8 @@ export class ReplacementPreview implements vscode.TextDocumentContentProvider, v
 
   constructor(private readonly log: Logger) {
     this.commands = [
-      registerCommand('tally.acceptReplacement', 'apply the replacement', () => this.accept(), log),
-      registerCommand('tally.discardReplacement', 'discard the replacement', () => this.discard(), log),
+      registerCommand('tally.acceptReplacement', l10n.t('apply the replacement'), () => this.accept(), log),
+      registerCommand('tally.discardReplacement', l10n.t('discard the replacement'), () => this.discard(), log),
     ];
   }
 
@@ -55,20 +56,22 @@ export class ReplacementPreview implements vscode.TextDocumentContentProvider, v
     const right = await vscode.workspace.openTextDocument(uri);
     if (right.languageId !== document.languageId)
       await vscode.languages.setTextDocumentLanguage(right, document.languageId);
-    await vscode.commands.executeCommand('vscode.diff', document.uri, uri, `${proposal.name} ↔ Tally's replacement`, {
-      preview: true,
-    });
+    const title = l10n.t("{0} ↔ Tally's replacement", proposal.name);
+    await vscode.commands.executeCommand('vscode.diff', document.uri, uri, title, { preview: true });
     this.log.info(`replacement shown as a diff for ${proposal.name} (version ${proposal.version})`);
+    // The buttons are compared by their translated labels.
+    const accept = l10n.t('Accept');
+    const discard = l10n.t('Discard');
     void vscode.window
       .showInformationMessage(
-        `Replace the selection in ${proposal.name} with the code block? The diff shows the change.`,
-        'Accept',
-        'Discard',
+        l10n.t('Replace the selection in {0} with the code block? The diff shows the change.', proposal.name),
+        accept,
+        discard,
       )
       .then((choice) => {
         if (this.pending?.id !== id) return; // answered from the diff's title bar, or replaced by a newer one
-        if (choice === 'Accept') void this.accept();
-        else if (choice === 'Discard') void this.discard();
+        if (choice === accept) void this.accept();
+        else if (choice === discard) void this.discard();
       });
   }
 
@@ -76,7 +79,7 @@ export class ReplacementPreview implements vscode.TextDocumentContentProvider, v
   async accept(): Promise<ReplacementOutcome> {
     const p = this.pending;
     if (!p) {
-      void vscode.window.showInformationMessage('Tally: no replacement is waiting to be applied.');
+      void vscode.window.showInformationMessage(l10n.t('Tally: no replacement is waiting to be applied.'));
       return 'none';
     }
     await this.clear(p);
@@ -90,15 +93,15 @@ export class ReplacementPreview implements vscode.TextDocumentContentProvider, v
       textInRange: doc && range ? doc.getText(range) : '',
     });
     if (!verdict.ok || !doc || !range) {
-      const reason = verdict.ok ? `${proposal.name} is not open.` : verdict.reason;
+      const reason = verdict.ok ? l10n.t('{0} is not open.', proposal.name) : verdict.reason;
       this.log.info(`replacement refused: ${reason}`);
-      void vscode.window.showWarningMessage(`Tally: ${reason}`);
+      void vscode.window.showWarningMessage(l10n.t('Tally: {0}', reason));
       return 'refused';
     }
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, range, proposal.replacement);
     if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showErrorMessage(`Tally could not edit ${proposal.name}: nothing was replaced.`);
+      void vscode.window.showErrorMessage(l10n.t('Tally could not edit {0}: nothing was replaced.', proposal.name));
       return 'failed';
     }
     const end = doc.positionAt(proposal.start + proposal.replacement.length);
