@@ -1,5 +1,6 @@
 // The response cache in VS Code: its settings (mode, TTL, size, Redis URL), the backend they choose (files under
 // global storage, shared by all windows; or a team's Redis), and the commands Clear Cache and Show Cache Stats.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { FileStore } from '../core/cache/fileStore';
 import { displayRedisUrl, RedisStore } from '../core/cache/redisStore';
@@ -10,6 +11,9 @@ import type { CacheSettings } from '../core/settings/tallySettings';
 import { registerCommand } from './commandRunner';
 import type { Settings } from './settings';
 import { errorMessage } from '../core/errorMessage';
+import { displayLocale } from '../shared/displayLocale';
+
+const number = (n: number) => n.toLocaleString(displayLocale());
 
 export function createCacheFeature(
   context: vscode.ExtensionContext,
@@ -31,8 +35,11 @@ export function createCacheFeature(
     clock: deps.clock,
     logger: deps.logger,
   });
-  const describe = () => (settings.redisUrl ? `Redis at ${displayRedisUrl(settings.redisUrl)}` : `files in ${dir}`);
-  deps.logger.info(`response cache: mode ${settings.mode}, ${describe()}`);
+  // The log says where in English (bug reports); messages to the user say it in the display language.
+  const where = () => (settings.redisUrl ? `Redis at ${displayRedisUrl(settings.redisUrl)}` : `files in ${dir}`);
+  const describe = () =>
+    settings.redisUrl ? l10n.t('Redis at {0}', displayRedisUrl(settings.redisUrl)) : l10n.t('files in {0}', dir);
+  deps.logger.info(`response cache: mode ${settings.mode}, ${where()}`);
 
   const disposables: vscode.Disposable[] = [
     deps.settings.onDidChange((e) => {
@@ -42,32 +49,42 @@ export function createCacheFeature(
       const store = newBackend !== backend || next.maxBytes !== settings.maxBytes ? storeFor(next) : undefined;
       settings = next;
       void cache.configure({ mode: next.mode, ttlMs: next.ttlMs, ...(store ? { store } : {}) });
-      deps.logger.info(`response cache: mode ${next.mode}, ${describe()}`);
+      deps.logger.info(`response cache: mode ${next.mode}, ${where()}`);
     }),
     registerCommand(
       'tally.clearCache',
-      'clear the cache',
+      l10n.t('clear the cache'),
       async () => {
         await cache.clear();
-        void vscode.window.showInformationMessage(`Tally: response cache cleared (${describe()}).`);
+        void vscode.window.showInformationMessage(l10n.t('Tally: response cache cleared ({0}).', describe()));
       },
       deps.logger,
     ),
     registerCommand(
       'tally.showCacheStats',
-      'show the cache stats',
+      l10n.t('show the cache stats'),
       async () => {
         const s = cache.stats();
         let held: string;
         try {
           const st = await cache.storeStats();
-          held = `${st.entries} entries${st.bytes !== undefined ? `, ${(st.bytes / 1024).toFixed(0)} KiB` : ''}`;
+          const entries = number(st.entries);
+          held =
+            st.bytes !== undefined
+              ? l10n.t('{0} entries, {1} KiB', entries, number(Math.round(st.bytes / 1024)))
+              : l10n.t('{0} entries', entries);
         } catch (e) {
-          held = `unavailable (${errorMessage(e)})`;
+          held = l10n.t('unavailable ({0})', errorMessage(e));
         }
-        const message =
-          `Tally cache (${settings.mode}, ${describe()}): ${held}. This session: ${s.hits} hits, ${s.misses} misses, ` +
-          `${s.saved.total.toLocaleString('en-US')} tokens saved.`;
+        const message = l10n.t(
+          'Tally cache ({0}, {1}): {2}. This session: {3} hits, {4} misses, {5} tokens saved.',
+          settings.mode,
+          describe(),
+          held,
+          number(s.hits),
+          number(s.misses),
+          number(s.saved.total),
+        );
         void vscode.window.showInformationMessage(message);
         return { ...s, held };
       },

@@ -1,10 +1,12 @@
 // One way to register a command: a failure is logged and shown to the user (never an unhandled rejection that
 // VS Code reports as "command failed" with a stack), and the handler's result is passed through.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errorMessage';
 import type { Logger } from '../core/ports';
 
-/** Registers `handler` under `id`; if it throws, logs "<what> failed" and shows "Tally could not <what>: …". */
+/** Registers `handler` under `id`; if it throws, logs "<id> failed" (English, for bug reports) and shows "Tally could
+ *  not <what>: …". `what` is in the display language: callers pass `l10n.t('clear the cache')`. */
 export function registerCommand(
   id: string,
   what: string,
@@ -15,8 +17,8 @@ export function registerCommand(
     try {
       return await handler(...args);
     } catch (e) {
-      log.error(`${id}: ${what} failed: ${errorMessage(e)}`);
-      void vscode.window.showErrorMessage(`Tally could not ${what}: ${errorMessage(e)}`);
+      log.error(`${id} failed: ${errorMessage(e)}`);
+      void vscode.window.showErrorMessage(l10n.t('Tally could not {0}: {1}', what, errorMessage(e)));
       return undefined;
     }
   });

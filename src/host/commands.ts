@@ -1,5 +1,6 @@
 // The command table: id -> handler, one small function each. Every id here is also in package.json. The code actions
 // (Explain, Refactor, … Fix This Problem) register in codeActions.ts.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { API_KEY_SECRET } from '../core/api/endpoint';
 import { registerCommand } from './commandRunner';
@@ -36,16 +37,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     // key. Tests set it through the test API (storeApiKey).
     'tally.setApiKey': async () => {
       const key = await vscode.window.showInputBox({
-        title: 'Tally: Set API Key',
-        prompt: "Your API key is kept in VS Code's secret storage (the OS keychain), never in settings.",
+        title: l10n.t('Tally: Set API Key'),
+        prompt: l10n.t("Your API key is kept in VS Code's secret storage (the OS keychain), never in settings."),
         placeHolder: 'sk-…',
         password: true,
         ignoreFocusOut: true,
         validateInput: (v) =>
           v.trim().length === 0
-            ? 'Enter a key, or press Escape to cancel.'
+            ? l10n.t('Enter a key, or press Escape to cancel.')
             : /\s/.test(v.trim())
-              ? 'An API key has no spaces.'
+              ? l10n.t('An API key has no spaces.')
               : undefined,
       });
       if (key === undefined || key.trim() === '') return;
@@ -69,7 +70,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           { label: 'Markdown', format: 'markdown' as const },
           { label: 'JSON', format: 'json' as const },
         ],
-        { title: 'Export conversation as' },
+        { title: l10n.t('Export conversation as') },
       );
       return format ? conversations.export(format.format) : undefined;
     },
@@ -77,6 +78,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     'tally.showLog': () => log.show(true),
   };
   return Object.entries(table).map(([id, handler]) =>
-    registerCommand(id, `run ${id.replace(/^tally\./, '')}`, handler, log),
+    registerCommand(id, l10n.t('run {0}', id.replace(/^tally\./, '')), handler, log),
   );
 }

@@ -2,6 +2,7 @@
 // confirmation and undo, export as Markdown or JSON, copy as Markdown; the last open conversation comes back after
 // a reload. Bodies live in files under the workspace's storage (core/conversations/store.ts), and so does the id of the
 // last open one (core/conversations/lastOpened.ts).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ChatService } from '../core/chat/chatService';
 import type { Conversation } from '../core/conversations/codec';
@@ -12,6 +13,10 @@ import type { LastOpened } from '../core/conversations/lastOpened';
 import type { ConversationListItem, ConversationRef } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 import { errorMessage } from '../core/errorMessage';
+import { displayLocale } from '../shared/displayLocale';
+
+/** "12 messages" / "1 message" in the display language. */
+const messageCount = (n: number) => (n === 1 ? l10n.t('1 message') : l10n.t('{0} messages', n));
 
 export interface ConversationsDeps {
   store: ConversationStore;
@@ -68,7 +73,7 @@ export class ConversationsController {
     this.showWarnings();
     if (!conv) {
       void vscode.window.showWarningMessage(
-        'Tally: that conversation could not be opened (it was deleted or damaged).',
+        l10n.t('Tally: that conversation could not be opened (it was deleted or damaged).'),
       );
       return false;
     }
@@ -85,8 +90,8 @@ export class ConversationsController {
   /** A quick pick of this workspace's conversations; typing searches titles and content. */
   async pick(): Promise<void> {
     const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { id: string }>();
-    qp.title = 'Tally: Open Conversation';
-    qp.placeholder = 'Type to search titles and messages';
+    qp.title = l10n.t('Tally: Open Conversation');
+    qp.placeholder = l10n.t('Type to search titles and messages');
     qp.matchOnDescription = true;
     qp.matchOnDetail = true;
     const load = async (query: string) => {
@@ -96,7 +101,7 @@ export class ConversationsController {
       qp.items = items.map((i) => ({
         id: i.id,
         label: i.title,
-        description: `${i.messageCount} messages · ${new Date(i.updatedAt).toLocaleString()}`,
+        description: `${messageCount(i.messageCount)} · ${new Date(i.updatedAt).toLocaleString(displayLocale())}`,
         ...(i.snippet ? { detail: i.snippet } : {}),
         alwaysShow: query !== '',
       }));
@@ -123,9 +128,9 @@ export class ConversationsController {
     const next =
       title ??
       (await vscode.window.showInputBox({
-        title: 'Rename conversation',
+        title: l10n.t('Rename conversation'),
         value: titleFor(conv),
-        prompt: 'Leave empty to title it from the first question again.',
+        prompt: l10n.t('Leave empty to title it from the first question again.'),
       }));
     if (next === undefined) return;
     const renamed = await this.deps.store.rename(id, next);
@@ -137,12 +142,20 @@ export class ConversationsController {
     const conv = id === this.deps.service.current.id ? this.deps.service.current : await this.deps.store.load(id);
     if (!conv) return;
     if (!confirmed) {
+      const del = l10n.t('Delete');
+      const count = conv.messages.length;
       const answer = await vscode.window.showWarningMessage(
-        `Delete the conversation "${titleFor(conv)}"?`,
-        { modal: true, detail: `${conv.messages.length} messages. You can undo this right after.` },
-        'Delete',
+        l10n.t('Delete the conversation "{0}"?', titleFor(conv)),
+        {
+          modal: true,
+          detail:
+            count === 1
+              ? l10n.t('1 message. You can undo this right after.')
+              : l10n.t('{0} messages. You can undo this right after.', count),
+        },
+        del,
       );
-      if (answer !== 'Delete') return;
+      if (answer !== del) return;
     }
     const deleted = await this.deps.store.delete(id);
     if (id === this.deps.service.current.id) {
@@ -150,8 +163,9 @@ export class ConversationsController {
       this.deps.view.post({ type: 'chat/cleared', conversation: refOf(this.deps.service.current) });
     }
     if (!deleted) return;
-    void vscode.window.showInformationMessage(`Deleted "${titleFor(conv)}".`, 'Undo').then(async (choice) => {
-      if (choice !== 'Undo') return;
+    const undo = l10n.t('Undo');
+    void vscode.window.showInformationMessage(l10n.t('Deleted "{0}".', titleFor(conv)), undo).then(async (choice) => {
+      if (choice !== undo) return;
       const restored = await this.deps.store.restore(deleted);
       if (restored) await this.open(restored.id);
     });
@@ -161,12 +175,12 @@ export class ConversationsController {
   async export(format: 'markdown' | 'json' | 'clipboard', target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     const conv = this.deps.service.current;
     if (conv.messages.length === 0) {
-      void vscode.window.showInformationMessage('Tally: this conversation is empty; nothing to export.');
+      void vscode.window.showInformationMessage(l10n.t('Tally: this conversation is empty; nothing to export.'));
       return undefined;
     }
     if (format === 'clipboard') {
       await vscode.env.clipboard.writeText(toMarkdown(conv));
-      void vscode.window.showInformationMessage('Tally: conversation copied as Markdown.');
+      void vscode.window.showInformationMessage(l10n.t('Tally: conversation copied as Markdown.'));
       return undefined;
     }
     const ext = format === 'markdown' ? 'md' : 'json';
@@ -179,8 +193,8 @@ export class ConversationsController {
     const uri =
       target ??
       (await vscode.window.showSaveDialog({
-        title: 'Export conversation',
-        saveLabel: 'Export',
+        title: l10n.t('Export conversation'),
+        saveLabel: l10n.t('Export'),
         ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${safe}.${ext}`) } : {}),
         filters: format === 'markdown' ? { Markdown: ['md'] } : { JSON: ['json'] },
       }));

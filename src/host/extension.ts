@@ -51,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TallyT
   try {
     return activateTally(context, performance.now());
   } catch (e) {
-    void vscode.window.showErrorMessage(`Tally failed to start: ${errorMessage(e)}`);
+    void vscode.window.showErrorMessage(l10n.t('Tally failed to start: {0}', errorMessage(e)));
     throw e;
   }
 }

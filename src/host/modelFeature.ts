@@ -1,6 +1,7 @@
 // Wires the model picker (modelPicker.ts) into the panel and the palette: `Tally: Choose Model`, the panel's
 // `models/list` / `model/choose` messages answered with `models/listed`, and a change told to the panel at once
 // (header, picker, estimate).
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { registerCommand } from './commandRunner';
 import type { PanelModels } from './messageRouter';
@@ -42,7 +43,7 @@ export function connectModelPicker(
         panel.changed();
         void list(false);
       }),
-      registerCommand('tally.chooseModel', 'choose a model', () => picker.pick(), log),
+      registerCommand('tally.chooseModel', l10n.t('choose a model'), () => picker.pick(), log),
     ],
   };
 }

@@ -2,6 +2,7 @@
 // models the user's endpoint lists (GET /models), with context window and price per 1M. The choice is kept per
 // workspace (workspaceState: the user's own choice, never a repository's file) and overrides `tally.model` there;
 // "Auto" lets the router pick per request.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { Endpoint } from '../core/api/endpoint';
 import { errorMessage } from '../core/errorMessage';
@@ -67,7 +68,9 @@ export class ModelPicker implements vscode.Disposable {
   async choose(id: string): Promise<boolean> {
     const offered = await this.options();
     if (!offered.some((o) => o.id === id)) {
-      void vscode.window.showWarningMessage(`Tally: "${id}" is not among the models offered; nothing changed.`);
+      void vscode.window.showWarningMessage(
+        l10n.t('Tally: "{0}" is not among the models offered; nothing changed.', id),
+      );
       return false;
     }
     await this.deps.workspaceState.update(CHOICE_KEY, id);
@@ -81,7 +84,10 @@ export class ModelPicker implements vscode.Disposable {
     const current = this.model;
     const items = (await this.options(true)).map((o) => ({
       label: o.label,
-      description: [o.id === current ? 'current' : '', o.source === 'endpoint' ? 'from your endpoint' : '']
+      description: [
+        o.id === current ? l10n.t('current') : '',
+        o.source === 'endpoint' ? l10n.t('from your endpoint') : '',
+      ]
         .filter(Boolean)
         .join(' · '),
       detail: o.detail,
@@ -89,8 +95,8 @@ export class ModelPicker implements vscode.Disposable {
       picked: o.id === current,
     }));
     const picked = await vscode.window.showQuickPick(items, {
-      title: 'Tally: Choose Model (this workspace)',
-      placeHolder: `Now: ${current === AUTO_MODEL ? 'Auto' : current}`,
+      title: l10n.t('Tally: Choose Model (this workspace)'),
+      placeHolder: l10n.t('Now: {0}', current === AUTO_MODEL ? l10n.t('Auto') : current),
       matchOnDetail: true,
     });
     if (picked) await this.choose(picked.id);

@@ -3,6 +3,7 @@
 // settings; limits a workspace may only tighten. Values are validated once per change (core/settings/
 // tallySettings.ts); each problem is logged once, and each setting a workspace tried to set but may not is reported
 // once to the user. Features get typed values and one change event; nothing else calls getConfiguration.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
 import { sectionLayers } from '../core/settings/sectionLayers';
@@ -50,11 +51,18 @@ export class Settings implements vscode.Disposable {
       });
     for (const key of ignored) {
       this.once(`ignored:${key}`, () => {
-        const why =
+        // The log keeps the English sentence (bug reports, and the security test reads it); the user reads it
+        // in the display language.
+        this.log.warn(
           `Tally ignored ${key} from this workspace's settings: where your key and code are sent, prices, ` +
-          'the shared cache and your budgets are decided only in your user settings (a workspace may only make a budget stricter).';
-        this.log.warn(why);
-        this.notify(why);
+            'the shared cache and your budgets are decided only in your user settings (a workspace may only make a budget stricter).',
+        );
+        this.notify(
+          l10n.t(
+            "Tally ignored {0} from this workspace's settings: where your key and code are sent, prices, the shared cache and your budgets are decided only in your user settings (a workspace may only make a budget stricter).",
+            key,
+          ),
+        );
       });
     }
     return settings;

@@ -2,6 +2,7 @@
 // set or read it. With it, every entry written to the team's Redis carries an HMAC and only entries with a valid one
 // are served (see core/cache/cacheEntry.ts). "Tally: Set Team Cache Secret" always asks — it takes no arguments, so a
 // command link cannot set it — and an empty answer removes the secret.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { Logger, SecretValue } from '../core/ports';
 import { registerCommand } from './commandRunner';
@@ -36,13 +37,13 @@ export function registerTeamCacheSecret(secrets: vscode.SecretStorage, logger: L
     // Arguments are ignored on purpose: the secret only ever comes from the user typing it.
     registerCommand(
       SET_TEAM_CACHE_SECRET_COMMAND,
-      'set the team cache secret',
+      l10n.t('set the team cache secret'),
       async () => {
         const value = await vscode.window.showInputBox({
-          title: 'Tally: Set Team Cache Secret',
-          prompt:
-            'The secret your team shares to sign and check entries in the shared Redis cache. ' +
-            "Kept in VS Code's secret storage. Leave empty to remove it.",
+          title: l10n.t('Tally: Set Team Cache Secret'),
+          prompt: l10n.t(
+            "The secret your team shares to sign and check entries in the shared Redis cache. Kept in VS Code's secret storage. Leave empty to remove it.",
+          ),
           password: true,
           ignoreFocusOut: true,
         });
@@ -51,11 +52,11 @@ export function registerTeamCacheSecret(secrets: vscode.SecretStorage, logger: L
         if (value.trim() === '') {
           await secrets.delete(TEAM_CACHE_SECRET_KEY);
           logger.info('team cache secret removed: Redis cache entries are no longer signed or checked');
-          void vscode.window.showInformationMessage('Tally: team cache secret removed.');
+          void vscode.window.showInformationMessage(l10n.t('Tally: team cache secret removed.'));
         } else {
           await secrets.store(TEAM_CACHE_SECRET_KEY, value.trim());
           logger.info('team cache secret stored: Redis cache entries are signed, and unsigned ones are not served');
-          void vscode.window.showInformationMessage('Tally: team cache secret stored.');
+          void vscode.window.showInformationMessage(l10n.t('Tally: team cache secret stored.'));
         }
       },
       logger,

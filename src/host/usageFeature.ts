@@ -2,6 +2,7 @@
 // before and after each request, the status bar item, the usage report and its CSV export, and the budget settings.
 // Nothing here blocks activation: the ledger loads (and compacts closed months) in the background, and the
 // accountant's calls queue behind that load.
+import * as l10n from '@vscode/l10n';
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Clock, Logger } from '../core/ports';
@@ -93,7 +94,7 @@ export function createUsageFeature(
     report,
     registerCommand(
       SHOW_USAGE_COMMAND,
-      'show the usage report',
+      l10n.t('show the usage report'),
       async () => {
         await loaded;
         await report.show();
@@ -101,11 +102,11 @@ export function createUsageFeature(
       logger,
     ),
     // Always asks where to write (arguments are ignored: no link may write a file anywhere); returns where it wrote.
-    registerCommand(EXPORT_USAGE_COMMAND, 'export the usage', () => exportCsv(), logger),
+    registerCommand(EXPORT_USAGE_COMMAND, l10n.t('export the usage'), () => exportCsv(), logger),
     // The report's filter links: a surface id, anything else shows all surfaces.
     registerCommand(
       FILTER_COMMAND,
-      'filter the usage report',
+      l10n.t('filter the usage report'),
       (surface: unknown) => report.filter(isUsageSurface(surface) ? surface : undefined),
       logger,
     ),

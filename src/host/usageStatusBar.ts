@@ -2,12 +2,16 @@
 // second), a tooltip with this session, today, this month, per model and cache savings, and a click that opens the
 // usage report. It follows the accountant (this window's requests), and picks up other windows' records on a 30 s
 // refresh of the ledger and whenever this window gains focus.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { addTotals, type UsageTotals } from '../core/usage/totals';
 import type { UsageAccountant } from '../core/usage/accountant';
 import { formatTotalCost, statusBarText, tooltipLines } from '../core/usage/usageText';
 import { formatTokensShort } from '../shared/format';
 import type { UsageLedger } from '../core/usage/ledger';
+
+/** `text` with Markdown's punctuation escaped (for a translated link text). */
+const escapeMarkdown = (text: string) => text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
 const MIN_UPDATE_MS = 250;
 const REFRESH_MS = 30_000;
@@ -33,8 +37,8 @@ export class UsageStatusBar implements vscode.Disposable {
 
   constructor(private readonly deps: UsageStatusBarDeps) {
     this.item = vscode.window.createStatusBarItem('tally.usage', vscode.StatusBarAlignment.Right, 100);
-    this.item.name = 'Tally Usage';
-    this.item.command = { command: deps.command, title: 'Show Usage Report' };
+    this.item.name = l10n.t('Tally Usage');
+    this.item.command = { command: deps.command, title: l10n.t('Show Usage Report') };
     this.item.text = '$(pulse) Tally';
     this.item.show();
     this.subscriptions.push(
@@ -87,22 +91,32 @@ export class UsageStatusBar implements vscode.Disposable {
     const month = plus(snapshot.month);
     this.item.text = `$(pulse) ${statusBarText(today)}`;
     this.item.accessibilityInformation = {
-      label: `Tally usage today: ${formatTokensShort(today.tokensIn + today.tokensOut)} tokens, ${formatTotalCost(today)}`,
+      label: l10n.t(
+        'Tally usage today: {0} tokens, {1}',
+        formatTokensShort(today.tokensIn + today.tokensOut),
+        formatTotalCost(today),
+      ),
       role: 'button',
     };
     const lines = tooltipLines({ session: plus(snapshot.session), today, month, byModel: snapshot.monthByModel });
-    const tooltip = new vscode.MarkdownString('**Tally usage**', true);
+    const tooltip = new vscode.MarkdownString(`**${escapeMarkdown(l10n.t('Tally usage'))}**`, true);
     tooltip.appendMarkdown('\n\n');
     tooltip.appendText(lines.join('\n'));
-    if (live.requests > 0) tooltip.appendMarkdown('\n\n_Includes the reply arriving now (estimated)._');
+    if (live.requests > 0) {
+      tooltip.appendMarkdown('\n\n_');
+      tooltip.appendText(l10n.t('Includes the reply arriving now (estimated).'));
+      tooltip.appendMarkdown('_');
+    }
     const health = this.healthLines();
     if (health.length) {
       tooltip.appendMarkdown('\n\n');
       tooltip.appendText(health.join('\n'));
-      tooltip.appendMarkdown(`\n\n[API health](command:${HEALTH_COMMAND})`);
+      // The link text is escaped: a translation cannot add markup or another command link.
+      tooltip.appendMarkdown(`\n\n[${escapeMarkdown(l10n.t('API health'))}](command:${HEALTH_COMMAND})`);
       tooltip.isTrusted = { enabledCommands: [HEALTH_COMMAND] };
     }
-    tooltip.appendMarkdown('\n\nClick for the usage report.');
+    tooltip.appendMarkdown('\n\n');
+    tooltip.appendText(l10n.t('Click for the usage report.'));
     this.item.tooltip = tooltip;
   }
 
