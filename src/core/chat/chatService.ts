@@ -2,6 +2,7 @@
 // requestId (the AbortSignal reaches the HTTP request at once), and the steps of a send in order: admit it
 // (requestGate.ts), put the user's turn and an empty reply in the conversation, fill the reply (replySource.ts),
 // and finish it (replyFinisher.ts). Also the live estimate of a draft and retrying the last turn.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import type { ResolvedModel } from '../tokens/models';
 import type { Conversation } from '../conversations/codec';
@@ -53,7 +54,7 @@ export class ChatService {
     if (this.active.size > 0) {
       sink.error({
         kind: 'unknown',
-        message: 'A reply is still arriving. Stop it before sending another message.',
+        message: l10n.t('A reply is still arriving. Stop it before sending another message.'),
         actions: [],
       });
       return;
@@ -92,7 +93,7 @@ export class ChatService {
       this.deps.store.scheduleSave(conversation);
       sink.started(user, { ...assistant });
       const notices = [
-        plan.truncation ? `${plan.truncation.notice[0].toUpperCase()}${plan.truncation.notice.slice(1)}.` : undefined,
+        plan.truncation ? asSentence(plan.truncation.notice) : undefined,
         headroomWarning(this.rateLimits, plan.promptTokens + plan.maxReplyTokens, clock.now()),
         admitted.budgetWarning,
       ].filter((n) => n !== undefined);
@@ -151,7 +152,7 @@ export class ChatService {
     let index = -1;
     for (let i = messages.length - 1; i >= 0 && index < 0; i--) if (messages[i].role === 'user') index = i;
     if (index < 0) {
-      sink.error({ kind: 'unknown', message: 'There is nothing to retry yet.', actions: [] });
+      sink.error({ kind: 'unknown', message: l10n.t('There is nothing to retry yet.'), actions: [] });
       return;
     }
     const [user, ...replaced] = messages.splice(index);
@@ -173,4 +174,15 @@ export class ChatService {
   clear(): void {
     this.setConversation(this.deps.store.create());
   }
+}
+
+/** A notice as a sentence of its own: capitalised and closed with the display language's full stop, unless it is one
+ *  already (the truncation notice may come as a phrase, "input truncated from … to … tokens"). */
+function asSentence(notice: string): string {
+  if (/[.!?。！？]$/.test(notice)) return notice;
+  return l10n.t({
+    message: '{0}.',
+    args: [`${notice.charAt(0).toUpperCase()}${notice.slice(1)}`],
+    comment: ['A notice closed as a sentence: {0} is the notice, the period its full stop (。 in Chinese).'],
+  });
 }

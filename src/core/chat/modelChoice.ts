@@ -2,6 +2,7 @@
 // router when the request names a task (code actions) or the model setting is `auto` (panel chat, task `chat`),
 // else the model setting. The send and the live estimate both ask here, so the estimate prices the model the send
 // will use.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage, ReplyRoute } from '../../shared/conversation';
 import { AUTO_MODEL, EXPECTED_REPLY_TOKENS, route, type RouteDecision } from '../routing/router';
 import { routingTable } from '../routing/routingTable';
@@ -65,7 +66,8 @@ export function reaskRefusal(history: readonly ChatMessage[], messageId: string,
   let last: ChatMessage | undefined;
   for (let i = history.length - 1; i >= 0 && !last; i--) if (history[i].role === 'assistant') last = history[i];
   if (!last || last.id !== messageId)
-    return 'Only the latest reply can be asked again with another model. Ask the question again to compare.';
-  if (last.route?.alternative?.model !== model) return `This reply was not routed with ${model} as its alternative.`;
+    return l10n.t('Only the latest reply can be asked again with another model. Ask the question again to compare.');
+  if (last.route?.alternative?.model !== model)
+    return l10n.t('This reply was not routed with {0} as its alternative.', model);
   return undefined;
 }

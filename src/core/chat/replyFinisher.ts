@@ -2,6 +2,7 @@
 // on the reply, the reply gets its final state (complete, stopped, interrupted, or removed when it failed before any
 // text), which is logged and told to the sink, a complete reply that did not come from the cache is stored in it in
 // the background (after `done`, so the panel never waits for the cache), and the conversation is saved.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import type { Endpoint } from '../api/endpoint';
 import { redactErrorView } from '../api/redact';
@@ -155,6 +156,6 @@ async function persist(
   } catch (e) {
     const why = errorMessage(e);
     deps.logger.error(`saving conversation ${conversation.id} failed: ${why}`);
-    sink.notice(`Tally could not save this conversation: ${why}`);
+    sink.notice(l10n.t('Tally could not save this conversation: {0}', why));
   }
 }

@@ -2,6 +2,7 @@
 // request (a prompt that cannot fit stops it), the cached reply if the cache has one, and on a cache miss the
 // budget's verdict (a refusal stops it). Each stop is reported to the sink; nothing is sent and the conversation is
 // not touched then. Also the one place a request is planned from the settings, for the live estimate and the send.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import type { ErrorView } from '../../shared/errors';
 import type { ChatRequest } from '../api/chatClient';
@@ -46,11 +47,12 @@ export interface AdmittedRequest {
   budgetWarning: string | undefined;
 }
 
-const NO_KEY: ErrorView = {
+/** Made at each use: the text is read from the bundle, which is loaded after this module. */
+const noKey = (): ErrorView => ({
   kind: 'noApiKey',
-  message: 'No API key is set. Run "Tally: Set API Key" or set the OPENAI_API_KEY environment variable.',
+  message: l10n.t('No API key is set. Run "Tally: Set API Key" or set the OPENAI_API_KEY environment variable.'),
   actions: ['setApiKey'],
-};
+});
 
 /** What the send will send, or undefined after the sink was told why it will not (or it was cancelled). */
 export async function admitRequest(
@@ -62,7 +64,7 @@ export async function admitRequest(
   const endpoint = await resolveEndpoint(deps, sink);
   if (endpoint === null) return undefined;
   if (!endpoint) {
-    sink.error(NO_KEY);
+    sink.error(noKey());
     return undefined;
   }
   const settings = deps.settings();
@@ -163,7 +165,7 @@ async function planOrReport(
     if (e instanceof ContextBudgetError) {
       sink.error({
         kind: 'contextTooLong',
-        message: `${e.message} Shorten the system prompt (tally.systemPrompt) or lower tally.maxReplyTokens.`,
+        message: l10n.t('{0} Shorten the system prompt (tally.systemPrompt) or lower tally.maxReplyTokens.', e.message),
         actions: ['openSettings'],
       });
       return undefined;
