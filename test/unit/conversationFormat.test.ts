@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CONVERSATION_VERSION,
-  DEFAULT_TITLE,
+  defaultTitle,
   isConversationId,
   migrate,
   parseConversation,
@@ -117,7 +117,7 @@ describe('stored conversation shape', () => {
     assert.equal(r.migratedFrom, 0);
     assert.deepEqual(r.conversation, {
       id: 'old1',
-      title: DEFAULT_TITLE,
+      title: defaultTitle(),
       titleIsAuto: true,
       createdAt: 500,
       updatedAt: 500,
@@ -197,7 +197,7 @@ describe('auto-title', () => {
     assert.equal(autoTitle('- `a*b*c` in _python_'), 'a*b*c in python');
     assert.equal(autoTitle('```ts\nconst x = 1;\n```\n\nWhat does this do?'), 'What does this do?');
     assert.equal(autoTitle('```\nonly   code here\n```'), 'only code here');
-    assert.equal(autoTitle('   \n\n'), DEFAULT_TITLE);
+    assert.equal(autoTitle('   \n\n'), defaultTitle());
   });
 
   it('cuts long titles on a word boundary at 60 characters with an ellipsis', () => {

@@ -1,10 +1,13 @@
 // The stored shape of a conversation: its version and the migration chain, validation of what is read back (never
 // trust a file: it may be damaged, hand-edited or written by another Tally version), serialisation, ids, summaries
 // and their order. Pure functions, no I/O.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage, ReplyRoute, ReplyStatus, Role, Usage } from '../../shared/conversation';
 
 export const CONVERSATION_VERSION = 1;
-export const DEFAULT_TITLE = 'New conversation';
+
+/** The title of a conversation without a question yet, in the display language (read at each use, not at load). */
+export const defaultTitle = (): string => l10n.t('New conversation');
 
 export interface Conversation {
   id: string;
@@ -20,7 +23,7 @@ export interface Conversation {
 /** A new, empty conversation created at `now`, titled by its first question once it has one. */
 export const newConversation = (id: string, now: number): Conversation => ({
   id,
-  title: DEFAULT_TITLE,
+  title: defaultTitle(),
   titleIsAuto: true,
   createdAt: now,
   updatedAt: now,
@@ -68,7 +71,7 @@ const MIGRATIONS: Record<number, (raw: Raw) => Raw> = {
       createdAt,
       updatedAt: isTime(raw.updatedAt) ? raw.updatedAt : createdAt,
       titleIsAuto: typeof raw.title !== 'string' || raw.title.trim() === '',
-      title: typeof raw.title === 'string' && raw.title.trim() ? raw.title : DEFAULT_TITLE,
+      title: typeof raw.title === 'string' && raw.title.trim() ? raw.title : defaultTitle(),
       messages: Array.isArray(raw.messages)
         ? raw.messages.map((m: unknown, i) => (isObject(m) ? { id: `${String(raw.id)}-m${i}`, createdAt, ...m } : m))
         : raw.messages,

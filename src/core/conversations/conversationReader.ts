@@ -4,6 +4,7 @@
 // damaged or refused file is set aside (`<id>.json.corrupt-<time>`) so the other conversations stay readable; a file
 // from a newer Tally, or one that cannot be read for an I/O reason, is left where it is. Each is warned once.
 // Every good read returns the file's fingerprint (size:mtime:inode) and size, for the save path's conflict check.
+import * as l10n from '@vscode/l10n';
 import path from 'node:path';
 import type { Clock } from '../ports';
 import { errorMessage } from '../errorMessage';
@@ -44,7 +45,10 @@ export class ConversationReader {
     } catch (e) {
       if (!isRefusedFile(e)) {
         // An I/O error (EACCES, EMFILE…) says nothing about the file itself: warn, and leave it where it is.
-        this.warnings.once(`${id} unreadable`, `Tally cannot read the conversation file ${file}: ${errorMessage(e)}`);
+        this.warnings.once(
+          `${id} unreadable`,
+          l10n.t('Tally cannot read the conversation file {0}: {1}', file, errorMessage(e)),
+        );
         return undefined;
       }
       // Too large, a link or not a file: set aside like a damaged file (a link is moved, its target untouched).
@@ -61,7 +65,11 @@ export class ConversationReader {
       // Written by a newer Tally (maybe in another window right now): leave it where it is.
       this.warnings.once(
         `${id} ${got.fingerprint}`,
-        `Tally skipped ${file}: it was saved by a newer version of Tally (format ${result.version}). Update Tally to open it.`,
+        l10n.t(
+          'Tally skipped {0}: it was saved by a newer version of Tally (format {1}). Update Tally to open it.',
+          file,
+          result.version,
+        ),
       );
       return undefined;
     }
@@ -77,12 +85,21 @@ export class ConversationReader {
       const target = await moveAside(file, `corrupt-${this.clock.now()}`);
       this.warnings.once(
         target,
-        `Tally set aside a damaged conversation file: ${target} (${reason}). The other conversations are unaffected.`,
+        l10n.t(
+          'Tally set aside a damaged conversation file: {0} ({1}). The other conversations are unaffected.',
+          target,
+          reason,
+        ),
       );
     } catch (e) {
       this.warnings.once(
         `${id} ${fingerprint}`,
-        `Tally cannot read the conversation file ${file} (${reason}) and could not set it aside: ${errorMessage(e)}`,
+        l10n.t(
+          'Tally cannot read the conversation file {0} ({1}) and could not set it aside: {2}',
+          file,
+          reason,
+          errorMessage(e),
+        ),
       );
     }
   }

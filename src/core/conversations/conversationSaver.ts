@@ -10,6 +10,7 @@
 //   window whose file was changed by another since it last read or wrote it writes a whole snapshot (a warning in
 //   the log); the other window's changes live on in its memory and win in turn at its next save.
 // - A failed save is logged, warned to the user, and rejects; the next save writes a whole snapshot.
+import * as l10n from '@vscode/l10n';
 import type { Logger } from '../ports';
 import { errorMessage } from '../errorMessage';
 import { summarize, type Conversation, type ConversationSummary } from './codec';
@@ -165,7 +166,12 @@ export class ConversationSaver {
       wrote = await this.writer.write(id, path, file, job);
     } catch (e) {
       file.appendable = false; // what the file holds is unsure: the next save writes a whole snapshot
-      const message = `Tally could not save the conversation "${summary.title}" (${path}): ${errorMessage(e)}`;
+      const message = l10n.t(
+        'Tally could not save the conversation "{0}" ({1}): {2}',
+        summary.title,
+        path,
+        errorMessage(e),
+      );
       this.deps.logger.error(message);
       this.deps.warnings.push(message);
       throw e;

@@ -1,7 +1,10 @@
-// Export (and copy) of a conversation: as JSON (the stored shape, pretty) or as Markdown. Pure functions.
+// Export (and copy) of a conversation: as JSON (the stored shape, pretty) or as Markdown. Pure functions. What Tally
+// writes around the messages in Markdown (role lines, notes, token lines) is in the display language; the messages
+// themselves are exported verbatim, and the JSON is data (never translated).
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage, ReplyStatus, Usage } from '../../shared/conversation';
 import { formatReplyUsd, formatTokens } from '../../shared/format';
-import { DEFAULT_TITLE, toStored, type Conversation } from './codec';
+import { defaultTitle, toStored, type Conversation } from './codec';
 import { closesFence, fenceOf } from './markdownFences';
 
 /** Export as JSON: the stored shape, pretty. */
@@ -22,30 +25,55 @@ function closeFences(content: string): string {
 /** `_Tokens: 1,200 prompt (800 cached) + 30 completion = 1,230_ · _$0.0031_`: counts in full, then the cost as the
  *  panel shows a reply's (src/shared/format.ts) in its own emphasis; no cost part when the price was not recorded. */
 function usageLine(m: Pick<ChatMessage, 'costUsd' | 'savedUsd' | 'cached'>, u: Usage): string {
-  const cached = u.cachedPromptTokens ? ` (${formatTokens(u.cachedPromptTokens)} cached)` : '';
-  const tokens =
-    `_Tokens: ${formatTokens(u.promptTokens)} prompt${cached} + ${formatTokens(u.completionTokens)} completion` +
-    ` = ${formatTokens(u.totalTokens)}${u.estimated ? ' (estimated)' : ''}_`;
-  if (m.cached)
-    return `${tokens} · _answered from cache${m.savedUsd !== undefined ? `, saved ${formatReplyUsd(m.savedUsd)}` : ''}_`;
+  const [prompt, completion, total] = [u.promptTokens, u.completionTokens, u.totalTokens].map(formatTokens);
+  const counts = u.cachedPromptTokens
+    ? l10n.t(
+        'Tokens: {0} prompt ({1} cached) + {2} completion = {3}',
+        prompt,
+        formatTokens(u.cachedPromptTokens),
+        completion,
+        total,
+      )
+    : l10n.t('Tokens: {0} prompt + {1} completion = {2}', prompt, completion, total);
+  const tokens = `_${u.estimated ? l10n.t('{0} (estimated)', counts) : counts}_`;
+  if (m.cached) {
+    const cache =
+      m.savedUsd !== undefined
+        ? l10n.t('answered from cache, saved {0}', formatReplyUsd(m.savedUsd))
+        : l10n.t('answered from cache');
+    return `${tokens} · _${cache}_`;
+  }
   return m.costUsd !== undefined ? `${tokens} · _${formatReplyUsd(m.costUsd)}_` : tokens;
 }
 
-const STATUS_NOTE: Partial<Record<ReplyStatus, string>> = {
-  stopped: '_Stopped: the reply is incomplete._',
-  interrupted: '_Interrupted by an error: the reply is incomplete._',
-  streaming: '_Still arriving when exported: the reply is incomplete._',
-};
+/** The note under a reply that did not complete, or undefined. */
+function statusNote(status: ReplyStatus | undefined): string | undefined {
+  switch (status) {
+    case 'stopped':
+      return l10n.t('Stopped: the reply is incomplete.');
+    case 'interrupted':
+      return l10n.t('Interrupted by an error: the reply is incomplete.');
+    case 'streaming':
+      return l10n.t('Still arriving when exported: the reply is incomplete.');
+    default:
+      return undefined;
+  }
+}
+
+/** Who wrote a message, as its bold line says: "You", "Assistant (gpt-4o)". */
+function roleLine(m: ChatMessage): string {
+  if (m.role === 'user') return l10n.t('You');
+  if (m.role === 'system') return l10n.t('System');
+  return m.model ? l10n.t('Assistant ({0})', m.model) : l10n.t('Assistant');
+}
 
 /** Export (and copy) as Markdown: title heading, a bold role line per message, content verbatim. */
 export function toMarkdown(c: Conversation): string {
-  const out = [`# ${c.title.replace(/\s+/g, ' ').trim() || DEFAULT_TITLE}`, ''];
+  const out = [`# ${c.title.replace(/\s+/g, ' ').trim() || defaultTitle()}`, ''];
   for (const m of c.messages) {
-    const role =
-      m.role === 'user' ? 'You' : m.role === 'system' ? 'System' : m.model ? `Assistant (${m.model})` : 'Assistant';
-    out.push(`**${role}**`, '', m.content ? closeFences(m.content) : '_(empty)_', '');
-    const note = m.status && STATUS_NOTE[m.status];
-    if (note) out.push(note, '');
+    out.push(`**${roleLine(m)}**`, '', m.content ? closeFences(m.content) : `_${l10n.t('(empty)')}_`, '');
+    const note = statusNote(m.status);
+    if (note) out.push(`_${note}_`, '');
     if (m.role === 'assistant' && m.usage) out.push(usageLine(m, m.usage), '');
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -4,6 +4,7 @@
 // another window (last writer wins, whole file, with a warning), would pass MAX_CONVERSATION_FILE_BYTES, or holds
 // more dead bytes (records since superseded) than live ones: so the bytes written stay within a small multiple of
 // the conversation's size, and the file within twice it. A snapshot larger than the bound is refused.
+import * as l10n from '@vscode/l10n';
 import type { Logger } from '../ports';
 import { statFingerprint } from '../files/boundedRead';
 import { isNotFound } from '../files/fileErrors';
@@ -51,7 +52,11 @@ export class LogWriter {
     const size = bytes(text);
     if (size > MAX_CONVERSATION_FILE_BYTES) {
       throw new Error(
-        `it is ${size} bytes, more than the ${MAX_CONVERSATION_FILE_BYTES} a conversation file may have; it stays open in this window (start a new chat, or delete long replies)`,
+        l10n.t(
+          'it is {0} bytes, more than the {1} a conversation file may have; it stays open in this window (start a new chat, or delete long replies)',
+          size,
+          MAX_CONVERSATION_FILE_BYTES,
+        ),
       );
     }
     await writeAtomic(path, text, { top: this.dir });

@@ -1,6 +1,6 @@
 // Conversation titles: the auto-title taken from the first question (plain text of its first line of prose, cut on
 // a word boundary), and a title the user chose. Pure functions.
-import { DEFAULT_TITLE, type Conversation } from './codec';
+import { defaultTitle, type Conversation } from './codec';
 import { closesFence, fenceOf } from './markdownFences';
 
 /** Plain text of one Markdown line: block markers, links, emphasis and code backticks removed. */
@@ -36,7 +36,7 @@ export function autoTitle(text: string, max = 60): string {
       if (plain) return shorten(plain, max);
     }
   }
-  return firstCode ? shorten(firstCode.replace(/\s+/g, ' '), max) : DEFAULT_TITLE;
+  return firstCode ? shorten(firstCode.replace(/\s+/g, ' '), max) : defaultTitle();
 }
 
 /** Cut on a word boundary (if one is not too far back), with "…"; the result has at most `max` characters. */
@@ -52,7 +52,7 @@ function shorten(s: string, max: number): string {
 /** The first user message's auto-title, or the default while there is none. */
 export function titleFor(c: Conversation): string {
   const first = c.messages.find((m) => m.role === 'user' && m.content.trim());
-  return first ? autoTitle(first.content) : DEFAULT_TITLE;
+  return first ? autoTitle(first.content) : defaultTitle();
 }
 
 /** Sets a title the user chose (whitespace collapsed, at most 200 characters); a blank one goes back to the auto-title. */
