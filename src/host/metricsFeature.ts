@@ -90,7 +90,7 @@ export function createMetricsFeature(
     await context.globalState.update(DEGRADED_DAY_KEY, degraded.day);
     logger.warn(`metrics: ${degraded.message}`);
     const show = l10n.t('Show API Health');
-    void vscode.window.showWarningMessage(l10n.t('Tally: {0}', degraded.message), show).then((pick) => {
+    void vscode.window.showWarningMessage(degraded.message, show).then((pick) => {
       if (pick) void vscode.commands.executeCommand(SHOW_API_HEALTH_COMMAND);
     });
   };
