@@ -139,7 +139,7 @@ async function askWholeFile(
     whole: true,
   };
   const pick = await vscode.window.showQuickPick([whole, { label: l10n.t('Cancel'), whole: false }], {
-    title: l10n.t('Tally: {0}', title),
+    title: `Tally: ${title}`,
     placeHolder: l10n.t('Nothing is selected and the cursor is not inside a function or block. Send the whole file?'),
   });
   if (!pick?.whole) return undefined;

@@ -1,6 +1,5 @@
 // The lightbulb (issue #13): Fix This Problem as a quick fix on errors and warnings, and the other actions (built-in
 // and custom) as refactor actions on a selection. Each runs its command with an ActionTarget naming the place.
-import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { BUILT_IN_ACTIONS, builtInAction } from '../core/actions/catalog';
 import type { CustomActions } from '../core/actions/customActions';
@@ -27,7 +26,7 @@ export class TallyCodeActionProvider implements vscode.CodeActionProvider {
     const fixable = context.diagnostics.filter(isFixable);
     if (fixable.length > 0 && wants(vscode.CodeActionKind.QuickFix)) {
       const fix = builtInAction('fix');
-      const action = new vscode.CodeAction(l10n.t('Tally: {0}', fix.title), vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(`Tally: ${fix.title}`, vscode.CodeActionKind.QuickFix);
       action.diagnostics = fixable;
       action.command = { command: fix.command, title: fix.title, arguments: [new ActionTarget(document.uri, range)] };
       actions.push(action);
@@ -35,12 +34,12 @@ export class TallyCodeActionProvider implements vscode.CodeActionProvider {
     if (range.isEmpty || !wants(TALLY_REFACTOR_KIND)) return actions;
     const target = new ActionTarget(document.uri, range);
     for (const a of BUILT_IN_ACTIONS.filter((b) => b.refactorCodeAction)) {
-      const action = new vscode.CodeAction(l10n.t('Tally: {0}', a.title), TALLY_REFACTOR_KIND);
+      const action = new vscode.CodeAction(`Tally: ${a.title}`, TALLY_REFACTOR_KIND);
       action.command = { command: a.command, title: a.title, arguments: [target] };
       actions.push(action);
     }
     for (const custom of this.customActions().valid) {
-      const action = new vscode.CodeAction(l10n.t('Tally: {0}', custom.title), TALLY_REFACTOR_KIND);
+      const action = new vscode.CodeAction(`Tally: ${custom.title}`, TALLY_REFACTOR_KIND);
       action.command = {
         command: RUN_CUSTOM_ACTION,
         title: custom.title,

@@ -95,7 +95,7 @@ export class ReplacementPreview implements vscode.TextDocumentContentProvider, v
     if (!verdict.ok || !doc || !range) {
       const reason = verdict.ok ? l10n.t('{0} is not open.', proposal.name) : verdict.reason;
       this.log.info(`replacement refused: ${reason}`);
-      void vscode.window.showWarningMessage(l10n.t('Tally: {0}', reason));
+      void vscode.window.showWarningMessage(`Tally: ${reason}`);
       return 'refused';
     }
     const edit = new vscode.WorkspaceEdit();
