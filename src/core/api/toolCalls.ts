@@ -1,6 +1,7 @@
 // Tool calls over the OpenAI chat API (issue #16: VS Code's Agent mode needs them): our request messages as the SDK
 // wants them (`tool_calls`, `tool` messages), tool definitions as `function` tools, and the streamed fragments of a
 // reply's tool calls assembled into whole calls. Pure: no SDK import, unit-tested.
+import * as l10n from '@vscode/l10n';
 import type { ChatRequest, ChatRequestMessage, ToolCall } from './chatClient';
 import { TallyError } from './errors';
 
@@ -66,7 +67,7 @@ export class ToolCallAssembler {
     let call = this.calls.get(fragment.index);
     if (!call) {
       if (this.calls.size >= MAX_TOOL_CALLS)
-        throw new TallyError('badRequest', `The reply made more than ${MAX_TOOL_CALLS} tool calls.`, false);
+        throw new TallyError('badRequest', l10n.t('The reply made more than {0} tool calls.', MAX_TOOL_CALLS), false);
       call = { parts: [], size: 0 };
       this.calls.set(fragment.index, call);
     }
@@ -78,7 +79,7 @@ export class ToolCallAssembler {
       if (call.size > MAX_TOOL_ARGUMENT_CHARS)
         throw new TallyError(
           'replyTooLarge',
-          `A tool call's arguments are larger than ${MAX_TOOL_ARGUMENT_CHARS} characters.`,
+          l10n.t("A tool call's arguments are larger than {0} characters.", MAX_TOOL_ARGUMENT_CHARS),
           false,
         );
       call.parts.push(fragment.arguments);
@@ -95,7 +96,8 @@ export class ToolCallAssembler {
     return [...this.calls.entries()]
       .sort(([a], [b]) => a - b)
       .map(([index, c]) => {
-        if (!c.name) throw new TallyError('badRequest', `Tool call ${index} of the reply has no name.`, false);
+        if (!c.name)
+          throw new TallyError('badRequest', l10n.t('Tool call {0} of the reply has no name.', index), false);
         return { id: c.id ?? newId(index), name: c.name, arguments: c.parts.join('') };
       });
   }
@@ -109,9 +111,17 @@ export function parseToolArguments(call: ToolCall): Record<string, unknown> {
   try {
     value = JSON.parse(call.arguments);
   } catch {
-    throw new TallyError('badRequest', `The model called ${call.name} with arguments that are not JSON.`, false);
+    throw new TallyError(
+      'badRequest',
+      l10n.t('The model called {0} with arguments that are not JSON.', call.name),
+      false,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new TallyError('badRequest', `The model called ${call.name} with arguments that are not an object.`, false);
+    throw new TallyError(
+      'badRequest',
+      l10n.t('The model called {0} with arguments that are not an object.', call.name),
+      false,
+    );
   return value as Record<string, unknown>;
 }
