@@ -5,6 +5,7 @@
 //   timer (unref'd, with exponential backoff) reconnects. The client's own reconnection and offline queue are off,
 //   so no command waits in a queue for a server that is gone.
 // Error text that reaches a log line has the URL's password masked.
+import * as l10n from '@vscode/l10n';
 import { displayUrl } from '../api/redact';
 import type { Logger } from '../ports';
 
@@ -73,13 +74,13 @@ export class RedisConnection {
     work: (c: RedisClient, bounded: <T>(step: Promise<T>) => Promise<T>) => Promise<void>,
   ): Promise<void> {
     const client = await this.readyClient();
-    if (!client) throw new Error(`Redis cache at ${this.where} is unreachable`);
+    if (!client) throw new Error(l10n.t('Redis cache at {0} is unreachable', this.where));
     try {
       await work(client, (step) => withTimeout(step, this.commandTimeoutMs));
       this.recovered();
     } catch (e) {
       this.failed(e);
-      throw new Error(`Redis cache at ${this.where}: ${this.describe(e)}`, { cause: e });
+      throw new Error(l10n.t('Redis cache at {0}: {1}', this.where, this.describe(e)), { cause: e });
     }
   }
 
@@ -233,7 +234,7 @@ function safeDecode(s: string): string {
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(l10n.t('no answer within {0} ms', ms))), ms);
   });
   promise.catch(() => undefined);
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
