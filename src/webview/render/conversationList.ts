@@ -31,10 +31,7 @@ export class ConversationList {
     });
     this.search.setAttribute('aria-label', l10n.t('Search conversations'));
     this.items.setAttribute('aria-label', l10n.t('Conversations'));
-    newChat.addEventListener('click', (e) => {
-      e.preventDefault();
-      this.post({ type: 'chat/new' });
-    });
+    newChat.addEventListener('click', () => this.post({ type: 'chat/new' }));
     this.fold.append(
       el('summary', {}, this.title),
       el('div', { className: 'conversation-body' }, this.search, this.items),
