@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { degradedToNotify } from '../core/metrics/degraded';
 import { makeRequestMetric, type FinishedRequest } from '../core/metrics/makeMetric';
 import { MetricsStore } from '../core/metrics/metricsStore';
+import { errorKindText, outcomeText } from '../core/metrics/outcomeText';
 import { formatCount, formatPercent, formatSeconds } from '../core/metrics/healthFormat';
 import { isError } from '../core/metrics/healthStats';
 import type { RequestMetric } from '../core/metrics/requestMetric';
@@ -118,7 +119,9 @@ export function createMetricsFeature(
       ? l10n.t('from the cache')
       : last.outcome === 'complete'
         ? l10n.t({ message: 'ok', comment: ['The last request was answered.'] })
-        : (last['error.type'] ?? last.outcome);
+        : last['error.type']
+          ? errorKindText(last['error.type'])
+          : outcomeText(last.outcome);
     const lines = [
       l10n.t(
         'Last request: {0}, first token {1} ({2})',

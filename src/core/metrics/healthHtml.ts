@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import { displayLocale } from '../../shared/displayLocale';
 import { formatUsd } from '../../shared/format';
 import { escapeXml as esc } from '../usage/usageChart';
+import { errorKindText, outcomeText } from './outcomeText';
 import { overTimeChartSvg } from './healthChart';
 import {
   bucketText,
@@ -53,7 +54,11 @@ const summaryRow = (name: string, s: PercentileSummary, unit: (n: number | undef
   td(int(s.count)),
 ];
 const kindRows = (kinds: KindCount[], of: number) =>
-  kinds.map((k) => [td(k.kind, 'kind'), td(int(k.count)), td(pct(of ? k.count / of : undefined))]);
+  kinds.map((k) => [
+    `<td class="kind" title="${esc(k.kind)}">${esc(errorKindText(k.kind))}</td>`,
+    td(int(k.count)),
+    td(pct(of ? k.count / of : undefined)),
+  ]);
 
 function slowRow(r: RequestMetric): string[] {
   const outcome = outcomeText(r.outcome);
@@ -61,26 +66,12 @@ function slowRow(r: RequestMetric): string[] {
     td(formatTime(r.time), 'time'),
     td(r['gen_ai.request.model'], 'model'),
     td(originText(r), 'origin'),
-    td(r['error.type'] ? l10n.t('{0} ({1})', outcome, r['error.type']) : outcome, 'outcome'),
+    td(r['error.type'] ? l10n.t('{0} ({1})', outcome, errorKindText(r['error.type'])) : outcome, 'outcome'),
     td(ms(r.durationMs)),
     td(ms(r.ttftMs)),
     td(int(r.retries)),
     td(r['http.response.status_code'] !== undefined ? String(r['http.response.status_code']) : NONE),
   ];
-}
-
-/** A request's outcome in words (the CSV and JSON keep the stored id). */
-function outcomeText(outcome: RequestMetric['outcome']): string {
-  switch (outcome) {
-    case 'complete':
-      return l10n.t({ message: 'complete', comment: ['A request that was answered in full.'] });
-    case 'stopped':
-      return l10n.t({ message: 'stopped', comment: ['A request the user stopped.'] });
-    case 'interrupted':
-      return l10n.t({ message: 'interrupted', comment: ['A reply that broke off before its end.'] });
-    case 'failed':
-      return l10n.t({ message: 'failed', comment: ['A request that got no reply.'] });
-  }
 }
 
 export function healthHtml(report: HealthReport, page: HealthPage): string {
