@@ -4,7 +4,7 @@
 //   3. vsce package --no-dependencies (esbuild already bundled them) --skip-license --no-rewrite-relative-links
 //      --out .cache/tally.vsix
 //      (.vscodeignore decides what goes in: package.json, README, media/, dist/ without maps)
-//   4. print the size and the largest files; exit 1 above 2 MiB
+//   4. print the size and the largest files; exit 1 above 2 MiB or without the l10n files (REQUIRED_ENTRIES)
 // Options: --out <file.vsix> (default .cache/tally.vsix), --no-build (pack the dist/ that is there).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +28,16 @@ function run(cmd, args) {
 }
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+// Files the .vsix must hold besides dist/: the manifest's strings in each language and the runtime string bundles
+// (issue #15), so a .vscodeignore slip cannot ship an English-only Tally. A zip's central directory stores each
+// entry's name as plain bytes, so finding the name in the file is enough.
+const REQUIRED_ENTRIES = ['package.nls.json', 'package.nls.zh-cn.json', 'l10n/bundle.l10n.zh-cn.json'];
+
+function missingEntries(vsix) {
+  const zip = fs.readFileSync(vsix);
+  return REQUIRED_ENTRIES.filter((name) => !zip.includes(`extension/${name}`));
+}
 
 /** Build and pack; returns { file, bytes }. Throws when a step fails or the .vsix is larger than 2 MiB. */
 export function packageVsix({ out = DEFAULT_VSIX, build = true } = {}) {
@@ -53,6 +63,8 @@ export function packageVsix({ out = DEFAULT_VSIX, build = true } = {}) {
     `package: ${path.relative(REPO, out)} is ${bytes} bytes (${kib(bytes)}), ${verdict} the limit of ${kib(MAX_VSIX_BYTES)}`,
   );
   if (bytes > MAX_VSIX_BYTES) throw new Error(`package: ${path.relative(REPO, out)} is larger than 2 MiB`);
+  const missing = missingEntries(out);
+  if (missing.length) throw new Error(`package: ${path.relative(REPO, out)} lacks ${missing.join(', ')}`);
   return { file: out, bytes };
 }
 
