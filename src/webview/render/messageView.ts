@@ -24,8 +24,7 @@ export class MessageView {
     this.el.dataset.id = message.id;
     const role = document.createElement('div');
     role.className = 'role';
-    role.textContent =
-      message.role === 'user' ? l10n.t('You') : message.model ? l10n.t('Tally · {0}', message.model) : 'Tally';
+    role.textContent = message.role === 'user' ? l10n.t('You') : message.model ? `Tally · ${message.model}` : 'Tally';
     this.body = document.createElement('div');
     this.body.className = message.role === 'user' ? 'content plain' : 'content markdown';
     this.footer = document.createElement('div');
