@@ -41,6 +41,9 @@ export class MessageView {
     if (prev && prev.content === message.content && prev.status === message.status && prev.usage === usage) return;
     if (message.status) this.el.dataset.status = message.status;
     const streaming = message.status === 'streaming';
+    // A reply being written is busy: a screen reader in browse mode waits for it (the end is announced once).
+    if (streaming) this.el.setAttribute('aria-busy', 'true');
+    else this.el.removeAttribute('aria-busy');
     // A reply that just finished is rendered whole once, even when its text did not change.
     if (!prev || prev.content !== message.content || (prev.status === 'streaming' && !streaming)) {
       if (message.role === 'user') this.body.textContent = message.content;
