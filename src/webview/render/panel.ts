@@ -121,8 +121,9 @@ export class Panel {
   /** Call with every new state, stream pieces included: the live region hears what ended, failed or started
    *  waiting, once each (never the stream itself). */
   announce(state: PanelState): void {
+    const before = this.announcer.count;
     this.announcer.observe(state, Date.now());
-    this.live.el.dataset.announced = String(this.announcer.count);
+    if (this.announcer.count !== before) this.live.el.dataset.announced = String(this.announcer.count);
   }
 
   /** Schedules a render of `state`, or of what `state()` returns at paint time (coalesced to one per frame). */
