@@ -1,17 +1,31 @@
 // Tally's models in VS Code's own Chat (issue #16): a language model provider (vendor `tally`) whose models are Tally's
 // registry plus the user's endpoint's, answered through Tally's pipeline (core/lm/lmRequest.ts: the user's endpoint and
 // key, budgets, cache, retries, ledger, metrics). VS Code's parts are mapped to the neutral shapes of lmMessages.ts here.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import type { ToolDefinition } from '../core/api/chatClient';
 import { parseToolArguments } from '../core/api/toolCalls';
 import { errorMessage } from '../core/errorMessage';
-import { toChatMessages, type LmMessage, type LmPart, type LmResultPart } from '../core/lm/lmMessages';
+import {
+  toChatMessages,
+  type LmMessage,
+  type LmModelTraits,
+  type LmPart,
+  type LmResultPart,
+} from '../core/lm/lmMessages';
 import { countLmTokens, lmError, runLmRequest, type LmRequestDeps } from '../core/lm/lmRequest';
 import { AUTO_MODEL } from '../core/models/modelCatalog';
 import { REPLY_PRIMING_TOKENS } from '../core/tokens/chatFormat';
 import type { ModelPicker } from './modelPicker';
 
 export const LM_VENDOR = 'tally';
+
+/** Shown before the reply when images were left out (the model does not take them). */
+function droppedImagesNote(modelId: string, count: number): string {
+  return count === 1
+    ? l10n.t('*{0} does not take images: the image was left out.*', modelId)
+    : l10n.t('*{0} does not take images: {1} images were left out.*', modelId, count);
+}
 
 export interface LmProviderDeps extends LmRequestDeps {
   picker: ModelPicker;
@@ -59,11 +73,13 @@ export function toLmMessages(messages: readonly vscode.LanguageModelChatRequestM
         return { kind: 'toolCall', callId: p.callId, name: p.name, input: p.input };
       if (p instanceof vscode.LanguageModelToolResultPart)
         return { kind: 'toolResult', callId: p.callId, content: resultParts(p.content) };
-      const data = p as { mimeType?: unknown; data?: { byteLength?: unknown } };
+      const data = p as { mimeType?: unknown; data?: unknown };
+      const bytes = data.data instanceof Uint8Array ? data.data : undefined;
       return {
         kind: 'data',
         mimeType: typeof data.mimeType === 'string' ? data.mimeType : 'unknown',
-        byteLength: typeof data.data?.byteLength === 'number' ? data.data.byteLength : 0,
+        byteLength: bytes?.byteLength ?? 0,
+        ...(bytes ? { bytes } : {}),
       };
     }),
   }));
@@ -98,14 +114,14 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider {
         const m = this.deps.resolveModel(o.id);
         return {
           id: o.id,
-          name: `${o.id} (Tally)`,
+          name: `${o.id} (Tally)`, // a name and the brand: the same in every language
           family: m.baseId ?? o.id,
           version: o.id,
           tooltip: `Tally · ${o.detail}`,
           detail: o.detail.split(' · ').slice(1).join(' · '),
           maxInputTokens: Math.max(1, m.contextWindow - m.maxOutputTokens),
           maxOutputTokens: m.maxOutputTokens,
-          capabilities: { toolCalling: true },
+          capabilities: { toolCalling: true, imageInput: m.imageInput === true },
         };
       });
   }
@@ -118,14 +134,16 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider {
     token: vscode.CancellationToken,
   ): Promise<void> {
     const requestId = this.deps.newId('lm');
-    const { messages: chat, notes } = toChatMessages(toLmMessages(messages));
-    if (notes.droppedParts.length)
-      this.deps.log.info(`VS Code chat ${requestId}: left out ${notes.droppedParts.join(', ')}`);
     const tools = toToolDefinitions(options.tools);
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     if (token.isCancellationRequested) abort.abort();
     try {
+      const { messages: chat, notes } = toChatMessages(toLmMessages(messages), this.traits(model.id));
+      if (notes.droppedParts.length)
+        this.deps.log.info(`VS Code chat ${requestId}: left out ${notes.droppedParts.join(', ')}`);
+      if (notes.droppedImages)
+        progress.report(new vscode.LanguageModelTextPart(`${droppedImagesNote(model.id, notes.droppedImages)}\n\n`));
       await runLmRequest(
         this.deps,
         {
@@ -148,7 +166,7 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider {
     } catch (e) {
       const error = lmError(e);
       this.deps.log.warn(`VS Code chat ${requestId}: ${error.kind}: ${errorMessage(error)}`);
-      throw new Error(`Tally: ${error.message}`, { cause: e });
+      throw new Error(`Tally: ${error.message}`, { cause: e }); // the message is translated; the brand is not
     } finally {
       sub.dispose();
     }
@@ -164,7 +182,7 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider {
     try {
       const resolved = this.deps.resolveModel(model.id);
       if (typeof text === 'string') return await this.deps.tokenizers.countAsync(text, resolved.encoding, abort.signal);
-      const { messages } = toChatMessages(toLmMessages([text]));
+      const { messages } = toChatMessages(toLmMessages([text]), this.traits(model.id));
       // One message's own tokens: the whole-request framing (reply priming) is not part of it.
       return (await countLmTokens(this.deps.tokenizers, resolved, messages, [], abort.signal)) - REPLY_PRIMING_TOKENS;
     } finally {
@@ -174,6 +192,12 @@ export class TallyLanguageModels implements vscode.LanguageModelChatProvider {
 
   dispose(): void {
     this.changed.dispose();
+  }
+
+  /** Whether `modelId` takes images, and the registry id whose image formula counts them. */
+  private traits(modelId: string): LmModelTraits {
+    const m = this.deps.resolveModel(modelId);
+    return { modelId: m.baseId ?? m.id, imageInput: m.imageInput === true };
   }
 }
 

@@ -1,7 +1,8 @@
 // Tally's models in VS Code's own Chat (issue #16), in the real extension host: vscode.lm finds them by vendor, a
 // request streams text from the loopback server through Tally's pipeline, cancellation closes the HTTP request, a 429
-// with Retry-After is waited out, a tool call round-trips, the token count is exact, a cache hit makes no request,
-// and without a key the request is refused with a clear message.
+// with Retry-After is waited out, a tool call round-trips, an image reaches the server as image_url (or is left out
+// with a note for a text-only model), the token count is exact, a cache hit makes no request, and without a key the
+// request is refused with a clear message.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { configure, useChatSuite, waitFor } from './helpers';
@@ -19,6 +20,17 @@ async function tallyModel(id = 'gpt-4o-mini'): Promise<vscode.LanguageModelChat>
   assert.ok(model, `${id} offered (of ${models.map((m) => m.id).join(', ') || 'none'})`);
   return model;
 }
+
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const DataPart = () =>
+  (
+    vscode as unknown as {
+      LanguageModelDataPart: { image(data: Uint8Array, mime: string): vscode.LanguageModelTextPart };
+    }
+  ).LanguageModelDataPart;
+const capabilities = (m: vscode.LanguageModelChat) =>
+  (m as unknown as { capabilities: { supportsImageToText?: boolean } }).capabilities;
 
 async function collect(response: vscode.LanguageModelChatResponse) {
   const text: string[] = [];
@@ -122,6 +134,38 @@ describe("VS Code's own Chat: Tally's language models", () => {
     assert.equal(body.tools.length, 1);
     assert.deepEqual(body.messages.at(-1), { role: 'tool', tool_call_id: 'call_1', content: '# Tally' });
     assert.equal((body.messages.at(-2)!.tool_calls as unknown[]).length, 1);
+  });
+
+  it('an image reaches the server as an image_url data: URL for a model that takes images, and is counted', async () => {
+    const { server } = suite;
+    // A 1×1 PNG; VS Code 1.139 has LanguageModelDataPart (the 1.104 types this extension builds against do not).
+    const png = Buffer.from(ONE_PIXEL_PNG, 'base64');
+    const image = () => DataPart().image(new Uint8Array(png), 'image/png');
+    const mini = await tallyModel('gpt-4o-mini');
+    const old = await tallyModel('gpt-3.5-turbo');
+    assert.equal(capabilities(mini).supportsImageToText, true, 'gpt-4o-mini advertises image input');
+    assert.equal(capabilities(old).supportsImageToText, false, 'gpt-3.5-turbo does not');
+    const message = () =>
+      vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('What is this?'), image()]);
+    const r = await collect(await mini.sendRequest([message()], {}));
+    assert.equal(r.text, 'Echo: What is this?');
+    const body = server.requests.at(-1)!.body as { messages: { role: string; content: unknown }[] };
+    assert.deepEqual(body.messages.at(-1), {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is this?' },
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${ONE_PIXEL_PNG}` } },
+      ],
+    });
+    // gpt-4o-mini's documented price of one tile: 2833 + 5667 tokens.
+    const withImage = await mini.countTokens(message());
+    const textOnly = await mini.countTokens(vscode.LanguageModelChatMessage.User('What is this?'));
+    assert.equal(withImage - textOnly, 2833 + 5667);
+
+    const dropped = await collect(await old.sendRequest([message()], {}));
+    assert.match(dropped.text, /^\*gpt-3\.5-turbo does not take images: the image was left out\.\*/);
+    const sent = server.requests.at(-1)!.body as { messages: { content: unknown }[] };
+    assert.equal(sent.messages.at(-1)!.content, 'What is this?', 'the text alone');
   });
 
   it('land in the usage ledger by surface (Chat view without tools, Agent with), and the report filters by it', async () => {

@@ -18,9 +18,19 @@ export interface ToolDefinition {
   parameters?: Record<string, unknown>;
 }
 
-/** One message of a request. An assistant message may carry the tool calls it made; a `tool` message answers one. */
+/** An image in a user message (VS Code's Chat: a pasted or attached image), sent as a `data:` URL. */
+export interface ChatImage {
+  mimeType: string;
+  /** The image's bytes in base64. */
+  base64: string;
+  /** Prompt tokens the image is estimated at (core/lm/imageTokens.ts). */
+  tokens: number;
+}
+
+/** One message of a request. An assistant message may carry the tool calls it made; a `tool` message answers one; a
+ *  user message may carry images (only for models that take them). */
 export type ChatRequestMessage =
-  | { role: 'system' | 'user'; content: string }
+  | { role: 'system' | 'user'; content: string; images?: ChatImage[] }
   | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
   | { role: 'tool'; toolCallId: string; content: string };
 

@@ -1,6 +1,6 @@
 // Tool calls over the OpenAI chat API (issue #16: VS Code's Agent mode needs them): our request messages as the SDK
-// wants them (`tool_calls`, `tool` messages), tool definitions as `function` tools, and the streamed fragments of a
-// reply's tool calls assembled into whole calls. Pure: no SDK import, unit-tested.
+// wants them (`tool_calls`, `tool` messages, images as `image_url` parts), tool definitions as `function` tools, and
+// the streamed fragments of a reply's tool calls assembled into whole calls. Pure: no SDK import, unit-tested.
 import * as l10n from '@vscode/l10n';
 import type { ChatRequest, ChatRequestMessage, ToolCall } from './chatClient';
 import { TallyError } from './errors';
@@ -12,7 +12,8 @@ export const MAX_TOOL_ARGUMENT_CHARS = 1_000_000;
 
 /** What the SDK takes as `messages` (structurally; openaiClient.ts passes it on). */
 export type WireMessage =
-  | { role: 'system' | 'user'; content: string }
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | WireContentPart[] }
   | {
       role: 'assistant';
       content: string | null;
@@ -20,7 +21,21 @@ export type WireMessage =
     }
   | { role: 'tool'; tool_call_id: string; content: string };
 
+/** A part of a user message with images: its text, and each image as a `data:` URL. */
+export type WireContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
 export function toWireMessage(m: ChatRequestMessage): WireMessage {
+  if (m.role === 'user' && m.images?.length)
+    return {
+      role: 'user',
+      content: [
+        ...(m.content ? [{ type: 'text' as const, text: m.content }] : []),
+        ...m.images.map((i) => ({
+          type: 'image_url' as const,
+          image_url: { url: `data:${i.mimeType};base64,${i.base64}` },
+        })),
+      ],
+    };
   if (m.role === 'tool') return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
   if (m.role === 'assistant' && m.toolCalls?.length)
     return {

@@ -1,7 +1,16 @@
 // VS Code's language-model messages (issue #16) in a neutral shape, and their conversion to the chat API's messages.
 // The host maps vscode's classes (LanguageModelTextPart, LanguageModelToolCallPart, LanguageModelToolResultPart,
 // LanguageModelDataPart) to these shapes with instanceof checks, so the rules live here, in plain unit-tested code.
-import type { ChatRequestMessage, ToolCall } from '../api/chatClient';
+import * as l10n from '@vscode/l10n';
+import type { ChatImage, ChatRequestMessage, ToolCall } from '../api/chatClient';
+import { TallyError } from '../api/errors';
+import { imageDimensions } from './imageDimensions';
+import { imageTokens } from './imageTokens';
+
+/** The image types the chat API takes (platform.openai.com/docs/guides/images-vision). */
+export const IMAGE_MIME_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+/** Most bytes of images one request may carry (before base64): larger is refused with a clear message, not sent. */
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 /** What a tool result holds: text, JSON (a data part of a JSON mime type), or anything else the model cannot read. */
 export type LmResultPart =
@@ -11,7 +20,7 @@ export type LmPart =
   | { kind: 'text'; value: string }
   | { kind: 'toolCall'; callId: string; name: string; input: unknown }
   | { kind: 'toolResult'; callId: string; content: LmResultPart[] }
-  | { kind: 'data'; mimeType: string; byteLength: number };
+  | { kind: 'data'; mimeType: string; byteLength: number; bytes?: Uint8Array };
 
 export interface LmMessage {
   role: 'system' | 'user' | 'assistant';
@@ -21,6 +30,14 @@ export interface LmMessage {
 /** What a conversion left out, for the log (never message text). */
 export interface LmConversionNotes {
   droppedParts: string[];
+  /** Images left out because the model does not take them. */
+  droppedImages: number;
+}
+
+/** What the model takes: `imageInput` from the registry (tokens/models.ts); `modelId` picks the image token formula. */
+export interface LmModelTraits {
+  modelId: string;
+  imageInput: boolean;
 }
 
 /** The text a tool result gives the model: text parts as they are, JSON parts as JSON, the rest named. */
@@ -32,28 +49,71 @@ export function toolResultText(parts: readonly LmResultPart[]): string {
     .join('');
 }
 
+/** A data part as an image the API takes, or undefined (not an image type, or no bytes). */
+function asImage(p: Extract<LmPart, { kind: 'data' }>, modelId: string): ChatImage | undefined {
+  const mimeType = p.mimeType.toLowerCase();
+  if (!IMAGE_MIME_TYPES.has(mimeType) || !p.bytes) return undefined;
+  return {
+    mimeType,
+    base64: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength).toString('base64'),
+    tokens: imageTokens(modelId, imageDimensions(p.bytes)),
+  };
+}
+
+/** Refuses a request whose images together exceed MAX_IMAGE_BYTES, before any is encoded. */
+function checkImageBytes(messages: readonly LmMessage[]): void {
+  let total = 0;
+  for (const m of messages)
+    for (const p of m.parts)
+      if (p.kind === 'data' && m.role === 'user' && IMAGE_MIME_TYPES.has(p.mimeType.toLowerCase()))
+        total += p.byteLength;
+  if (total > MAX_IMAGE_BYTES)
+    throw new TallyError(
+      'badRequest',
+      l10n.t(
+        'The images in this request are {0} MB together; Tally sends at most {1} MB of images per request. Attach fewer or smaller images.',
+        (total / 1024 / 1024).toFixed(1),
+        MAX_IMAGE_BYTES / 1024 / 1024,
+      ),
+      false,
+    );
+}
+
 /**
  * VS Code's messages as chat API messages. A user message's tool results become `tool` messages placed first (the API
- * wants them right after the assistant message that made the calls), then its text, if any. An assistant message's
- * tool calls are kept with their ids and their input as JSON text. Parts the API cannot take here (binary data such
- * as images) are left out and named in `notes`.
+ * wants them right after the assistant message that made the calls), then its text, if any, with its images when the
+ * model takes them (PNG, JPEG, GIF, WebP; at most MAX_IMAGE_BYTES in all, else a TallyError). An assistant message's
+ * tool calls are kept with their ids and their input as JSON text. Parts the API cannot take here (images for a
+ * text-only model, other binary data) are left out and named in `notes`.
  */
-export function toChatMessages(messages: readonly LmMessage[]): {
+export function toChatMessages(
+  messages: readonly LmMessage[],
+  traits: LmModelTraits = { modelId: '', imageInput: false },
+): {
   messages: ChatRequestMessage[];
   notes: LmConversionNotes;
 } {
+  if (traits.imageInput) checkImageBytes(messages);
   const out: ChatRequestMessage[] = [];
-  const notes: LmConversionNotes = { droppedParts: [] };
+  const notes: LmConversionNotes = { droppedParts: [], droppedImages: 0 };
   for (const m of messages) {
     const text: string[] = [];
     const calls: ToolCall[] = [];
+    const images: ChatImage[] = [];
     for (const p of m.parts) {
       if (p.kind === 'text') text.push(p.value);
       else if (p.kind === 'toolCall')
         calls.push({ id: p.callId, name: p.name, arguments: JSON.stringify(p.input ?? {}) });
       else if (p.kind === 'toolResult')
         out.push({ role: 'tool', toolCallId: p.callId, content: toolResultText(p.content) });
-      else notes.droppedParts.push(`${p.mimeType} (${p.byteLength} bytes)`);
+      else {
+        const image = traits.imageInput && m.role === 'user' ? asImage(p, traits.modelId) : undefined;
+        if (image) images.push(image);
+        else {
+          if (IMAGE_MIME_TYPES.has(p.mimeType.toLowerCase())) notes.droppedImages++;
+          notes.droppedParts.push(`${p.mimeType} (${p.byteLength} bytes)`);
+        }
+      }
     }
     const content = text.join('');
     if (m.role === 'assistant') {
@@ -61,7 +121,8 @@ export function toChatMessages(messages: readonly LmMessage[]): {
       else if (content) out.push({ role: 'assistant', content });
     } else {
       if (calls.length) notes.droppedParts.push(`tool calls in a ${m.role} message`);
-      if (content) out.push({ role: m.role, content });
+      if (images.length) out.push({ role: 'user', content, images });
+      else if (content) out.push({ role: m.role, content });
     }
   }
   return { messages: out, notes };

@@ -3,6 +3,7 @@
 // sent), the response cache for plain text requests, the same retry loop and time limits as the panel, tool calls
 // assembled from the stream, and the usage ledger and request metrics at the end. No vscode import: the host adapts
 // VS Code's messages (lmMessages.ts) and its progress/cancellation to this.
+import * as l10n from '@vscode/l10n';
 import type { ChatClient, ChatRequest, ChatRequestMessage, ToolCall, ToolDefinition } from '../api/chatClient';
 import type { Endpoint } from '../api/endpoint';
 import { TallyError, classifyError } from '../api/errors';
@@ -52,7 +53,8 @@ export interface LmOutput {
   toolCall(call: ToolCall): void;
 }
 
-/** Tokens of `messages` (and tool definitions) as the chat format counts them, in `model`'s encoding. */
+/** Tokens of `messages` (and tool definitions) as the chat format counts them, in `model`'s encoding; an image counts
+ *  as its estimate (imageTokens.ts). */
 export async function countLmTokens(
   tokenizers: Tokenizers,
   model: ResolvedModel,
@@ -65,6 +67,7 @@ export async function countLmTokens(
   for (const m of messages) {
     total += TOKENS_PER_MESSAGE + (await count(m.role));
     for (const text of countableTexts(m)) total += await count(text);
+    if (m.role === 'user') for (const image of m.images ?? []) total += image.tokens;
   }
   // Tool definitions are sent as JSON schema; their exact framing is not published: their JSON is counted.
   for (const t of tools) total += await count(JSON.stringify(t));
@@ -82,7 +85,7 @@ export async function runLmRequest(
   const settings = deps.settings();
   const endpoint = await deps.endpoint();
   if (!endpoint)
-    throw new TallyError('noApiKey', 'Tally has no API key: run "Tally: Set API Key", then ask again.', false);
+    throw new TallyError('noApiKey', l10n.t('Tally has no API key: run "Tally: Set API Key", then ask again.'), false);
   const model = deps.resolveModel(req.modelId);
   const promptTokens = await countLmTokens(deps.tokenizers, model, req.messages, req.tools, signal);
   const maxReplyTokens = Math.min(settings.maxReplyTokens, model.maxOutputTokens);
@@ -105,8 +108,10 @@ export async function runLmRequest(
     ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
     ...(req.tools?.length ? { tools: req.tools, toolChoice: req.toolChoice ?? 'auto' } : {}),
   };
-  // Only plain text requests are cached: a reply with tool calls depends on the workspace the tools read.
-  const cacheable = !req.tools?.length && req.messages.every((m) => m.role !== 'tool');
+  // Only plain text requests are cached: a reply with tool calls depends on the workspace the tools read, and the
+  // cache key holds the messages' text, not their images.
+  const cacheable =
+    !req.tools?.length && req.messages.every((m) => m.role !== 'tool' && !(m.role === 'user' && m.images?.length));
   const cacheInput = cacheInputFor(endpoint.baseUrl, request);
   const hit = cacheable ? await deps.cache?.lookup(cacheInput) : undefined;
   const startedAt = clock.now();

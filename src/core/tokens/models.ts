@@ -24,6 +24,8 @@ export interface ModelInfo {
   maxOutputTokens: number;
   encoding: Encoding;
   prices?: ModelPrices;
+  /** The model reads images in user messages (OpenAI's vision input); absent: text only. */
+  imageInput?: boolean;
 }
 
 /** Where the prices below come from. Re-check when updating; the date is when the table was last compared. */
@@ -88,6 +90,26 @@ const ROWS: Row[] = [
   ['gpt-3.5-turbo-16k',       16_385,     4_096, C,   3.00,  undefined,  4.00],
 ];
 
+/** The table's models that take images (platform.openai.com/docs/models, "Input: text, image"); the rest are text
+ *  only (gpt-3.5, gpt-4, o1-mini, o3-mini). A snapshot or alias inherits its entry's answer. */
+const IMAGE_INPUT = new Set([
+  'gpt-5',
+  'gpt-5-mini',
+  'gpt-5-nano',
+  'gpt-5-chat-latest',
+  'gpt-4.1',
+  'gpt-4.1-mini',
+  'gpt-4.1-nano',
+  'gpt-4o',
+  'gpt-4o-2024-05-13',
+  'chatgpt-4o-latest',
+  'gpt-4o-mini',
+  'o3',
+  'o4-mini',
+  'o1',
+  'gpt-4-turbo',
+]);
+
 /** Ids that are not `<base>-<suffix>` of their entry, or whose prefix would pick the wrong one (gpt-4-1106-preview
  *  is a GPT-4 Turbo, not a GPT-4). */
 const ALIASES: Record<string, string> = {
@@ -100,6 +122,7 @@ const ALIASES: Record<string, string> = {
 
 function fromRow([id, contextWindow, maxOutputTokens, encoding, input, cached, output]: Row): ModelInfo {
   const info: ModelInfo = { id, contextWindow, maxOutputTokens, encoding };
+  if (IMAGE_INPUT.has(id)) info.imageInput = true;
   if (input !== undefined && output !== undefined) {
     info.prices =
       cached === undefined
@@ -185,6 +208,10 @@ export function parseModelOverrides(raw: unknown): { overrides: ModelOverrides; 
     if (v.encoding !== undefined) {
       if (v.encoding === 'o200k_base' || v.encoding === 'cl100k_base') o.encoding = v.encoding;
       else problems.push(`${id}.encoding: expected "o200k_base" or "cl100k_base"`);
+    }
+    if (v.imageInput !== undefined) {
+      if (typeof v.imageInput === 'boolean') o.imageInput = v.imageInput;
+      else problems.push(`${id}.imageInput: expected true or false`);
     }
     if (v.prices !== undefined) {
       const p = v.prices as Record<string, unknown> | null;
