@@ -1,15 +1,22 @@
 // `@tally` in VS Code's own Chat (issue #16 item 2): /explain, /fix, /tests, /docs on the chat's references (or the
 // editor's selection), routed like the code actions (the model and the reason are shown first), answered through
-// Tally's pipeline (lmRequest.ts); /cost and /health from the ledger and the metrics. Errors come with their actions.
+// Tally's pipeline (lmRequest.ts); /cost and /health from the ledger and the metrics. Errors come with their actions,
+// Retry among them: the Chat view's own retry command (`workbench.action.chat.retry`, the same as the ↻ under a
+// response) given the request's session (its toolInvocationToken carries `sessionResource`), so the same request is
+// sent again with the same references, mode and model.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { buildActionRequest, type ActionInput } from '../core/actions/actionRequest';
 import { builtInAction, type BuiltInActionId } from '../core/actions/catalog';
 import type { ChatRequestMessage } from '../core/api/chatClient';
 import { chooseModel } from '../core/chat/modelChoice';
 import { lmError, runLmRequest, type LmRequestDeps } from '../core/lm/lmRequest';
-import { formatReplyUsd, PRICE_UNKNOWN } from '../shared/format';
+import { formatReplyUsd } from '../shared/format';
 
 export const PARTICIPANT_ID = 'tally.tally';
+/** VS Code's command behind the ↻ under a chat response: given `{ sessionResource }` it re-sends that session's last
+ *  request (VS Code 1.139; without an argument it does nothing). */
+export const CHAT_RETRY_COMMAND = 'workbench.action.chat.retry';
 /** Largest file a reference may bring in whole (characters). */
 const MAX_REFERENCE_CHARS = 200_000;
 
@@ -77,6 +84,17 @@ function historyOf(context: vscode.ChatContext): ChatRequestMessage[] {
   return out;
 }
 
+/** Retry: the chat's own retry of this session's last request (a budget refusal gets none: the same request would be
+ *  refused again). */
+export function retryButton(request: vscode.ChatRequest): vscode.Command {
+  const session = (request.toolInvocationToken as { sessionResource?: unknown } | undefined)?.sessionResource;
+  return {
+    command: CHAT_RETRY_COMMAND,
+    title: l10n.t('Retry'),
+    ...(session ? { arguments: [{ sessionResource: session }] } : {}),
+  };
+}
+
 export function createParticipantHandler(deps: ParticipantDeps): vscode.ChatRequestHandler {
   return async (request, context, stream, token) => {
     if (request.command === 'cost') {
@@ -85,8 +103,8 @@ export function createParticipantHandler(deps: ParticipantDeps): vscode.ChatRequ
     }
     if (request.command === 'health') {
       const lines = deps.healthLines();
-      stream.markdown(lines.length ? lines.map((l) => `- ${l}`).join('\n') : 'No request recorded yet.');
-      stream.button({ command: 'tally.showApiHealth', title: 'Show API Health' });
+      stream.markdown(lines.length ? lines.map((l) => `- ${l}`).join('\n') : l10n.t('No request recorded yet.'));
+      stream.button({ command: 'tally.showApiHealth', title: l10n.t('Show API Health') });
       return { metadata: { command: 'health' } };
     }
     const actionId = request.command ? COMMAND_ACTIONS[request.command] : undefined;
@@ -96,7 +114,10 @@ export function createParticipantHandler(deps: ParticipantDeps): vscode.ChatRequ
     if (actionId) {
       if (!input) {
         stream.markdown(
-          `Select some code in the editor or attach a file (#file), then ask \`/${request.command}\` again.`,
+          l10n.t(
+            'Select some code in the editor or attach a file (#file), then ask `/{0}` again.',
+            request.command ?? '',
+          ),
         );
         return { metadata: { command: request.command } };
       }
@@ -112,8 +133,8 @@ export function createParticipantHandler(deps: ParticipantDeps): vscode.ChatRequ
       const alt = choice.route?.alternative;
       const saving = alt
         ? alt.savingUsd === undefined
-          ? ` · ${PRICE_UNKNOWN} against ${alt.model}`
-          : ` · saves ≈ ${formatReplyUsd(Math.max(0, alt.savingUsd))} against ${alt.model}`
+          ? ` · ${l10n.t('price unknown against {0}', alt.model)}`
+          : ` · ${l10n.t('saves ≈ {0} against {1}', formatReplyUsd(Math.max(0, alt.savingUsd)), alt.model)}`
         : '';
       stream.markdown(`*${choice.route?.reason ?? choice.modelId}${saving}*\n\n`);
       const messages: ChatRequestMessage[] = [
@@ -129,11 +150,12 @@ export function createParticipantHandler(deps: ParticipantDeps): vscode.ChatRequ
     } catch (e) {
       const error = lmError(e);
       deps.log.warn(`@tally: ${error.kind}: ${error.message}`);
-      stream.markdown(`\n\n**Tally:** ${error.message}`);
+      stream.markdown(`\n\n**Tally:** ${error.message}`); // the message is translated; the brand is not
       if (error.kind === 'noApiKey' || error.kind === 'auth')
-        stream.button({ command: 'tally.setApiKey', title: 'Set API Key' });
-      if (error.kind === 'budget') stream.button({ command: 'tally.showUsage', title: 'Show Usage' });
-      stream.button({ command: 'tally.showLog', title: 'Show Log' });
+        stream.button({ command: 'tally.setApiKey', title: l10n.t('Set API Key') });
+      if (error.kind === 'budget') stream.button({ command: 'tally.showUsage', title: l10n.t('Show Usage') });
+      else if (!token.isCancellationRequested) stream.button(retryButton(request));
+      stream.button({ command: 'tally.showLog', title: l10n.t('Show Log') });
       return { errorDetails: { message: error.message }, metadata: { command: request.command ?? '' } };
     } finally {
       sub.dispose();
@@ -148,9 +170,10 @@ export function registerParticipant(deps: ParticipantDeps): vscode.Disposable[] 
     provideFollowups: (result) => {
       const command = (result.metadata as { command?: string } | undefined)?.command;
       const followups: vscode.ChatFollowup[] = [
-        { prompt: 'What did that cost?', command: 'cost', label: 'Cost so far' },
+        { prompt: l10n.t('What did that cost?'), command: 'cost', label: l10n.t('Cost so far') },
       ];
-      if (command === 'explain') followups.unshift({ prompt: '', command: 'tests', label: 'Write tests for it' });
+      if (command === 'explain')
+        followups.unshift({ prompt: '', command: 'tests', label: l10n.t('Write tests for it') });
       return followups;
     },
   };

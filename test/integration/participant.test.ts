@@ -1,10 +1,11 @@
 // @tally in VS Code's own Chat (issue #16 item 2), in the real extension host: the participant's handler (from the test
 // API) driven with a recording response stream. /explain on an attached selection is routed (the reason is shown
 // first) and answered from the loopback server with the file, range and code; /cost answers from the ledger; without a
-// key the error comes with a Set API Key button; the request lands in the same usage ledger as the panel's.
+// key the error comes with a Set API Key button; an API error with Retry (VS Code's own chat retry for the session), a
+// budget refusal without; the request lands in the same usage ledger as the panel's.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { useChatSuite } from './helpers';
+import { configure, useChatSuite } from './helpers';
 
 const KEY = 'sk-integration-test-key-0017';
 
@@ -22,8 +23,17 @@ class RecordingStream {
   }
 }
 
+/** A chat session as VS Code names it; the request's toolInvocationToken carries it (as VS Code 1.139 does). */
+const SESSION = vscode.Uri.parse('vscode-chat-session://local/tally-participant-test');
+
 function chatRequest(prompt: string, command: string | undefined, references: vscode.ChatPromptReference[] = []) {
-  return { prompt, command, references, toolReferences: [] } as unknown as vscode.ChatRequest;
+  return {
+    prompt,
+    command,
+    references,
+    toolReferences: [],
+    toolInvocationToken: Object.freeze({ sessionResource: SESSION }),
+  } as unknown as vscode.ChatRequest;
 }
 const noHistory = { history: [] } as unknown as vscode.ChatContext;
 
@@ -91,6 +101,35 @@ describe("VS Code's own Chat: @tally", () => {
       assert.equal(suite.server.requests.filter((r) => r.path === '/v1/chat/completions').length, 0);
     } finally {
       await suite.api.setApiKey(KEY);
+    }
+  });
+
+  it('an API error comes with Retry: the chat’s own retry of this session, a command VS Code has', async () => {
+    const { server } = suite;
+    server.enqueue({ status: 400, error: { message: 'This model does not exist here.', code: 'model_not_found' } });
+    const { stream, result } = await ask('hello again', undefined);
+    assert.match(stream.text, /\*\*Tally:\*\* /);
+    assert.ok(result && 'errorDetails' in result && result.errorDetails);
+    const retry = stream.buttons.find((b) => b.title === 'Retry');
+    assert.ok(retry, `a Retry button (buttons: ${stream.buttons.map((b) => b.title).join(', ')})`);
+    assert.equal(retry.command, 'workbench.action.chat.retry');
+    assert.deepEqual(retry.arguments, [{ sessionResource: SESSION }]);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes(retry.command), 'VS Code has the command the button runs');
+    // With a session that has no widget (this test's) the command does nothing, and does not fail.
+    await vscode.commands.executeCommand(retry.command, ...(retry.arguments ?? []));
+    assert.equal(server.requests.filter((r) => r.path === '/v1/chat/completions').length, 1);
+  });
+
+  it('a budget refusal has no Retry (it would be refused again), but Show Usage', async () => {
+    await configure({ 'budget.dailyUsd': 0 });
+    try {
+      const { stream } = await ask('over budget?', undefined);
+      assert.ok(stream.buttons.some((b) => b.command === 'tally.showUsage'));
+      assert.ok(!stream.buttons.some((b) => b.command === 'workbench.action.chat.retry'));
+      assert.equal(suite.server.requests.length, 0);
+    } finally {
+      await configure({ 'budget.dailyUsd': undefined });
     }
   });
 
