@@ -5,8 +5,9 @@
 // Env: TALLY_VSCODE_TIMEOUT (seconds, default 300); TALLY_INTEGRATION_ONLY=<part of a file name> runs just those
 // main-suite files and no restart suite (working on one feature); everything else in the environment reaches the extension host.
 //
-// Two parts:
-//  1. the main suite (test/integration/*.test.ts) in one VS Code run on the fixture workspace;
+// Three parts:
+//  1. the main suite (test/integration/*.test.ts) in one VS Code run on the fixture workspace, then aiFeaturesOff.test
+//     in a run with `chat.disableAIFeatures: true` in the user settings;
 //  2. the restart suite (test/integration/restart/), several VS Code runs in a row that share one profile (VS Code's
 //     user data, the extensions' storage, Chromium's profile, one port), each started fresh — a real extension-host
 //     restart between them — plus one run on a second, fresh profile. TALLY_TEST_PHASE says which run it is:
@@ -80,6 +81,15 @@ async function startRedis() {
 }
 
 let ok = await run(WORKSPACE_A);
+// VS Code's AI features turned off in the user settings: aiFeaturesOff.test alone, in a run of its own (the main run
+// skips it). With TALLY_INTEGRATION_ONLY, set TALLY_CS_USER_SETTINGS='{"chat.disableAIFeatures":true}' by hand.
+if (ok && !process.env.TALLY_INTEGRATION_ONLY) {
+  console.log('runIntegration: chat.disableAIFeatures run');
+  ok = await run(WORKSPACE_A, {
+    TALLY_INTEGRATION_ONLY: 'aiFeaturesOff',
+    TALLY_CS_USER_SETTINGS: JSON.stringify({ 'chat.disableAIFeatures': true }),
+  });
+}
 // TALLY_INTEGRATION_ONLY=<part of a file name>: only the matching files of the main suite, no restart suite (for
 // working on one feature; `npm test` never sets it).
 if (ok && process.env.TALLY_INTEGRATION_ONLY)
