@@ -56,7 +56,10 @@ async function main(): Promise<number> {
       assert.match(summary, /Retries4 \(2 requests retried\)/);
       assert.match(summary, /rate limits: 500 ms/);
       assert.match((await report.locator('#errors tbody').textContent()) ?? '', /Server error\s*1/);
-      assert.match((await report.locator('#attempt-errors tbody').textContent()) ?? '', /Server error\s*3.*Rate limited\s*1/s);
+      assert.match(
+        (await report.locator('#attempt-errors tbody').textContent()) ?? '',
+        /Server error\s*3.*Rate limited\s*1/s,
+      );
       assert.equal(await report.locator('#latency tbody tr').count(), 3);
       assert.ok((await report.locator('#over-time svg rect').count()) >= 2, 'answered and failed segments');
       assert.equal(await report.locator('#slowest tbody tr').count(), 3);
