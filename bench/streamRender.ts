@@ -7,6 +7,8 @@
 // the bench checks the message really was laid out, not skipped by `content-visibility`). Main-thread time is
 // Chromium's TaskDuration (CDP Performance metrics); long tasks from a PerformanceObserver. Each run uses fresh pages;
 // the stream, the one-shot render and the feed alone are interleaved over $TALLY_BENCH_RUNS runs (default 3).
+// A trace of the main thread (mainThreadTrace.ts) adds what the metrics cannot say: each task's thread time against
+// its wall time, and the synchronous font-fallback calls to the browser process (a character no installed font has).
 // TALLY_BENCH_COALESCE_MS=0 posts every piece as its own message (the host before it coalesced), for an A/B; with
 // TALLY_BENCH_WEBVIEW and TALLY_BENCH_CSS an older build of the panel can be measured the same way.
 //   node --import tsx bench/streamRender.ts
@@ -14,6 +16,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { coalesceDeltas } from '../src/core/chat/deltaCoalescer';
 import type { ChatSink } from '../src/core/chat/chatInterfaces';
+import { traceMainThread, type MainThreadTrace } from './mainThreadTrace';
 import { markdownReply } from './markdownReply';
 import { f, median, spread } from './stats';
 
@@ -49,6 +52,9 @@ export interface StreamRun {
   /** Characters that went through markdown-it while streaming and at the end, per character of the reply. */
   markdownCharsPerChar: number;
   sameHtml: boolean;
+  /** The main thread's trace while streaming and during the one render (thread time, font-fallback calls). */
+  trace: MainThreadTrace;
+  oneTrace: MainThreadTrace;
 }
 
 export interface StreamResult {
@@ -138,6 +144,7 @@ async function streamOnce(page: Page, webview: string, text: string, coalesceMs:
     { type: 'chat/started', requestId: 'r1', user: msg('user', 'go'), assistant: msg('assistant', '', 'streaming') },
   ]);
   await page.waitForTimeout(300);
+  const stopTrace = await traceMainThread(await page.context().newCDPSession(page));
   const before = await m();
   await page.evaluate(() => (globalThis as unknown as PageGlobals).__long.splice(0));
   const start = await page.evaluate(() => performance.now());
@@ -157,6 +164,7 @@ async function streamOnce(page: Page, webview: string, text: string, coalesceMs:
   const screenMs = ((await shown.jsonValue()) as number) - start;
   await page.waitForTimeout(300); // the last frame's tasks
   const after = await m();
+  const trace = await stopTrace();
   const out = await page.evaluate(
     (t0) => ({
       long: (globalThis as unknown as PageGlobals).__long
@@ -203,6 +211,7 @@ async function streamOnce(page: Page, webview: string, text: string, coalesceMs:
     posts,
     paints: out.paints,
     markdownCharsPerChar: out.markdownChars / text.length,
+    trace,
   };
 }
 
@@ -219,6 +228,7 @@ async function oneShot(page: Page, webview: string, text: string) {
     },
   ]);
   await page.waitForTimeout(300);
+  const stopTrace = await traceMainThread(await page.context().newCDPSession(page));
   const before = await m();
   await post(page, [
     {
@@ -236,6 +246,7 @@ async function oneShot(page: Page, webview: string, text: string) {
   );
   await page.waitForTimeout(1_000); // TaskDuration sums every task: waiting longer only makes sure all are in
   const oneMs = (await m()).TaskDuration - before.TaskDuration;
+  const trace = await stopTrace();
   // Read after the measurement: the laid-out height of the message (120 px if content-visibility had skipped it).
   return page
     .evaluate(() => ({
@@ -245,7 +256,7 @@ async function oneShot(page: Page, webview: string, text: string) {
       height:
         (globalThis as unknown as PageGlobals).document.querySelector('[data-id="assistant1"]')?.offsetHeight ?? 0,
     }))
-    .then((r) => ({ oneMs, ...r }));
+    .then((r) => ({ oneMs, trace, ...r }));
 }
 
 /** Main-thread time of the feed alone: the same posts on the same schedule to a listener that does nothing. */
@@ -306,6 +317,7 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
         feedOnlyMs: feedMs[i],
         oneMs: one[i].oneMs,
         oneHeightPx: one[i].height,
+        oneTrace: one[i].trace,
       })),
     };
     return result;
@@ -335,6 +347,13 @@ export function streamTable(r: StreamResult): string {
       `Characters through markdown-it per character of the reply: ${col((x) => x.markdownCharsPerChar, 2)} (1.00 = each finished block parsed once). ` +
       `Longest tasks while streaming (at ms after the first piece: ms): ${r.runs.map((x) => x.longTasks.map(([at, ms]) => `${f(at)}: ${f(ms)}`).join(', ')).join('; ')}. ` +
       `The one-shot message was laid out at ${col((x) => x.oneHeightPx)} px high (on screen, not skipped).`,
+    '',
+    // Wall time is what the goals are about; thread time and the font-fallback calls say where the wall time went.
+    `Main thread from a trace (wall = what the table counts, thread = time it ran): streamed ${col((x) => x.trace.wallMs)} ms wall, ${col((x) => x.trace.cpuMs)} ms thread; ` +
+      `one render ${col((x) => x.oneTrace.wallMs)} ms wall, ${col((x) => x.oneTrace.cpuMs)} ms thread; ratio by thread time ${col((x) => x.trace.cpuMs / Math.max(1, x.oneTrace.cpuMs), 2)}×. ` +
+      `Longest task while streaming: ${col((x) => x.trace.longestWallMs)} ms wall, of which ${col((x) => x.trace.longestCpuMs)} ms thread; most thread time in any one task ${col((x) => x.trace.maxCpuMs)} ms. ` +
+      `Synchronous font-fallback calls to the browser process (text with a character no font here has): streamed ${col((x) => x.trace.fontFallbackCalls)}, waited ${col((x) => x.trace.fontFallbackWaitMs)} ms; ` +
+      `one render ${col((x) => x.oneTrace.fontFallbackCalls)}, waited ${col((x) => x.oneTrace.fontFallbackWaitMs)} ms.`,
   ].join('\n');
 }
 
