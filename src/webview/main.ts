@@ -1,12 +1,13 @@
 // The chat panel's entry point: mount the panel, feed host messages through the reducer, say `ready`. Stream pieces
-// (`chat/delta`) are queued and reduced just before the panel paints (deltaBatch.ts), at most every STREAM_PAINT_MS;
-// any other message applies the queued pieces first and paints at once, so the order of messages is kept. The
+// (`chat/delta`) are queued and reduced just before the panel paints (deltaBatch.ts), at the pace streamPacer.ts sets
+// (every 100 ms, less often when paints are costly); any other message applies the queued pieces first and paints at once, so the order of messages is kept. The
 // panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
 import { createHostClient } from './hostClient';
 import { loadPanelL10n } from './panelL10n';
 import { Panel } from './render/panel';
 import { initialState, reduce, type PanelState } from './state';
+import { StreamPacer } from './streamPacer';
 
 // The language first: every text the panel shows is looked up when it is painted, from here on.
 loadPanelL10n(document);
@@ -14,11 +15,9 @@ const host = createHostClient();
 let state: PanelState = initialState;
 let counter = 0;
 const deltas = new DeltaBatch();
-/** A streaming reply is painted at most this often: each paint lays out the line being written again, which costs
- *  about the same however little text it gained (bench/streamRender.ts measures it). */
-const STREAM_PAINT_MS = 100;
-let streamTimer = 0;
-let lastStreamPaint = -Infinity;
+/** When a streaming reply is painted: each paint has a near-fixed cost however little text it gained
+ *  (bench/streamRender.ts measures it). */
+const pacer = new StreamPacer();
 const panel = new Panel(
   document.getElementById('app') as HTMLElement,
   {
@@ -40,8 +39,7 @@ function current(): PanelState {
 }
 
 function paintStream(): void {
-  streamTimer = 0;
-  lastStreamPaint = performance.now();
+  pacer.painted(performance.now(), panel.lastPaintMs);
   panel.render(current);
 }
 
@@ -52,8 +50,8 @@ host.onMessage((msg) => {
       state = reduce(state, earlier);
       panel.announce(state);
     }
-    const wait = lastStreamPaint + STREAM_PAINT_MS - performance.now();
-    if (!streamTimer) streamTimer = window.setTimeout(paintStream, Math.max(0, wait));
+    const delay = pacer.delayFor(performance.now());
+    if (delay !== undefined) window.setTimeout(paintStream, delay);
     return;
   }
   state = reduce(current(), msg);

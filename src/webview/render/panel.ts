@@ -142,7 +142,11 @@ export class Panel {
     return this.state;
   }
 
+  /** How long the last paint's script and forced layout took, ms (streamPacer.ts paces a stream by it). */
+  lastPaintMs = 0;
+
   private paint(): void {
+    const start = performance.now();
     const state = this.current();
     if (!state) return;
     const prev = this.painted;
@@ -166,6 +170,7 @@ export class Panel {
     this.messages.settle();
     this.paints++;
     this.writeCounters();
+    this.lastPaintMs = performance.now() - start;
   }
 
   /** Work counters for the UI tests (a streaming reply must cost markdown renders per frame, not per piece). */
