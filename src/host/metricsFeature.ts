@@ -148,7 +148,7 @@ export function createMetricsFeature(
     // Opening the report also drops the days past the retention (it may have been lowered since the first record).
     registerCommand(
       SHOW_API_HEALTH_COMMAND,
-      'show the API health',
+      l10n.t('show the API health'),
       async () => {
         await store.prune();
         await report.show();
