@@ -67,4 +67,22 @@ describe('usage report page by surface', () => {
     assert.match(h, /<dt>Requests<\/dt><dd>2<\/dd>/);
     assert.deepEqual(firstCells(tbody(h, 'per-surface')), ['Panel', 'Code action', 'Chat view', 'Agent']);
   });
+
+  it('is navigable: lang, one main, h1 then h2s, every table captioned with scoped headers, an empty row when empty', () => {
+    for (const h of [html(), reportHtml(reportData([], { now: NOW, days: 7 }), page)]) {
+      assert.match(h, /<html lang="en-US">/);
+      assert.equal(h.match(/<main>/g)?.length, 1);
+      assert.deepEqual(
+        [...h.matchAll(/<h(\d)[ >]/g)].map((m) => m[1]),
+        ['1', '2', '2', '2', '2'],
+      );
+      const tables = h.match(/<table /g)?.length ?? 0;
+      assert.equal(tables, 3);
+      assert.equal(h.match(/<table [^>]*>\n<caption>[^<]+<\/caption>/g)?.length, tables);
+      assert.equal(h.match(/<th(?! scope="col")[ >]/g), null, 'every header cell has its scope');
+      assert.match(h, /<a id="export-csv" href="command:tally\.exportUsageCsv">Export as CSV<\/a>/);
+    }
+    const empty = reportHtml(reportData([], { now: NOW, days: 7 }), page);
+    assert.match(tbody(empty, 'per-model'), /<td colspan="8" class="empty">No usage recorded in this period\.<\/td>/);
+  });
 });
