@@ -24,12 +24,6 @@ export function priceUnknown(): string {
   return l10n.t('price unknown');
 }
 
-/**
- * @deprecated English only: use priceUnknown(), which follows the display language. Kept until the last callers
- * in other rooms have moved; compare prices with `=== undefined`, never against this text.
- */
-export const PRICE_UNKNOWN = 'price unknown';
-
 const MAX_DECIMALS = 10;
 // Made on first use, not at load (the first Intl formatter of a process loads ICU data, ~75 ms in Node), and one per
 // display locale and options: a change of language gets its own formatters instead of the first language's forever.
