@@ -3,6 +3,7 @@
 // nothing to measure. Counts are formatted as the usage report's (usageText.ts).
 import * as l10n from '@vscode/l10n';
 import { displayLocale } from '../../shared/displayLocale';
+import { formatDateTime } from '../../shared/format';
 import { formatCount, formatDay } from '../usage/usageText';
 import type { TimeBucket } from './healthStats';
 
@@ -53,8 +54,7 @@ export function formatTime(t: number): string {
   return cached('time', (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'medium' })).format(t);
 }
 
-/** A bucket of the chart: its day (`Jun 15, 2025`), or its day and hour when buckets are hourly. */
+/** A bucket of the chart: its day (`Jun 15, 2025`), or its day and hour when buckets are hourly (`Jun 15, 02:00 PM`). */
 export function bucketText(b: Pick<TimeBucket, 'start' | 'label'>): string {
-  if (!b.label.includes(' ')) return formatDay(b.label);
-  return cached('hour', (l) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' })).format(b.start);
+  return b.label.includes(' ') ? formatDateTime(b.start) : formatDay(b.label);
 }
