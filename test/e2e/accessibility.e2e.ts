@@ -130,6 +130,7 @@ async function checkLanguage(
       folder: path.join(REPO, 'test', 'fixtures', 'workspace'),
       env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0015' },
       ...(displayLanguage === 'en' ? {} : { displayLanguage }),
+      timeoutMs: 180_000, // six engineers share two cores
       // A 500 is final at once (no retries), so the error and its buttons show without waiting.
       userSettings: { 'workbench.colorTheme': 'Default Dark Modern', 'tally.retry.maxRetries': 0 },
     });
