@@ -168,7 +168,7 @@ describe("VS Code's own Chat: Tally's language models", () => {
     assert.equal(sent.messages.at(-1)!.content, 'What is this?', 'the text alone');
   });
 
-  it('land in the usage ledger by surface (Chat view without tools, Agent with), and the report filters by it', async () => {
+  it('land in the usage ledger by surface (Chat view; Agent when an editing tool is offered), the report filters', async () => {
     const { api } = suite;
     const requestsOf = (surface: string) =>
       api.usage.ledger
@@ -179,12 +179,18 @@ describe("VS Code's own Chat: Tally's language models", () => {
     const model = await tallyModel();
     await collect(await model.sendRequest(user('Which surface is this?'), {}));
     await waitFor('the Chat view request in the ledger', () => requestsOf('chatView') === before.chatView + 1);
-    const tools: vscode.LanguageModelChatTool[] = [
-      { name: 'read_file', description: 'Reads a file', inputSchema: { type: 'object', properties: {} } },
-    ];
+    // Ask mode offers read-only tools: still the Chat view. A tool that edits files is offered only in Agent mode.
+    const tool = (name: string): vscode.LanguageModelChatTool => ({
+      name,
+      description: name,
+      inputSchema: { type: 'object', properties: {} },
+    });
+    await collect(await model.sendRequest(user('Ask with tools'), { tools: [tool('read_file')] }));
+    await waitFor('the Ask request in the ledger', () => requestsOf('chatView') === before.chatView + 2);
+    const tools = [tool('read_file'), tool('replace_string_in_file')];
     await collect(await model.sendRequest(user('And this one?'), { tools }));
     await waitFor('the Agent request in the ledger', () => requestsOf('agent') === before.agent + 1);
-    assert.equal(requestsOf('chatView'), before.chatView + 1, 'the Agent request is not counted as the Chat view');
+    assert.equal(requestsOf('chatView'), before.chatView + 2, 'the Agent request is not counted as the Chat view');
 
     await vscode.commands.executeCommand('tally.showUsage');
     await waitFor('the report', () => api.usage.report.html);

@@ -143,8 +143,8 @@ describe('VS Code chat requests through Tally’s pipeline', () => {
     assert.equal(second.calls[0].id, 'call_y');
     assert.deepEqual(
       accountant.finished.map((f) => f.surface),
-      ['agent', 'agent'],
-      'tools offered: Agent mode',
+      ['chatView', 'chatView'],
+      'read-only tools only: Ask mode offers those too, so the Chat view',
     );
     assert.equal(server.requests.length, 2);
     const tokensWithTools = await countLmTokens(tokenizers, resolveModel('gpt-4o-mini'), [], tools);

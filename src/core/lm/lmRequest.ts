@@ -22,6 +22,7 @@ import { costOf } from '../tokens/models';
 import type { Accountant } from '../usage/accounting';
 import type { UsageSurface } from '../usage/surfaces';
 import { countableTexts } from './lmMessages';
+import { surfaceOfTools } from './lmSurface';
 
 export interface LmRequestDeps {
   client: ChatClient;
@@ -43,7 +44,8 @@ export interface LmRequest {
   messages: ChatRequestMessage[];
   tools?: ToolDefinition[];
   toolChoice?: 'auto' | 'required';
-  /** For the ledger; default: `agent` when the request offers tools (Agent mode), else `chatView` (Ask, @tally). */
+  /** For the ledger; default: `agent` when a tool offered can change the workspace (Agent mode), else `chatView`
+   *  (Ask, @tally): lmSurface.ts. */
   surface?: Extract<UsageSurface, 'chatView' | 'agent'>;
 }
 
@@ -153,7 +155,7 @@ export async function runLmRequest(
     outcome: kind,
     cacheHit: hit !== undefined,
     ...(hit?.entry.usage ? { savedUsage: hit.entry.usage } : {}),
-    surface: req.surface ?? (req.tools?.length ? 'agent' : 'chatView'),
+    surface: req.surface ?? surfaceOfTools(req.tools),
   });
   deps.onRequestFinished?.({
     requestId: req.requestId,
