@@ -3,6 +3,7 @@
 # finished step is skipped, so a warm run takes well under a second. `npm test` runs it as its step "setup".
 #   1. Debian packages, only when missing (needs root: apt-get): chromium (the browser the UI test drives),
 #      libkrb5-dev (gssapi.h for code-server's native 'kerberos' module), redis-server (the Redis cache tests),
+#      fonts-wqy-microhei (a Chinese font, so the zh-cn UI test's screenshots show text, not boxes),
 #      and the node-gyp toolchain make, g++, python3
 #   2. the project's node_modules (scripts/ensureDeps.mjs: npm ci when missing or when package-lock.json changed);
 #      playwright-core comes from there
@@ -39,6 +40,7 @@ missing=()
 [ -x "${TALLY_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
 command -v redis-server >/dev/null || missing+=(redis-server)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
 for tool in make g++ python3; do command -v $tool >/dev/null || missing+=($tool); done
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "setup.sh: missing Debian packages: ${missing[*]} (as root: apt-get install ${missing[*]})" >&2; exit 1; }
