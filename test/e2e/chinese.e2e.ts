@@ -22,7 +22,8 @@ import type { FrameLocator } from 'playwright-core';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
-const VSIX = path.join(REPO, '.cache', 'tally.vsix');
+// TALLY_E2E_VSIX: another .vsix (e.g. a copy, while other builds rewrite .cache/).
+const VSIX = process.env.TALLY_E2E_VSIX ?? path.join(REPO, '.cache', 'tally.vsix');
 const FOLDER = path.join(REPO, 'test', 'fixtures', 'workspace');
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 const ZH_QUESTION = '这段代码的费用是多少？';
@@ -59,6 +60,7 @@ interface PageElement {
   closest(selector: string): PageElement | null;
   getAttribute(name: string): string | null;
   checkVisibility(): boolean;
+  querySelector(selector: string): PageNode | null;
 }
 interface PageGlobals {
   document: {
@@ -115,16 +117,23 @@ async function askInPanel(wb: Workbench, question: string): Promise<FrameLocator
 const estimateShown = (view: FrameLocator) =>
   view.locator('#estimate').filter({ hasText: /\d/ }).waitFor({ state: 'attached', timeout: 30_000 });
 
-/** Drags the side bar's edge to ~520 px wide, so the composer's row has room for the estimate in the screenshots. */
+/** Drags the side bar's sash to ~520 px wide, so the composer's row has room for the estimate in the screenshots. */
 async function widenSideBar(wb: Workbench): Promise<void> {
-  const box = await wb.page.locator('.part.sidebar').boundingBox();
-  if (!box) return;
-  const [x, y] = [box.x + box.width, box.y + box.height / 2];
-  await wb.page.mouse.move(x - 1, y);
-  await wb.page.mouse.down();
-  await wb.page.mouse.move(x + 100, y, { steps: 5 });
-  await wb.page.mouse.move(box.x + 520, y, { steps: 5 });
-  await wb.page.mouse.up();
+  const bar = await wb.page.locator('.part.sidebar').boundingBox();
+  if (!bar) return;
+  const edge = bar.x + bar.width;
+  const sashes = wb.page.locator('.monaco-sash.vertical');
+  for (let i = 0; i < (await sashes.count()); i++) {
+    const box = await sashes.nth(i).boundingBox();
+    if (!box || box.height < 200 || Math.abs(box.x + box.width / 2 - edge) > 6) continue;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await wb.page.mouse.move(x, y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(x + 50, y, { steps: 5 });
+    await wb.page.mouse.move(bar.x + 520, y, { steps: 5 });
+    await wb.page.mouse.up();
+    break;
+  }
   log('side bar width:', String((await wb.page.locator('.part.sidebar').boundingBox())?.width));
 }
 
@@ -220,9 +229,12 @@ async function chinese(server: FakeOpenAIServer, results: E2eResults): Promise<v
       await input.fill('>Tally: ');
       const rows = wb.page.locator('.quick-input-list .monaco-list-row');
       await rows.first().waitFor({ timeout: 10_000 });
-      // Only the label: a localized command's row also shows its English title (VS Code's alias, on purpose). "Focus
-      // on … View" is VS Code's own wording around the view's (Chinese) name; the stand-in pack translates nothing.
-      const labels = (await rows.locator('.label-name').allTextContents())
+      // The first label only: a localized command's row also shows its English title (VS Code's alias, on purpose).
+      // "Focus on … View" is VS Code's own wording around the view's (Chinese) name; the stand-in translates nothing.
+      const firstLabels = await rows.evaluateAll((all) =>
+        all.map((r) => (r as unknown as PageElement).querySelector('.label-name')?.textContent ?? ''),
+      );
+      const labels = firstLabels
         .filter((l) => l.startsWith('Tally: '))
         .filter((l) => !/^Tally: Focus on .* View$/.test(l));
       log('palette:', JSON.stringify(labels));
