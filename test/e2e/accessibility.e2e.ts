@@ -46,7 +46,7 @@ const CODE_REPLY = [
   '}',
   '```',
   '',
-  'Read more in [the docs](https://example.com/docs).',
+  'Call `add(1, 2)` to get 3; read more in [the docs](https://example.com/docs).',
 ].join('\n');
 
 async function send(view: FrameLocator, text: string): Promise<void> {
