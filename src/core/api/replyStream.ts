@@ -6,6 +6,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Usage } from '../../shared/conversation';
 import type { ErrorKind } from '../../shared/errors';
+import { formatTokens } from '../../shared/format';
 import type { Endpoint } from './endpoint';
 import { classifyError, TallyError, type Classified } from './errors';
 import type { ChatClient, ChatRequest, StreamEvent } from './chatClient';
@@ -55,7 +56,7 @@ export function replyTooLargeError(limit: number): TallyError {
       kb,
     ),
     false,
-    `limit: ${limit} characters`,
+    l10n.t('Limit: {0} characters', formatTokens(limit)),
   );
 }
 
