@@ -3,7 +3,9 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { hostTextSelectors, webviewTextSelectors } from './scripts/l10nLint.mjs';
 
+const namedExports = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
 const noVscode = { name: 'vscode', message: 'Only src/host may import vscode: put logic in src/core behind a port.' };
 const layer = (files, patterns, paths = [noVscode]) => ({
   files,
@@ -24,8 +26,15 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts', 'test/**/*.ts'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': ['error', namedExports],
     },
+  },
+  // User-visible English written straight into the UI instead of through l10n.t() (issue #15, scripts/l10nLint.mjs).
+  // A later entry replaces the rule's options for its files, so each repeats the ones before it.
+  { files: ['src/**/*.ts'], rules: { 'no-restricted-syntax': ['error', namedExports, ...hostTextSelectors] } },
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', namedExports, ...hostTextSelectors, ...webviewTextSelectors] },
   },
   { files: ['src/webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   layer(

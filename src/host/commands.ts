@@ -39,6 +39,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const key = await vscode.window.showInputBox({
         title: l10n.t('Tally: Set API Key'),
         prompt: l10n.t("Your API key is kept in VS Code's secret storage (the OS keychain), never in settings."),
+        // eslint-disable-next-line no-restricted-syntax -- the shape of a key, the same in every language
         placeHolder: 'sk-…',
         password: true,
         ignoreFocusOut: true,
