@@ -19,7 +19,7 @@ export function readFragment(file) {
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`l10n: ${shown} is not valid JSON: ${e.message}`);
+    throw new Error(`l10n: ${shown} is not valid JSON: ${e.message}`, { cause: e });
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new Error(`l10n: ${shown} must be a JSON object of "English key": "translation"`);
