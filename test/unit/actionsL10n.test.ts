@@ -4,8 +4,7 @@
 // model ids, file names and setting ids untouched; the action titles follow the bundle when read (getters), and with
 // no bundle everything is English again. The prompt sent to the model stays English in both.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as l10n from '@vscode/l10n';
 import { buildActionRequest } from '../../src/core/actions/actionRequest';
 import { builtInAction } from '../../src/core/actions/catalog';
@@ -17,18 +16,9 @@ import { route } from '../../src/core/routing/router';
 import { routingTable } from '../../src/core/routing/routingTable';
 import { truncationNotice } from '../../src/core/tokens/contextFit';
 import { resolveModel } from '../../src/core/tokens/models';
-import { setDisplayLocale } from '../../src/shared/displayLocale';
+import { englishAfterEach, useChinese } from '../support/displayLanguage';
 
-const zhCn = JSON.parse(readFileSync('i18n/zh-cn/host.json', 'utf8')) as Record<string, string>;
-const useChinese = () => {
-  l10n.config({ contents: zhCn });
-  setDisplayLocale('zh-cn');
-};
-
-afterEach(() => {
-  l10n.config({ contents: {} });
-  setDisplayLocale('en');
-});
+englishAfterEach();
 
 const input = {
   code: 'function add(a, b) {\n  return a + b;\n}\n',

@@ -3,8 +3,7 @@
 // API's words, model ids and the conversation's content untouched; with no bundle they are English again (the
 // strings are read at each use, never frozen at load).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as l10n from '@vscode/l10n';
 import { classifyError } from '../../src/core/api/errors';
 import { endpointRefusal } from '../../src/core/api/endpointPolicy';
@@ -13,17 +12,9 @@ import { decideRetry, DEFAULT_RETRY_POLICY, retryReason } from '../../src/core/a
 import { newConversation } from '../../src/core/conversations/codec';
 import { toMarkdown } from '../../src/core/conversations/export';
 import { setDisplayLocale } from '../../src/shared/displayLocale';
+import { englishAfterEach, useChinese } from '../support/displayLanguage';
 
-const zhCn = JSON.parse(readFileSync('i18n/zh-cn/core.json', 'utf8')) as Record<string, string>;
-const useChinese = () => {
-  l10n.config({ contents: zhCn });
-  setDisplayLocale('zh-cn');
-};
-
-afterEach(() => {
-  l10n.config({ contents: {} });
-  setDisplayLocale('en');
-});
+englishAfterEach();
 
 describe('core strings in zh-cn', () => {
   it('error messages by kind, with the API’s own words quoted as they came', () => {

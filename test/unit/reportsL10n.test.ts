@@ -4,8 +4,7 @@
 // Tally, API, CSV, setting ids, the price page's address), days and times are written the Chinese way, and with no
 // bundle everything is English again (strings are read at each use, never frozen at load).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as l10n from '@vscode/l10n';
 import { detectDegraded } from '../../src/core/metrics/degraded';
 import { healthHtml } from '../../src/core/metrics/healthHtml';
@@ -18,16 +17,9 @@ import { reportHtml } from '../../src/core/usage/reportHtml';
 import { emptyTotals } from '../../src/core/usage/totals';
 import { statusBarText, tooltipLines } from '../../src/core/usage/usageText';
 import { setDisplayLocale } from '../../src/shared/displayLocale';
+import { englishAfterEach, useChinese } from '../support/displayLanguage';
 
-const zhCn = JSON.parse(readFileSync('i18n/zh-cn/reports.json', 'utf8')) as Record<string, string>;
-const useChinese = () => {
-  l10n.config({ contents: zhCn });
-  setDisplayLocale('zh-cn');
-};
-afterEach(() => {
-  l10n.config({ contents: {} });
-  setDisplayLocale('en');
-});
+englishAfterEach();
 
 const NOW = new Date(2025, 5, 15, 12).getTime();
 const HOUR = 3_600_000;
