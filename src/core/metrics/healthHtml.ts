@@ -5,9 +5,9 @@
 // Every text is in the display language (l10n.t; numbers, shares and times through healthFormat.ts), <html lang> too.
 // Ids for tests: #summary, #latency, #errors, #attempt-errors, #over-time, #slowest, #period, #model.
 import * as l10n from '@vscode/l10n';
-import { displayLocale } from '../../shared/displayLocale';
 import { formatUsd } from '../../shared/format';
 import { escapeXml as esc } from '../usage/usageChart';
+import { reportPageStart } from '../usage/reportPage';
 import { errorKindText, outcomeText } from './outcomeText';
 import { overTimeChartSvg } from './healthChart';
 import {
@@ -117,16 +117,7 @@ export function healthHtml(report: HealthReport, page: HealthPage): string {
       ? l10n.t('{0}: {1}, all models, all windows.', periodName(page.days), range)
       : l10n.t('{0}: {1}, {2}, all windows.', periodName(page.days), range, model);
   const [answered, failed, fromCache] = [l10n.t('answered'), l10n.t('failed'), l10n.t('from the cache')];
-  return `<!DOCTYPE html>
-<html lang="${esc(displayLocale())}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, '&quot;')}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${page.cssUris.map((u) => `<link rel="stylesheet" href="${esc(u)}">`).join('\n')}
-<title>${esc(l10n.t('Tally API Health'))}</title>
-</head>
-<body>
+  return `${reportPageStart({ csp, cssUris: page.cssUris, title: l10n.t('Tally API Health') })}
 <main>
 <h1>${esc(l10n.t('Tally API health'))}</h1>
 <div class="controls" role="group" aria-label="${esc(l10n.t('Period and model'))}">

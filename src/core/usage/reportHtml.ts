@@ -7,10 +7,10 @@
 // Ids for tests: `#surface-filter a` (aria-current on the chosen one), `#per-surface tbody tr`, `#per-model tbody tr`
 // (first cell: the model id), `#per-day tbody tr`, `#totals`, `#usage-chart svg`, `#export-csv`.
 import * as l10n from '@vscode/l10n';
-import { displayLocale } from '../../shared/displayLocale';
 import { formatUsd } from '../../shared/format';
 import { PRICE_SOURCE } from '../tokens/models';
 import type { ReportData } from './report';
+import { reportPageStart } from './reportPage';
 import { surfaceLabel, USAGE_SURFACES, type UsageSurface } from './surfaces';
 import type { UsageTotals } from './totals';
 import { barChartSvg, escapeXml as esc } from './usageChart';
@@ -53,16 +53,7 @@ export function reportHtml(data: ReportData, page: { cspSource: string; cssUri: 
     l10n.t('Cost'),
     l10n.t('Cache savings'),
   ];
-  return `<!DOCTYPE html>
-<html lang="${esc(displayLocale())}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp.replace(/"/g, '&quot;')}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(page.cssUri)}">
-<title>${esc(l10n.t('Tally Usage'))}</title>
-</head>
-<body>
+  return `${reportPageStart({ csp, cssUris: [page.cssUri], title: l10n.t('Tally Usage') })}
 <main>
 <h1>${esc(l10n.t('Tally usage'))}</h1>
 <p class="period">${esc(period)}</p>
