@@ -3,43 +3,12 @@ import { describe, it } from 'node:test';
 import { DEGRADED_THRESHOLDS, degradedToNotify, detectDegraded } from '../../src/core/metrics/degraded';
 import { healthReport } from '../../src/core/metrics/healthStats';
 import { healthHtml } from '../../src/core/metrics/healthHtml';
-import { makeRequestMetric, type FinishedRequest } from '../../src/core/metrics/makeMetric';
 import type { RequestMetric } from '../../src/core/metrics/requestMetric';
+import { requestMetricAt as req } from '../support/requestMetrics';
 
 const NOW = new Date(2026, 5, 30, 18, 0).getTime();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-let seq = 0;
-function req(time: number, over: Partial<FinishedRequest> & { ms?: number; ttft?: number } = {}): RequestMetric {
-  const ms = over.ms ?? 1000;
-  const failed = over.outcome === 'failed' || over.outcome === 'interrupted';
-  return makeRequestMetric({
-    requestId: `q${++seq}`,
-    model: 'gpt-4o-mini',
-    baseUrl: 'https://api.openai.com/v1',
-    startedAt: time,
-    endedAt: time + ms,
-    outcome: 'complete',
-    cacheHit: false,
-    attempts: over.cacheHit
-      ? []
-      : [
-          {
-            requestId: 'x',
-            attempt: 1,
-            waitBeforeMs: 0,
-            startedAt: time,
-            latencyMs: ms,
-            status: failed ? 500 : 200,
-            ...(failed ? { errorKind: over.errorKind ?? 'server' } : { ttftMs: over.ttft ?? 100 }),
-          },
-        ],
-    usage: { promptTokens: 100, completionTokens: failed ? 0 : 90, totalTokens: 190 },
-    costUsd: over.cacheHit ? 0 : 0.01,
-    ...over,
-  });
-}
 
 describe('health report', () => {
   it('figures for a known set: percentiles, error rate by kind, retries, cache hits and money saved', () => {

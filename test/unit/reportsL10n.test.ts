@@ -9,7 +9,6 @@ import * as l10n from '@vscode/l10n';
 import { detectDegraded } from '../../src/core/metrics/degraded';
 import { healthHtml } from '../../src/core/metrics/healthHtml';
 import { healthReport } from '../../src/core/metrics/healthStats';
-import { makeRequestMetric } from '../../src/core/metrics/makeMetric';
 import { checkBudget } from '../../src/core/usage/budgets';
 import { makeUsageRecord } from '../../src/core/usage/records';
 import { reportData } from '../../src/core/usage/report';
@@ -18,6 +17,7 @@ import { emptyTotals } from '../../src/core/usage/totals';
 import { statusBarText, tooltipLines } from '../../src/core/usage/usageText';
 import { setDisplayLocale } from '../../src/shared/displayLocale';
 import { englishAfterEach, useChinese } from '../support/displayLanguage';
+import { requestMetricAt } from '../support/requestMetrics';
 
 englishAfterEach();
 
@@ -41,30 +41,7 @@ const usagePage = () =>
     { cspSource: 'vscode-resource:', cssUri: 'report.css' },
   );
 
-let seq = 0;
-const metric = (time: number, failed = false, ms = 1000) =>
-  makeRequestMetric({
-    requestId: `q${++seq}`,
-    model: 'gpt-4o-mini',
-    baseUrl: 'https://api.openai.com/v1',
-    startedAt: time,
-    endedAt: time + ms,
-    outcome: failed ? 'failed' : 'complete',
-    cacheHit: false,
-    attempts: [
-      {
-        requestId: 'x',
-        attempt: 1,
-        waitBeforeMs: 0,
-        startedAt: time,
-        latencyMs: ms,
-        status: failed ? 500 : 200,
-        ...(failed ? { errorKind: 'server' as const } : { ttftMs: 100 }),
-      },
-    ],
-    usage: { promptTokens: 100, completionTokens: 90, totalTokens: 190 },
-    costUsd: 0.01,
-  });
+const metric = (time: number, failed = false) => requestMetricAt(time, failed ? { outcome: 'failed' } : {});
 const healthPage = () =>
   healthHtml(healthReport([metric(NOW - HOUR), metric(NOW - 2 * HOUR, true)], { fromMs: NOW - 20 * HOUR, toMs: NOW }), {
     cspSource: 'vscode-resource:',
