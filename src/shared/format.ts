@@ -29,7 +29,8 @@ const MAX_DECIMALS = 10;
 // display locale and options: a change of language gets its own formatters instead of the first language's forever.
 const formatters = new Map<string, Intl.NumberFormat>();
 
-function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+/** The Intl number format for the display language and `options`, made once per locale and `key` (which names the options). */
+export function numberFormat(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const locale = displayLocale();
   const id = `${locale}|${key}`;
   let f = formatters.get(id);
@@ -124,7 +125,8 @@ export function plainNumber(x: number): string {
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
-function dateFormat(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+/** The Intl date format for the display language and `options`, made once per locale and `key` (which names the options). */
+export function dateFormat(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const locale = displayLocale();
   const id = `${locale}|${key}`;
   let f = dateFormatters.get(id);

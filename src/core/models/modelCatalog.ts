@@ -2,8 +2,7 @@
 // user's endpoint lists (`GET /models`: Ollama, LM Studio, LiteLLM, OpenAI), each with its context window and price
 // per 1M tokens, or "price unknown". The endpoint's list is untrusted input: ids are checked and the list is capped.
 import * as l10n from '@vscode/l10n';
-import { displayLocale } from '../../shared/displayLocale';
-import { formatTokensShort } from '../../shared/format';
+import { formatTokensShort, numberFormat, priceUnknown } from '../../shared/format';
 import { MODELS, resolveModel, type ModelOverrides, type ResolvedModel } from '../tokens/models';
 
 /** The picker's choice that lets the router pick per request (one constant, the router's: core/routing/router.ts). */
@@ -46,13 +45,15 @@ export function cleanListedIds(raw: readonly unknown[]): { ids: string[]; droppe
 }
 
 /** USD per 1M tokens in the display language's money format: 2 decimals, a third below $1 ("$0.075", "$2.50"). */
-const perM = (usd: number) =>
-  new Intl.NumberFormat(displayLocale(), {
+const perM = (usd: number) => {
+  const decimals = usd < 1 ? 3 : 2;
+  return numberFormat(`usdPerM:${decimals}`, {
     style: 'currency',
     currency: 'USD',
     minimumFractionDigits: 2,
-    maximumFractionDigits: usd < 1 ? 3 : 2,
+    maximumFractionDigits: decimals,
   }).format(usd);
+};
 
 /** "128k context · $2.50 / $10.00 per 1M in / out" (or "price unknown"), in the display language. */
 export function describeModel(m: ResolvedModel): string {
@@ -60,7 +61,7 @@ export function describeModel(m: ResolvedModel): string {
   const window = m.matchedBy === 'unknown' ? l10n.t('{0} context (assumed)', tokens) : l10n.t('{0} context', tokens);
   const price = m.prices
     ? l10n.t('{0} / {1} per 1M in / out', perM(m.prices.inputPerM), perM(m.prices.outputPerM))
-    : l10n.t('price unknown');
+    : priceUnknown();
   return `${window} · ${price}`;
 }
 

@@ -3,27 +3,18 @@
 // formatted by src/shared/format.ts in the display language (totals in cents; a cost that is not known is shown as
 // "price unknown", never as $0.00; a cost below a cent as "<$0.01", never rounded away).
 import * as l10n from '@vscode/l10n';
-import { displayLocale } from '../../shared/displayLocale';
-import { formatTokens, formatTokensShort, formatUsd } from '../../shared/format';
+import { dateFormat, formatTokens, formatTokensShort, formatUsd } from '../../shared/format';
 import { PRICE_SOURCE } from '../tokens/models';
 import type { UsageTotals } from './totals';
 
 /** A count (requests, hits) grouped in the display language: `1,234`; the same formatter as whole token counts. */
 export const formatCount = (n: number): string => formatTokens(Math.round(n));
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** A local day `YYYY-MM-DD` as the display language writes it (`Jun 15, 2025`, `2025年6月15日`); others as given. */
 export function formatDay(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
-  const locale = displayLocale();
-  let f = dayFormats.get(locale);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
-    dayFormats.set(locale, f);
-  }
-  return f.format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return dateFormat('day', { dateStyle: 'medium' }).format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
 }
 
 /** `1 request` / `12 requests`. */
