@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_PAINT_MS, MIN_PAINT_MS, StreamPacer } from '../../src/webview/streamPacer';
+import { COST_FACTOR, MAX_PAINT_MS, MIN_PAINT_MS, StreamPacer } from '../../src/webview/streamPacer';
 
 /**
  * A virtual clock: pieces arrive every `every` ms for `duration` ms; each paint takes `cost(i)` ms of the (single)
@@ -36,10 +36,28 @@ test('cheap paints: one paint per MIN_PAINT_MS, never more often', () => {
   for (const g of gaps(starts)) assert.ok(g >= MIN_PAINT_MS, `gap ${g}`);
 });
 
-test('costly paints: the next waits 4x the last one took, so fewer paints', () => {
-  const starts = simulate(() => 50); // 4 x 50 = 200 ms apart
+test('costly paints: the next waits COST_FACTOR times the last one took, so fewer paints', () => {
+  const cost = 20; // 10 x 20 = 200 ms apart
+  assert.equal(COST_FACTOR * cost, 200, 'the figures below assume COST_FACTOR 10');
+  const starts = simulate(() => cost);
   assert.ok(starts.length >= 48 && starts.length <= 51, `${starts.length} paints`);
   for (const g of gaps(starts)) assert.ok(g >= 200, `gap ${g}`);
+});
+
+test('paints that cost more as the reply grows come further apart: their share of the thread stays bounded', () => {
+  // 5 ms at the start, 20 ms after 10 s (a long reply fills the page: layout and paint of more of it).
+  const starts = simulate((i) => 5 + i / 10, 20_000);
+  const g = gaps(starts);
+  assert.ok(
+    g.slice(0, 10).every((x) => x === MIN_PAINT_MS),
+    `early gaps ${g.slice(0, 10)}`,
+  );
+  assert.ok(
+    g.slice(-10).every((x) => x > 1.5 * MIN_PAINT_MS),
+    `late gaps ${g.slice(-10)}`,
+  );
+  const busy = starts.reduce((sum, _, i) => sum + 5 + i / 10, 0);
+  assert.ok(busy / 20_000 <= 1 / COST_FACTOR + 0.01, `painting took ${busy} ms of 20,000`);
 });
 
 test('very costly paints: never further apart than MAX_PAINT_MS (plus the paint itself)', () => {

@@ -32,7 +32,7 @@ export class MarkdownBody {
       }
     }
     this.splitter.reset();
-    this.el.innerHTML = renderMarkdown(content);
+    this.el.replaceChildren(renderMarkdown(content));
     decorateCodeBlocks(this.el);
   }
 
@@ -62,11 +62,8 @@ export class MarkdownBody {
   /** Renders `source` (complete blocks) and inserts it before `before` (at the end without it). */
   private append(source: string, before: Node | null = null): void {
     if (!source) return;
-    const holder = document.createElement('div');
-    holder.innerHTML = renderMarkdown(source);
-    decorateCodeBlocks(holder);
-    const nodes = document.createDocumentFragment();
-    nodes.append(...Array.from(holder.childNodes));
+    const nodes = renderMarkdown(source);
+    decorateCodeBlocks(nodes);
     this.el.insertBefore(nodes, before);
   }
 

@@ -90,6 +90,9 @@ export class Panel {
       e.preventDefault();
       this.composer.stopReply();
     });
+    this.afterFrame.port1.onmessage = () => {
+      this.lastPaintMs = performance.now() - this.paintStart;
+    };
     this.list.addEventListener('scroll', () => this.saveUi(), { passive: true });
     if (ui.scrollTop !== undefined)
       requestAnimationFrame(() => {
@@ -142,8 +145,12 @@ export class Panel {
     return this.state;
   }
 
-  /** How long the last paint's script and forced layout took, ms (streamPacer.ts paces a stream by it). */
+  /** How long the last paint took on the main thread, ms: its script and the frame's style, layout, paint and
+   *  commit (streamPacer.ts paces a stream by it). Measured up to a message posted from the paint, which runs once
+   *  the frame it ran in has been rendered. */
   lastPaintMs = 0;
+  private paintStart = 0;
+  private readonly afterFrame = new MessageChannel();
 
   private paint(): void {
     const start = performance.now();
@@ -170,7 +177,8 @@ export class Panel {
     this.messages.settle();
     this.paints++;
     this.writeCounters();
-    this.lastPaintMs = performance.now() - start;
+    this.paintStart = start;
+    this.afterFrame.port2.postMessage(null);
   }
 
   /** Work counters for the UI tests (a streaming reply must cost markdown renders per frame, not per piece). */
