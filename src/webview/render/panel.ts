@@ -162,7 +162,7 @@ export class Panel {
     if (!prev || state.config !== prev.config) this.paintHeader(state);
     if (!prev || state.list !== prev.list || state.conversation !== prev.conversation) this.conversations.paint(state);
     this.messages.paint(state.messages, state.conversation?.id, state.busyRequestId);
-    this.composer.paint(state);
+    if (!prev || composerChanged(prev, state)) this.composer.paint(state);
     if (!prev || state.notice !== prev.notice) {
       this.requestNotice.textContent = state.notice?.text ?? '';
       this.requestNotice.hidden = !state.notice;
@@ -206,4 +206,16 @@ export class Panel {
     }
     this.notice.hidden = this.notice.childElementCount === 0;
   }
+}
+
+/** Whether what the composer shows changed: the estimate, the model list, whether a reply is being written, whether
+ *  the last message is a reply (Regenerate). A paint of a streaming reply changes none of them. */
+function composerChanged(a: PanelState, b: PanelState): boolean {
+  const lastRole = (s: PanelState) => s.messages[s.messages.length - 1]?.role;
+  return (
+    a.estimate !== b.estimate ||
+    a.models !== b.models ||
+    a.busyRequestId !== b.busyRequestId ||
+    lastRole(a) !== lastRole(b)
+  );
 }
