@@ -2,7 +2,9 @@
 // stylesheet (media/chat.css) in a page with a stub `acquireVsCodeApi`, fed host messages as the extension posts them.
 // A reply of ~80,000 characters (~20k tokens) is produced in 4-character pieces at a steady ~2,000 tokens/s (80
 // characters per 10 ms) on the Node side and goes through the host's own coalescer (src/core/chat/deltaCoalescer.ts,
-// as ChatController.run wraps its sink), each post a `chat/delta` message event in the page; then `chat/done`.
+// as ChatController.run wraps its sink), each post a `chat/delta` message event in the page; then `chat/done`. Posts
+// reach the page as VS Code's do: from another process, forwarded with postMessage by a host script (panelFeed.ts;
+// TALLY_BENCH_FEED=cdp posts through page.evaluate instead, as tables before 2026-12-01 08:00 UTC did).
 // Compared with one render of the same final text, rendered and laid out on screen (a conversation opened with it;
 // the bench checks the message really was laid out, not skipped by `content-visibility`). Main-thread time is
 // Chromium's TaskDuration (CDP Performance metrics); long tasks from a PerformanceObserver. Each run uses fresh pages;
@@ -18,6 +20,7 @@ import { coalesceDeltas } from '../src/core/chat/deltaCoalescer';
 import type { ChatSink } from '../src/core/chat/chatInterfaces';
 import { traceMainThread, type MainThreadTrace } from './mainThreadTrace';
 import { markdownReply } from './markdownReply';
+import { startPanelFeed, type PanelFeed } from './panelFeed';
 import { f, median, spread } from './stats';
 
 /** What the page callbacks use (this file is typechecked without the DOM library; the callbacks run in Chromium). */
@@ -59,6 +62,8 @@ export interface StreamRun {
 
 export interface StreamResult {
   chars: number;
+  /** How posts reached the page (panelFeed.ts). */
+  feed: 'events' | 'cdp';
   nominalMs: number;
   coalesceMs: number;
   runs: StreamRun[];
@@ -68,10 +73,11 @@ const PIECE = 4;
 const CHARS_PER_TICK = 80; // 2,000 tokens/s at ~4 characters per token
 const TICK_MS = 10;
 
-async function panelPage(page: Page, webview: string): Promise<void> {
-  await page.setContent(
-    '<html><body><div id="app"></div><script>window.acquireVsCodeApi=()=>({postMessage(){},getState(){},setState(){}});' +
-      'window.__long=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__long.push([e.startTime,e.duration])}).observe({entryTypes:["longtask"]});</script></body></html>',
+async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<void> {
+  await feed.open(
+    page,
+    '<div id="app"></div><script>window.acquireVsCodeApi=()=>({postMessage(){},getState(){},setState(){}});' +
+      'window.__long=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__long.push([e.startTime,e.duration])}).observe({entryTypes:["longtask"]});</script>',
   );
   // The panel's own stylesheet: layout (the scrolling list, content-visibility) is part of what a frame costs.
   await page.addStyleTag({ path: process.env.TALLY_BENCH_CSS ?? path.resolve(__dirname, '../media/chat.css') });
@@ -92,21 +98,17 @@ const msg = (role: string, content: string, status?: string) => ({
   createdAt: 1,
   ...(status ? { status } : {}),
 });
-const post = (page: Page, messages: unknown[]) =>
-  page.evaluate((ms) => {
-    for (const m of ms) (globalThis as unknown as PageGlobals).postMessage(m, '*');
-  }, messages);
 
 /**
  * Produces `text` in 4-character pieces at a steady 2,000 tokens/s (on the wall clock: a late tick catches up) into
  * the host's coalescer, whose posts go to `page`; then `done`. Resolves when the last piece was produced.
  */
-async function feed(page: Page, text: string, coalesceMs: number): Promise<{ feedMs: number; posts: number }> {
+async function feed(to: PanelFeed, text: string, coalesceMs: number): Promise<{ feedMs: number; posts: number }> {
   const sent: Promise<unknown>[] = [];
   let posts = 0;
   const send = (m: unknown[]) => {
     posts += m.length;
-    sent.push(post(page, m));
+    sent.push(to.post(m));
   };
   const delta = (t: string) => ({ type: 'chat/delta', requestId: 'r1', text: t });
   const host: Pick<ChatSink, 'delta' | 'done'> = {
@@ -131,10 +133,10 @@ async function feed(page: Page, text: string, coalesceMs: number): Promise<{ fee
   return { feedMs, posts };
 }
 
-async function streamOnce(page: Page, webview: string, text: string, coalesceMs: number) {
-  await panelPage(page, webview);
+async function streamOnce(page: Page, to: PanelFeed, webview: string, text: string, coalesceMs: number) {
+  await panelPage(page, to, webview);
   const m = await metrics(page);
-  await post(page, [
+  await to.post([
     {
       type: 'init',
       config: { model: 'gpt-4o', hasApiKey: true, endpoint: 'x' },
@@ -148,7 +150,7 @@ async function streamOnce(page: Page, webview: string, text: string, coalesceMs:
   const before = await m();
   await page.evaluate(() => (globalThis as unknown as PageGlobals).__long.splice(0));
   const start = await page.evaluate(() => performance.now());
-  const { feedMs, posts } = await feed(page, text, coalesceMs);
+  const { feedMs, posts } = await feed(to, text, coalesceMs);
   // The screen is done when the final text is on it: the reply is no longer streaming and ends with the last word.
   const last = text.trim().split(/\s+/).pop() ?? '';
   const shown = await page.waitForFunction(
@@ -180,7 +182,7 @@ async function streamOnce(page: Page, webview: string, text: string, coalesceMs:
     start,
   );
   // The same final text rendered at once in this page (untimed; other message ids, so new views), to compare.
-  await post(page, [
+  await to.post([
     {
       type: 'conversation/opened',
       conversation: { id: 'c2', title: 'one' },
@@ -216,10 +218,10 @@ async function streamOnce(page: Page, webview: string, text: string, coalesceMs:
 }
 
 /** One render of the final text: a conversation opened with it, on screen, laid out (its height is checked). */
-async function oneShot(page: Page, webview: string, text: string) {
-  await panelPage(page, webview);
+async function oneShot(page: Page, to: PanelFeed, webview: string, text: string) {
+  await panelPage(page, to, webview);
   const m = await metrics(page);
-  await post(page, [
+  await to.post([
     {
       type: 'init',
       config: { model: 'gpt-4o', hasApiKey: true, endpoint: 'x' },
@@ -230,7 +232,7 @@ async function oneShot(page: Page, webview: string, text: string) {
   await page.waitForTimeout(300);
   const stopTrace = await traceMainThread(await page.context().newCDPSession(page));
   const before = await m();
-  await post(page, [
+  await to.post([
     {
       type: 'conversation/opened',
       conversation: { id: 'c2', title: 'one' },
@@ -260,12 +262,12 @@ async function oneShot(page: Page, webview: string, text: string) {
 }
 
 /** Main-thread time of the feed alone: the same posts on the same schedule to a listener that does nothing. */
-async function feedOnly(page: Page, text: string, coalesceMs: number): Promise<number> {
-  await page.setContent('<html><body><script>window.addEventListener("message",()=>{})</script></body></html>');
+async function feedOnly(page: Page, to: PanelFeed, text: string, coalesceMs: number): Promise<number> {
+  await to.open(page, '<script>window.addEventListener("message",()=>{})</script>');
   const m = await metrics(page);
   await page.waitForTimeout(300);
   const before = await m();
-  await feed(page, text, coalesceMs);
+  await feed(to, text, coalesceMs);
   await page.waitForTimeout(300);
   return (await m()).TaskDuration - before.TaskDuration;
 }
@@ -277,6 +279,7 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
   const webview = process.env.TALLY_BENCH_WEBVIEW ?? path.resolve(__dirname, '../dist/webview.js');
   const coalesceMs = Number(process.env.TALLY_BENCH_COALESCE_MS ?? 50);
   const browser = await launchChromium();
+  const to = await startPanelFeed();
   const fresh = async <T>(fn: (p: Page) => Promise<T>): Promise<T> => {
     const page = await browser.context.newPage();
     try {
@@ -302,14 +305,15 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
     const feedMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       const tasks = [
-        async () => stream.push(await fresh((p) => streamOnce(p, webview, texts[i], coalesceMs))),
-        async () => one.push(await fresh((p) => oneShot(p, webview, oneTexts[i]))),
-        async () => feedMs.push(await fresh((p) => feedOnly(p, texts[i], coalesceMs))),
+        async () => stream.push(await fresh((p) => streamOnce(p, to, webview, texts[i], coalesceMs))),
+        async () => one.push(await fresh((p) => oneShot(p, to, webview, oneTexts[i]))),
+        async () => feedMs.push(await fresh((p) => feedOnly(p, to, texts[i], coalesceMs))),
       ];
       for (let k = 0; k < tasks.length; k++) await tasks[(k + i) % tasks.length]();
     }
     const result: StreamResult = {
       chars: median(texts.map((t) => t.length)),
+      feed: process.env.TALLY_BENCH_FEED === 'cdp' ? 'cdp' : 'events',
       nominalMs: median(texts.map((t) => (t.length / CHARS_PER_TICK) * TICK_MS)),
       coalesceMs,
       runs: stream.map((s, i) => ({
@@ -323,6 +327,7 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
     return result;
   } finally {
     await browser.close();
+    await to.close();
   }
 }
 
@@ -342,7 +347,7 @@ export function streamTable(r: StreamResult): string {
     '',
     `Median (min–max) of ${r.runs.length} interleaved runs, fresh pages. Goals: ratio ${yes(med(ratio) <= 2)}, longest task ${yes(med((x) => x.longestTaskMs) <= 50)}, screen ${yes(med(screen) <= 1.2)}. ` +
       `Stream duration at 2,000 tokens/s: ${f(r.nominalMs / 1000, 1)} s (the feed took ${col((x) => x.feedMs / 1000, 1)} s). ` +
-      `Host posts: ${col((x) => x.posts)} (${r.coalesceMs > 0 ? `coalesced every ${r.coalesceMs} ms by deltaCoalescer` : 'one per piece'}); panel paints: ${col((x) => x.paints)}; ` +
+      `Host posts: ${col((x) => x.posts)} (${r.coalesceMs > 0 ? `coalesced every ${r.coalesceMs} ms by deltaCoalescer` : 'one per piece'}; ${r.feed === 'cdp' ? 'each through page.evaluate' : 'each an event from another process, forwarded with postMessage'}); panel paints: ${col((x) => x.paints)}; ` +
       `streamed main-thread time by kind: script ${col((x) => x.scriptMs)} ms, layout ${col((x) => x.layoutMs)} ms, style ${col((x) => x.styleMs)} ms. ` +
       `Characters through markdown-it per character of the reply: ${col((x) => x.markdownCharsPerChar, 2)} (1.00 = each finished block parsed once). ` +
       `Longest tasks while streaming (at ms after the first piece: ms): ${r.runs.map((x) => x.longTasks.map(([at, ms]) => `${f(at)}: ${f(ms)}`).join(', ')).join('; ')}. ` +

@@ -1,0 +1,75 @@
+// How the streaming bench delivers host messages to the panel's page: the way VS Code does, as messages that reach the
+// renderer from another process (here Server-Sent Events from this Node process on 127.0.0.1) and are handed to the
+// panel with window.postMessage by a small host script in the page (VS Code's webview host frame forwards each
+// message from the workbench the same way). A message then costs the panel's main thread about what it does in VS Code:
+// an IPC message's task and a message event. The alternative, TALLY_BENCH_FEED=cdp, evaluates a script through the
+// DevTools protocol for every post (Playwright's page.evaluate), a test tool's cost: the feed alone took ~1.3x the
+// main-thread time that way here (2026-12-01, 3 runs each, loaded machine). Tables before then were measured so.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+
+export interface PanelFeed {
+  /** Opens `body` (HTML for the page's body) in `page` from the feed's origin and waits until the feed is connected. */
+  open(page: Page, body: string): Promise<void>;
+  /** Posts `messages` to the page opened last, in order, each as one message event. */
+  post(messages: unknown[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The host script: forwards each message of the event stream to the page's window, like VS Code's webview host. */
+const HOST_SCRIPT =
+  "<script>(()=>{const s=new EventSource('/feed');s.onopen=()=>{window.__feedOpen=true};" +
+  "s.onmessage=(e)=>{for(const m of JSON.parse(e.data))window.postMessage(m,'*')}})()</script>";
+
+/** Delivery by Server-Sent Events from a server on 127.0.0.1 (default), or by page.evaluate with TALLY_BENCH_FEED=cdp. */
+export async function startPanelFeed(): Promise<PanelFeed> {
+  if (process.env.TALLY_BENCH_FEED === 'cdp') return cdpFeed();
+  let body = '';
+  let stream: http.ServerResponse | undefined;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/feed') {
+      stream?.end();
+      stream = res;
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      res.write(': open\n\n');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><meta charset="utf-8"></head><body>${body}${HOST_SCRIPT}</body></html>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return {
+    async open(page, html) {
+      body = html;
+      await page.goto(url);
+      await page.waitForFunction(() => (globalThis as unknown as { __feedOpen?: boolean }).__feedOpen === true);
+    },
+    async post(messages) {
+      stream?.write(`data: ${JSON.stringify(messages)}\n\n`);
+    },
+    async close() {
+      stream?.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function cdpFeed(): PanelFeed {
+  let current: Page | undefined;
+  return {
+    async open(page, html) {
+      current = page;
+      await page.setContent(`<html><body>${html}</body></html>`);
+    },
+    async post(messages) {
+      await current?.evaluate((ms) => {
+        const w = globalThis as unknown as { postMessage(m: unknown, origin: string): void };
+        for (const m of ms) w.postMessage(m, '*');
+      }, messages);
+    },
+    async close() {},
+  };
+}
