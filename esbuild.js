@@ -163,6 +163,23 @@ function report(results) {
   fs.writeFileSync(path.join('.cache', 'esbuild-meta.json'), JSON.stringify(results.map((r) => r.metafile)));
 }
 
+/** In watch mode the translation fragments are merged again when one changes (a broken one is reported, and the
+ *  bundles it would have changed stay as they were), so a running `npm run watch` picks up a new translation. */
+function watchTranslations(writeBundles) {
+  let timer;
+  const rebuild = () => {
+    try {
+      for (const b of writeBundles()) console.log(`l10n: ${path.relative(__dirname, b.file)} (${b.keys} strings)`);
+    } catch (e) {
+      console.error(e.message);
+    }
+  };
+  fs.watch(path.join(__dirname, 'i18n'), { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(rebuild, 100);
+  });
+}
+
 async function main() {
   const { writeBundles } = await import('./scripts/l10nBundle.mjs');
   const bundles = writeBundles();
@@ -170,6 +187,7 @@ async function main() {
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
     await Promise.all(contexts.map((c) => c.watch()));
+    watchTranslations(writeBundles);
     console.log('esbuild: watching');
     return;
   }
