@@ -146,3 +146,14 @@ export function formatTimeOfDay(epochMs: number): string {
 export function formatDateTime(epochMs: number): string {
   return dateFormat('dateTime', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(epochMs);
 }
+
+/** Sentences as one text: a space after an English full stop, none after a full-width one (。！？: Chinese). Decided by
+ *  each sentence's own end, so a notice mixing languages (an English provider message in a Chinese UI) reads right. */
+export function joinSentences(sentences: readonly string[]): string {
+  let out = '';
+  for (const s of sentences) {
+    if (!s) continue;
+    out = out === '' || /[。！？]$/.test(out) ? out + s : `${out} ${s}`;
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import {
   formatUsd,
   formatUsdTo,
   plainNumber,
+  joinSentences,
 } from '../../src/shared/format';
 import { formatTotalCost } from '../../src/core/usage/usageText';
 import { formatEstimate, formatReplyCost } from '../../src/webview/format';
@@ -95,5 +96,22 @@ describe('every place uses the shared format', () => {
       '1,234 tokens · $0.0031–$0.044 · gpt-4o',
     );
     assert.equal(formatEstimate(estimate), '1,234 tokens · price unknown · gpt-4o');
+  });
+});
+
+describe('joinSentences', () => {
+  it('puts a space after an English sentence and none after a Chinese one', () => {
+    assert.equal(joinSentences(['Input truncated.', 'Budget at 80%.']), 'Input truncated. Budget at 80%.');
+    assert.equal(joinSentences(['输入已截断。', '预算已用 80%。']), '输入已截断。预算已用 80%。');
+  });
+  it('decides by each sentence, so mixed languages read right', () => {
+    assert.equal(
+      joinSentences(['输入已截断。', 'Rate limit low.', '预算已用 80%。']),
+      '输入已截断。Rate limit low. 预算已用 80%。',
+    );
+  });
+  it('skips empty sentences and gives one sentence back as it is', () => {
+    assert.equal(joinSentences(['', 'Only one.', '']), 'Only one.');
+    assert.equal(joinSentences([]), '');
   });
 });

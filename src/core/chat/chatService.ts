@@ -4,6 +4,7 @@
 // and finish it (replyFinisher.ts). Also the live estimate of a draft and retrying the last turn.
 import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
+import { joinSentences } from '../../shared/format';
 import type { ResolvedModel } from '../tokens/models';
 import type { Conversation } from '../conversations/codec';
 import { headroomWarning, readRateLimits, type RateLimitSnapshot } from '../api/rateLimits';
@@ -97,7 +98,7 @@ export class ChatService {
         headroomWarning(this.rateLimits, plan.promptTokens + plan.maxReplyTokens, clock.now()),
         admitted.budgetWarning,
       ].filter((n) => n !== undefined);
-      if (notices.length) sink.notice(notices.join(' '));
+      if (notices.length) sink.notice(joinSentences(notices));
       const produced = await produceReply(this.deps, {
         requestId,
         endpoint,
