@@ -51,7 +51,7 @@ describe('code actions, routing and the model picker in zh-cn', () => {
 
   it("the picker's detail: context, prices through Intl in zh-CN, or price unknown", () => {
     useChinese();
-    assert.equal(describeModel(resolveModel('gpt-4o')), '128k 上下文 · 每 100 万令牌 输入 US$2.50 / 输出 US$10.00');
+    assert.equal(describeModel(resolveModel('gpt-4o')), '128k 上下文 · 每 100 万令牌 输入 $2.50 / 输出 $10.00');
     assert.equal(describeModel(resolveModel('my-local-model')), '128k 上下文（估计） · 价格未知');
   });
 

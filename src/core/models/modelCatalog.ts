@@ -2,7 +2,7 @@
 // user's endpoint lists (`GET /models`: Ollama, LM Studio, LiteLLM, OpenAI), each with its context window and price
 // per 1M tokens, or "price unknown". The endpoint's list is untrusted input: ids are checked and the list is capped.
 import * as l10n from '@vscode/l10n';
-import { formatTokensShort, numberFormat, priceUnknown } from '../../shared/format';
+import { formatTokensShort, formatUsdTo, priceUnknown } from '../../shared/format';
 import { MODELS, resolveModel, type ModelOverrides, type ResolvedModel } from '../tokens/models';
 
 /** The picker's choice that lets the router pick per request (one constant, the router's: core/routing/router.ts). */
@@ -44,16 +44,9 @@ export function cleanListedIds(raw: readonly unknown[]): { ids: string[]; droppe
   return { ids, dropped, cut: false };
 }
 
-/** USD per 1M tokens in the display language's money format: 2 decimals, a third below $1 ("$0.075", "$2.50"). */
-const perM = (usd: number) => {
-  const decimals = usd < 1 ? 3 : 2;
-  return numberFormat(`usdPerM:${decimals}`, {
-    style: 'currency',
-    currency: 'USD',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: decimals,
-  }).format(usd);
-};
+/** USD per 1M tokens written as Tally writes money everywhere ("$2.50", "$0.075": a third decimal below $1), with
+ *  the display language's digits and separators (formatUsdTo). */
+const perM = (usd: number) => formatUsdTo(usd, usd < 1 ? 3 : 2);
 
 /** "128k context · $2.50 / $10.00 per 1M in / out" (or "price unknown"), in the display language. */
 export function describeModel(m: ResolvedModel): string {
