@@ -69,10 +69,9 @@ export function createCacheFeature(
         try {
           const st = await cache.storeStats();
           const entries = number(st.entries);
-          held =
-            st.bytes !== undefined
-              ? l10n.t('{0} entries, {1} KiB', entries, number(Math.round(st.bytes / 1024)))
-              : l10n.t('{0} entries', entries);
+          const kib = st.bytes !== undefined ? number(Math.round(st.bytes / 1024)) : undefined;
+          if (st.entries === 1) held = kib !== undefined ? l10n.t('1 entry, {0} KiB', kib) : l10n.t('1 entry');
+          else held = kib !== undefined ? l10n.t('{0} entries, {1} KiB', entries, kib) : l10n.t('{0} entries', entries);
         } catch (e) {
           held = l10n.t('unavailable ({0})', errorMessage(e));
         }
