@@ -9,7 +9,8 @@ import { classifyError } from '../../src/core/api/errors';
 import { endpointRefusal } from '../../src/core/api/endpointPolicy';
 import { headroomWarning } from '../../src/core/api/rateLimits';
 import { decideRetry, DEFAULT_RETRY_POLICY, retryReason } from '../../src/core/api/retry';
-import { newConversation } from '../../src/core/conversations/codec';
+import { newConversation, parseConversation } from '../../src/core/conversations/codec';
+import { parseConversationLog, snapshotLine } from '../../src/core/conversations/conversationLog';
 import { toMarkdown } from '../../src/core/conversations/export';
 import { setDisplayLocale } from '../../src/shared/displayLocale';
 import { englishAfterEach, useChinese } from '../support/displayLanguage';
@@ -90,5 +91,14 @@ describe('core strings in zh-cn', () => {
     setDisplayLocale('en');
     assert.equal(newConversation('c2', 0).title, 'New conversation');
     assert.equal(classifyError({ status: 401 }).view.message, 'The API rejected the API key.');
+  });
+
+  it('why a damaged conversation file was set aside', () => {
+    useChinese();
+    const broken = parseConversation('{"version":1,', 'c1');
+    assert.equal(broken.kind === 'invalid' && broken.reason, '不是有效的 JSON');
+    const text = `${snapshotLine(newConversation('c1', 1)).text}{oops\n{"updatedAt":2}\n`;
+    const log = parseConversationLog(text, 'c1');
+    assert.equal(log.kind === 'invalid' && log.reason, '第 2 行不是有效的 JSON');
   });
 });

@@ -80,9 +80,9 @@ const MIGRATIONS: Record<number, (raw: Raw) => Raw> = {
 };
 
 export function migrate(raw: unknown): { kind: 'ok'; value: Raw; from: number } | Exclude<ReadResult, { kind: 'ok' }> {
-  if (!isObject(raw)) return { kind: 'invalid', reason: 'not a JSON object' };
+  if (!isObject(raw)) return { kind: 'invalid', reason: l10n.t('not a JSON object') };
   const from = raw.version === undefined ? 0 : raw.version;
-  if (!isCount(from)) return { kind: 'invalid', reason: 'bad version field' };
+  if (!isCount(from)) return { kind: 'invalid', reason: l10n.t('its version field is not valid') };
   if (from > CONVERSATION_VERSION) return { kind: 'future', version: from };
   let value = raw;
   for (let v = from; v < CONVERSATION_VERSION; v++) value = MIGRATIONS[v](value);
@@ -132,11 +132,11 @@ function parseRoute(x: unknown): ReplyRoute | undefined {
 
 /** A malformed required field rejects the message (and so the file); a malformed optional field is dropped. */
 export function parseMessage(x: unknown, i: number): ChatMessage | string {
-  if (!isObject(x)) return `message ${i} is not an object`;
-  if (typeof x.id !== 'string' || x.id === '') return `message ${i} has no id`;
-  if (!ROLES.has(x.role)) return `message ${i} has no valid role`;
-  if (typeof x.content !== 'string') return `message ${i} has no content`;
-  if (!isTime(x.createdAt)) return `message ${i} has no valid createdAt`;
+  if (!isObject(x)) return l10n.t('message {0} is not an object', i);
+  if (typeof x.id !== 'string' || x.id === '') return l10n.t('message {0} has no id', i);
+  if (!ROLES.has(x.role)) return l10n.t('message {0} has no valid role', i);
+  if (typeof x.content !== 'string') return l10n.t('message {0} has no content', i);
+  if (!isTime(x.createdAt)) return l10n.t('message {0} has no valid createdAt', i);
   const m: ChatMessage = { id: x.id, role: x.role as Role, content: x.content, createdAt: x.createdAt };
   if (typeof x.model === 'string') m.model = x.model;
   const usage = parseUsage(x.usage);
@@ -163,18 +163,18 @@ export function parseConversation(text: string, expectedId?: string): ReadResult
   try {
     json = JSON.parse(text);
   } catch {
-    return { kind: 'invalid', reason: 'not valid JSON' };
+    return { kind: 'invalid', reason: l10n.t('not valid JSON') };
   }
   const migrated = migrate(json);
   if (migrated.kind !== 'ok') return migrated;
   const raw = migrated.value;
-  if (!isConversationId(raw.id)) return { kind: 'invalid', reason: 'no valid id' };
+  if (!isConversationId(raw.id)) return { kind: 'invalid', reason: l10n.t('no valid id') };
   if (expectedId !== undefined && raw.id !== expectedId)
-    return { kind: 'invalid', reason: `id ${raw.id} does not match the file name` };
-  if (typeof raw.title !== 'string') return { kind: 'invalid', reason: 'no title' };
+    return { kind: 'invalid', reason: l10n.t('id {0} does not match the file name', raw.id) };
+  if (typeof raw.title !== 'string') return { kind: 'invalid', reason: l10n.t('no title') };
   if (!isTime(raw.createdAt) || !isTime(raw.updatedAt))
-    return { kind: 'invalid', reason: 'no valid createdAt/updatedAt' };
-  if (!Array.isArray(raw.messages)) return { kind: 'invalid', reason: 'no messages array' };
+    return { kind: 'invalid', reason: l10n.t('no valid createdAt/updatedAt') };
+  if (!Array.isArray(raw.messages)) return { kind: 'invalid', reason: l10n.t('no messages array') };
   const messages: ChatMessage[] = new Array<ChatMessage>(raw.messages.length);
   for (let i = 0; i < raw.messages.length; i++) {
     const m = parseMessage(raw.messages[i], i);

@@ -12,6 +12,7 @@
 // read as one snapshot. A last line without its line break was cut by a crash mid-append: it is ignored unless it
 // is whole, and the file is then not appended to again before a fresh snapshot replaces it (`appendable` false).
 // Pure functions, no I/O.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import { parseConversation, parseMessage, toStored, type Conversation, type ReadResult } from './codec';
 
@@ -63,14 +64,15 @@ export function parseConversationLog(text: string, expectedId?: string): LogRead
       record = JSON.parse(piece);
     } catch {
       if (end < 0) return { ...head, appendable: false }; // the last line, cut by a crash: ignored
-      return { kind: 'invalid', reason: `line ${line} is not valid JSON` };
+      return { kind: 'invalid', reason: l10n.t('line {0} is not valid JSON', line) };
     }
     const applied = applyRecord(c, record);
     if (applied === 'ok' && end >= 0) continue;
     if (end < 0)
       appendable = false; // a whole last line without its break: kept, but never appended to
     else if (applied === 'stale') appendable = false;
-    else if (applied !== 'ok') return { kind: 'invalid', reason: `line ${line}: ${applied}` };
+    else if (applied !== 'ok')
+      return { kind: 'invalid', reason: l10n.t('line {0} is not a valid change record ({1})', line, applied) };
   }
   return { ...head, appendable };
 }
