@@ -9,7 +9,7 @@
 
 export const MIN_PAINT_MS = 100;
 export const MAX_PAINT_MS = 250;
-export const COST_FACTOR = 16;
+export const COST_FACTOR = 10;
 
 export class StreamPacer {
   private lastStart = -Infinity;
