@@ -38,16 +38,7 @@ async function main(): Promise<number> {
     const scenario = results.scenarios(bench);
     await bench.clickActivityBar('Tally');
     const view = await bench.webview('#composer-input');
-    await page.locator('.part.editor').click();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('calc.ts');
-    await page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'calc.ts' })
-      .first()
-      .waitFor({ timeout: 90_000 });
-    await page.keyboard.press('Enter');
-    const lines = page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return' });
-    await lines.waitFor();
+    const lines = await bench.openFile('calc.ts', 'return');
 
     await scenario('right-click → Tally → Refactor sends the routed selection; the reply says why', async () => {
       await lines.click();

@@ -85,15 +85,7 @@ async function main(): Promise<number> {
     const scenario = results.scenarios(bench);
 
     // The file to edit, open in an editor.
-    await bench.page.locator('.part.editor').click();
-    await bench.page.keyboard.press('Control+P');
-    await bench.page.locator('.quick-input-widget input').fill('sample.ts');
-    await bench.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: 'sample.ts' })
-      .first()
-      .waitFor({ timeout: 90_000 });
-    await bench.page.keyboard.press('Enter');
-    await bench.page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return' }).waitFor();
+    await bench.openFile('sample.ts', 'return');
 
     await bench.clickActivityBar('Tally');
     const view = await bench.webview('#composer-input');

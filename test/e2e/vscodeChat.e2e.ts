@@ -148,16 +148,7 @@ async function main(): Promise<number> {
       '@tally /explain on a selection in an editor: the selected code is sent, model and reason shown',
       async () => {
         await page.keyboard.press('Escape'); // a picker left open would cover the editor
-        await page.locator('.part.editor').first().click();
-        await page.keyboard.press('Control+P');
-        await page.locator('.quick-input-widget input').fill('explain-me.js');
-        await page
-          .locator('.quick-input-list .monaco-list-row', { hasText: 'explain-me.js' })
-          .first()
-          .waitFor({ timeout: 60_000 });
-        await page.keyboard.press('Enter');
-        const lines = page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'return a + b' });
-        await lines.waitFor();
+        const lines = await bench.openFile('explain-me.js', 'return a + b', 60_000);
         await lines.click();
         await page.keyboard.press('Control+A');
         const status = page.locator('.statusbar-item', { hasText: / tok · / }).first();

@@ -10,7 +10,7 @@
 //   await wb.close({ passed: true });                      // Chromium, then code-server's whole process group
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { CACHE, REPO, launchChromium, type LaunchedChromium } from '../support/realVscode/chromium.mjs';
 import { log, startCodeServer, type CodeServer } from '../support/realVscode/runTests.mjs';
 
@@ -142,6 +142,26 @@ export class Workbench {
       .waitFor({ timeout: timeoutMs });
     await this.page.keyboard.press('Enter');
     log(`ran the command "${title}"`);
+  }
+
+  /**
+   * Opens `name` with Quick Open (Ctrl+P) and waits until its editor shows `containing`; returns that editor's text
+   * lines, to click into. Keys pressed while focus is inside a webview go to the webview, so the editor area is
+   * clicked first.
+   */
+  async openFile(name: string, containing: string, timeoutMs = 90_000): Promise<Locator> {
+    await this.page.locator('.part.editor').first().click();
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget input').fill(name);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: name })
+      .first()
+      .waitFor({ timeout: timeoutMs });
+    await this.page.keyboard.press('Enter');
+    const lines = this.page.locator('.editor-instance .monaco-editor .view-lines', { hasText: containing });
+    await lines.waitFor();
+    log(`opened ${name}`);
+    return lines;
   }
 
   /** Saves a PNG of the whole window (folders are created). */
