@@ -16,7 +16,7 @@
 //   node --import tsx bench/streamRender.ts
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { coalesceDeltas } from '../src/core/chat/deltaCoalescer';
+import { coalesceDeltas, DELTA_INTERVAL_MS } from '../src/core/chat/deltaCoalescer';
 import type { ChatSink } from '../src/core/chat/chatInterfaces';
 import { traceMainThread, type MainThreadTrace } from './mainThreadTrace';
 import { markdownReply } from './markdownReply';
@@ -277,7 +277,7 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
     launchChromium: () => Promise<{ context: import('playwright-core').BrowserContext; close(): Promise<void> }>;
   };
   const webview = process.env.TALLY_BENCH_WEBVIEW ?? path.resolve(__dirname, '../dist/webview.js');
-  const coalesceMs = Number(process.env.TALLY_BENCH_COALESCE_MS ?? 50);
+  const coalesceMs = Number(process.env.TALLY_BENCH_COALESCE_MS ?? DELTA_INTERVAL_MS);
   const browser = await launchChromium();
   const to = await startPanelFeed();
   const fresh = async <T>(fn: (p: Page) => Promise<T>): Promise<T> => {
@@ -347,7 +347,7 @@ export function streamTable(r: StreamResult): string {
     '',
     `Median (min–max) of ${r.runs.length} interleaved runs, fresh pages. Goals: ratio ${yes(med(ratio) <= 2)}, longest task ${yes(med((x) => x.longestTaskMs) <= 50)}, screen ${yes(med(screen) <= 1.2)}. ` +
       `Stream duration at 2,000 tokens/s: ${f(r.nominalMs / 1000, 1)} s (the feed took ${col((x) => x.feedMs / 1000, 1)} s). ` +
-      `Host posts: ${col((x) => x.posts)} (${r.coalesceMs > 0 ? `coalesced every ${r.coalesceMs} ms by deltaCoalescer` : 'one per piece'}; ${r.feed === 'cdp' ? 'each through page.evaluate' : 'each an event from another process, forwarded with postMessage'}); panel paints: ${col((x) => x.paints)}; ` +
+      `Host posts: ${col((x) => x.posts)} (${r.coalesceMs > 0 ? `at most one every ${r.coalesceMs} ms: deltaCoalescer` : 'one per piece'}; ${r.feed === 'cdp' ? 'each through page.evaluate' : 'each an event from another process, forwarded with postMessage'}); panel paints: ${col((x) => x.paints)}; ` +
       `streamed main-thread time by kind: script ${col((x) => x.scriptMs)} ms, layout ${col((x) => x.layoutMs)} ms, style ${col((x) => x.styleMs)} ms. ` +
       `Characters through markdown-it per character of the reply: ${col((x) => x.markdownCharsPerChar, 2)} (1.00 = each finished block parsed once). ` +
       `Longest tasks while streaming (at ms after the first piece: ms): ${r.runs.map((x) => x.longTasks.map(([at, ms]) => `${f(at)}: ${f(ms)}`).join(', ')).join('; ')}. ` +

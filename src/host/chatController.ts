@@ -58,7 +58,7 @@ export class ChatController {
 
   private async run(work: (sink: ChatSink) => Promise<void>, requestId: string): Promise<void> {
     const { service, view } = this.deps;
-    // Stream pieces go to the panel coalesced (~50 ms of text per post); every other call posts the queued text first.
+    // Stream pieces go to the panel coalesced (at most one post per 100 ms); every other call posts the queued text first.
     const sink = coalesceDeltas({
       started: (user, assistant) => view.post({ type: 'chat/started', requestId, user, assistant }),
       delta: (t) => view.post({ type: 'chat/delta', requestId, text: t }),

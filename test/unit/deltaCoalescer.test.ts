@@ -42,65 +42,74 @@ function recorder(): { sink: ChatSink; calls: string[] } {
 const reply: ChatMessage = { id: 'a1', role: 'assistant', content: 'abcdefgh', createdAt: 1 };
 
 describe('delta coalescer', () => {
-  it('20,000 pieces over 200 intervals become 200 posts with the same text, joined once per post', () => {
+  it('20,000 pieces over 200 intervals: the first piece at once, then one post per interval, the same text', () => {
     const timer = fakeTimer();
     const posts: string[] = [];
-    const c = new DeltaCoalescer((t) => posts.push(t), 50, timer);
+    const c = new DeltaCoalescer((t) => posts.push(t), 100, timer);
     let expected = '';
     for (let interval = 0; interval < 200; interval++) {
       for (let i = 0; i < 100; i++) {
         const piece = `${interval}.${i};`.slice(0, 4);
         expected += piece;
         c.push(piece);
+        if (interval === 0 && i === 0) assert.deepEqual(posts, [piece], 'the first piece does not wait');
       }
       assert.equal(timer.pending(), 1, 'one timer per interval, not one per piece');
       timer.fire();
     }
-    assert.equal(posts.length, 200);
+    assert.equal(posts.length, 201, 'the first piece, then one post per interval');
     assert.equal(posts.join(''), expected);
-    assert.equal(timer.pending(), 0, 'no timer is left once the queue is empty');
+    timer.fire();
+    assert.equal(posts.length, 201, 'an interval with nothing queued posts nothing');
+    assert.equal(timer.pending(), 0, 'no timer is left once an interval passes with nothing queued');
+    c.push('late');
+    assert.equal(posts[201], 'late', 'after a quiet interval a piece goes out at once again');
   });
 
   it('flush posts what is queued at once, cancels the timer and posts nothing when empty', () => {
     const timer = fakeTimer();
     const posts: string[] = [];
-    const c = new DeltaCoalescer((t) => posts.push(t), 50, timer);
+    const c = new DeltaCoalescer((t) => posts.push(t), 100, timer);
     c.push('ab');
     c.push('');
     c.push('cd');
+    c.push('ef');
+    assert.deepEqual(posts, ['ab'], 'the first piece at once, the rest queued');
     c.flush();
-    assert.deepEqual(posts, ['abcd']);
+    assert.deepEqual(posts, ['ab', 'cdef']);
     assert.equal(timer.pending(), 0);
     c.flush();
     timer.fire();
-    assert.deepEqual(posts, ['abcd'], 'an empty queue posts nothing');
+    assert.deepEqual(posts, ['ab', 'cdef'], 'an empty queue posts nothing');
   });
 
   it('done, error, stop (done with a stopped reply) and every other call post the queued text first', () => {
     for (const end of ['done', 'error', 'removed', 'retrying', 'notice', 'started'] as const) {
       const timer = fakeTimer();
       const { sink, calls } = recorder();
-      const s = coalesceDeltas(sink, 50, timer);
+      const s = coalesceDeltas(sink, 100, timer);
       s.delta('abcd');
       s.delta('efgh');
+      s.delta('ijkl');
       if (end === 'done') s.done({ ...reply, status: 'stopped' });
       if (end === 'error') s.error({ kind: 'network', message: 'm', actions: [] } as never);
       if (end === 'removed') s.removed('u1');
       if (end === 'retrying') s.retrying({ attempt: 2 } as never);
       if (end === 'notice') s.notice('n');
       if (end === 'started') s.started({ ...reply, id: 'u1' }, reply);
-      assert.equal(calls[0], 'delta:abcdefgh', `${end}: the queued text goes first`);
-      assert.equal(calls.length, 2, `${end}: one delta, then the call itself`);
+      assert.deepEqual(calls.slice(0, 2), ['delta:abcd', 'delta:efghijkl'], `${end}: the queued text goes first`);
+      assert.equal(calls.length, 3, `${end}: the first piece, the queued ones, then the call itself`);
+      assert.ok(calls[2].startsWith(`${end}:`), `${end}: the call comes last`);
       assert.equal(timer.pending(), 0, `${end}: no timer left`);
       timer.fire();
-      assert.equal(calls.length, 2, `${end}: nothing is posted twice`);
+      assert.equal(calls.length, 3, `${end}: nothing is posted twice`);
     }
   });
 
   it('keeps the order of deltas around other calls and flushes on request end', () => {
     const timer = fakeTimer();
     const { sink, calls } = recorder();
-    const s = coalesceDeltas(sink, 50, timer);
+    const s = coalesceDeltas(sink, 100, timer);
     s.notice('headroom');
     s.delta('a');
     timer.fire();
@@ -108,8 +117,9 @@ describe('delta coalescer', () => {
     s.delta('c');
     s.notice('later');
     s.delta('d');
+    s.delta('e');
     s.flush();
-    assert.deepEqual(calls, ['notice:headroom', 'delta:a', 'delta:bc', 'notice:later', 'delta:d']);
+    assert.deepEqual(calls, ['notice:headroom', 'delta:a', 'delta:b', 'delta:c', 'notice:later', 'delta:d', 'delta:e']);
     assert.equal(timer.pending(), 0);
   });
 });

@@ -1,8 +1,11 @@
 // Coalesces a reply's stream pieces before they cross to the panel: a model streams a few characters per piece
-// (~20,000 pieces for a 20k-token reply), and each post is a message event on the panel's main thread. The pieces of
-// each interval (~50 ms) go out as one delta, joined once: O(new text) per flush, whatever the reply's length. Every
-// other sink call (done, error, removed, retrying, notice, started) flushes the queued text first, so nothing is lost
-// or reordered. The timer is injectable, so the tests count flushes instead of waiting on the clock.
+// (~20,000 pieces for a 20k-token reply), and each post is a message to the webview and an event on the panel's main
+// thread. The first piece after a quiet spell goes out at once (the reply starts showing without delay); the pieces
+// that follow within each interval (DELTA_INTERVAL_MS) go out together as one delta, joined once: O(new text) per
+// post, whatever the reply's length. The panel paints a stream at most every 100 ms (webview/streamPacer.ts), so
+// posting more often only adds messages. Every other sink call (done, error, removed, retrying, notice, started)
+// posts the queued text first, so nothing is lost or reordered. The timer is injectable, so the tests count posts
+// instead of waiting on the clock.
 import type { ChatSink } from './chatInterfaces';
 
 export interface CoalesceTimer {
@@ -15,30 +18,48 @@ const realTimer: CoalesceTimer = {
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-/** Queues text and hands it to `post` as one piece at most every `intervalMs` (and on `flush`). */
+/** How often a streaming reply's text is posted to the panel, at most (ms). */
+export const DELTA_INTERVAL_MS = 100;
+
+/** Hands text to `post`: a piece after a quiet interval at once, the rest at most once every `intervalMs` (and on
+ *  `flush`). */
 export class DeltaCoalescer {
   private parts: string[] = [];
+  /** The interval that started with the last post; pieces pushed before it ends wait for its end. */
   private handle: unknown;
 
   constructor(
     private readonly post: (text: string) => void,
-    private readonly intervalMs = 50,
+    private readonly intervalMs = DELTA_INTERVAL_MS,
     private readonly timer: CoalesceTimer = realTimer,
   ) {}
 
   push(text: string): void {
     if (!text) return;
     this.parts.push(text);
-    if (this.handle === undefined) this.handle = this.timer.set(() => this.flush(), this.intervalMs);
+    if (this.handle === undefined) this.postQueued();
   }
 
-  /** Posts the queued text now (nothing if none is queued) and cancels the pending timer. */
+  /** Posts the queued text now (nothing if none is queued) and ends the interval: the next piece goes out at once. */
   flush(): void {
     if (this.handle !== undefined) {
       this.timer.clear(this.handle);
       this.handle = undefined;
     }
-    if (this.parts.length === 0) return;
+    if (this.parts.length > 0) this.send();
+  }
+
+  /** Posts the queued text and starts an interval; at its end what was queued meanwhile goes out and the next one
+   *  starts, until an interval passes with nothing queued. */
+  private postQueued(): void {
+    this.send();
+    this.handle = this.timer.set(() => {
+      this.handle = undefined;
+      if (this.parts.length > 0) this.postQueued();
+    }, this.intervalMs);
+  }
+
+  private send(): void {
     const text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
     this.parts = [];
     this.post(text);
@@ -51,7 +72,7 @@ export class DeltaCoalescer {
  */
 export function coalesceDeltas(
   sink: ChatSink,
-  intervalMs = 50,
+  intervalMs = DELTA_INTERVAL_MS,
   timer: CoalesceTimer = realTimer,
 ): ChatSink & { flush(): void } {
   const deltas = new DeltaCoalescer((t) => sink.delta(t), intervalMs, timer);
