@@ -136,13 +136,16 @@ async function dangerousInLastReply(view: FrameLocator): Promise<string[]> {
 }
 
 /** The markdown work counters the panel keeps on <body> (see panel.ts). */
-async function counters(view: FrameLocator): Promise<{ paints: number; renders: number; chars: number }> {
+async function counters(
+  view: FrameLocator,
+): Promise<{ paints: number; renders: number; rendersInPaints: number; chars: number }> {
   const d = await view
     .locator('body')
     .evaluate(() => ({ ...(globalThis as unknown as PageGlobals).document.body.dataset }));
   return {
     paints: Number(d.paints ?? 0),
     renders: Number(d.markdownRenders ?? 0),
+    rendersInPaints: Number(d.markdownRendersInPaints ?? 0),
     chars: Number(d.markdownChars ?? 0),
   };
 }
@@ -330,11 +333,19 @@ async function main(): Promise<number> {
       const renders = after.renders - before.renders;
       const paints = after.paints - before.paints;
       const chars = after.chars - before.chars;
-      log(`${chunks} chunks, ${paints} paints, ${renders} markdown renders over ${chars} characters`);
+      const inPaints = after.rendersInPaints - before.rendersInPaints;
+      log(
+        `${chunks} chunks, ${paints} paints, ${renders} markdown renders (${inPaints} inside a paint) over ${chars} characters`,
+      );
       assert.ok(
         renders <= paints + 1,
         `markdown renders (${renders}) bounded by frames painted (${paints}), plus the final render`,
       );
+      // Finished blocks are rendered in the task that takes in the text, ahead of the frame that shows them (a frame
+      // only inserts and lays them out): inside paints only what follows the last block at the end, and a render for
+      // a paint that a message other than a piece brought forward (here the size error).
+      assert.ok(renders - inPaints >= 1, `blocks were rendered ahead of paints (${renders - inPaints} renders)`);
+      assert.ok(inPaints <= 2, `markdown renders inside a paint: ${inPaints} of ${renders}`);
       // Each finished block is rendered once while streaming and the end renders only the text after the last one
       // (markdownBody.ts): about once per character (a whole second render at the end would be ~2 MiB).
       assert.ok(

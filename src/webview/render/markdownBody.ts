@@ -14,6 +14,8 @@ export class MarkdownBody {
   private readonly splitter = new BlockSplitter();
   /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it. */
   private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
+  /** Blocks finished and rendered since the last paint, not inserted yet, and the open tail after them. */
+  private ready: { nodes: DocumentFragment | undefined; tail: string } = { nodes: undefined, tail: '' };
 
   constructor(private readonly el: HTMLElement) {}
 
@@ -21,11 +23,14 @@ export class MarkdownBody {
   showFinal(content: string): void {
     const s = this.streaming;
     this.streaming = undefined;
+    const ready = this.ready.nodes;
+    this.ready = { nodes: undefined, tail: '' };
     if (s && this.splitter.extends(content)) {
       const { blocks, tail } = this.splitter.push(content);
       const blocksAreFinal = !this.splitter.needsWholeRender;
       this.splitter.reset();
       if (blocksAreFinal) {
+        if (ready) this.el.insertBefore(ready, s.tailEl);
         s.tailEl.remove();
         this.append(blocks + tail);
         return;
@@ -36,15 +41,32 @@ export class MarkdownBody {
     decorateCodeBlocks(this.el);
   }
 
+  /**
+   * Renders the blocks of `content` (the reply so far) that have finished since the last call and keeps them for the
+   * next showStreaming, which inserts them. The panel calls it from the task that takes in new text, before the frame
+   * that shows it, so that frame only inserts and lays out: one long task becomes two shorter ones. (At the first
+   * piece it also empties the body.)
+   */
+  prepareStreaming(content: string): void {
+    if (!this.streaming || !this.splitter.extends(content)) this.startStreaming();
+    const { blocks, tail } = this.splitter.push(content);
+    this.ready.tail = tail;
+    if (!blocks) return;
+    const nodes = render(blocks);
+    if (this.ready.nodes) this.ready.nodes.append(nodes);
+    else this.ready.nodes = nodes;
+  }
+
   /** The reply so far, while it streams. */
   showStreaming(content: string): void {
-    if (!this.streaming || !this.splitter.extends(content)) this.startStreaming();
+    this.prepareStreaming(content);
     const s = this.streaming as NonNullable<MarkdownBody['streaming']>;
-    const { blocks, tail } = this.splitter.push(content);
+    const { nodes, tail } = this.ready;
+    this.ready = { nodes: undefined, tail };
     // With no new block the tail only grew (the splitter checked the text extends the last one): append the rest.
     let added = tail.slice(s.tailLength);
-    if (blocks) {
-      this.append(blocks, s.tailEl);
+    if (nodes) {
+      this.el.insertBefore(nodes, s.tailEl);
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
       added = tail;
@@ -59,12 +81,9 @@ export class MarkdownBody {
     s.tailLength = tail.length;
   }
 
-  /** Renders `source` (complete blocks) and inserts it before `before` (at the end without it). */
-  private append(source: string, before: Node | null = null): void {
-    if (!source) return;
-    const nodes = renderMarkdown(source);
-    decorateCodeBlocks(nodes);
-    this.el.insertBefore(nodes, before);
+  /** Renders `source` (complete blocks) and inserts it at the end. */
+  private append(source: string): void {
+    if (source) this.el.append(render(source));
   }
 
   private startStreaming(): void {
@@ -73,7 +92,15 @@ export class MarkdownBody {
     tailEl.className = 'stream-tail';
     this.el.replaceChildren(tailEl);
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
+    this.ready = { nodes: undefined, tail: '' };
   }
+}
+
+/** `source` (complete blocks) as decorated nodes, ready to insert. */
+function render(source: string): DocumentFragment {
+  const nodes = renderMarkdown(source);
+  decorateCodeBlocks(nodes);
+  return nodes;
 }
 
 /** A new, empty line at the end of the streaming tail. */

@@ -63,6 +63,12 @@ export class MessageList {
     this.paintWindow();
   }
 
+  /** Ahead of a paint: the streaming reply, if it is shown, renders its newly finished blocks (messageView.ts). */
+  prepare(messages: readonly ChatMessage[]): void {
+    const last = messages[messages.length - 1];
+    if (last?.status === 'streaming') this.views.get(last.id)?.prepare(last);
+  }
+
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */
   settle(): void {
     if ((this.wasNearBottom && this.window.below === 0) || this.jumpToEnd) this.el.scrollTop = this.el.scrollHeight;

@@ -34,6 +34,11 @@ export class MessageView {
     this.update(message);
   }
 
+  /** While `message` streams, renders its newly finished blocks ahead of the paint that shows them (markdownBody). */
+  prepare(message: ChatMessage): void {
+    if (message.role !== 'user' && message.status === 'streaming') this.markdown.prepareStreaming(message.content);
+  }
+
   /** Re-renders only what changed since the last call. */
   update(message: ChatMessage): void {
     const usage = message.usage ? formatReplyCost(message) : '';
