@@ -17,6 +17,8 @@ export class MessageView {
   private readonly footer: HTMLElement;
   private readonly markdown: MarkdownBody;
   private rendered: { content: string; status: ChatMessage['status']; usage: string } | undefined;
+  /** The message last shown: the panel's state keeps a message's object while it does not change. */
+  private message: ChatMessage | undefined;
 
   constructor(message: ChatMessage) {
     this.el = document.createElement('article');
@@ -41,6 +43,9 @@ export class MessageView {
 
   /** Re-renders only what changed since the last call. */
   update(message: ChatMessage): void {
+    // A paint of a streaming reply looks at every message in the window; only the reply changed.
+    if (message === this.message) return;
+    this.message = message;
     const usage = message.usage ? formatReplyCost(message) : '';
     const prev = this.rendered;
     if (prev && prev.content === message.content && prev.status === message.status && prev.usage === usage) return;
