@@ -2,7 +2,8 @@
 // classes to VS Code's theme variables). highlight.js is not in the panel's bundle: its core and each language are
 // separate files in dist/highlight/ (esbuild.js), imported the first time a reply has a block that needs them, from
 // the folder the panel's own script came from. The highlighted HTML is built by highlight.js from the block's text
-// (it escapes it) and is sanitised again to nothing but <span class>, and kept only if its text is the block's text.
+// (it escapes it) and is sanitised again to nothing but <span class> (the nodes DOMPurify returns are inserted as they
+// are, not parsed again), and kept only if its text is the block's text.
 import DOMPurify from 'dompurify';
 import type { HLJSApi, LanguageFn } from 'highlight.js';
 import { fenceTag, highlightFileFor } from './codeLanguage';
@@ -67,10 +68,24 @@ export function highlightCodeBlocks(root: ParentNode): void {
   }
 }
 
+/** A DOMPurify instance that keeps nothing but <span class>, its configuration parsed once (not per block). */
+let spansOnly: ReturnType<typeof DOMPurify> | undefined;
+
+/** highlight.js's HTML as sanitised nodes (<span class> and text only), or undefined where DOMPurify cannot work. */
+function sanitizeSpans(html: string): DocumentFragment | undefined {
+  if (!spansOnly) {
+    spansOnly = DOMPurify(window);
+    spansOnly.setConfig({ ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'], RETURN_DOM_FRAGMENT: true });
+  }
+  const out: unknown = spansOnly.sanitize(html);
+  return out instanceof DocumentFragment ? out : undefined;
+}
+
 function paint(code: HTMLElement, text: string, html: string): void {
   if (code.textContent !== text) return; // replaced meanwhile
-  code.innerHTML = DOMPurify.sanitize(html, { ALLOWED_TAGS: ['span'], ALLOWED_ATTR: ['class'] });
-  if (code.textContent !== text) {
+  const spans = sanitizeSpans(html);
+  if (spans) code.replaceChildren(spans);
+  if (!spans || code.textContent !== text) {
     code.textContent = text;
     code.dataset.highlighted = 'failed';
     return;
