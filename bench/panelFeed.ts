@@ -5,8 +5,10 @@
 // an IPC message's task and a message event. The alternative, TALLY_BENCH_FEED=cdp, evaluates a script through the
 // DevTools protocol for every post (Playwright's page.evaluate), a test tool's cost: the feed alone took ~1.3x the
 // main-thread time that way here (2026-12-01, 3 runs each, loaded machine). Tables before then were measured so.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 
 export interface PanelFeed {
@@ -15,6 +17,15 @@ export interface PanelFeed {
   /** Posts `messages` to the page opened last, in order, each as one message event. */
   post(messages: unknown[]): Promise<void>;
   close(): Promise<void>;
+  /** Where the page can load the panel's bundle from, with highlight.js beside it as in VS Code (`undefined`: the
+   *  bundle must be inlined, and code blocks stay plain). */
+  scriptUrl?: string;
+}
+
+/** The panel's bundle and the folder its highlight.js files are loaded from (`dist/highlight`). */
+export interface PanelScripts {
+  webview: string;
+  highlightDir: string;
 }
 
 /** The host script: forwards each message of the event stream to the page's window, like VS Code's webview host. */
@@ -23,11 +34,19 @@ const HOST_SCRIPT =
   "s.onmessage=(e)=>{for(const m of JSON.parse(e.data))window.postMessage(m,'*')}})()</script>";
 
 /** Delivery by Server-Sent Events from a server on 127.0.0.1 (default), or by page.evaluate with TALLY_BENCH_FEED=cdp. */
-export async function startPanelFeed(): Promise<PanelFeed> {
+export async function startPanelFeed(scripts?: PanelScripts): Promise<PanelFeed> {
   if (process.env.TALLY_BENCH_FEED === 'cdp') return cdpFeed();
   let body = '';
   let stream: http.ServerResponse | undefined;
   const server = http.createServer((req, res) => {
+    const file = scripts && scriptFile(scripts, req.url ?? '');
+    if (file !== undefined) {
+      fs.readFile(file, (err, data) => {
+        res.writeHead(err ? 404 : 200, { 'content-type': 'text/javascript; charset=utf-8' });
+        res.end(err ? '' : data);
+      });
+      return;
+    }
     if (req.url === '/feed') {
       stream?.end();
       stream = res;
@@ -41,6 +60,7 @@ export async function startPanelFeed(): Promise<PanelFeed> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
+    ...(scripts ? { scriptUrl: `${url}panel/webview.js` } : {}),
     async open(page, html) {
       body = html;
       await page.goto(url);
@@ -55,6 +75,15 @@ export async function startPanelFeed(): Promise<PanelFeed> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The file a request for the panel's scripts names: `/panel/webview.js`, or one under `/panel/highlight/`. */
+function scriptFile(scripts: PanelScripts, url: string): string | undefined {
+  if (url === '/panel/webview.js') return scripts.webview;
+  const rest = /^\/panel\/highlight\/([\w/.-]+\.js)$/.exec(url)?.[1];
+  if (rest === undefined) return undefined;
+  const file = path.resolve(scripts.highlightDir, rest);
+  return file.startsWith(path.resolve(scripts.highlightDir) + path.sep) ? file : undefined;
 }
 
 function cdpFeed(): PanelFeed {

@@ -11,6 +11,9 @@
 // the stream, the one-shot render and the feed alone are interleaved over $TALLY_BENCH_RUNS runs (default 3).
 // A trace of the main thread (mainThreadTrace.ts) adds what the metrics cannot say: each task's thread time against
 // its wall time, and the synchronous font-fallback calls to the browser process (a character no installed font has).
+// The bundle is loaded from the feed's server with highlight.js beside it (dist/highlight), as VS Code loads it, so code
+// blocks are highlighted; TALLY_BENCH_HIGHLIGHT=0 (or TALLY_BENCH_FEED=cdp) inlines it and they stay plain, as tables
+// before 2026-12-01 12:00 UTC were measured.
 // TALLY_BENCH_COALESCE_MS=0 posts every piece as its own message (the host before it coalesced), for an A/B; with
 // TALLY_BENCH_WEBVIEW and TALLY_BENCH_CSS an older build of the panel can be measured the same way.
 //   node --import tsx bench/streamRender.ts
@@ -30,6 +33,7 @@ interface PageGlobals {
   document: {
     body: { dataset: Record<string, string | undefined> };
     querySelector(sel: string): { innerHTML: string; textContent: string | null; offsetHeight: number } | null;
+    querySelectorAll(sel: string): { length: number };
   };
 }
 
@@ -55,6 +59,10 @@ export interface StreamRun {
   /** Characters that went through markdown-it while streaming and at the end, per character of the reply. */
   markdownCharsPerChar: number;
   sameHtml: boolean;
+  /** Code blocks in the reply, and how many ended highlighted streamed and in the one render. */
+  codeBlocks: number;
+  highlighted: number;
+  oneHighlighted: number;
   /** The main thread's trace while streaming and during the one render (thread time, font-fallback calls). */
   trace: MainThreadTrace;
   oneTrace: MainThreadTrace;
@@ -81,7 +89,10 @@ async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<
   );
   // The panel's own stylesheet: layout (the scrolling list, content-visibility) is part of what a frame costs.
   await page.addStyleTag({ path: process.env.TALLY_BENCH_CSS ?? path.resolve(__dirname, '../media/chat.css') });
-  await page.addScriptTag({ path: webview });
+  // From a URL when the feed serves it, as VS Code loads it, so code blocks are highlighted (highlight.js is loaded
+  // from beside the bundle); inlined otherwise (TALLY_BENCH_HIGHLIGHT=0 or the cdp feed), and blocks stay plain.
+  if (feed.scriptUrl) await page.addScriptTag({ url: feed.scriptUrl });
+  else await page.addScriptTag({ path: webview });
 }
 
 async function metrics(page: Page): Promise<() => Promise<Record<string, number>>> {
@@ -178,6 +189,11 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
         '',
       paints: Number((globalThis as unknown as PageGlobals).document.body.dataset.paints),
       markdownChars: Number((globalThis as unknown as PageGlobals).document.body.dataset.markdownChars),
+      codeBlocks: (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-id="assistant1"] pre > code')
+        .length,
+      highlighted: (globalThis as unknown as PageGlobals).document.querySelectorAll(
+        '[data-id="assistant1"] code[data-highlighted="done"]',
+      ).length,
     }),
     start,
   );
@@ -202,6 +218,8 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
   const d = (k: string) => after[k] - before[k];
   return {
     sameHtml: out.html.length > 0 && out.html === onceHtml,
+    codeBlocks: out.codeBlocks,
+    highlighted: out.highlighted,
     streamMs: d('TaskDuration'),
     scriptMs: d('ScriptDuration'),
     layoutMs: d('LayoutDuration'),
@@ -257,6 +275,9 @@ async function oneShot(page: Page, to: PanelFeed, webview: string, text: string)
         '',
       height:
         (globalThis as unknown as PageGlobals).document.querySelector('[data-id="assistant1"]')?.offsetHeight ?? 0,
+      highlighted: (globalThis as unknown as PageGlobals).document.querySelectorAll(
+        '[data-id="assistant1"] code[data-highlighted="done"]',
+      ).length,
     }))
     .then((r) => ({ oneMs, trace, ...r }));
 }
@@ -279,7 +300,10 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
   const webview = process.env.TALLY_BENCH_WEBVIEW ?? path.resolve(__dirname, '../dist/webview.js');
   const coalesceMs = Number(process.env.TALLY_BENCH_COALESCE_MS ?? DELTA_INTERVAL_MS);
   const browser = await launchChromium();
-  const to = await startPanelFeed();
+  const highlight = process.env.TALLY_BENCH_HIGHLIGHT !== '0';
+  const to = await startPanelFeed(
+    highlight ? { webview, highlightDir: path.resolve(__dirname, '../dist/highlight') } : undefined,
+  );
   const fresh = async <T>(fn: (p: Page) => Promise<T>): Promise<T> => {
     const page = await browser.context.newPage();
     try {
@@ -321,6 +345,7 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
         feedOnlyMs: feedMs[i],
         oneMs: one[i].oneMs,
         oneHeightPx: one[i].height,
+        oneHighlighted: one[i].highlighted,
         oneTrace: one[i].trace,
       })),
     };
@@ -351,7 +376,8 @@ export function streamTable(r: StreamResult): string {
       `streamed main-thread time by kind: script ${col((x) => x.scriptMs)} ms, layout ${col((x) => x.layoutMs)} ms, style ${col((x) => x.styleMs)} ms. ` +
       `Characters through markdown-it per character of the reply: ${col((x) => x.markdownCharsPerChar, 2)} (1.00 = each finished block parsed once). ` +
       `Longest tasks while streaming (at ms after the first piece: ms): ${r.runs.map((x) => x.longTasks.map(([at, ms]) => `${f(at)}: ${f(ms)}`).join(', ')).join('; ')}. ` +
-      `The one-shot message was laid out at ${col((x) => x.oneHeightPx)} px high (on screen, not skipped).`,
+      `The one-shot message was laid out at ${col((x) => x.oneHeightPx)} px high (on screen, not skipped). ` +
+      `Code blocks highlighted (highlight.js loaded beside the bundle, as in VS Code): streamed ${col((x) => x.highlighted)}, one render ${col((x) => x.oneHighlighted)}, of ${col((x) => x.codeBlocks)}.`,
     '',
     // Wall time is what the goals are about; thread time and the font-fallback calls say where the wall time went.
     `Main thread from a trace (wall = what the table counts, thread = time it ran): streamed ${col((x) => x.trace.wallMs)} ms wall, ${col((x) => x.trace.cpuMs)} ms thread; ` +
