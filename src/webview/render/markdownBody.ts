@@ -14,8 +14,8 @@ export class MarkdownBody {
   private readonly splitter = new BlockSplitter();
   /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it. */
   private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
-  /** Blocks finished and rendered since the last paint, not inserted yet, and the open tail after them. */
-  private ready: { nodes: DocumentFragment | undefined; tail: string } = { nodes: undefined, tail: '' };
+  /** Blocks finished and rendered since the last paint, not inserted yet. */
+  private ready: DocumentFragment | undefined;
 
   constructor(private readonly el: HTMLElement) {}
 
@@ -23,8 +23,8 @@ export class MarkdownBody {
   showFinal(content: string): void {
     const s = this.streaming;
     this.streaming = undefined;
-    const ready = this.ready.nodes;
-    this.ready = { nodes: undefined, tail: '' };
+    const ready = this.ready;
+    this.ready = undefined;
     if (s && this.splitter.extends(content)) {
       const { blocks, tail } = this.splitter.push(content);
       const blocksAreFinal = !this.splitter.needsWholeRender;
@@ -45,24 +45,25 @@ export class MarkdownBody {
    * Renders the blocks of `content` (the reply so far) that have finished since the last call and keeps them for the
    * next showStreaming, which inserts them. The panel calls it from the task that takes in new text, before the frame
    * that shows it, so that frame only inserts and lays out: one long task becomes two shorter ones. (At the first
-   * piece it also empties the body.)
+   * piece it also empties the body.) Returns the open tail after those blocks.
    */
-  prepareStreaming(content: string): void {
+  prepareStreaming(content: string): string {
     if (!this.streaming || !this.splitter.extends(content)) this.startStreaming();
     const { blocks, tail } = this.splitter.push(content);
-    this.ready.tail = tail;
-    if (!blocks) return;
-    const nodes = render(blocks);
-    if (this.ready.nodes) this.ready.nodes.append(nodes);
-    else this.ready.nodes = nodes;
+    if (blocks) {
+      const nodes = render(blocks);
+      if (this.ready) this.ready.append(nodes);
+      else this.ready = nodes;
+    }
+    return tail;
   }
 
   /** The reply so far, while it streams. */
   showStreaming(content: string): void {
-    this.prepareStreaming(content);
+    const tail = this.prepareStreaming(content);
     const s = this.streaming as NonNullable<MarkdownBody['streaming']>;
-    const { nodes, tail } = this.ready;
-    this.ready = { nodes: undefined, tail };
+    const nodes = this.ready;
+    this.ready = undefined;
     // With no new block the tail only grew (the splitter checked the text extends the last one): append the rest.
     let added = tail.slice(s.tailLength);
     if (nodes) {
@@ -92,7 +93,7 @@ export class MarkdownBody {
     tailEl.className = 'stream-tail';
     this.el.replaceChildren(tailEl);
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
-    this.ready = { nodes: undefined, tail: '' };
+    this.ready = undefined;
   }
 }
 

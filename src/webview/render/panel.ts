@@ -62,7 +62,7 @@ export class Panel {
         post: (msg) => cb.post(msg),
         newRequestId: () => cb.newRequestId(),
         saveUi: () => this.saveUi(),
-        state: () => this.current(),
+        state: () => this.source,
       },
       ui.draft,
     );
@@ -86,7 +86,7 @@ export class Panel {
     // Escape stops a streaming reply wherever the focus is in the panel (the composer's Stop does the same).
     root.ownerDocument.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
-      const busy = this.current()?.busyRequestId;
+      const busy = this.source?.busyRequestId;
       if (!busy) return;
       e.preventDefault();
       this.composer.stopReply();
@@ -148,10 +148,6 @@ export class Panel {
     });
   }
 
-  private current(): PanelState | undefined {
-    return this.source;
-  }
-
   /** How long the last paint took on the main thread, ms: its script and the frame's style, layout, paint and
    *  commit, and what prepare() did for it (streamPacer.ts paces a stream by it). Measured up to a message posted from
    *  the paint, which runs once the frame it ran in has been rendered. */
@@ -163,7 +159,7 @@ export class Panel {
 
   private paint(): void {
     const start = performance.now();
-    const state = this.current();
+    const state = this.source;
     if (!state) return;
     const rendersBefore = renderStats().renders;
     const prev = this.painted;
