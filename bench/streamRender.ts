@@ -235,9 +235,12 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
   };
 }
 
-/** One render of the final text: a conversation opened with it, on screen, laid out (its height is checked). */
+/** One render of the final text: a conversation opened with it, on screen, all laid out (its height is checked). */
 async function oneShot(page: Page, to: PanelFeed, webview: string, text: string) {
   await panelPage(page, to, webview);
+  // All of the text laid out, as streaming it lays all of it out once: the panel itself skips closed chunks off screen
+  // (render/blockChunks.ts), and a render that laid out only the screen would not be one render of the text.
+  await page.addStyleTag({ content: '.message .content.markdown > .chunk.closed { content-visibility: visible; }' });
   const m = await metrics(page);
   await to.post([
     {

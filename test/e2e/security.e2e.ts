@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
+import { CHUNK_CHARS } from '../../src/webview/chunkRule';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
@@ -148,6 +149,34 @@ async function counters(
     rendersInPaints: Number(d.markdownRendersInPaints ?? 0),
     chars: Number(d.markdownChars ?? 0),
   };
+}
+
+interface ChunkEl {
+  className: string;
+  textContent: string | null;
+  firstElementChild: { checkVisibility(options: { contentVisibilityAuto: boolean }): boolean } | null;
+}
+
+/** How a reply's body holds its blocks (render/blockChunks.ts): its children's classes, the text in each closed chunk,
+ *  how many closed chunks skip rendering (off screen), and whether the list is at its end. */
+async function chunkLayout(view: FrameLocator, reply: ReturnType<FrameLocator['locator']>) {
+  const body = await reply.locator('.content').evaluate((content) => {
+    const children = Array.from((content as unknown as { children: ArrayLike<ChunkEl> }).children);
+    const closed = children.filter((c) => c.className === 'chunk closed');
+    return {
+      classes: [...new Set(children.map((c) => c.className))],
+      chunks: children.length,
+      closedChars: closed.map((c) => c.textContent?.length ?? 0),
+      // A skipped chunk's box is there; what it holds is not rendered.
+      skipped: closed.filter((c) => c.firstElementChild?.checkVisibility({ contentVisibilityAuto: true }) === false)
+        .length,
+    };
+  });
+  const atEnd = await view.locator('#messages').evaluate((l) => {
+    const list = l as unknown as { scrollHeight: number; scrollTop: number; clientHeight: number };
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  });
+  return { ...body, atEnd };
 }
 
 async function send(view: FrameLocator, text: string): Promise<void> {
@@ -329,6 +358,21 @@ async function main(): Promise<number> {
         !kept.includes(`P#${String(partWhereLimitFalls + 5).padStart(6, '0')}`),
         'nothing past the limit is shown',
       );
+      // The kept reply's blocks are in chunks; every chunk but the last is closed, holds at least CHUNK_CHARS
+      // characters, and off screen skips rendering, at the size it was laid out at: the list still followed the
+      // stream to its end (a closed chunk skipped at a guessed height would have left it short of the end).
+      const layout = await chunkLayout(view, reply);
+      log(
+        `${layout.chunks} chunks (${layout.closedChars.length} closed, ${layout.skipped} skipped off screen), at the end: ${layout.atEnd}`,
+      );
+      assert.deepEqual(layout.classes.sort(), ['chunk', 'chunk closed'], 'the body holds chunks only');
+      assert.equal(layout.closedChars.length, layout.chunks - 1, 'every chunk but the last is closed');
+      assert.ok(
+        layout.closedChars.every((n) => n >= CHUNK_CHARS && n < CHUNK_CHARS + 4096),
+        `closed chunks of ${CHUNK_CHARS} characters or a block more: ${layout.closedChars.slice(0, 5)}`,
+      );
+      assert.ok(layout.skipped >= layout.chunks - 20, `closed chunks off screen skip rendering: ${layout.skipped}`);
+      assert.ok(layout.atEnd, 'the list followed the stream to its end');
       const after = await counters(view);
       const renders = after.renders - before.renders;
       const paints = after.paints - before.paints;

@@ -5,6 +5,7 @@
 // one-shot render of the final text (the streaming bench checks it) at the cost of about one render of it in all.
 // (A reply with a link reference definition is rendered whole once at the end: such a definition changes earlier
 // blocks.)
+import { BlockChunks } from './blockChunks';
 import { BlockSplitter } from './blockSplitter';
 import { addCodeActions } from './codeBlockActions';
 import { highlightCodeBlocks } from './codeHighlight';
@@ -12,12 +13,16 @@ import { renderMarkdown } from './markdown';
 
 export class MarkdownBody {
   private readonly splitter = new BlockSplitter();
+  /** The rendered blocks, in chunks that skip layout and paint off screen (blockChunks.ts). */
+  private readonly chunks: BlockChunks;
   /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it. */
   private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
   /** Blocks finished and rendered since the last paint, not inserted yet. */
   private ready: DocumentFragment | undefined;
 
-  constructor(private readonly el: HTMLElement) {}
+  constructor(private readonly el: HTMLElement) {
+    this.chunks = new BlockChunks(el);
+  }
 
   /** The whole reply, final. After a stream only what follows its finished blocks is rendered; else all of it. */
   showFinal(content: string): void {
@@ -30,15 +35,18 @@ export class MarkdownBody {
       const blocksAreFinal = !this.splitter.needsWholeRender;
       this.splitter.reset();
       if (blocksAreFinal) {
-        if (ready) this.el.insertBefore(ready, s.tailEl);
+        if (ready) this.chunks.append(ready, s.tailEl);
         s.tailEl.remove();
-        this.append(blocks + tail);
+        this.chunks.append(render(blocks + tail), null);
+        this.chunks.closeFollowed();
         return;
       }
     }
     this.splitter.reset();
-    this.el.replaceChildren(renderMarkdown(content));
-    decorateCodeBlocks(this.el);
+    this.el.replaceChildren();
+    this.chunks.reset();
+    this.chunks.append(render(content), null);
+    this.chunks.closeFollowed();
   }
 
   /**
@@ -64,10 +72,12 @@ export class MarkdownBody {
     const s = this.streaming as NonNullable<MarkdownBody['streaming']>;
     const nodes = this.ready;
     this.ready = undefined;
+    // Chunks that the last paint followed with another were laid out in its frame: they may skip from now on.
+    this.chunks.closeFollowed();
     // With no new block the tail only grew (the splitter checked the text extends the last one): append the rest.
     let added = tail.slice(s.tailLength);
     if (nodes) {
-      this.el.insertBefore(nodes, s.tailEl);
+      this.chunks.append(nodes, s.tailEl);
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
       added = tail;
@@ -82,16 +92,12 @@ export class MarkdownBody {
     s.tailLength = tail.length;
   }
 
-  /** Renders `source` (complete blocks) and inserts it at the end. */
-  private append(source: string): void {
-    if (source) this.el.append(render(source));
-  }
-
   private startStreaming(): void {
     this.splitter.reset();
     const tailEl = document.createElement('div');
     tailEl.className = 'stream-tail';
     this.el.replaceChildren(tailEl);
+    this.chunks.reset();
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
     this.ready = undefined;
   }
