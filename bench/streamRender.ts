@@ -81,6 +81,12 @@ const PIECE = 4;
 const CHARS_PER_TICK = 80; // 2,000 tokens/s at ~4 characters per token
 const TICK_MS = 10;
 
+/** The font variables VS Code 1.139 gives a webview on Linux (workbench.js: DEFAULT_FONT_FAMILY and the editor's
+ *  default font), so the panel's text is laid out in the fonts it gets there. */
+const VSCODE_FONT_VARS =
+  ':root{--vscode-font-family:system-ui, "Ubuntu", "Droid Sans", sans-serif;--vscode-font-weight:normal;' +
+  "--vscode-font-size:13px;--vscode-editor-font-family:'Droid Sans Mono', monospace;--vscode-editor-font-size:14px}";
+
 async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<void> {
   await feed.open(
     page,
@@ -89,6 +95,7 @@ async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<
   );
   // The panel's own stylesheet: layout (the scrolling list, content-visibility) is part of what a frame costs.
   await page.addStyleTag({ path: process.env.TALLY_BENCH_CSS ?? path.resolve(__dirname, '../media/chat.css') });
+  if (process.env.TALLY_BENCH_VARS !== '0') await page.addStyleTag({ content: VSCODE_FONT_VARS });
   // From a URL when the feed serves it, as VS Code loads it, so code blocks are highlighted (highlight.js is loaded
   // from beside the bundle); inlined otherwise (TALLY_BENCH_HIGHLIGHT=0 or the cdp feed), and blocks stay plain.
   if (feed.scriptUrl) await page.addScriptTag({ url: feed.scriptUrl });
