@@ -7,6 +7,8 @@
 //   auth           a 401 shows the auth error with its Set API Key action; the action asks for a key (password input)
 //                  and the next request uses it
 //   usage report   Tally: Show Usage Report shows the chart and the per-model totals
+//   streamed = opened  a long reply shown as it streamed is the same DOM (chunks, blocks, highlighting) as the same
+//                  reply rendered at once when its conversation is opened again
 // Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
 //   node --import tsx test/e2e/panelFeatures.e2e.ts
 import assert from 'node:assert/strict';
@@ -29,6 +31,36 @@ async function replyFor(view: FrameLocator, text: string, timeout = 30_000): Pro
     .locator('.message.assistant[data-status="complete"]', { hasText: `Echo: ${text}` })
     .first()
     .waitFor({ timeout });
+}
+
+/** A markdown reply of about `chars` characters: sections with headings, paragraphs, lists, tables, quotes and code. */
+function longReply(chars: number): string {
+  const parts: string[] = [];
+  for (let n = 0, length = 0; length < chars; n++) {
+    const table = n % 4 === 2 ? `| key | value |\n|---|---|\n| k${n} | ${n * 7} |\n\n` : '';
+    const part =
+      `## Section ${n}\n\nParagraph ${n} with **bold**, \`code\` and a [link](https://example.com/${n}). ` +
+      `${'The quick brown fox jumps over the lazy dog. '.repeat(6)}\n\n- item a${n}\n- item b${n}\n\n${table}` +
+      `> quoted ${n}\n\n\`\`\`ts\nconst x${n} = ${n};\nexport function f${n}() { return x${n} * 2; }\n\`\`\`\n\n`;
+    parts.push(part);
+    length += part.length;
+  }
+  return parts.join('').trimEnd();
+}
+
+/** The newest reply's body once every code block in it is highlighted. */
+async function settledReplyHtml(view: FrameLocator): Promise<string> {
+  const content = view.locator('.message.assistant[data-status="complete"] .content').last();
+  await content.locator('pre code').first().waitFor({ timeout: 30_000 });
+  for (let i = 0; i < 300; i++) {
+    const [all, done] = await Promise.all([
+      content.locator('pre code').count(),
+      content.locator('pre code[data-highlighted="done"]').count(),
+    ]);
+    if (all > 0 && done === all) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return content.innerHTML();
 }
 
 async function main(): Promise<number> {
@@ -90,6 +122,32 @@ async function main(): Promise<number> {
       const footer = (await view.locator('.message.assistant .usage').last().textContent()) ?? '';
       assert.match(footer, /tokens · (<)?\$/, `reopened reply shows its cost: ${footer}`);
       await bench.screenshot(path.join(SHOTS, 'features-conversations.png'));
+      await view.locator('#conversation-title').click(); // closes the list
+    });
+
+    await scenario('streamed = opened', async () => {
+      const ask = 'A long answer with code, please';
+      await view.locator('#conversation-new').click();
+      await view.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 });
+      const text = longReply(25_000);
+      server.enqueue({ text, chunkSize: 24, chunkDelayMs: 1 });
+      await send(view, ask);
+      await view.locator('.message.assistant[data-status="complete"]').last().waitFor({ timeout: 60_000 });
+      const streamed = await settledReplyHtml(view);
+      const chunks = await view.locator('.message.assistant .content > .chunk').count();
+      const closed = await view.locator('.message.assistant .content > .chunk.closed').count();
+      log(`streamed reply: ${text.length} characters, ${chunks} chunks (${closed} closed), ${streamed.length} of HTML`);
+      assert.ok(chunks >= 5, `the reply is in chunks: ${chunks}`);
+      assert.equal(closed, chunks - 1, 'every chunk but the last is closed');
+      // Away and back: the conversation is read back from disk and the reply rendered at once.
+      await view.locator('#conversation-title').click(); // opens the list
+      await view.locator('.conversation-item', { hasText: 'How many tokens' }).locator('.conversation-open').click();
+      await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
+      await view.locator('.conversation-item', { hasText: ask }).locator('.conversation-open').click();
+      await view.locator('.message.user', { hasText: ask }).waitFor({ timeout: 10_000 });
+      const opened = await settledReplyHtml(view);
+      assert.ok(opened.length > text.length, `the opened reply is rendered: ${opened.length} of HTML`);
+      assert.equal(opened, streamed, 'the reply as it streamed is the reply rendered at once');
       await view.locator('#conversation-title').click(); // closes the list
     });
 
