@@ -68,7 +68,17 @@ export interface StreamRun {
   oneTrace: MainThreadTrace;
 }
 
+/** What one streaming paint costs at the end of a reply of `chars` characters (12 characters added per paint). */
+export interface PaintCost {
+  chars: number;
+  /** Main-thread time per paint, ms, one per run: thread (CPU) time and wall time. */
+  cpuMsPerPaint: number[];
+  wallMsPerPaint: number[];
+  paints: number[];
+}
+
 export interface StreamResult {
+  paintCost: PaintCost[];
   chars: number;
   /** How posts reached the page (panelFeed.ts). */
   feed: 'events' | 'cdp';
@@ -303,6 +313,44 @@ async function feedOnly(page: Page, to: PanelFeed, text: string, coalesceMs: num
   return (await m()).TaskDuration - before.TaskDuration;
 }
 
+const PAINT_COST_SIZES = [10_000, 40_000, 160_000];
+const PROBE_PAINTS = 30;
+
+/**
+ * The cost of a streaming paint at the end of a reply of `text.length` characters: the reply streams in (4,000
+ * characters per post), then 30 posts of 12 characters, 130 ms apart (one paint each), are traced. The text is ASCII,
+ * so no font fallback blurs the figure: this measures what a paint walks (layout, pre-paint, paint), which must not
+ * grow with the reply.
+ */
+async function paintCostOnce(page: Page, to: PanelFeed, webview: string, text: string) {
+  await panelPage(page, to, webview);
+  await to.post([
+    {
+      type: 'init',
+      config: { model: 'gpt-4o', hasApiKey: true, endpoint: 'x' },
+      conversation: { id: 'c1', title: 'bench' },
+      messages: [],
+    },
+    { type: 'chat/started', requestId: 'r1', user: msg('user', 'go'), assistant: msg('assistant', '', 'streaming') },
+  ]);
+  for (let at = 0; at < text.length; at += 4_000) {
+    await to.post([{ type: 'chat/delta', requestId: 'r1', text: text.slice(at, at + 4_000) }]);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForTimeout(600);
+  const paints = () => page.evaluate(() => Number((globalThis as unknown as PageGlobals).document.body.dataset.paints));
+  const stopTrace = await traceMainThread(await page.context().newCDPSession(page));
+  const before = await paints();
+  for (let i = 0; i < PROBE_PAINTS; i++) {
+    await to.post([{ type: 'chat/delta', requestId: 'r1', text: 'lorem ipsum ' }]);
+    await page.waitForTimeout(130);
+  }
+  await page.waitForTimeout(400);
+  const trace = await stopTrace();
+  const n = Math.max(1, (await paints()) - before);
+  return { cpuMsPerPaint: trace.cpuMs / n, wallMsPerPaint: trace.wallMs / n, paints: n };
+}
+
 export async function benchStreamRender(chars = 80_000, runs = Number(process.env.TALLY_BENCH_RUNS ?? 3)) {
   const { launchChromium } = (await import('../test/support/realVscode/chromium.mjs')) as {
     launchChromium: () => Promise<{ context: import('playwright-core').BrowserContext; close(): Promise<void> }>;
@@ -345,7 +393,25 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
       ];
       for (let k = 0; k < tasks.length; k++) await tasks[(k + i) % tasks.length]();
     }
+    // A paint's cost at three lengths of reply, interleaved the same way.
+    const paintCost: PaintCost[] = PAINT_COST_SIZES.map((n) => ({
+      chars: n,
+      cpuMsPerPaint: [],
+      wallMsPerPaint: [],
+      paints: [],
+    }));
+    for (let i = 0; i < runs; i++) {
+      for (let k = 0; k < paintCost.length; k++) {
+        const c = paintCost[(k + i) % paintCost.length];
+        const ascii = markdownReply(c.chars, 100 + i).replace(/[^\t\n\x20-\x7e]/gu, 'x');
+        const r = await fresh((p) => paintCostOnce(p, to, webview, ascii));
+        c.cpuMsPerPaint.push(r.cpuMsPerPaint);
+        c.wallMsPerPaint.push(r.wallMsPerPaint);
+        c.paints.push(r.paints);
+      }
+    }
     const result: StreamResult = {
+      paintCost,
       chars: median(texts.map((t) => t.length)),
       feed: process.env.TALLY_BENCH_FEED === 'cdp' ? 'cdp' : 'events',
       nominalMs: median(texts.map((t) => (t.length / CHARS_PER_TICK) * TICK_MS)),
@@ -395,6 +461,25 @@ export function streamTable(r: StreamResult): string {
       `Longest task while streaming: ${col((x) => x.trace.longestWallMs)} ms wall, of which ${col((x) => x.trace.longestCpuMs)} ms thread; most thread time in any one task ${col((x) => x.trace.maxCpuMs)} ms. ` +
       `Synchronous font-fallback calls to the browser process (text with a character no font here has): streamed ${col((x) => x.trace.fontFallbackCalls)}, waited ${col((x) => x.trace.fontFallbackWaitMs)} ms; ` +
       `one render ${col((x) => x.oneTrace.fontFallbackCalls)}, waited ${col((x) => x.oneTrace.fontFallbackWaitMs)} ms.`,
+    '',
+    paintCostTable(r.paintCost),
+  ].join('\n');
+}
+
+/** A paint's cost by the reply's length, and the longest against the shortest (goal: about 1, it does not grow). */
+function paintCostTable(costs: PaintCost[]): string {
+  if (costs.length === 0 || costs[0].cpuMsPerPaint.length === 0) return '';
+  const first = costs[0];
+  const last = costs[costs.length - 1];
+  const growth = last.cpuMsPerPaint.map((x, i) => x / Math.max(0.001, first.cpuMsPerPaint[i]));
+  return [
+    `One streaming paint at the end of a reply (12 characters added per paint, ${PROBE_PAINTS} paints traced, ASCII text), main-thread time per paint, ms:`,
+    '',
+    `| reply length (characters) | ${costs.map((c) => f(c.chars)).join(' | ')} | ${f(last.chars)} / ${f(first.chars)} (goal: about 1×) |`,
+    `|---|${costs.map(() => '---:|').join('')}---:|`,
+    `| thread time per paint | ${costs.map((c) => spread(c.cpuMsPerPaint, 1)).join(' | ')} | ${spread(growth, 2)}× |`,
+    `| wall time per paint | ${costs.map((c) => spread(c.wallMsPerPaint, 1)).join(' | ')} | |`,
+    `| paints traced | ${costs.map((c) => spread(c.paints)).join(' | ')} | |`,
   ].join('\n');
 }
 
