@@ -161,10 +161,9 @@ async function feed(to: PanelFeed, text: string, coalesceMs: number): Promise<{ 
   return { feedMs, posts };
 }
 
-async function streamOnce(page: Page, to: PanelFeed, webview: string, text: string, coalesceMs: number) {
-  await panelPage(page, to, webview);
-  const m = await metrics(page);
-  await to.post([
+/** An empty conversation, and a reply to it started: where a streamed reply begins. */
+function startReply(to: PanelFeed): Promise<void> {
+  return to.post([
     {
       type: 'init',
       config: { model: 'gpt-4o', hasApiKey: true, endpoint: 'x' },
@@ -173,6 +172,12 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
     },
     { type: 'chat/started', requestId: 'r1', user: msg('user', 'go'), assistant: msg('assistant', '', 'streaming') },
   ]);
+}
+
+async function streamOnce(page: Page, to: PanelFeed, webview: string, text: string, coalesceMs: number) {
+  await panelPage(page, to, webview);
+  const m = await metrics(page);
+  await startReply(to);
   await page.waitForTimeout(300);
   const stopTrace = await traceMainThread(await page.context().newCDPSession(page));
   const before = await m();
@@ -324,15 +329,7 @@ const PROBE_PAINTS = 30;
  */
 async function paintCostOnce(page: Page, to: PanelFeed, webview: string, text: string) {
   await panelPage(page, to, webview);
-  await to.post([
-    {
-      type: 'init',
-      config: { model: 'gpt-4o', hasApiKey: true, endpoint: 'x' },
-      conversation: { id: 'c1', title: 'bench' },
-      messages: [],
-    },
-    { type: 'chat/started', requestId: 'r1', user: msg('user', 'go'), assistant: msg('assistant', '', 'streaming') },
-  ]);
+  await startReply(to);
   for (let at = 0; at < text.length; at += 4_000) {
     await to.post([{ type: 'chat/delta', requestId: 'r1', text: text.slice(at, at + 4_000) }]);
     await page.waitForTimeout(150);

@@ -2,18 +2,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CHUNK_CHARS, startsChunk } from '../../src/webview/chunkRule';
 
-/** Cuts blocks of the given sizes and names as render/blockChunks.ts does: the sizes of the chunks. */
-function cut(blocks: [number, string][]): number[] {
-  const chunks: number[] = [];
-  for (const [size, name] of blocks) {
-    if (chunks.length === 0 || startsChunk(chunks[chunks.length - 1], name)) chunks.push(0);
-    chunks[chunks.length - 1] += size;
-  }
+type Block = [size: number, nodeName: string];
+
+/** Cuts blocks as render/blockChunks.ts does, taking them in the given batches (the open chunk carries over, as it
+ *  does between a stream's paints): each chunk's size and the name of its first block. */
+function cut(batches: Block[][]): { size: number; first: string }[] {
+  const chunks: { size: number; first: string }[] = [];
+  for (const batch of batches)
+    for (const [size, name] of batch) {
+      const open = chunks[chunks.length - 1];
+      if (!open || startsChunk(open.size, name)) chunks.push({ size: 0, first: name });
+      chunks[chunks.length - 1].size += size;
+    }
   return chunks;
 }
 
 test('a chunk takes blocks until it holds CHUNK_CHARS characters of text', () => {
-  const sizes = cut(Array.from({ length: 100 }, () => [400, 'P'] as [number, string]));
+  const sizes = cut([Array.from({ length: 100 }, (): Block => [400, 'P'])]).map((c) => c.size);
   const per = Math.ceil(CHUNK_CHARS / 400);
   assert.equal(sizes.length, Math.ceil(100 / per));
   for (const s of sizes.slice(0, -1)) assert.equal(s, per * 400);
@@ -24,17 +29,9 @@ test('a chunk takes blocks until it holds CHUNK_CHARS characters of text', () =>
 test('a code block is never cut from the action bar before it', () => {
   assert.ok(!startsChunk(CHUNK_CHARS * 10, 'PRE'));
   // bar, code, bar, code...: every chunk starts with a bar.
-  const blocks: [number, string][] = [];
+  const blocks: Block[] = [];
   for (let i = 0; i < 50; i++) blocks.push([20, 'DIV'], [700, 'PRE']);
-  let open = -1;
-  const starts: string[] = [];
-  for (const [size, name] of blocks) {
-    if (open < 0 || startsChunk(open, name)) {
-      starts.push(name);
-      open = 0;
-    }
-    open += size;
-  }
+  const starts = cut([blocks]).map((c) => c.first);
   assert.ok(starts.length > 5);
   assert.ok(
     starts.every((n) => n === 'DIV'),
@@ -43,18 +40,13 @@ test('a code block is never cut from the action bar before it', () => {
 });
 
 test('the cuts depend only on the blocks: appended in batches, as a stream does, or at once, the same chunks', () => {
-  const blocks: [number, string][] = Array.from({ length: 300 }, (_, i) => [(i * 7919) % 1500, i % 5 ? 'P' : 'PRE']);
-  // As BlockChunks keeps it between appends: the open chunk's size.
-  const batched: number[] = [];
-  for (let at = 0, n = 1; at < blocks.length; at += n, n = (n * 3) % 7 || 1) {
-    for (const [size, name] of blocks.slice(at, at + n)) {
-      if (batched.length === 0 || startsChunk(batched[batched.length - 1], name)) batched.push(0);
-      batched[batched.length - 1] += size;
-    }
-  }
-  assert.deepEqual(batched, cut(blocks));
+  const blocks: Block[] = Array.from({ length: 300 }, (_, i) => [(i * 7919) % 1500, i % 5 ? 'P' : 'PRE']);
+  const batches: Block[][] = [];
+  for (let at = 0, n = 1; at < blocks.length; at += n, n = (n * 3) % 7 || 1) batches.push(blocks.slice(at, at + n));
+  const batched = cut(batches);
+  assert.deepEqual(batched, cut([blocks]));
   assert.equal(
-    batched.reduce((a, b) => a + b, 0),
+    batched.reduce((a, c) => a + c.size, 0),
     blocks.reduce((a, [s]) => a + s, 0),
   );
 });

@@ -30,22 +30,20 @@ export class MarkdownBody {
     this.streaming = undefined;
     const ready = this.ready;
     this.ready = undefined;
+    let rest: string | undefined;
     if (s && this.splitter.extends(content)) {
       const { blocks, tail } = this.splitter.push(content);
-      const blocksAreFinal = !this.splitter.needsWholeRender;
-      this.splitter.reset();
-      if (blocksAreFinal) {
-        if (ready) this.chunks.append(ready, s.tailEl);
-        s.tailEl.remove();
-        this.chunks.append(render(blocks + tail), null);
-        this.chunks.closeFollowed();
-        return;
-      }
+      if (!this.splitter.needsWholeRender) rest = blocks + tail;
     }
     this.splitter.reset();
-    this.el.replaceChildren();
-    this.chunks.reset();
-    this.chunks.append(render(content), null);
+    if (s && rest !== undefined) {
+      if (ready) this.chunks.append(ready, s.tailEl);
+      s.tailEl.remove();
+    } else {
+      this.el.replaceChildren();
+      this.chunks.reset();
+    }
+    this.chunks.append(render(rest ?? content), null);
     this.chunks.closeFollowed();
   }
 
