@@ -16,6 +16,9 @@ export interface PanelFeed {
   open(page: Page, body: string): Promise<void>;
   /** Posts `messages` to the page opened last, in order, each as one message event. */
   post(messages: unknown[]): Promise<void>;
+  /** Calls `listener` with each message the page's panel posts to its host (its `acquireVsCodeApi().postMessage`),
+   *  parsed JSON, unvalidated; undefined stops listening. The cdp feed gets none. */
+  onHostMessage(listener: ((msg: unknown) => void) | undefined): void;
   close(): Promise<void>;
   /** Where the page can load the panel's bundle from, with highlight.js beside it as in VS Code (`undefined`: the
    *  bundle must be inlined, and code blocks stay plain). */
@@ -38,7 +41,27 @@ export async function startPanelFeed(scripts?: PanelScripts): Promise<PanelFeed>
   if (process.env.TALLY_BENCH_FEED === 'cdp') return cdpFeed();
   let body = '';
   let stream: http.ServerResponse | undefined;
+  let hostListener: ((msg: unknown) => void) | undefined;
   const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/host') {
+      // What the panel posts to its host (bench pages' acquireVsCodeApi stub), as a message from another process.
+      const parts: Buffer[] = [];
+      let size = 0;
+      req.on('data', (b: Buffer) => {
+        size += b.length;
+        if (size <= 1 << 20) parts.push(b);
+      });
+      req.on('end', () => {
+        res.writeHead(204).end();
+        if (size > 1 << 20) return;
+        try {
+          hostListener?.(JSON.parse(Buffer.concat(parts).toString('utf8')));
+        } catch {
+          // not JSON: nothing for the host
+        }
+      });
+      return;
+    }
     const file = scripts && scriptFile(scripts, req.url ?? '');
     if (file !== undefined) {
       fs.readFile(file, (err, data) => {
@@ -68,6 +91,9 @@ export async function startPanelFeed(scripts?: PanelScripts): Promise<PanelFeed>
     },
     async post(messages) {
       stream?.write(`data: ${JSON.stringify(messages)}\n\n`);
+    },
+    onHostMessage(listener) {
+      hostListener = listener;
     },
     async close() {
       stream?.end();
@@ -99,6 +125,7 @@ function cdpFeed(): PanelFeed {
         for (const m of ms) w.postMessage(m, '*');
       }, messages);
     },
+    onHostMessage() {},
     async close() {},
   };
 }

@@ -2,7 +2,10 @@
 // stylesheet (media/chat.css) in a page with a stub `acquireVsCodeApi`, fed host messages as the extension posts them.
 // A reply of ~80,000 characters (~20k tokens) is produced in 4-character pieces at a steady ~2,000 tokens/s (80
 // characters per 10 ms) on the Node side and goes through the host's own coalescer (src/core/chat/deltaCoalescer.ts,
-// as ChatController.run wraps its sink), each post a `chat/delta` message event in the page; then `chat/done`. Posts
+// as ChatController.run wraps its sink), each post a `chat/delta` message event in the page; then `chat/done`. The
+// coalescer posts at the pace the panel tells its host (`stream/pace`, validated as the extension does; the page's
+// acquireVsCodeApi stub posts the panel's messages back to this process), as the extension does since 2026-12-01 17:00
+// UTC; tables before then were measured with posts every 100 ms whatever the panel's pace. Posts
 // reach the page as VS Code's do: from another process, forwarded with postMessage by a host script (panelFeed.ts;
 // TALLY_BENCH_FEED=cdp posts through page.evaluate instead, as tables before 2026-12-01 08:00 UTC did).
 // Compared with one render of the same final text, rendered and laid out on screen (a conversation opened with it;
@@ -14,12 +17,14 @@
 // The bundle is loaded from the feed's server with highlight.js beside it (dist/highlight), as VS Code loads it, so code
 // blocks are highlighted; TALLY_BENCH_HIGHLIGHT=0 (or TALLY_BENCH_FEED=cdp) inlines it and they stay plain, as tables
 // before 2026-12-01 12:00 UTC were measured.
-// TALLY_BENCH_COALESCE_MS=0 posts every piece as its own message (the host before it coalesced), for an A/B; with
+// TALLY_BENCH_COALESCE_MS=N posts at most every N ms whatever the panel says (100: the host before it followed the
+// panel's pace); 0 posts every piece as its own message (the host before it coalesced), for an A/B; with
 // TALLY_BENCH_WEBVIEW and TALLY_BENCH_CSS an older build of the panel can be measured the same way.
 //   node --import tsx bench/streamRender.ts
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { coalesceDeltas, DELTA_INTERVAL_MS } from '../src/core/chat/deltaCoalescer';
+import { parseWebviewMessage } from '../src/shared/protocol';
 import type { ChatSink } from '../src/core/chat/chatInterfaces';
 import { traceMainThread, type MainThreadTrace } from './mainThreadTrace';
 import { markdownReply } from './markdownReply';
@@ -55,6 +60,8 @@ export interface StreamRun {
   screenMs: number;
   feedMs: number;
   posts: number;
+  /** The intervals the panel told its host while streaming (`stream/pace`), in order. */
+  paces: number[];
   paints: number;
   /** Characters that went through markdown-it while streaming and at the end, per character of the reply. */
   markdownCharsPerChar: number;
@@ -83,7 +90,8 @@ export interface StreamResult {
   /** How posts reached the page (panelFeed.ts). */
   feed: 'events' | 'cdp';
   nominalMs: number;
-  coalesceMs: number;
+  /** How the host's coalescer was paced: the panel's `stream/pace` (production), or a fixed interval (0: none). */
+  coalesce: Coalesce;
   runs: StreamRun[];
 }
 
@@ -97,10 +105,14 @@ const VSCODE_FONT_VARS =
   ':root{--vscode-font-family:system-ui, "Ubuntu", "Droid Sans", sans-serif;--vscode-font-weight:normal;' +
   "--vscode-font-size:13px;--vscode-editor-font-family:'Droid Sans Mono', monospace;--vscode-editor-font-size:14px}";
 
+/** The host's coalescer interval: what the panel tells its host (production), or fixed ms (0: every piece posted). */
+type Coalesce = 'panel' | number;
+
 async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<void> {
+  // The panel's posts to its host go back to the feed's server (panelFeed.ts onHostMessage).
   await feed.open(
     page,
-    '<div id="app"></div><script>window.acquireVsCodeApi=()=>({postMessage(){},getState(){},setState(){}});' +
+    '<div id="app"></div><script>window.acquireVsCodeApi=()=>({postMessage(m){fetch("/host",{method:"POST",body:JSON.stringify(m)}).catch(()=>{})},getState(){},setState(){}});' +
       'window.__long=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__long.push([e.startTime,e.duration])}).observe({entryTypes:["longtask"]});</script>',
   );
   // The panel's own stylesheet: layout (the scrolling list, content-visibility) is part of what a frame costs.
@@ -127,15 +139,39 @@ const msg = (role: string, content: string, status?: string) => ({
   ...(status ? { status } : {}),
 });
 
+/** One post to the page: when (ms after the first piece) and what. */
+interface Post {
+  at: number;
+  messages: unknown[];
+}
+
+/** The pace the host follows, as the extension's host does: DELTA_INTERVAL_MS from the panel's `ready`, then each
+ *  `stream/pace` the panel posts (validated by the extension's own parser). Listens until `stop()`. */
+function followPace(to: PanelFeed): { ms(): number; told: number[]; stop(): void } {
+  let ms = DELTA_INTERVAL_MS;
+  const told: number[] = [];
+  to.onHostMessage((raw) => {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) return;
+    if (parsed.message.type === 'ready') ms = DELTA_INTERVAL_MS;
+    if (parsed.message.type === 'stream/pace') told.push((ms = parsed.message.intervalMs));
+  });
+  return { ms: () => ms, told, stop: () => to.onHostMessage(undefined) };
+}
+
 /**
  * Produces `text` in 4-character pieces at a steady 2,000 tokens/s (on the wall clock: a late tick catches up) into
- * the host's coalescer, whose posts go to `page`; then `done`. Resolves when the last piece was produced.
+ * the host's coalescer (paced by `interval`, ms), whose posts go to `page`; then `done`. Resolves when the last piece
+ * was produced, with the posts made.
  */
-async function feed(to: PanelFeed, text: string, coalesceMs: number): Promise<{ feedMs: number; posts: number }> {
+async function feed(to: PanelFeed, text: string, interval: number | (() => number)) {
   const sent: Promise<unknown>[] = [];
+  const log: Post[] = [];
   let posts = 0;
+  const t0 = performance.now();
   const send = (m: unknown[]) => {
     posts += m.length;
+    log.push({ at: performance.now() - t0, messages: m });
     sent.push(to.post(m));
   };
   const delta = (t: string) => ({ type: 'chat/delta', requestId: 'r1', text: t });
@@ -143,8 +179,7 @@ async function feed(to: PanelFeed, text: string, coalesceMs: number): Promise<{ 
     delta: (t) => send([delta(t)]),
     done: () => send([{ type: 'chat/done', requestId: 'r1', assistant: msg('assistant', text, 'complete') }]),
   };
-  const sink = coalesceMs > 0 ? coalesceDeltas({ ...(host as ChatSink) }, coalesceMs) : undefined;
-  const t0 = performance.now();
+  const sink = interval !== 0 ? coalesceDeltas({ ...(host as ChatSink) }, interval) : undefined;
   let at = 0;
   while (at < text.length) {
     const due = Math.min(text.length, Math.floor((performance.now() - t0) / TICK_MS + 1) * CHARS_PER_TICK);
@@ -158,7 +193,17 @@ async function feed(to: PanelFeed, text: string, coalesceMs: number): Promise<{ 
   if (sink) sink.done(msg('assistant', text, 'complete') as never);
   else host.done(msg('assistant', text, 'complete') as never);
   await Promise.all(sent);
-  return { feedMs, posts };
+  return { feedMs, posts, log };
+}
+
+/** Posts `log` again on its own schedule (the feed alone, without a panel to pace it). */
+async function replay(to: PanelFeed, log: Post[]): Promise<void> {
+  const t0 = performance.now();
+  for (const p of log) {
+    const wait = t0 + p.at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await to.post(p.messages);
+  }
 }
 
 /** An empty conversation, and a reply to it started: where a streamed reply begins. */
@@ -174,7 +219,8 @@ function startReply(to: PanelFeed): Promise<void> {
   ]);
 }
 
-async function streamOnce(page: Page, to: PanelFeed, webview: string, text: string, coalesceMs: number) {
+async function streamOnce(page: Page, to: PanelFeed, webview: string, text: string, coalesce: Coalesce) {
+  const pace = followPace(to);
   await panelPage(page, to, webview);
   const m = await metrics(page);
   await startReply(to);
@@ -183,7 +229,8 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
   const before = await m();
   await page.evaluate(() => (globalThis as unknown as PageGlobals).__long.splice(0));
   const start = await page.evaluate(() => performance.now());
-  const { feedMs, posts } = await feed(to, text, coalesceMs);
+  const { feedMs, posts, log } = await feed(to, text, coalesce === 'panel' ? pace.ms : coalesce);
+  pace.stop();
   // The screen is done when the final text is on it: the reply is no longer streaming and ends with the last word.
   const last = text.trim().split(/\s+/).pop() ?? '';
   const shown = await page.waitForFunction(
@@ -251,6 +298,8 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
     screenMs,
     feedMs,
     posts,
+    log,
+    paces: pace.told,
     paints: out.paints,
     markdownCharsPerChar: out.markdownChars / text.length,
     trace,
@@ -307,13 +356,13 @@ async function oneShot(page: Page, to: PanelFeed, webview: string, text: string)
     .then((r) => ({ oneMs, trace, ...r }));
 }
 
-/** Main-thread time of the feed alone: the same posts on the same schedule to a listener that does nothing. */
-async function feedOnly(page: Page, to: PanelFeed, text: string, coalesceMs: number): Promise<number> {
+/** Main-thread time of the feed alone: the stream's posts (`log`) on the same schedule to a listener that does nothing. */
+async function feedOnly(page: Page, to: PanelFeed, log: Post[]): Promise<number> {
   await to.open(page, '<script>window.addEventListener("message",()=>{})</script>');
   const m = await metrics(page);
   await page.waitForTimeout(300);
   const before = await m();
-  await feed(to, text, coalesceMs);
+  await replay(to, log);
   await page.waitForTimeout(300);
   return (await m()).TaskDuration - before.TaskDuration;
 }
@@ -353,7 +402,8 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
     launchChromium: () => Promise<{ context: import('playwright-core').BrowserContext; close(): Promise<void> }>;
   };
   const webview = process.env.TALLY_BENCH_WEBVIEW ?? path.resolve(__dirname, '../dist/webview.js');
-  const coalesceMs = Number(process.env.TALLY_BENCH_COALESCE_MS ?? DELTA_INTERVAL_MS);
+  const fixed = process.env.TALLY_BENCH_COALESCE_MS;
+  const coalesce: Coalesce = fixed === undefined || fixed === '' ? 'panel' : Number(fixed);
   const browser = await launchChromium();
   const highlight = process.env.TALLY_BENCH_HIGHLIGHT !== '0';
   const to = await startPanelFeed(
@@ -383,10 +433,13 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
     const one: Awaited<ReturnType<typeof oneShot>>[] = [];
     const feedMs: number[] = [];
     for (let i = 0; i < runs; i++) {
+      // The feed alone replays the stream's own posts, so it runs after it; the one render goes first every other run.
       const tasks = [
-        async () => stream.push(await fresh((p) => streamOnce(p, to, webview, texts[i], coalesceMs))),
+        async () => {
+          stream.push(await fresh((p) => streamOnce(p, to, webview, texts[i], coalesce)));
+          feedMs.push(await fresh((p) => feedOnly(p, to, stream[i].log)));
+        },
         async () => one.push(await fresh((p) => oneShot(p, to, webview, oneTexts[i]))),
-        async () => feedMs.push(await fresh((p) => feedOnly(p, to, texts[i], coalesceMs))),
       ];
       for (let k = 0; k < tasks.length; k++) await tasks[(k + i) % tasks.length]();
     }
@@ -397,7 +450,7 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
       wallMsPerPaint: [],
       paints: [],
     }));
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < (process.env.TALLY_BENCH_PAINT_COST === '0' ? 0 : runs); i++) {
       for (let k = 0; k < paintCost.length; k++) {
         const c = paintCost[(k + i) % paintCost.length];
         const ascii = markdownReply(c.chars, 100 + i).replace(/[^\t\n\x20-\x7e]/gu, 'x');
@@ -412,8 +465,8 @@ export async function benchStreamRender(chars = 80_000, runs = Number(process.en
       chars: median(texts.map((t) => t.length)),
       feed: process.env.TALLY_BENCH_FEED === 'cdp' ? 'cdp' : 'events',
       nominalMs: median(texts.map((t) => (t.length / CHARS_PER_TICK) * TICK_MS)),
-      coalesceMs,
-      runs: stream.map((s, i) => ({
+      coalesce,
+      runs: stream.map(({ log: _log, ...s }, i) => ({
         ...s,
         feedOnlyMs: feedMs[i],
         oneMs: one[i].oneMs,
@@ -445,7 +498,7 @@ export function streamTable(r: StreamResult): string {
     '',
     `Median (min–max) of ${r.runs.length} interleaved runs, fresh pages. Goals: ratio ${yes(med(ratio) <= 2)}, longest task ${yes(med((x) => x.longestTaskMs) <= 50)}, screen ${yes(med(screen) <= 1.2)}. ` +
       `Stream duration at 2,000 tokens/s: ${f(r.nominalMs / 1000, 1)} s (the feed took ${col((x) => x.feedMs / 1000, 1)} s). ` +
-      `Host posts: ${col((x) => x.posts)} (${r.coalesceMs > 0 ? `at most one every ${r.coalesceMs} ms: deltaCoalescer` : 'one per piece'}; ${r.feed === 'cdp' ? 'each through page.evaluate' : 'each an event from another process, forwarded with postMessage'}); panel paints: ${col((x) => x.paints)}; ` +
+      `Host posts: ${col((x) => x.posts)} (${coalesceText(r)}; ${r.feed === 'cdp' ? 'each through page.evaluate' : 'each an event from another process, forwarded with postMessage'}); panel paints: ${col((x) => x.paints)}; ` +
       `streamed main-thread time by kind: script ${col((x) => x.scriptMs)} ms, layout ${col((x) => x.layoutMs)} ms, style ${col((x) => x.styleMs)} ms. ` +
       `Characters through markdown-it per character of the reply: ${col((x) => x.markdownCharsPerChar, 2)} (1.00 = each finished block parsed once). ` +
       `Longest tasks while streaming (at ms after the first piece: ms): ${r.runs.map((x) => x.longTasks.map(([at, ms]) => `${f(at)}: ${f(ms)}`).join(', ')).join('; ')}. ` +
@@ -461,6 +514,14 @@ export function streamTable(r: StreamResult): string {
     '',
     paintCostTable(r.paintCost),
   ].join('\n');
+}
+
+/** How the host's coalescer was paced, for the table. */
+function coalesceText(r: StreamResult): string {
+  if (r.coalesce === 0) return 'one per piece';
+  if (r.coalesce !== 'panel') return `at most one every ${r.coalesce} ms, fixed: deltaCoalescer`;
+  const told = r.runs.map((x) => (x.paces.length ? x.paces.join('→') : 'none')).join('; ');
+  return `at most one per interval the panel paints at: deltaCoalescer with stream/pace, told ${told} ms`;
 }
 
 /** A paint's cost by the reply's length, and the longest against the shortest (goal: about 1, it does not grow). */

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ChatSink, SendOptions } from '../core/chat/chatInterfaces';
 import type { ChatService } from '../core/chat/chatService';
-import { coalesceDeltas } from '../core/chat/deltaCoalescer';
+import { coalesceDeltas, DELTA_INTERVAL_MS } from '../core/chat/deltaCoalescer';
 import { reaskRefusal } from '../core/chat/modelChoice';
 import type { ConversationListItem, PanelConfig } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -20,8 +20,16 @@ export interface ChatControllerDeps {
 export class ChatController {
   private estimating: AbortController | undefined;
   private lastSend: { text: string; options: SendOptions } | undefined;
+  /** How often the panel paints a streaming reply, as it last said (`stream/pace`); stream pieces go no more often. */
+  private paceMs = DELTA_INTERVAL_MS;
 
   constructor(private readonly deps: ChatControllerDeps) {}
+
+  /** The panel paints a streaming reply at most every `ms` (validated: STREAM_PACE_MS). A reply streaming now
+   *  follows it from its next interval. */
+  setPace(ms: number): void {
+    this.paceMs = ms;
+  }
 
   /** Sends a user turn. Resolves when the reply has ended (complete, stopped or failed). */
   async send(text: string, requestId = this.deps.newId('r'), options: SendOptions = {}): Promise<void> {
@@ -58,17 +66,21 @@ export class ChatController {
 
   private async run(work: (sink: ChatSink) => Promise<void>, requestId: string): Promise<void> {
     const { service, view } = this.deps;
-    // Stream pieces go to the panel coalesced (at most one post per 100 ms); every other call posts the queued text first.
-    const sink = coalesceDeltas({
-      started: (user, assistant) => view.post({ type: 'chat/started', requestId, user, assistant }),
-      delta: (t) => view.post({ type: 'chat/delta', requestId, text: t }),
-      done: (assistant) => view.post({ type: 'chat/done', requestId, assistant }),
-      error: (error, assistant) =>
-        view.post({ type: 'chat/error', requestId, error, ...(assistant ? { assistant } : {}) }),
-      removed: (fromMessageId) => view.post({ type: 'chat/removed', fromMessageId }),
-      retrying: (notice) => view.post({ type: 'chat/retrying', requestId, notice }),
-      notice: (text) => view.post({ type: 'chat/notice', requestId, text }),
-    });
+    // Stream pieces go to the panel coalesced (at most one post per interval the panel paints at); every other call
+    // posts the queued text first.
+    const sink = coalesceDeltas(
+      {
+        started: (user, assistant) => view.post({ type: 'chat/started', requestId, user, assistant }),
+        delta: (t) => view.post({ type: 'chat/delta', requestId, text: t }),
+        done: (assistant) => view.post({ type: 'chat/done', requestId, assistant }),
+        error: (error, assistant) =>
+          view.post({ type: 'chat/error', requestId, error, ...(assistant ? { assistant } : {}) }),
+        removed: (fromMessageId) => view.post({ type: 'chat/removed', fromMessageId }),
+        retrying: (notice) => view.post({ type: 'chat/retrying', requestId, notice }),
+        notice: (text) => view.post({ type: 'chat/notice', requestId, text }),
+      },
+      () => this.paceMs,
+    );
     await vscode.commands.executeCommand('setContext', 'tally.busy', true);
     try {
       await work(sink);
@@ -120,6 +132,8 @@ export class ChatController {
   /** The full state for a webview that just loaded. */
   async sendInit(): Promise<void> {
     const { service, view } = this.deps;
+    // A panel that has just loaded has not painted a stream yet: the default pace until it says otherwise.
+    this.paceMs = DELTA_INTERVAL_MS;
     await this.deps.conversations.restoreLast();
     const busy = service.busyRequestId;
     view.post({

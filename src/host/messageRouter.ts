@@ -56,6 +56,7 @@ export function createMessageRouter(
     },
     'draft/estimate': (msg) => controller.estimate(msg.seq, msg.text),
     'chat/regenerate': (msg) => controller.regenerate(msg.requestId),
+    'stream/pace': (msg) => controller.setPace(msg.intervalMs),
     'chat/reask': (msg) => controller.reask(msg.messageId, msg.model, msg.requestId),
     'models/list': (msg) => models.list(msg.refresh),
     'model/choose': (msg) => models.choose(msg.model),

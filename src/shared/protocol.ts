@@ -13,6 +13,8 @@ export const CODE_BLOCK_ACTIONS = ['insert', 'replace', 'newFile'] as const;
 export type CodeBlockAction = (typeof CODE_BLOCK_ACTIONS)[number];
 /** Longest code block the panel may send (characters): a reply is capped well below this. */
 export const MAX_CODE_BLOCK_CHARS = 1_000_000;
+/** Bounds of the interval the panel may ask stream pieces to be posted at (`stream/pace`), ms. */
+export const STREAM_PACE_MS = { min: 16, max: 1000 } as const;
 
 // Built on the first message, not when the extension bundle loads (activation does not need it).
 function buildWebviewToHostSchema() {
@@ -29,6 +31,12 @@ function buildWebviewToHostSchema() {
     v.strictObject({ type: v.literal('chat/new') }),
     v.strictObject({ type: v.literal('chat/retry'), requestId }),
     v.strictObject({ type: v.literal('chat/regenerate'), requestId }),
+    // How often the panel paints a streaming reply (it paints less often when its paints are costly): the host posts
+    // stream pieces no more often than that (core/chat/deltaCoalescer.ts).
+    v.strictObject({
+      type: v.literal('stream/pace'),
+      intervalMs: v.pipe(v.number(), v.integer(), v.minValue(STREAM_PACE_MS.min), v.maxValue(STREAM_PACE_MS.max)),
+    }),
     // "Ask gpt-4o" under a routed reply: that reply asked again with its stronger model (the host checks that the
     // reply is the latest and that the model is its alternative).
     v.strictObject({

@@ -1,7 +1,7 @@
 // The chat panel's entry point: mount the panel, feed host messages through the reducer, say `ready`. Stream pieces
 // (`chat/delta`) are queued (deltaBatch.ts) and reduced at the pace streamPacer.ts sets (every 100 ms, less often when
-// paints are costly): that task also renders the reply's newly finished blocks (Panel.prepare) and the next frame
-// shows them. Any other message applies the queued pieces first and paints at once, so the order of messages is kept.
+// paints are costly; the host is told that pace and posts pieces no more often): that task also renders the reply's
+// newly finished blocks (Panel.prepare) and the next frame shows them. Any other message applies the queued pieces first and paints at once, so the order of messages is kept.
 // The panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
 import { createHostClient } from './hostClient';
@@ -40,7 +40,11 @@ function current(): PanelState {
 }
 
 function paintStream(): void {
-  pacer.painted(performance.now(), panel.lastPaintMs);
+  const now = performance.now();
+  pacer.painted(now, panel.lastPaintMs);
+  // The host posts stream pieces no more often than they are painted.
+  const pace = pacer.paceToTell(now);
+  if (pace !== undefined) host.post({ type: 'stream/pace', intervalMs: pace });
   // The new text's finished blocks are rendered in this task; the next frame only inserts and lays them out. Pieces
   // that arrive before that frame wait for the next paint (the pacer has scheduled it), so each paint renders once.
   const next = current();

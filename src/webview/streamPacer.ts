@@ -5,23 +5,49 @@
 // a near-fixed cost however little text it gained (style, layout of the list, paint and commit of what is on screen),
 // and that cost grows as a long reply fills the page: fewer, larger paints replace many costly ones, and the panel
 // stays free for typing. The end of a stream is not paced: any other message paints at once.
+// The host is told the gap when it changes (`stream/pace`), so that it posts stream pieces no more often than they are
+// painted: on a machine where paints are costly, 4 posts a second instead of 10 (each post is a message event here
+// and a message across processes in VS Code).
 // DOM-free and clock-free (the caller passes the time), unit-tested by counting paints.
 
 export const MIN_PAINT_MS = 100;
 export const MAX_PAINT_MS = 250;
 export const COST_FACTOR = 10;
+/** The gap told to the host changes only by this much or more (ms), and at most once every PACE_TELL_MS, so a
+ *  paint's cost jittering does not become a message per paint. */
+export const PACE_STEP_MS = 40;
+export const PACE_TELL_MS = 1000;
 
 export class StreamPacer {
   private lastStart = -Infinity;
   private lastCost = 0;
   private scheduled = false;
+  /** The gap the host was last told (it starts at MIN_PAINT_MS, the host's interval until told: DELTA_INTERVAL_MS). */
+  private told = MIN_PAINT_MS;
+  private toldAt = -Infinity;
+
+  /** How long after a paint's start the next one may start, ms. */
+  get gapMs(): number {
+    return Math.min(MAX_PAINT_MS, Math.max(MIN_PAINT_MS, Math.round(COST_FACTOR * this.lastCost)));
+  }
 
   /** A piece arrived at `now`: the delay after which to paint, or undefined when a paint is already scheduled. */
   delayFor(now: number): number | undefined {
     if (this.scheduled) return undefined;
     this.scheduled = true;
-    const gap = Math.min(MAX_PAINT_MS, Math.max(MIN_PAINT_MS, COST_FACTOR * this.lastCost));
-    return Math.max(0, this.lastStart + gap - now);
+    return Math.max(0, this.lastStart + this.gapMs - now);
+  }
+
+  /** At `now`: the gap to tell the host (`stream/pace`) when it moved by PACE_STEP_MS or more since it was last told
+   *  (or reached a bound it was not told yet) and PACE_TELL_MS have passed since; otherwise undefined. */
+  paceToTell(now: number): number | undefined {
+    const gap = this.gapMs;
+    const atBound = gap === MIN_PAINT_MS || gap === MAX_PAINT_MS;
+    if (gap === this.told || (Math.abs(gap - this.told) < PACE_STEP_MS && !atBound)) return undefined;
+    if (now - this.toldAt < PACE_TELL_MS) return undefined;
+    this.told = gap;
+    this.toldAt = now;
+    return gap;
   }
 
   /** The scheduled paint starts at `at`; the last paint took `costMs`. */

@@ -5,12 +5,15 @@ import type { ChatSink } from '../../src/core/chat/chatInterfaces';
 import { DeltaCoalescer, coalesceDeltas, type CoalesceTimer } from '../../src/core/chat/deltaCoalescer';
 import type { ChatMessage } from '../../src/shared/conversation';
 
-/** A timer that fires only when the test says so. */
-function fakeTimer(): CoalesceTimer & { fire(): void; pending(): number } {
+/** A timer that fires only when the test says so; `delays` lists the ms of each timer set. */
+function fakeTimer(): CoalesceTimer & { fire(): void; pending(): number; delays: number[] } {
   let next = 1;
   const due = new Map<number, () => void>();
+  const delays: number[] = [];
   return {
-    set: (fn) => {
+    delays,
+    set: (fn, ms) => {
+      delays.push(ms);
       due.set(next, fn);
       return next++;
     },
@@ -121,5 +124,24 @@ describe('delta coalescer', () => {
     s.flush();
     assert.deepEqual(calls, ['notice:headroom', 'delta:a', 'delta:b', 'delta:c', 'notice:later', 'delta:d', 'delta:e']);
     assert.equal(timer.pending(), 0);
+  });
+
+  it('reads its interval at each one it starts: a reply streaming when the panel tells its pace follows it', () => {
+    const timer = fakeTimer();
+    const posts: string[] = [];
+    let pace = 100;
+    const c = new DeltaCoalescer(
+      (t) => posts.push(t),
+      () => pace,
+      timer,
+    );
+    c.push('a'); // at once; an interval of 100 starts
+    c.push('b');
+    pace = 250; // the panel said it paints every 250 ms
+    timer.fire(); // 'b' goes out; the next interval is 250
+    c.push('c');
+    timer.fire();
+    assert.deepEqual(posts, ['a', 'b', 'c']);
+    assert.deepEqual(timer.delays, [100, 250, 250]);
   });
 });

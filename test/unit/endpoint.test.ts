@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { displayEndpoint, resolveApiKey, resolveBaseUrl, API_KEY_SECRET } from '../../src/core/api/endpoint';
-import { parseWebviewMessage } from '../../src/shared/protocol';
+import { parseWebviewMessage, STREAM_PACE_MS } from '../../src/shared/protocol';
 
 const secrets = (value?: string) => ({
   get: async (k: string) => (k === API_KEY_SECRET ? value : undefined),
@@ -44,10 +44,22 @@ describe('webview message validation', () => {
       { type: 'chat/send', requestId: 'r1', text: '' },
       { type: 'chat/send', requestId: 'r1', text: 'x', extra: 1 },
       { type: 'action/run', action: 'rm -rf' },
+      // The panel's paint pace: a whole number of ms within STREAM_PACE_MS, nothing else.
+      { type: 'stream/pace' },
+      { type: 'stream/pace', intervalMs: STREAM_PACE_MS.min - 1 },
+      { type: 'stream/pace', intervalMs: STREAM_PACE_MS.max + 1 },
+      { type: 'stream/pace', intervalMs: 120.5 },
+      { type: 'stream/pace', intervalMs: '250' },
+      { type: 'stream/pace', intervalMs: Number.NaN },
+      { type: 'stream/pace', intervalMs: 250, requestId: 'r1' },
     ]) {
       const r = parseWebviewMessage(bad);
       assert.equal(r.ok, false, JSON.stringify(bad));
       if (!r.ok) assert.ok(r.error.length > 0);
     }
+    assert.deepEqual(parseWebviewMessage({ type: 'stream/pace', intervalMs: 250 }), {
+      ok: true,
+      message: { type: 'stream/pace', intervalMs: 250 },
+    });
   });
 });

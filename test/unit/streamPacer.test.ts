@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COST_FACTOR, MAX_PAINT_MS, MIN_PAINT_MS, StreamPacer } from '../../src/webview/streamPacer';
+import { DELTA_INTERVAL_MS } from '../../src/core/chat/deltaCoalescer';
+import {
+  COST_FACTOR,
+  MAX_PAINT_MS,
+  MIN_PAINT_MS,
+  PACE_STEP_MS,
+  PACE_TELL_MS,
+  StreamPacer,
+} from '../../src/webview/streamPacer';
 
 /**
  * A virtual clock: pieces arrive every `every` ms for `duration` ms; each paint takes `cost(i)` ms of the (single)
  * thread, during which pieces queue. Returns the paints' start times.
  */
-function simulate(cost: (paint: number) => number, duration = 10_000, every = 50): number[] {
+function simulate(cost: (paint: number) => number, duration = 10_000, every = 50, told: [number, number][] = []) {
   const pacer = new StreamPacer();
   const starts: number[] = [];
   let due: number | undefined; // when the scheduled paint runs
@@ -18,6 +26,9 @@ function simulate(cost: (paint: number) => number, duration = 10_000, every = 50
       const end = start + cost(starts.length);
       starts.push(start);
       pacer.painted(start, end - start);
+      // As the panel does at each paint (main.ts): what to tell the host, if anything.
+      const pace = pacer.paceToTell(start);
+      if (pace !== undefined) told.push([start, pace]);
       busyUntil = end;
       due = undefined;
     }
@@ -78,4 +89,44 @@ test('one paint scheduled at a time: pieces during a wait add none', () => {
   assert.equal(pacer.delayFor(20), undefined);
   pacer.painted(20, 1); // a cheap paint: the next one MIN_PAINT_MS after it started
   assert.equal(pacer.delayFor(40), MIN_PAINT_MS - 20);
+});
+
+// The host posts stream pieces at most once per interval it was told (`stream/pace`): never more often than they are
+// painted, so a costly panel gets fewer messages.
+test("the host starts at the panel's own first gap, so cheap paints tell it nothing", () => {
+  assert.equal(DELTA_INTERVAL_MS, MIN_PAINT_MS);
+  const told: [number, number][] = [];
+  simulate(() => 5, 10_000, 50, told);
+  assert.deepEqual(told, []);
+});
+
+test('costly paints: the host is told the gap once, not at every paint', () => {
+  const told: [number, number][] = [];
+  const starts = simulate(() => 30, 10_000, 50, told); // 10 x 30 ms: the cap
+  assert.deepEqual(
+    told.map(([, ms]) => ms),
+    [MAX_PAINT_MS],
+  );
+  assert.ok(starts.length > 30, `${starts.length} paints`);
+});
+
+test('a cost that jitters tells the host at most once per PACE_TELL_MS, only moves of PACE_STEP_MS or more', () => {
+  const told: [number, number][] = [];
+  // 16 to 24 ms: gaps of 160 to 240 ms, alternating.
+  simulate((i) => (i % 2 ? 16 : 24), 20_000, 50, told);
+  assert.ok(told.length >= 1, 'told at least once');
+  for (let i = 1; i < told.length; i++) {
+    assert.ok(told[i][0] - told[i - 1][0] >= PACE_TELL_MS, `told at ${told[i - 1][0]} and ${told[i][0]}`);
+    assert.ok(Math.abs(told[i][1] - told[i - 1][1]) >= PACE_STEP_MS, `${told[i - 1][1]} then ${told[i][1]}`);
+  }
+  assert.ok(told.length <= 20_000 / PACE_TELL_MS + 1, `${told.length} messages`);
+});
+
+test('the pace told follows the cost back down once paints are cheap again', () => {
+  const told: [number, number][] = [];
+  simulate((i) => (i < 10 ? 60 : 2), 10_000, 50, told);
+  assert.deepEqual(
+    told.map(([, ms]) => ms),
+    [MAX_PAINT_MS, MIN_PAINT_MS],
+  );
 });

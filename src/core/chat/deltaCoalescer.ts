@@ -1,11 +1,12 @@
 // Coalesces a reply's stream pieces before they cross to the panel: a model streams a few characters per piece
 // (~20,000 pieces for a 20k-token reply), and each post is a message to the webview and an event on the panel's main
 // thread. The first piece after a quiet spell goes out at once (the reply starts showing without delay); the pieces
-// that follow within each interval (DELTA_INTERVAL_MS) go out together as one delta, joined once: O(new text) per
-// post, whatever the reply's length. The panel paints a stream at most every 100 ms (webview/streamPacer.ts), so
-// posting more often only adds messages. Every other sink call (done, error, removed, retrying, notice, started)
-// posts the queued text first, so nothing is lost or reordered. The timer is injectable, so the tests count posts
-// instead of waiting on the clock.
+// that follow within each interval go out together as one delta, joined once: O(new text) per post, whatever the
+// reply's length. The interval is the panel's: it paints a stream at most every 100 ms, less often when its paints are
+// costly (webview/streamPacer.ts), and says so (`stream/pace`), so the host never posts more often than the panel
+// paints (DELTA_INTERVAL_MS until it has said). Every other sink call (done, error, removed, retrying, notice,
+// started) posts the queued text first, so nothing is lost or reordered. The timer is injectable, so the tests count
+// posts instead of waiting on the clock.
 import type { ChatSink } from './chatInterfaces';
 
 export interface CoalesceTimer {
@@ -18,8 +19,11 @@ const realTimer: CoalesceTimer = {
   clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-/** How often a streaming reply's text is posted to the panel, at most (ms). */
+/** How often a streaming reply's text is posted to the panel, at most (ms), until the panel says how often it paints. */
 export const DELTA_INTERVAL_MS = 100;
+
+/** An interval in ms, or where to read it each time one starts (it may change while a reply streams). */
+export type Interval = number | (() => number);
 
 /** Hands text to `post`: a piece after a quiet interval at once, the rest at most once every `intervalMs` (and on
  *  `flush`). */
@@ -30,7 +34,7 @@ export class DeltaCoalescer {
 
   constructor(
     private readonly post: (text: string) => void,
-    private readonly intervalMs = DELTA_INTERVAL_MS,
+    private readonly intervalMs: Interval = DELTA_INTERVAL_MS,
     private readonly timer: CoalesceTimer = realTimer,
   ) {}
 
@@ -53,10 +57,13 @@ export class DeltaCoalescer {
    *  starts, until an interval passes with nothing queued. */
   private postQueued(): void {
     this.send();
-    this.handle = this.timer.set(() => {
-      this.handle = undefined;
-      if (this.parts.length > 0) this.postQueued();
-    }, this.intervalMs);
+    this.handle = this.timer.set(
+      () => {
+        this.handle = undefined;
+        if (this.parts.length > 0) this.postQueued();
+      },
+      typeof this.intervalMs === 'number' ? this.intervalMs : this.intervalMs(),
+    );
   }
 
   private send(): void {
@@ -72,7 +79,7 @@ export class DeltaCoalescer {
  */
 export function coalesceDeltas(
   sink: ChatSink,
-  intervalMs = DELTA_INTERVAL_MS,
+  intervalMs: Interval = DELTA_INTERVAL_MS,
   timer: CoalesceTimer = realTimer,
 ): ChatSink & { flush(): void } {
   const deltas = new DeltaCoalescer((t) => sink.delta(t), intervalMs, timer);
