@@ -1,5 +1,6 @@
 // The webview's one channel to the host: a typed post and a single message listener.
 import type { HostToWebview, WebviewToHost } from '../shared/protocol';
+import type { UiState } from './uiStateSaver';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -17,10 +18,7 @@ export interface HostClient {
   saveUiState(state: UiState): void;
 }
 
-export interface UiState {
-  draft: string;
-  scrollTop?: number;
-}
+export type { UiState };
 
 export function createHostClient(): HostClient {
   const api = acquireVsCodeApi();

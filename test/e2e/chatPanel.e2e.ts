@@ -61,6 +61,25 @@ async function chatPanelTest(server: FakeOpenAIServer, wb: Workbench): Promise<v
   assert.match(usageText, /token/i, 'the usage line mentions tokens');
 
   await wb.screenshot(SCREENSHOT);
+
+  // A draft survives the view being hidden: VS Code disposes a hidden webview view (Tally does not retain it), and
+  // the new one gets the draft back from the state the panel saved with setState (a draft change is saved at once:
+  // uiStateSaver.ts).
+  const draft = 'an unsent draft, typed just before the view was hidden';
+  await view.locator('#composer-input').fill(draft);
+  await view.locator('body').evaluate(() => {
+    (globalThis as unknown as { tallyE2eOld?: boolean }).tallyE2eOld = true;
+  });
+  await wb.clickActivityBar('Explorer');
+  await wb.clickActivityBar('Tally');
+  const again = await wb.webview('#composer-input');
+  await again.locator('#composer-input').waitFor({ state: 'visible', timeout: 30_000 });
+  const fresh = await again
+    .locator('body')
+    .evaluate(() => (globalThis as unknown as { tallyE2eOld?: boolean }).tallyE2eOld !== true);
+  assert.ok(fresh, 'the view was disposed and loaded again (a retained view would prove nothing)');
+  assert.equal(await again.locator('#composer-input').inputValue(), draft, 'the draft came back');
+  log('the draft survived hiding the view');
 }
 
 async function main(): Promise<number> {

@@ -19,6 +19,7 @@ import { renderStats } from './markdown';
 import { MessageList } from './messageList';
 import { actionButton, ErrorBox, RetryBox } from './statusBoxes';
 import { el } from './dom';
+import { UiStateSaver } from '../uiStateSaver';
 
 export interface PanelCallbacks {
   post(msg: WebviewToHost): void;
@@ -40,6 +41,8 @@ export class Panel {
   private focusErrorAction = false;
   private readonly composer: Composer;
   private readonly conversations: ConversationList;
+  /** Saves the draft and the scroll position (uiStateSaver.ts: a draft at once, a scroll at most twice a second). */
+  private readonly saver: UiStateSaver;
   /** The state the next paint shows. */
   private source: PanelState | undefined;
   /** The state last painted: a part whose slice of the state is the same object is not painted again. */
@@ -54,6 +57,12 @@ export class Panel {
     private readonly cb: PanelCallbacks,
     ui: UiState,
   ) {
+    this.saver = new UiStateSaver(
+      () => ({ draft: this.composer.draft, scrollTop: this.list.scrollTop }),
+      (state) => cb.saveUi(state),
+      { set: (fn, ms) => window.setTimeout(fn, ms), clear: (h) => window.clearTimeout(h as number) },
+      () => performance.now(),
+    );
     this.conversations = new ConversationList(cb.post);
     this.errorBox = new ErrorBox(cb.post);
     this.retryBox = new RetryBox(cb.post);
@@ -61,7 +70,7 @@ export class Panel {
       {
         post: (msg) => cb.post(msg),
         newRequestId: () => cb.newRequestId(),
-        saveUi: () => this.saveUi(),
+        saveUi: () => this.saver.draftChanged(),
         state: () => this.source,
       },
       ui.draft,
@@ -94,15 +103,16 @@ export class Panel {
     this.afterFrame.port1.onmessage = () => {
       this.lastPaintMs = this.paintPrepareMs + performance.now() - this.paintStart;
     };
-    this.list.addEventListener('scroll', () => this.saveUi(), { passive: true });
+    this.list.addEventListener('scroll', () => this.saver.scrolled(), { passive: true });
+    // A scroll save still waiting is made before the view goes (hidden views may be disposed).
+    window.addEventListener('pagehide', () => this.saver.flush());
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.saver.flush();
+    });
     if (ui.scrollTop !== undefined)
       requestAnimationFrame(() => {
         this.list.scrollTop = ui.scrollTop ?? 0;
       });
-  }
-
-  private saveUi(): void {
-    this.cb.saveUi({ draft: this.composer.draft, scrollTop: this.list.scrollTop });
   }
 
   /** Side effects of a host message that the state alone does not carry: giving back a draft that was refused

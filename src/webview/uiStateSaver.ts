@@ -1,0 +1,75 @@
+// When the panel saves its own state (the draft and the list's scroll position) with VS Code's setState. Each save
+// serialises all of it and posts it to the workbench (VS Code's webview pre/index.html: setState does
+// `doPostMessage('do-update-state', JSON.stringify(newState))`), and the draft can be long (a pasted log). A change of
+// the draft is saved at once, so nothing typed is lost when the view is hidden right after. A scroll is saved at most
+// once every SCROLL_SAVE_MS (the latest position, at the end of the wait): a streaming reply scrolls the list at every
+// paint, which saved the whole state at every paint. What is waiting is saved when the page is hidden or unloaded
+// (render/panel.ts), and a save that would write what the last one wrote is skipped.
+// DOM-free and clock-free (the timer and the clock are passed in), unit-tested by counting saves.
+/** The panel's own persisted UI state (it survives hiding and reloads of the view). */
+export interface UiState {
+  draft: string;
+  scrollTop?: number;
+}
+
+export const SCROLL_SAVE_MS = 500;
+
+export interface SaveTimer {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export class UiStateSaver {
+  private waiting: unknown;
+  private lastAt = -Infinity;
+  private last: UiState | undefined;
+
+  /** `read` gives the state now; `write` saves it (setState); `now` is a clock in ms. */
+  constructor(
+    private readonly read: () => UiState,
+    private readonly write: (state: UiState) => void,
+    private readonly timer: SaveTimer,
+    private readonly now: () => number,
+  ) {}
+
+  /** The draft changed: saved now, with the scroll position (a scroll save waiting is done by it). */
+  draftChanged(): void {
+    this.cancel();
+    this.save();
+  }
+
+  /** The list scrolled: saved now if no save was made in the last SCROLL_SAVE_MS, else at the end of that time. */
+  scrolled(): void {
+    if (this.waiting !== undefined) return;
+    const wait = this.lastAt + SCROLL_SAVE_MS - this.now();
+    if (wait <= 0) {
+      this.save();
+      return;
+    }
+    this.waiting = this.timer.set(() => {
+      this.waiting = undefined;
+      this.save();
+    }, wait);
+  }
+
+  /** Saves what is waiting now (the page is being hidden or unloaded). */
+  flush(): void {
+    if (this.waiting === undefined) return;
+    this.cancel();
+    this.save();
+  }
+
+  private cancel(): void {
+    if (this.waiting === undefined) return;
+    this.timer.clear(this.waiting);
+    this.waiting = undefined;
+  }
+
+  private save(): void {
+    const state = this.read();
+    this.lastAt = this.now();
+    if (this.last && this.last.draft === state.draft && this.last.scrollTop === state.scrollTop) return;
+    this.last = state;
+    this.write(state);
+  }
+}
