@@ -1,7 +1,8 @@
 // The chat panel's entry point: mount the panel, feed host messages through the reducer, say `ready`. Stream pieces
 // (`chat/delta`) are queued (deltaBatch.ts) and reduced at the pace streamPacer.ts sets (every 100 ms, less often when
 // paints are costly; the host is told that pace and posts pieces no more often): that task also renders the reply's
-// newly finished blocks (Panel.prepare) and the next frame shows them. Any other message applies the queued pieces first and paints at once, so the order of messages is kept.
+// newly finished blocks (Panel.prepare) and the next frame shows them. Any other message applies the queued pieces
+// first and paints at once, so the order of messages is kept.
 // The panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
 import { createHostClient } from './hostClient';
