@@ -4,8 +4,8 @@
 // characters per 10 ms) on the Node side and goes through the host's own coalescer (src/core/chat/deltaCoalescer.ts,
 // as ChatController.run wraps its sink), each post a `chat/delta` message event in the page; then `chat/done`. The
 // coalescer posts at the pace the panel tells its host (`stream/pace`, validated as the extension does; the page's
-// acquireVsCodeApi stub posts the panel's messages back to this process), as the extension does since 2026-12-01 17:00
-// UTC; tables before then were measured with posts every 100 ms whatever the panel's pace. Posts
+// acquireVsCodeApi stub posts the panel's messages back to this process), as the extension does since c9d95b0
+// (2026-12-01 16:30 UTC); tables before then were measured with posts every 100 ms whatever the panel's pace. Posts
 // reach the page as VS Code's do: from another process, forwarded with postMessage by a host script (panelFeed.ts;
 // TALLY_BENCH_FEED=cdp posts through page.evaluate instead, as tables before 2026-12-01 08:00 UTC did).
 // Compared with one render of the same final text, rendered and laid out on screen (a conversation opened with it;
