@@ -35,6 +35,7 @@ import { f, median, spread } from './stats';
 interface PageGlobals {
   postMessage(data: unknown, origin: string): void;
   __long: [number, number][];
+  __setStates?: number;
   document: {
     body: { dataset: Record<string, string | undefined> };
     querySelector(sel: string): { innerHTML: string; textContent: string | null; offsetHeight: number } | null;
@@ -63,6 +64,8 @@ export interface StreamRun {
   /** The intervals the panel told its host while streaming (`stream/pace`), in order. */
   paces: number[];
   paints: number;
+  /** The panel's setState calls (draft and scroll position saves) from its start to the end of the stream. */
+  setStates: number;
   /** Characters that went through markdown-it while streaming and at the end, per character of the reply. */
   markdownCharsPerChar: number;
   sameHtml: boolean;
@@ -109,10 +112,15 @@ const VSCODE_FONT_VARS =
 type Coalesce = 'panel' | number;
 
 async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<void> {
-  // The panel's posts to its host go back to the feed's server (panelFeed.ts onHostMessage).
+  // The panel's posts to its host go back to the feed's server (panelFeed.ts onHostMessage). setState does what VS
+  // Code's does (webview pre/index.html): serialises the state and posts it to the frame that hosts the webview, on
+  // the same main thread (here the page's own window; the panel ignores a message without a `type`).
   await feed.open(
     page,
-    '<div id="app"></div><script>window.acquireVsCodeApi=()=>({postMessage(m){fetch("/host",{method:"POST",body:JSON.stringify(m)}).catch(()=>{})},getState(){},setState(){}});' +
+    '<div id="app"></div><script>window.acquireVsCodeApi=()=>({' +
+      'postMessage(m){fetch("/host",{method:"POST",body:JSON.stringify(m)}).catch(()=>{})},getState(){},' +
+      'setState(s){window.__setStates=(window.__setStates||0)+1;' +
+      'window.postMessage({command:"do-update-state",data:JSON.stringify(s)},"*");return s}});' +
       'window.__long=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__long.push([e.startTime,e.duration])}).observe({entryTypes:["longtask"]});</script>',
   );
   // The panel's own stylesheet: layout (the scrolling list, content-visibility) is part of what a frame costs.
@@ -257,6 +265,7 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
         (globalThis as unknown as PageGlobals).document.querySelector('[data-id="assistant1"] .content')?.innerHTML ??
         '',
       paints: Number((globalThis as unknown as PageGlobals).document.body.dataset.paints),
+      setStates: (globalThis as unknown as PageGlobals).__setStates ?? 0,
       markdownChars: Number((globalThis as unknown as PageGlobals).document.body.dataset.markdownChars),
       codeBlocks: (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-id="assistant1"] pre > code')
         .length,
@@ -301,6 +310,7 @@ async function streamOnce(page: Page, to: PanelFeed, webview: string, text: stri
     log,
     paces: pace.told,
     paints: out.paints,
+    setStates: out.setStates,
     markdownCharsPerChar: out.markdownChars / text.length,
     trace,
   };
@@ -498,7 +508,7 @@ export function streamTable(r: StreamResult): string {
     '',
     `Median (min–max) of ${r.runs.length} interleaved runs, fresh pages. Goals: ratio ${yes(med(ratio) <= 2)}, longest task ${yes(med((x) => x.longestTaskMs) <= 50)}, screen ${yes(med(screen) <= 1.2)}. ` +
       `Stream duration at 2,000 tokens/s: ${f(r.nominalMs / 1000, 1)} s (the feed took ${col((x) => x.feedMs / 1000, 1)} s). ` +
-      `Host posts: ${col((x) => x.posts)} (${coalesceText(r)}; ${r.feed === 'cdp' ? 'each through page.evaluate' : 'each an event from another process, forwarded with postMessage'}); panel paints: ${col((x) => x.paints)}; ` +
+      `Host posts: ${col((x) => x.posts)} (${coalesceText(r)}; ${r.feed === 'cdp' ? 'each through page.evaluate' : 'each an event from another process, forwarded with postMessage'}); panel paints: ${col((x) => x.paints)}; setState calls (each serialises the draft and posts it, as VS Code's does): ${col((x) => x.setStates)}; ` +
       `streamed main-thread time by kind: script ${col((x) => x.scriptMs)} ms, layout ${col((x) => x.layoutMs)} ms, style ${col((x) => x.styleMs)} ms. ` +
       `Characters through markdown-it per character of the reply: ${col((x) => x.markdownCharsPerChar, 2)} (1.00 = each finished block parsed once). ` +
       `Longest tasks while streaming (at ms after the first piece: ms): ${r.runs.map((x) => x.longTasks.map(([at, ms]) => `${f(at)}: ${f(ms)}`).join(', ')).join('; ')}. ` +
