@@ -16,13 +16,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private viewListeners: vscode.Disposable[] = [];
   private readonly posted = new vscode.EventEmitter<HostToWebview>();
   private readonly readied = new vscode.EventEmitter<void>();
-  private readonly received = new vscode.EventEmitter<WebviewToHost>();
   /** Every message posted to a ready webview (for the status of tests and diagnostics; never contains the key). */
   readonly onDidPost = this.posted.event;
   /** Fires each time a webview finished loading and said `ready`. */
   readonly onDidBecomeReady = this.readied.event;
-  /** Every valid message from the webview (or `receive`), before it is handled (for tests). */
-  readonly onDidReceive = this.received.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -69,7 +66,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       this.ready = true;
       this.readied.fire();
     }
-    this.received.fire(parsed.message);
     try {
       await this.onMessage(parsed.message);
     } catch (e) {
@@ -96,6 +92,5 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposeViewListeners();
     this.posted.dispose();
     this.readied.dispose();
-    this.received.dispose();
   }
 }

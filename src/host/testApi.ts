@@ -6,7 +6,7 @@ import type { ChatService } from '../core/chat/chatService';
 import type { OpenAIChatClient } from '../core/api/openaiClient';
 import type { Tokenizers } from '../core/tokens/tokenizers';
 import type { ChatMessage } from '../shared/conversation';
-import type { HostToWebview, WebviewToHost } from '../shared/protocol';
+import type { HostToWebview } from '../shared/protocol';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { CodeBlockActions } from './codeBlockActions';
@@ -24,8 +24,6 @@ export interface TallyTestApi {
   receive(raw: unknown): Promise<void>;
   /** Every message posted to the webview from now on. */
   onDidPost: vscode.Event<HostToWebview>;
-  /** Every valid message the panel sent (or `receive` was given), before it is handled. */
-  onDidReceive: vscode.Event<WebviewToHost>;
   history(): readonly ChatMessage[];
   /** Whether the openai SDK has been loaded (it must not be at activation). */
   sdkLoaded(): boolean;
@@ -89,7 +87,6 @@ export function createTestApi(deps: {
           }),
     receive: (raw) => view.receive(raw),
     onDidPost: view.onDidPost,
-    onDidReceive: view.onDidReceive,
     history: () => service.history,
     sdkLoaded: () => client.loaded,
     tokenizerLoadedOnHost: () => tokenizers.isLoaded('o200k_base') || tokenizers.isLoaded('cl100k_base'),
