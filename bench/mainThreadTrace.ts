@@ -29,7 +29,22 @@ export interface MainThreadTrace {
   /** Synchronous font-fallback calls to the browser process, and the wall time the main thread waited on them. */
   fontFallbackCalls: number;
   fontFallbackWaitMs: number;
+  /** Thread time by rendering phase, ms (PHASES). Layout includes layout forced from script; script excludes it. */
+  phases: Record<Phase, number>;
+  /** Frames the main thread committed to the compositor (Commit events). */
+  frames: number;
 }
+
+/** The phases the bench reports: style, layout, pre-paint, paint, layerize and commit of a frame, and script. */
+const PHASES = {
+  style: ['UpdateLayoutTree'],
+  layout: ['Layout'],
+  prePaint: ['PrePaint'],
+  paint: ['Paint'],
+  layerizeAndCommit: ['Layerize', 'Commit'],
+  script: ['FunctionCall', 'TimerFire', 'FireAnimationFrame', 'EventDispatch', 'HandlePostMessage'],
+} as const;
+export type Phase = keyof typeof PHASES;
 
 const FALLBACK = 'WebSandboxSupportLinux::GetFallbackFontForCharacter';
 
@@ -68,5 +83,28 @@ function summarise(events: TraceEvent[]): MainThreadTrace {
     maxCpuMs: Math.max(0, ...tasks.map((e) => (e.tdur ?? 0) / 1000)),
     fontFallbackCalls: calls.length,
     fontFallbackWaitMs: ms(calls, 'dur'),
+    phases: phaseTimes(mine),
+    frames: mine.filter((e) => e.name === 'Commit').length,
   };
+}
+
+/** Thread time per phase. Events nest (a script call may force style and layout, a frame runs script and layout):
+ *  each event's time counts once, to the innermost phase event around it, so the phases add up without overlap. */
+function phaseTimes(events: TraceEvent[]): Record<Phase, number> {
+  const phaseOf = new Map<string, Phase>();
+  for (const [phase, names] of Object.entries(PHASES) as [Phase, readonly string[]][])
+    for (const n of names) phaseOf.set(n, phase);
+  const own = events.filter((e) => phaseOf.has(e.name)).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const out = Object.fromEntries(Object.keys(PHASES).map((k) => [k, 0])) as Record<Phase, number>;
+  // A stack of open events: each event's thread time minus that of the phase events directly inside it.
+  const stack: { end: number; phase: Phase }[] = [];
+  for (const e of own) {
+    while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
+    const t = (e.tdur ?? 0) / 1000;
+    const phase = phaseOf.get(e.name) as Phase;
+    out[phase] += t;
+    if (stack.length) out[stack[stack.length - 1].phase] -= t;
+    stack.push({ end: e.ts + (e.dur ?? 0), phase });
+  }
+  return out;
 }

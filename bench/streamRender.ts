@@ -26,7 +26,7 @@ import type { Page } from 'playwright-core';
 import { coalesceDeltas, DELTA_INTERVAL_MS } from '../src/core/chat/deltaCoalescer';
 import { parseWebviewMessage } from '../src/shared/protocol';
 import type { ChatSink } from '../src/core/chat/chatInterfaces';
-import { traceMainThread, type MainThreadTrace } from './mainThreadTrace';
+import { type Phase, traceMainThread, type MainThreadTrace } from './mainThreadTrace';
 import { markdownReply } from './markdownReply';
 import { startPanelFeed, type PanelFeed } from './panelFeed';
 import { f, median, spread } from './stats';
@@ -522,7 +522,34 @@ export function streamTable(r: StreamResult): string {
       `Synchronous font-fallback calls to the browser process (text with a character no font here has): streamed ${col((x) => x.trace.fontFallbackCalls)}, waited ${col((x) => x.trace.fontFallbackWaitMs)} ms; ` +
       `one render ${col((x) => x.oneTrace.fontFallbackCalls)}, waited ${col((x) => x.oneTrace.fontFallbackWaitMs)} ms.`,
     '',
+    phaseTable(r),
+    '',
     paintCostTable(r.paintCost),
+  ].join('\n');
+}
+
+/** Where the main thread's time went, streamed and in the one render, by phase (mainThreadTrace.ts). */
+function phaseTable(r: StreamResult): string {
+  const phases = Object.keys(r.runs[0]?.trace.phases ?? {}) as Phase[];
+  if (phases.length === 0) return '';
+  const cell = (fn: (x: StreamRun) => number) => spread(r.runs.map(fn), 0);
+  // The rest of the tasks' thread time: microtasks after a script (highlighting), garbage collection, messages from
+  // other processes, module loading.
+  const rest = (t: MainThreadTrace) => t.cpuMs - phases.reduce((s, p) => s + t.phases[p], 0);
+  const rows = [
+    ['streamed', (x: StreamRun) => x.trace],
+    ['one render', (x: StreamRun) => x.oneTrace],
+  ] as const;
+  return [
+    "Thread time by phase, ms (each event counted once, in the innermost phase: script excludes the style and layout it forced; rest = the tasks' other time: microtasks, garbage collection, IPC):",
+    '',
+    `| | frames committed | ${phases.join(' | ')} | rest | all |`,
+    `|---|---:|${phases.map(() => '---:|').join('')}---:|---:|`,
+    ...rows.map(
+      ([name, t]) =>
+        `| ${name} | ${cell((x) => t(x).frames)} | ${phases.map((p) => cell((x) => t(x).phases[p])).join(' | ')} | ${cell((x) => rest(t(x)))} | ${cell((x) => t(x).cpuMs)} |`,
+    ),
+    `| streamed − one render | ${cell((x) => x.trace.frames - x.oneTrace.frames)} | ${phases.map((p) => cell((x) => x.trace.phases[p] - x.oneTrace.phases[p])).join(' | ')} | ${cell((x) => rest(x.trace) - rest(x.oneTrace))} | ${cell((x) => x.trace.cpuMs - x.oneTrace.cpuMs)} |`,
   ].join('\n');
 }
 
