@@ -2,17 +2,20 @@
 // MIN_PAINT_MS; the next paint then waits COST_FACTOR times as long as the last one took (its script and the frame's
 // style, layout, paint and commit: render/panel.ts measures it), up to MAX_PAINT_MS, so painting a stream takes at
 // most about 1/COST_FACTOR of the panel's main thread, whatever the machine and however long the reply. Each paint has
-// a near-fixed cost however little text it gained (style, layout of the list, paint and commit of what is on screen),
-// and that cost grows as a long reply fills the page: fewer, larger paints replace many costly ones, and the panel
-// stays free for typing. The end of a stream is not paced: any other message paints at once.
+// a near-fixed cost however little text it gained (style, layout of the list, paint and commit of what is on screen,
+// the frame after it, the message that brought the text): bench/streamRender.ts measured ~13 ms of thread time per
+// paint beyond what its text costs, so fewer, larger paints replace many costly ones, and the panel stays free for
+// typing. A reply at a common speed (tens of tokens a second) paints cheaply, so every MIN_PAINT_MS; only a very fast
+// one, or a slow machine, spaces paints out (at 2,000 tokens/s here: ~3 a second, each ~20 ms). The end of a stream is
+// not paced: any other message paints at once.
 // The host is told the gap when it changes (`stream/pace`), so that it posts stream pieces no more often than they are
-// painted: on a machine where paints are costly, 4 posts a second instead of 10 (each post is a message event here
+// painted: on a machine where paints are costly, ~3 posts a second instead of 10 (each post is a message event here
 // and a message across processes in VS Code).
 // DOM-free and clock-free (the caller passes the time), unit-tested by counting paints.
 
 export const MIN_PAINT_MS = 100;
-export const MAX_PAINT_MS = 250;
-export const COST_FACTOR = 10;
+export const MAX_PAINT_MS = 400;
+export const COST_FACTOR = 15;
 /** The gap told to the host changes only by this much or more (ms), and at most once every PACE_TELL_MS, so a
  *  paint's cost jittering does not become a message per paint. */
 export const PACE_STEP_MS = 40;
