@@ -31,7 +31,7 @@ export interface MainThreadTrace {
   fontFallbackWaitMs: number;
   /** Thread time by rendering phase, ms (PHASES). Layout includes layout forced from script; script excludes it. */
   phases: Record<Phase, number>;
-  /** Frames the main thread committed to the compositor (Commit events). */
+  /** Frames the main thread rendered (a frame's lifecycle runs pre-paint once; layout forced by script does not). */
   frames: number;
 }
 
@@ -84,7 +84,7 @@ function summarise(events: TraceEvent[]): MainThreadTrace {
     fontFallbackCalls: calls.length,
     fontFallbackWaitMs: ms(calls, 'dur'),
     phases: phaseTimes(mine),
-    frames: mine.filter((e) => e.name === 'Commit').length,
+    frames: mine.filter((e) => e.name === 'PrePaint').length,
   };
 }
 

@@ -543,7 +543,7 @@ function phaseTable(r: StreamResult): string {
   return [
     "Thread time by phase, ms (each event counted once, in the innermost phase: script excludes the style and layout it forced; rest = the tasks' other time: microtasks, garbage collection, IPC):",
     '',
-    `| | frames committed | ${phases.join(' | ')} | rest | all |`,
+    `| | frames | ${phases.join(' | ')} | rest | all |`,
     `|---|---:|${phases.map(() => '---:|').join('')}---:|---:|`,
     ...rows.map(
       ([name, t]) =>
