@@ -9,6 +9,8 @@
 //   usage report   Tally: Show Usage Report shows the chart and the per-model totals
 //   streamed = opened  a long reply shown as it streamed is the same DOM (chunks, blocks, highlighting) as the same
 //                  reply rendered at once when its conversation is opened again
+//   end in view    a reply whose last piece brings two chunks' worth of blocks ends with its end on screen, and so
+//                  does its conversation opened again (a chunk skipped at a guessed height grows when laid out)
 // Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
 //   node --import tsx test/e2e/panelFeatures.e2e.ts
 import assert from 'node:assert/strict';
@@ -46,6 +48,40 @@ function longReply(chars: number): string {
     length += part.length;
   }
   return parts.join('').trimEnd();
+}
+
+interface ListEl {
+  scrollHeight: number;
+  scrollTop: number;
+  clientHeight: number;
+  dataset: Record<string, string | undefined>;
+  getBoundingClientRect(): { top: number; bottom: number };
+  querySelectorAll(selector: string): ArrayLike<{ getBoundingClientRect(): { top: number; bottom: number } }>;
+}
+
+/** Waits (up to `ms`) for the message list to show its end: scrolled to the bottom, the last reply's last paragraph on
+ *  screen. Returns what it saw last. */
+async function endInView(
+  view: FrameLocator,
+  ms = 5_000,
+): Promise<{ fromEnd: number; lastOnScreen: boolean; kept: number }> {
+  const list = view.locator('#messages');
+  let seen = { fromEnd: -1, lastOnScreen: false, kept: 0 };
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    seen = await list.evaluate((e) => {
+      const l = e as unknown as ListEl;
+      const ps = l.querySelectorAll('.message.assistant .content p');
+      const last = ps[ps.length - 1].getBoundingClientRect();
+      const box = l.getBoundingClientRect();
+      return {
+        fromEnd: l.scrollHeight - l.scrollTop - l.clientHeight,
+        lastOnScreen: last.top >= box.top && last.bottom <= box.bottom + 1,
+        kept: Number(l.dataset.endKept ?? 0),
+      };
+    });
+    if (seen.fromEnd < 40 && seen.lastOnScreen) break;
+  }
+  return seen;
 }
 
 /** The newest reply's body once every code block in it is highlighted. */
@@ -148,6 +184,45 @@ async function main(): Promise<number> {
       const opened = await settledReplyHtml(view);
       assert.ok(opened.length > text.length, `the opened reply is rendered: ${opened.length} of HTML`);
       assert.equal(opened, streamed, 'the reply as it streamed is the reply rendered at once');
+      await view.locator('#conversation-title').click(); // closes the list
+    });
+
+    await scenario('end in view', async () => {
+      // The end of a stream renders what arrived since the last paint. Here that is two chunks' worth of blocks: the
+      // chunk that another follows is closed at once, skipped at a guessed height (it was never laid out), and laid
+      // out when it comes near the screen; it grows, and the list must still show the reply's end (messageList.ts:
+      // keepEnd). Opening the conversation again renders the reply at once: the same.
+      const ask = 'Two pieces, the second one long';
+      await view.locator('#conversation-new').click();
+      await view.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 });
+      const para = (i: number) =>
+        `Paragraph ${i}: ${'The quick brown fox jumps over the lazy dog. '.repeat(11).trim()}`;
+      const part1 = `${[1, 2, 3, 4, 5, 6, 7].map(para).join('\n\n')}\n\n`;
+      const part2 = `${[8, 9, 10, 11, 12].map(para).join('\n\n')}\n\nThe end of the reply.`;
+      server.enqueue({ chunks: [part1, part2], chunkDelayMs: 1_000 });
+      await send(view, ask);
+      await view
+        .locator('.message.assistant[data-status="complete"]', { hasText: 'The end of the reply.' })
+        .waitFor({ timeout: 30_000 });
+      const streamed = await endInView(view);
+      const chunks = await view.locator('.message.assistant .content > .chunk').count();
+      log(`streamed: ${chunks} chunks, ${JSON.stringify(streamed)}`);
+      assert.ok(chunks >= 3, `the end brought more than one chunk: ${chunks}`);
+      assert.ok(
+        streamed.fromEnd < 40 && streamed.lastOnScreen,
+        `the reply's end is on screen: ${JSON.stringify(streamed)}`,
+      );
+      await view.locator('#conversation-title').click(); // opens the list
+      await view.locator('.conversation-item', { hasText: 'How many tokens' }).locator('.conversation-open').click();
+      await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
+      await view.locator('.conversation-item', { hasText: ask }).locator('.conversation-open').click();
+      await view.locator('.message.user', { hasText: ask }).waitFor({ timeout: 10_000 });
+      const opened = await endInView(view);
+      log(`opened: ${JSON.stringify(opened)}`);
+      assert.ok(
+        opened.fromEnd < 40 && opened.lastOnScreen,
+        `the opened reply's end is on screen: ${JSON.stringify(opened)}`,
+      );
       await view.locator('#conversation-title').click(); // closes the list
     });
 

@@ -2,7 +2,8 @@
 // MessageViews (messageWindow.ts). Older pages load as the top of the list comes into view, the newest pages that
 // fall out of the window come back as the bottom comes into view (an IntersectionObserver on the "Show older" and
 // "Show newer" buttons, which stay as keyboard controls). What is on screen keeps its place when pages are added or
-// dropped above it. Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
+// dropped above it, and a list at its end stays there when a message in it changes size after the paint (keepEnd).
+// Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
 import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import { PAGE, TAIL, newer, older, windowRange, type MessageWindow } from '../messageWindow';
@@ -26,9 +27,18 @@ export class MessageList {
   private busyRequestId: string | undefined;
   private wasNearBottom = true;
   private jumpToEnd = false;
+  /** The list was put at its end (settle) and the user has not scrolled away since: it stays at its end when what is
+   *  in it changes size afterwards, e.g. a closed chunk of a long reply laid out when it comes near the screen (it was
+   *  skipped at a guessed height: render/blockChunks.ts). `stuckHeight` is the list's height when it was last put
+   *  there. */
+  private stuck = false;
+  private stuckHeight = 0;
+  private readonly resizes = new ResizeObserver(() => this.keepEnd());
   /** Work counters for the UI tests: views built, window moves. */
   private built = 0;
   private moves = 0;
+  /** Times the list was put back at its end after a size change (keepEnd). */
+  private endKept = 0;
 
   /** `onMoved` runs after the window moved by scrolling or a button (outside the panel's paint). */
   constructor(private readonly onMoved: () => void) {
@@ -39,6 +49,18 @@ export class MessageList {
     // named, focusable landmark, so the keyboard can scroll it.
     this.el.tabIndex = 0;
     this.el.setAttribute('aria-label', l10n.t('Conversation'));
+    // Scrolled away from the end (against the height the list had when it was put there: a size change not laid out
+    // yet must not read as the user leaving), or back to it.
+    this.el.addEventListener(
+      'scroll',
+      () => {
+        const top = this.el.scrollTop;
+        const height = this.el.clientHeight;
+        if (this.el.scrollHeight - top - height < 40) this.stick();
+        else if (this.stuckHeight - top - height >= 40) this.stuck = false;
+      },
+      { passive: true },
+    );
     this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), {
       root: this.el,
       rootMargin: '400px 0px',
@@ -71,8 +93,25 @@ export class MessageList {
 
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */
   settle(): void {
-    if ((this.wasNearBottom && this.window.below === 0) || this.jumpToEnd) this.el.scrollTop = this.el.scrollHeight;
+    if ((this.wasNearBottom && this.window.below === 0) || this.jumpToEnd) {
+      this.el.scrollTop = this.el.scrollHeight;
+      this.stick();
+    }
     this.jumpToEnd = false;
+  }
+
+  private stick(): void {
+    this.stuck = true;
+    this.stuckHeight = this.el.scrollHeight;
+  }
+
+  /** After a message in the window changed size (ResizeObserver, after layout, before paint): back to the end if the
+   *  list was there. */
+  private keepEnd(): void {
+    if (!this.stuck || this.window.below !== 0 || this.el.scrollHeight === this.stuckHeight) return;
+    this.el.scrollTop = this.el.scrollHeight;
+    this.stuckHeight = this.el.scrollHeight;
+    this.el.dataset.endKept = String(++this.endKept);
   }
 
   private onIntersect(entries: IntersectionObserverEntry[]): void {
@@ -132,6 +171,7 @@ export class MessageList {
       else {
         view = new MessageView(m);
         this.views.set(m.id, view);
+        this.resizes.observe(view.el);
         this.built++;
       }
       const expected = previous.nextElementSibling;
@@ -140,6 +180,7 @@ export class MessageList {
     }
     for (const [id, view] of this.views) {
       if (!seen.has(id)) {
+        this.resizes.unobserve(view.el);
         view.el.remove();
         this.views.delete(id);
       }
