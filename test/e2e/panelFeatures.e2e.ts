@@ -84,6 +84,16 @@ async function endInView(
   return seen;
 }
 
+/** Away and back through the conversation list: the first conversation (asked `first`, titled "How many tokens…"),
+ *  then the one that asked `ask` again, read back from disk and rendered at once. */
+async function awayAndBack(view: FrameLocator, first: string, ask: string): Promise<void> {
+  await view.locator('#conversation-title').click(); // opens the list
+  await view.locator('.conversation-item', { hasText: 'How many tokens' }).locator('.conversation-open').click();
+  await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
+  await view.locator('.conversation-item', { hasText: ask }).locator('.conversation-open').click();
+  await view.locator('.message.user', { hasText: ask }).waitFor({ timeout: 10_000 });
+}
+
 /** The newest reply's body once every code block in it is highlighted. */
 async function settledReplyHtml(view: FrameLocator): Promise<string> {
   const content = view.locator('.message.assistant[data-status="complete"] .content').last();
@@ -175,12 +185,7 @@ async function main(): Promise<number> {
       log(`streamed reply: ${text.length} characters, ${chunks} chunks (${closed} closed), ${streamed.length} of HTML`);
       assert.ok(chunks >= 5, `the reply is in chunks: ${chunks}`);
       assert.equal(closed, chunks - 1, 'every chunk but the last is closed');
-      // Away and back: the conversation is read back from disk and the reply rendered at once.
-      await view.locator('#conversation-title').click(); // opens the list
-      await view.locator('.conversation-item', { hasText: 'How many tokens' }).locator('.conversation-open').click();
-      await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
-      await view.locator('.conversation-item', { hasText: ask }).locator('.conversation-open').click();
-      await view.locator('.message.user', { hasText: ask }).waitFor({ timeout: 10_000 });
+      await awayAndBack(view, first, ask);
       const opened = await settledReplyHtml(view);
       assert.ok(opened.length > text.length, `the opened reply is rendered: ${opened.length} of HTML`);
       assert.equal(opened, streamed, 'the reply as it streamed is the reply rendered at once');
@@ -212,11 +217,7 @@ async function main(): Promise<number> {
         streamed.fromEnd < 40 && streamed.lastOnScreen,
         `the reply's end is on screen: ${JSON.stringify(streamed)}`,
       );
-      await view.locator('#conversation-title').click(); // opens the list
-      await view.locator('.conversation-item', { hasText: 'How many tokens' }).locator('.conversation-open').click();
-      await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
-      await view.locator('.conversation-item', { hasText: ask }).locator('.conversation-open').click();
-      await view.locator('.message.user', { hasText: ask }).waitFor({ timeout: 10_000 });
+      await awayAndBack(view, first, ask);
       const opened = await endInView(view);
       log(`opened: ${JSON.stringify(opened)}`);
       assert.ok(
