@@ -12,6 +12,9 @@ import { MessageView } from './messageView';
 
 type Step = (w: MessageWindow, total: number) => MessageWindow;
 
+/** A list whose viewport ends this close to its end (px) is at its end: it follows what is added there. */
+const NEAR_END_PX = 40;
+
 export class MessageList {
   readonly el = el('main', { id: 'messages' });
   private readonly olderButton = el('button', { id: 'show-older', type: 'button', className: 'action' });
@@ -54,10 +57,8 @@ export class MessageList {
     this.el.addEventListener(
       'scroll',
       () => {
-        const top = this.el.scrollTop;
-        const height = this.el.clientHeight;
-        if (this.el.scrollHeight - top - height < 40) this.stick();
-        else if (this.stuckHeight - top - height >= 40) this.stuck = false;
+        if (this.fromEnd() < NEAR_END_PX) this.stick();
+        else if (this.fromEnd(this.stuckHeight) >= NEAR_END_PX) this.stuck = false;
       },
       { passive: true },
     );
@@ -70,7 +71,12 @@ export class MessageList {
 
   /** Call before anything in the panel changes size: whether the list is scrolled to its end. */
   measure(): void {
-    this.wasNearBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 40;
+    this.wasNearBottom = this.fromEnd() < NEAR_END_PX;
+  }
+
+  /** How far the bottom of the list's viewport is from the end of a list `height` high (its height now). */
+  private fromEnd(height = this.el.scrollHeight): number {
+    return height - this.el.scrollTop - this.el.clientHeight;
   }
 
   /** Shows `messages` (system messages are not shown). A new conversation or a new request returns to the end. */
