@@ -35,13 +35,14 @@ export interface MainThreadTrace {
   frames: number;
 }
 
-/** The phases the bench reports: style, layout, pre-paint, paint, layerize and commit of a frame, and script. */
+/** The phases the bench reports: style, layout, pre-paint, paint and layerize of a frame, and script. (The commit to
+ *  the compositor is not in the traced categories: it falls in the rest.) */
 const PHASES = {
   style: ['UpdateLayoutTree'],
   layout: ['Layout'],
   prePaint: ['PrePaint'],
   paint: ['Paint'],
-  layerizeAndCommit: ['Layerize', 'Commit'],
+  layerize: ['Layerize'],
   script: ['FunctionCall', 'TimerFire', 'FireAnimationFrame', 'EventDispatch', 'HandlePostMessage'],
 } as const;
 export type Phase = keyof typeof PHASES;
