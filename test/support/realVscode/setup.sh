@@ -4,6 +4,9 @@
 #   1. Debian packages, only when missing (needs root: apt-get): chromium (the browser the UI test drives),
 #      libkrb5-dev (gssapi.h for code-server's native 'kerberos' module), redis-server (the Redis cache tests),
 #      fonts-wqy-microhei (a Chinese font, so the zh-cn UI test's screenshots show text, not boxes),
+#      fonts-noto-color-emoji and fonts-symbola (emoji and pictographs, which every desktop VS Code runs on has fonts
+#      for: without them Chromium asks its browser process again at every layout for a character no font has, which
+#      made the streaming bench's one-shot render look ~2x as costly as on a user's machine),
 #      and the node-gyp toolchain make, g++, python3
 #   2. the project's node_modules (scripts/ensureDeps.mjs: npm ci when missing or when package-lock.json changed);
 #      playwright-core comes from there
@@ -40,7 +43,9 @@ missing=()
 [ -x "${TALLY_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
 command -v redis-server >/dev/null || missing+=(redis-server)
-dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei)
+for font in fonts-wqy-microhei fonts-noto-color-emoji fonts-symbola; do
+  dpkg -s $font >/dev/null 2>&1 || missing+=($font)
+done
 for tool in make g++ python3; do command -v $tool >/dev/null || missing+=($tool); done
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "setup.sh: missing Debian packages: ${missing[*]} (as root: apt-get install ${missing[*]})" >&2; exit 1; }
