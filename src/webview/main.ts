@@ -1,7 +1,8 @@
 // The chat panel's entry point: mount the panel, feed host messages through the reducer, say `ready`. Stream pieces
 // (`chat/delta`) are queued (deltaBatch.ts) and reduced at the pace streamPacer.ts sets (every 100 ms, less often when
 // paints are costly; the host is told that pace and posts pieces no more often): that task also renders the reply's
-// newly finished blocks (Panel.prepare) and the next frame shows them. Any other message applies the queued pieces
+// newly finished blocks (Panel.prepare), tasks of their own insert and lay them out a slice at a time
+// (Panel.layOutAhead), and the next frame shows them. Any other message applies the queued pieces
 // first and paints at once, so the order of messages is kept.
 // The panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
@@ -9,7 +10,7 @@ import { createHostClient } from './hostClient';
 import { loadPanelL10n } from './panelL10n';
 import { Panel } from './render/panel';
 import { initialState, reduce, type PanelState } from './state';
-import { StreamPacer } from './streamPacer';
+import { SLICE_CHARS, StreamPacer } from './streamPacer';
 
 // The language first: every text the panel shows is looked up when it is painted, from here on.
 loadPanelL10n(document);
@@ -48,10 +49,31 @@ function paintStream(): void {
   if (pace !== undefined) host.post({ type: 'stream/pace', intervalMs: pace });
   // The new text's finished blocks are rendered in this task; the next frame only inserts and lays them out. Pieces
   // that arrive before that frame wait for the next paint (the pacer has scheduled it), so each paint renders once.
-  const next = current();
-  panel.prepare(next);
-  panel.render(next);
+  prepareAndPaint(current());
 }
+
+/** Renders the last reply's newly finished blocks, then has them inserted and laid out a slice at a time, then paints. */
+function prepareAndPaint(next: PanelState): void {
+  panel.prepare(next);
+  if (!slicing) {
+    slicing = true;
+    slices.port2.postMessage(null);
+  }
+}
+
+/** The blocks a paint adds are inserted and laid out SLICE_CHARS at a time, each slice in a task of its own, and then
+ *  the frame paints (streamPacer.ts). A host message that comes in between paints at once: that paint inserts what is
+ *  left. */
+const slices = new MessageChannel();
+let slicing = false;
+slices.port1.onmessage = () => {
+  if (panel.layOutAhead(state, SLICE_CHARS)) {
+    slices.port2.postMessage(null);
+    return;
+  }
+  slicing = false;
+  panel.render(state);
+};
 
 host.onMessage((msg) => {
   if (msg.type === 'chat/delta') {
@@ -67,7 +89,10 @@ host.onMessage((msg) => {
   state = reduce(current(), msg);
   panel.announce(state);
   panel.noteHostMessage(msg);
-  panel.render(state);
+  // The end of a reply brings the text since the last paint, as much as a paint's worth or more: laid out in slices
+  // too. Any other message paints at once.
+  if (msg.type === 'chat/done') prepareAndPaint(state);
+  else panel.render(state);
 });
 panel.render(state);
 host.post({ type: 'ready' });

@@ -8,7 +8,8 @@
 //                  and the next request uses it
 //   usage report   Tally: Show Usage Report shows the chart and the per-model totals
 //   streamed = opened  a long reply shown as it streamed is the same DOM (chunks, blocks, highlighting) as the same
-//                  reply rendered at once when its conversation is opened again
+//                  reply rendered at once when its conversation is opened again; its blocks were laid out in slices
+//                  ahead of the paints, and no frame showed a paragraph twice
 //   end in view    a reply whose last piece brings two chunks' worth of blocks ends with its end on screen, and so
 //                  does its conversation opened again (a chunk skipped at a guessed height grows when laid out)
 // Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
@@ -17,6 +18,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
+import { SLICE_CHARS } from '../../src/webview/streamPacer';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
@@ -92,6 +94,49 @@ async function awayAndBack(view: FrameLocator, first: string, ask: string): Prom
   await view.locator('.message.user', { hasText: first }).waitFor({ timeout: 10_000 });
   await view.locator('.conversation-item', { hasText: ask }).locator('.conversation-open').click();
   await view.locator('.message.user', { hasText: ask }).waitFor({ timeout: 10_000 });
+}
+
+interface DuplicateWatch {
+  frames: number;
+  twice: string[];
+  stop?: boolean;
+}
+
+/** From now on, at every frame until stopDuplicateWatch: the streaming reply's paragraphs ("Paragraph N with", one per
+ *  section of longReply) that it shows twice. A paint's blocks are inserted ahead of it in slices while the open tail
+ *  still holds the start of the first one (main.ts, markdownBody.ts insertReady): a frame drawn between two slices
+ *  must not show that text both as a block and in the tail. */
+async function watchDuplicates(view: FrameLocator): Promise<void> {
+  // (No named function inside: tsx would wrap it in a __name() helper the page does not have; a property is not named.)
+  await view.locator('body').evaluate(() => {
+    const g = globalThis as unknown as {
+      __dup: DuplicateWatch & { tick: () => void };
+      requestAnimationFrame(cb: () => void): void;
+      document: { querySelector(s: string): { textContent: string | null } | null };
+    };
+    g.__dup = { frames: 0, twice: [] } as unknown as DuplicateWatch & { tick: () => void };
+    g.__dup.tick = () => {
+      const content = g.document.querySelector('.message.assistant[data-status="streaming"] .content');
+      if (content) {
+        g.__dup.frames++;
+        const seen = new Set<string>();
+        for (const m of (content.textContent ?? '').matchAll(/Paragraph (\d+) with/g)) {
+          if (seen.has(m[1]) && g.__dup.twice.length < 10) g.__dup.twice.push(m[1]);
+          seen.add(m[1]);
+        }
+      }
+      if (!g.__dup.stop) g.requestAnimationFrame(g.__dup.tick);
+    };
+    g.requestAnimationFrame(g.__dup.tick);
+  });
+}
+
+async function stopDuplicateWatch(view: FrameLocator): Promise<DuplicateWatch> {
+  return view.locator('body').evaluate(() => {
+    const w = (globalThis as unknown as { __dup: DuplicateWatch }).__dup;
+    w.stop = true;
+    return { frames: w.frames, twice: w.twice };
+  });
 }
 
 /** The newest reply's body once every code block in it is highlighted. */
@@ -176,9 +221,35 @@ async function main(): Promise<number> {
       await view.locator('#conversation-new').click();
       await view.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 });
       const text = longReply(25_000);
-      server.enqueue({ text, chunkSize: 24, chunkDelayMs: 1 });
+      // Fast: each paint brings more than SLICE_CHARS of finished blocks.
+      server.enqueue({ text, chunkSize: 120, chunkDelayMs: 1 });
+      const before = await view
+        .locator('body')
+        .evaluate((b) => ({ ...(b as unknown as { dataset: Record<string, string> }).dataset }));
+      await watchDuplicates(view);
       await send(view, ask);
       await view.locator('.message.assistant[data-status="complete"]').last().waitFor({ timeout: 60_000 });
+      const watched = await stopDuplicateWatch(view);
+      const after = await view
+        .locator('body')
+        .evaluate((b) => ({ ...(b as unknown as { dataset: Record<string, string> }).dataset }));
+      const slices = Number(after.slicesAhead) - Number(before.slicesAhead ?? 0);
+      const paints = Number(after.paints) - Number(before.paints);
+      log(
+        `${paints} paints, ${slices} slices laid out ahead (at most ${after.maxSliceChars} characters); ` +
+          `${watched.frames} frames watched, paragraphs shown twice: ${JSON.stringify(watched.twice)}`,
+      );
+      assert.ok(watched.frames >= 5, `frames watched while the reply streamed: ${watched.frames}`);
+      assert.deepEqual(watched.twice, [], 'no frame shows a paragraph twice');
+      assert.ok(
+        slices > paints,
+        `a paint's blocks were laid out in more than one slice: ${slices} slices, ${paints} paints`,
+      );
+      // A slice stops after the block that reaches SLICE_CHARS: at most that plus one block (here under 500).
+      assert.ok(
+        Number(after.maxSliceChars) <= SLICE_CHARS + 500,
+        `a slice laid out at most SLICE_CHARS and a block: ${after.maxSliceChars}`,
+      );
       const streamed = await settledReplyHtml(view);
       const chunks = await view.locator('.message.assistant .content > .chunk').count();
       const closed = await view.locator('.message.assistant .content > .chunk.closed').count();

@@ -40,6 +40,8 @@ function simulate(cost: (paint: number) => number, duration = 10_000, every = 50
 }
 
 const gaps = (starts: number[]) => starts.slice(1).map((s, i) => s - starts[i]);
+/** A paint so costly that the next one waits MAX_PAINT_MS (COST_FACTOR times it is over the cap). */
+const OVER_CAP_MS = Math.ceil(MAX_PAINT_MS / COST_FACTOR) + 10;
 
 test('cheap paints: one paint per MIN_PAINT_MS, never more often', () => {
   const starts = simulate(() => 5);
@@ -77,7 +79,7 @@ test('very costly paints: never further apart than MAX_PAINT_MS (plus the paint 
 });
 
 test('the pace follows the cost back down once paints are cheap again', () => {
-  const starts = simulate((i) => (i < 10 ? 60 : 2));
+  const starts = simulate((i) => (i < 10 ? OVER_CAP_MS : 2), 10 * MAX_PAINT_MS + 5_000);
   const late = gaps(starts).slice(-20);
   for (const g of late) assert.equal(g, MIN_PAINT_MS);
 });
@@ -102,13 +104,12 @@ test("the host starts at the panel's own first gap, so cheap paints tell it noth
 
 test('costly paints: the host is told the gap once, not at every paint', () => {
   const told: [number, number][] = [];
-  const starts = simulate(() => 30, 10_000, 50, told); // COST_FACTOR x 30 ms: over the cap
-  assert.ok(COST_FACTOR * 30 > MAX_PAINT_MS);
+  const starts = simulate(() => OVER_CAP_MS, 10_000, 50, told);
   assert.deepEqual(
     told.map(([, ms]) => ms),
     [MAX_PAINT_MS],
   );
-  assert.ok(starts.length >= Math.floor(10_000 / (MAX_PAINT_MS + 30)), `${starts.length} paints`);
+  assert.ok(starts.length >= Math.floor(10_000 / (MAX_PAINT_MS + OVER_CAP_MS)), `${starts.length} paints`);
 });
 
 test('a cost that jitters tells the host at most once per PACE_TELL_MS, only moves of PACE_STEP_MS or more', () => {
@@ -125,7 +126,7 @@ test('a cost that jitters tells the host at most once per PACE_TELL_MS, only mov
 
 test('the pace told follows the cost back down once paints are cheap again', () => {
   const told: [number, number][] = [];
-  simulate((i) => (i < 10 ? 60 : 2), 10_000, 50, told);
+  simulate((i) => (i < 10 ? OVER_CAP_MS : 2), 10 * MAX_PAINT_MS + 5_000, 50, told);
   assert.deepEqual(
     told.map(([, ms]) => ms),
     [MAX_PAINT_MS, MIN_PAINT_MS],

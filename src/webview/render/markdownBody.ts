@@ -19,6 +19,8 @@ export class MarkdownBody {
   private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
   /** Blocks finished and rendered since the last paint, not inserted yet. */
   private ready: DocumentFragment | undefined;
+  /** Blocks were inserted ahead of the paint (insertReady): the paint starts the tail afresh. */
+  private insertedEarly = false;
 
   constructor(private readonly el: HTMLElement) {
     this.chunks = new BlockChunks(el);
@@ -30,6 +32,7 @@ export class MarkdownBody {
     this.streaming = undefined;
     const ready = this.ready;
     this.ready = undefined;
+    this.insertedEarly = false;
     let rest: string | undefined;
     if (s && this.splitter.extends(content)) {
       const { blocks, tail } = this.splitter.push(content);
@@ -64,18 +67,46 @@ export class MarkdownBody {
     return tail;
   }
 
+  /**
+   * Ahead of the paint, inserts up to `maxChars` characters of the blocks prepareStreaming rendered, so that the
+   * caller can lay them out in a task of their own. The open tail is emptied: what it showed is the start of the
+   * first of those blocks (a frame drawn before the paint shows the reply up to where the blocks inserted end). The
+   * paint shows the tail again. Returns the characters inserted and whether some blocks are left.
+   */
+  insertReady(maxChars: number): { chars: number; more: boolean } {
+    const s = this.streaming;
+    if (!s || !this.ready) return { chars: 0, more: false };
+    const chars = this.chunks.append(this.ready, s.tailEl, maxChars);
+    if (!this.insertedEarly) {
+      s.tailEl.replaceChildren();
+      s.line = addLine(s.tailEl);
+      this.insertedEarly = true;
+    }
+    if (!this.ready.firstChild) this.ready = undefined;
+    return { chars, more: this.ready !== undefined };
+  }
+
+  /** The reply just ended with `content` (before showFinal): while it was streaming and `content` extends it, renders
+   *  the blocks finished since the last paint, as prepareStreaming does, so that they too can be laid out ahead of the
+   *  paint; showFinal then renders only the last block. */
+  prepareFinal(content: string): void {
+    if (this.streaming && this.splitter.extends(content)) this.prepareStreaming(content);
+  }
+
   /** The reply so far, while it streams. */
   showStreaming(content: string): void {
     const tail = this.prepareStreaming(content);
     const s = this.streaming as NonNullable<MarkdownBody['streaming']>;
     const nodes = this.ready;
     this.ready = undefined;
+    const early = this.insertedEarly;
+    this.insertedEarly = false;
     // Chunks that the last paint followed with another were laid out in its frame: they may skip from now on.
     this.chunks.closeFollowed();
     // With no new block the tail only grew (the splitter checked the text extends the last one): append the rest.
     let added = tail.slice(s.tailLength);
-    if (nodes) {
-      this.chunks.append(nodes, s.tailEl);
+    if (nodes || early) {
+      if (nodes) this.chunks.append(nodes, s.tailEl);
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
       added = tail;
@@ -98,6 +129,7 @@ export class MarkdownBody {
     this.chunks.reset();
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
     this.ready = undefined;
+    this.insertedEarly = false;
   }
 }
 

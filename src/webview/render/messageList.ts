@@ -91,10 +91,17 @@ export class MessageList {
     this.paintWindow();
   }
 
-  /** Ahead of a paint: the streaming reply, if it is shown, renders its newly finished blocks (messageView.ts). */
+  /** Ahead of a paint: the last reply, if it is shown and streams or has just ended, renders its newly finished blocks
+   *  (messageView.ts). */
   prepare(messages: readonly ChatMessage[]): void {
     const last = messages[messages.length - 1];
-    if (last?.status === 'streaming') this.views.get(last.id)?.prepare(last);
+    if (last) this.views.get(last.id)?.prepare(last);
+  }
+
+  /** Ahead of a paint: inserts up to `maxChars` characters of the blocks `prepare` rendered (messageView.ts). */
+  insertReady(messages: readonly ChatMessage[], maxChars: number): { chars: number; more: boolean } {
+    const last = messages[messages.length - 1];
+    return (last && this.views.get(last.id)?.insertReady(maxChars)) ?? { chars: 0, more: false };
   }
 
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */

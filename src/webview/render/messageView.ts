@@ -36,9 +36,17 @@ export class MessageView {
     this.update(message);
   }
 
-  /** While `message` streams, renders its newly finished blocks ahead of the paint that shows them (markdownBody). */
+  /** While `message` streams, or when it has just ended, renders its newly finished blocks ahead of the paint that
+   *  shows them (markdownBody). */
   prepare(message: ChatMessage): void {
-    if (message.role !== 'user' && message.status === 'streaming') this.markdown.prepareStreaming(message.content);
+    if (message.role === 'user') return;
+    if (message.status === 'streaming') this.markdown.prepareStreaming(message.content);
+    else this.markdown.prepareFinal(message.content);
+  }
+
+  /** Inserts up to `maxChars` characters of the blocks `prepare` rendered, ahead of the paint (markdownBody.ts). */
+  insertReady(maxChars: number): { chars: number; more: boolean } {
+    return this.markdown.insertReady(maxChars);
   }
 
   /** Re-renders only what changed since the last call. */
