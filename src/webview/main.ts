@@ -1,9 +1,9 @@
 // The chat panel's entry point: mount the panel, feed host messages through the reducer, say `ready`. Stream pieces
 // (`chat/delta`) are queued (deltaBatch.ts) and reduced at the pace streamPacer.ts sets (every 100 ms, less often when
-// paints are costly; the host is told that pace and posts pieces no more often): that task also renders the reply's
-// newly finished blocks (Panel.prepare), tasks of their own insert and lay them out a slice at a time
-// (Panel.layOutAhead), and the next frame shows them. Any other message applies the queued pieces
-// first and paints at once, so the order of messages is kept.
+// paints are costly; the host is told that pace and posts pieces no more often): that task also cuts out the reply's
+// newly finished blocks (Panel.prepare), tasks of their own render, insert and lay them out a slice at a time
+// (Panel.layOutAhead), and then the frame shows them. The end of a reply goes the same way; any other message applies
+// the queued pieces first and paints at once, so the order of messages is kept.
 // The panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
 import { createHostClient } from './hostClient';
@@ -47,12 +47,12 @@ function paintStream(): void {
   // The host posts stream pieces no more often than they are painted.
   const pace = pacer.paceToTell(now);
   if (pace !== undefined) host.post({ type: 'stream/pace', intervalMs: pace });
-  // The new text's finished blocks are rendered in this task; the next frame only inserts and lays them out. Pieces
-  // that arrive before that frame wait for the next paint (the pacer has scheduled it), so each paint renders once.
+  // The new text's finished blocks are cut out in this task; slices render and lay them out, then the frame paints.
+  // Pieces that arrive meanwhile wait for the next paint (the pacer has scheduled it).
   prepareAndPaint(current());
 }
 
-/** Renders the last reply's newly finished blocks, then has them inserted and laid out a slice at a time, then paints. */
+/** Cuts out the last reply's newly finished blocks, has them rendered and laid out a slice at a time, then paints. */
 function prepareAndPaint(next: PanelState): void {
   panel.prepare(next);
   if (!slicing) {
@@ -61,8 +61,8 @@ function prepareAndPaint(next: PanelState): void {
   }
 }
 
-/** The blocks a paint adds are inserted and laid out SLICE_CHARS at a time, each slice in a task of its own, and then
- *  the frame paints (streamPacer.ts). A host message that comes in between paints at once: that paint inserts what is
+/** The blocks a paint adds are rendered, inserted and laid out SLICE_CHARS at a time, each slice in a task of its own,
+ *  and then the frame paints (streamPacer.ts). A host message that comes in between paints at once: that paint inserts what is
  *  left. */
 const slices = new MessageChannel();
 let slicing = false;

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { CHUNK_CHARS } from '../../src/webview/chunkRule';
+import { SLICE_CHARS } from '../../src/webview/streamPacer';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
@@ -139,12 +140,13 @@ async function dangerousInLastReply(view: FrameLocator): Promise<string[]> {
 /** The markdown work counters the panel keeps on <body> (see panel.ts). */
 async function counters(
   view: FrameLocator,
-): Promise<{ paints: number; renders: number; rendersInPaints: number; chars: number }> {
+): Promise<{ paints: number; slices: number; renders: number; rendersInPaints: number; chars: number }> {
   const d = await view
     .locator('body')
     .evaluate(() => ({ ...(globalThis as unknown as PageGlobals).document.body.dataset }));
   return {
     paints: Number(d.paints ?? 0),
+    slices: Number(d.slicesAhead ?? 0),
     renders: Number(d.markdownRenders ?? 0),
     rendersInPaints: Number(d.markdownRendersInPaints ?? 0),
     chars: Number(d.markdownChars ?? 0),
@@ -381,13 +383,19 @@ async function main(): Promise<number> {
       log(
         `${chunks} chunks, ${paints} paints, ${renders} markdown renders (${inPaints} inside a paint) over ${chars} characters`,
       );
+      // Finished blocks are rendered a slice of about SLICE_CHARS at a time, each in a task ahead of the frame that
+      // shows them (main.ts, Panel.layOutAhead): a render per slice, not per piece; inside paints only what follows
+      // the last block at the end, and a render for a paint that a message other than a piece brought forward (here
+      // the size error).
+      const slices = after.slices - before.slices;
       assert.ok(
-        renders <= paints + 1,
-        `markdown renders (${renders}) bounded by frames painted (${paints}), plus the final render`,
+        renders <= slices + paints + 1,
+        `markdown renders (${renders}) bounded by slices (${slices}) and frames painted (${paints}), plus the final render`,
       );
-      // Finished blocks are rendered in the task that takes in the text, ahead of the frame that shows them (a frame
-      // only inserts and lays them out): inside paints only what follows the last block at the end, and a render for
-      // a paint that a message other than a piece brought forward (here the size error).
+      assert.ok(
+        slices <= Math.ceil(chars / SLICE_CHARS) + paints,
+        `slices (${slices}) of SLICE_CHARS or more, but for the last of each paint (${chars} characters, ${paints} paints)`,
+      );
       assert.ok(renders - inPaints >= 1, `blocks were rendered ahead of paints (${renders - inPaints} renders)`);
       assert.ok(inPaints <= 2, `markdown renders inside a paint: ${inPaints} of ${renders}`);
       // Each finished block is rendered once while streaming and the end renders only the text after the last one

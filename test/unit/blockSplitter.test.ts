@@ -19,13 +19,19 @@ const REPLIES = [
   'Visit https://example.com and <b>bold</b>\n\n    indented code\n\nPara\n\n2020. A year\n\n-\n\n+ plus\n\n+ plus two',
 ];
 
-/** Renders `text` streamed in pieces of `size`: each finished block once, then the tail, as MarkdownBody does. */
+/** Renders `text` streamed in pieces of `size`: each finished block once, on its own, then the tail. (MarkdownBody
+ *  renders runs of blocks together; a run's HTML is its blocks' one by one, as each cut is one.) */
 function renderStreamed(text: string, size: number): { html: string; whole: boolean } {
   const s = new BlockSplitter();
   const parts: string[] = [];
   for (let end = size; end < text.length + size; end += size) {
     const r = s.push(text.slice(0, end));
-    if (r.blocks) parts.push(md.render(r.blocks));
+    assert.equal(r.pieces.join(''), r.blocks, 'the pieces are the blocks, cut');
+    assert.ok(
+      r.pieces.every((p) => p !== ''),
+      'no empty piece',
+    );
+    for (const piece of r.pieces) parts.push(md.render(piece));
   }
   parts.push(md.render(s.push(text).tail));
   return { html: parts.join(''), whole: s.needsWholeRender };
@@ -60,6 +66,13 @@ describe('block splitter', () => {
       );
       assert.equal(tail, 'Last');
     }
+    // Pushed at once, the blocks come cut one by one.
+    assert.deepEqual(new BlockSplitter().push(text).pieces, [
+      '# Title\n\n',
+      'First paragraph\nstill first.\n\n',
+      'Second.\n\n',
+      '- a\n- b\n\n',
+    ]);
   });
 
   it('never splits inside a fenced code block (backticks or tildes, longer closing fences)', () => {
@@ -90,7 +103,7 @@ describe('block splitter', () => {
     assert.equal(s.extends('Goodbye'), false);
     assert.throws(() => s.push('Goodbye'));
     s.reset();
-    assert.deepEqual(s.push('Goodbye\n\nAll'), { blocks: 'Goodbye\n\n', tail: 'All' });
+    assert.deepEqual(s.push('Goodbye\n\nAll'), { blocks: 'Goodbye\n\n', pieces: ['Goodbye\n\n'], tail: 'All' });
   });
 
   it('hands out each character once: 1 MiB in 4 KiB pieces, at most one batch of blocks per piece', () => {

@@ -26,12 +26,9 @@ export class BlockChunks {
     this.followed = [];
   }
 
-  /** Moves `nodes` (rendered top-level blocks) into the chunks, in order, inserting new chunks before `before`; with
-   *  `maxChars`, stops after the block that brings the text moved to that many characters. Returns the characters
-   *  moved. */
-  append(nodes: DocumentFragment, before: Node | null, maxChars = Infinity): number {
-    let moved = 0;
-    for (let node = nodes.firstChild; node && moved < maxChars; node = nodes.firstChild) {
+  /** Moves `nodes` (rendered top-level blocks) into the chunks, in order, inserting new chunks before `before`. */
+  append(nodes: DocumentFragment, before: Node | null): void {
+    for (let node = nodes.firstChild; node; node = nodes.firstChild) {
       if (!this.open || startsChunk(this.openChars, node.nodeName)) {
         if (this.open) this.followed.push(this.open);
         this.open = document.createElement('div');
@@ -39,12 +36,9 @@ export class BlockChunks {
         this.openChars = 0;
         this.body.insertBefore(this.open, before);
       }
-      const chars = node.textContent?.length ?? 0;
-      this.openChars += chars;
-      moved += chars;
+      this.openChars += node.textContent?.length ?? 0;
       this.open.append(node);
     }
-    return moved;
   }
 
   /** Closes every chunk that another chunk follows. */

@@ -21,6 +21,9 @@ const REFERENCE = /^[ \t>*+\-\d.)]*\[[^\]]+\]:/;
 export interface SplitResult {
   /** Text of the blocks completed since the previous push ('' if none). */
   blocks: string;
+  /** The same text cut where each block ends: rendering them one by one, or any run of them together, gives the
+   *  whole's HTML too. */
+  pieces: string[];
   /** The text after the last complete block. */
   tail: string;
 }
@@ -38,6 +41,8 @@ export class BlockSplitter {
   private openIsList: boolean | undefined;
   /** A link reference definition was seen outside code: the pieces' HTML may differ from the whole's. */
   private reference = false;
+  /** Where the blocks completed in the current push end. */
+  private cuts: number[] = [];
 
   /** Whether rendering the handed-out pieces one by one may differ from rendering the whole text (see top). */
   get needsWholeRender(): boolean {
@@ -70,6 +75,7 @@ export class BlockSplitter {
     if (!this.extends(text)) throw new Error('BlockSplitter.push: the text does not extend the previous one');
     this.text = text;
     const start = this.committed;
+    this.cuts = [];
     for (;;) {
       const nl = text.indexOf('\n', this.scanned);
       if (nl < 0) break;
@@ -83,10 +89,12 @@ export class BlockSplitter {
       if (!this.openIsList) this.commit(this.scanned);
       else if (!LIST_ITEM.test(partial) && !MAYBE_LIST_ITEM.test(partial)) this.commit(this.scanned);
     }
-    return { blocks: text.slice(start, this.committed), tail: text.slice(this.committed) };
+    const pieces = this.cuts.map((end, i) => text.slice(i === 0 ? start : this.cuts[i - 1], end));
+    return { blocks: text.slice(start, this.committed), pieces, tail: text.slice(this.committed) };
   }
 
   private commit(at: number): void {
+    this.cuts.push(at);
     this.committed = at;
     this.pendingSplit = -1;
     this.openIsList = undefined;

@@ -1,6 +1,7 @@
 // The body of an assistant message. A reply that arrives finished is rendered whole, once. While a reply streams, its
-// complete top-level blocks (blockSplitter.ts) are rendered once each and appended, never touched again, and only the
-// open tail is shown, as plain text appended in place. When the stream ends only the text after the last finished
+// complete top-level blocks (blockSplitter.ts) are rendered once each and appended, never touched again (ahead of the
+// paint, a slice of about SLICE_CHARS at a time: insertReady), and only the open tail is shown, as plain text appended
+// in place. When the stream ends only the text after the last finished
 // block is rendered: the splitter cuts only where the blocks' HTML one by one equals the whole's, so the result is the
 // one-shot render of the final text (the streaming bench checks it) at the cost of about one render of it in all.
 // (A reply with a link reference definition is rendered whole once at the end: such a definition changes earlier
@@ -17,8 +18,8 @@ export class MarkdownBody {
   private readonly chunks: BlockChunks;
   /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it. */
   private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
-  /** Blocks finished and rendered since the last paint, not inserted yet. */
-  private ready: DocumentFragment | undefined;
+  /** Blocks finished since the last paint, one by one as the splitter cut them, not rendered yet. */
+  private pending: string[] = [];
   /** Blocks were inserted ahead of the paint (insertReady): the paint starts the tail afresh. */
   private insertedEarly = false;
 
@@ -26,21 +27,20 @@ export class MarkdownBody {
     this.chunks = new BlockChunks(el);
   }
 
-  /** The whole reply, final. After a stream only what follows its finished blocks is rendered; else all of it. */
+  /** The whole reply, final. After a stream only what follows the blocks it showed is rendered; else all of it. */
   showFinal(content: string): void {
     const s = this.streaming;
     this.streaming = undefined;
-    const ready = this.ready;
-    this.ready = undefined;
+    const pending = this.pending.join('');
+    this.pending = [];
     this.insertedEarly = false;
     let rest: string | undefined;
     if (s && this.splitter.extends(content)) {
       const { blocks, tail } = this.splitter.push(content);
-      if (!this.splitter.needsWholeRender) rest = blocks + tail;
+      if (!this.splitter.needsWholeRender) rest = pending + blocks + tail;
     }
     this.splitter.reset();
     if (s && rest !== undefined) {
-      if (ready) this.chunks.append(ready, s.tailEl);
       s.tailEl.remove();
     } else {
       this.el.replaceChildren();
@@ -51,62 +51,60 @@ export class MarkdownBody {
   }
 
   /**
-   * Renders the blocks of `content` (the reply so far) that have finished since the last call and keeps them for the
-   * next showStreaming, which inserts them. The panel calls it from the task that takes in new text, before the frame
-   * that shows it, so that frame only inserts and lays out: one long task becomes two shorter ones. (At the first
-   * piece it also empties the body.) Returns the open tail after those blocks.
+   * Takes in `content` (the reply so far): the blocks finished since the last call wait to be rendered and inserted,
+   * by insertReady ahead of the paint, or by the paint (showStreaming). At the first piece it also empties the body.
+   * Returns the open tail after those blocks.
    */
   prepareStreaming(content: string): string {
     if (!this.streaming || !this.splitter.extends(content)) this.startStreaming();
-    const { blocks, tail } = this.splitter.push(content);
-    if (blocks) {
-      const nodes = render(blocks);
-      if (this.ready) this.ready.append(nodes);
-      else this.ready = nodes;
-    }
+    const { pieces, tail } = this.splitter.push(content);
+    for (const piece of pieces) this.pending.push(piece);
     return tail;
   }
 
+  /** The reply just ended with `content` (before showFinal): while it was streaming and `content` extends it, its
+   *  blocks finished since the last paint wait for insertReady, as prepareStreaming has them; showFinal then renders
+   *  only the last block. */
+  prepareFinal(content: string): void {
+    if (this.streaming && this.splitter.extends(content)) this.prepareStreaming(content);
+  }
+
   /**
-   * Ahead of the paint, inserts up to `maxChars` characters of the blocks prepareStreaming rendered, so that the
-   * caller can lay them out in a task of their own. The open tail is emptied: what it showed is the start of the
-   * first of those blocks (a frame drawn before the paint shows the reply up to where the blocks inserted end). The
-   * paint shows the tail again. Returns the characters inserted and whether some blocks are left.
+   * Ahead of the paint, renders and inserts waiting blocks, at least `maxChars` characters of their text or all there
+   * are, so that the caller can lay them out in a task of its own. The open tail is emptied: what it showed is the
+   * start of the first of those blocks (a frame drawn before the paint shows the reply up to where the blocks inserted
+   * end). The paint shows the tail again. Returns the characters inserted and whether some blocks are left.
    */
   insertReady(maxChars: number): { chars: number; more: boolean } {
     const s = this.streaming;
-    if (!s || !this.ready) return { chars: 0, more: false };
-    const chars = this.chunks.append(this.ready, s.tailEl, maxChars);
+    if (!s || this.pending.length === 0) return { chars: 0, more: false };
+    let n = 0;
+    let size = 0;
+    while (n < this.pending.length && size < maxChars) size += this.pending[n++].length;
+    const source = this.pending.splice(0, n).join('');
+    this.chunks.append(render(source), s.tailEl);
     if (!this.insertedEarly) {
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
       this.insertedEarly = true;
     }
-    if (!this.ready.firstChild) this.ready = undefined;
-    return { chars, more: this.ready !== undefined };
-  }
-
-  /** The reply just ended with `content` (before showFinal): while it was streaming and `content` extends it, renders
-   *  the blocks finished since the last paint, as prepareStreaming does, so that they too can be laid out ahead of the
-   *  paint; showFinal then renders only the last block. */
-  prepareFinal(content: string): void {
-    if (this.streaming && this.splitter.extends(content)) this.prepareStreaming(content);
+    return { chars: source.length, more: this.pending.length > 0 };
   }
 
   /** The reply so far, while it streams. */
   showStreaming(content: string): void {
     const tail = this.prepareStreaming(content);
     const s = this.streaming as NonNullable<MarkdownBody['streaming']>;
-    const nodes = this.ready;
-    this.ready = undefined;
+    const pending = this.pending.join('');
+    this.pending = [];
     const early = this.insertedEarly;
     this.insertedEarly = false;
     // Chunks that the last paint followed with another were laid out in its frame: they may skip from now on.
     this.chunks.closeFollowed();
     // With no new block the tail only grew (the splitter checked the text extends the last one): append the rest.
     let added = tail.slice(s.tailLength);
-    if (nodes || early) {
-      if (nodes) this.chunks.append(nodes, s.tailEl);
+    if (pending || early) {
+      if (pending) this.chunks.append(render(pending), s.tailEl);
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
       added = tail;
@@ -128,7 +126,7 @@ export class MarkdownBody {
     this.el.replaceChildren(tailEl);
     this.chunks.reset();
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
-    this.ready = undefined;
+    this.pending = [];
     this.insertedEarly = false;
   }
 }

@@ -91,14 +91,14 @@ export class MessageList {
     this.paintWindow();
   }
 
-  /** Ahead of a paint: the last reply, if it is shown and streams or has just ended, renders its newly finished blocks
-   *  (messageView.ts). */
+  /** Ahead of a paint: the last reply, if it is shown and streams or has just ended, cuts out its newly finished
+   *  blocks (messageView.ts). */
   prepare(messages: readonly ChatMessage[]): void {
     const last = messages[messages.length - 1];
     if (last) this.views.get(last.id)?.prepare(last);
   }
 
-  /** Ahead of a paint: inserts up to `maxChars` characters of the blocks `prepare` rendered (messageView.ts). */
+  /** Ahead of a paint: renders and inserts about `maxChars` characters of the blocks `prepare` cut out. */
   insertReady(messages: readonly ChatMessage[], maxChars: number): { chars: number; more: boolean } {
     const last = messages[messages.length - 1];
     return (last && this.views.get(last.id)?.insertReady(maxChars)) ?? { chars: 0, more: false };

@@ -36,15 +36,15 @@ export class MessageView {
     this.update(message);
   }
 
-  /** While `message` streams, or when it has just ended, renders its newly finished blocks ahead of the paint that
-   *  shows them (markdownBody). */
+  /** While `message` streams, or when it has just ended, cuts out its newly finished blocks, to be rendered ahead of
+   *  the paint that shows them (markdownBody.ts). */
   prepare(message: ChatMessage): void {
     if (message.role === 'user') return;
     if (message.status === 'streaming') this.markdown.prepareStreaming(message.content);
     else this.markdown.prepareFinal(message.content);
   }
 
-  /** Inserts up to `maxChars` characters of the blocks `prepare` rendered, ahead of the paint (markdownBody.ts). */
+  /** Renders and inserts about `maxChars` characters of the blocks `prepare` cut out, ahead of the paint. */
   insertReady(maxChars: number): { chars: number; more: boolean } {
     return this.markdown.insertReady(maxChars);
   }

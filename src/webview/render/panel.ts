@@ -49,7 +49,7 @@ export class Panel {
   private painted: PanelState | undefined;
   private frame = 0;
   private paints = 0;
-  /** Markdown renders done inside paints (the rest were done ahead of them, by prepare). */
+  /** Markdown renders done inside paints (the rest were done ahead of them, by layOutAhead). */
   private rendersInPaints = 0;
   /** Tasks that inserted and laid out blocks ahead of a paint (layOutAhead), and the most characters one of them did. */
   private slicesAhead = 0;
@@ -143,17 +143,17 @@ export class Panel {
     if (this.announcer.count !== before) this.live.el.dataset.announced = String(this.announcer.count);
   }
 
-  /** Ahead of the paint of a streaming reply, from the task that took in its new text: renders the reply's newly
-   *  finished blocks, so that the frame only inserts and lays them out (its cost counts in lastPaintMs). */
+  /** Ahead of the paint of a streaming reply, from the task that took in its new text: the reply's newly finished
+   *  blocks are cut out of it, to be rendered and laid out by layOutAhead (its cost counts in lastPaintMs). */
   prepare(state: PanelState): void {
     const start = performance.now();
     this.messages.prepare(state.messages);
     this.prepareMs += performance.now() - start;
   }
 
-  /** Between prepare and the paint, in a task of its own: inserts up to `maxChars` characters of the blocks prepare
-   *  rendered and lays them out, so that no one task lays out all that a paint adds (its time counts in lastPaintMs).
-   *  Whether some are left for another such task. */
+  /** Between prepare and the paint, in a task of its own: renders and inserts about `maxChars` characters of the
+   *  blocks prepare cut out (or a block more) and lays them out, so that no one task renders and lays out all that a
+   *  paint adds (its time counts in lastPaintMs). Whether some are left for another such task. */
   layOutAhead(state: PanelState, maxChars: number): boolean {
     const start = performance.now();
     const { chars, more } = this.messages.insertReady(state.messages, maxChars);
