@@ -9,6 +9,7 @@ import { DeltaBatch } from './deltaBatch';
 import { createHostClient } from './hostClient';
 import { loadPanelL10n } from './panelL10n';
 import { Panel } from './render/panel';
+import { warmUpWhenIdle } from './render/warmUp';
 import { initialState, reduce, type PanelState } from './state';
 import { SLICE_CHARS, StreamPacer } from './streamPacer';
 
@@ -96,3 +97,4 @@ host.onMessage((msg) => {
 });
 panel.render(state);
 host.post({ type: 'ready' });
+warmUpWhenIdle();

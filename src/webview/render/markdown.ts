@@ -38,10 +38,13 @@ export function renderStats(): { renders: number; chars: number } {
   return { renders, chars: renderedChars };
 }
 
-/** `source` as sanitised nodes, ready to insert (they belong to DOMPurify's inert document until then). */
-export function renderMarkdown(source: string): DocumentFragment {
-  renders++;
-  renderedChars += source.length;
+/** `source` as sanitised nodes, ready to insert (they belong to DOMPurify's inert document until then). Counted in
+ *  renderStats unless `counted` is false (the panel's warm-up, render/warmUp.ts). */
+export function renderMarkdown(source: string, { counted = true } = {}): DocumentFragment {
+  if (counted) {
+    renders++;
+    renderedChars += source.length;
+  }
   const out: unknown = purify.sanitize(md.render(source));
   if (out instanceof DocumentFragment) return out;
   // DOMPurify hands back its input unsanitised where it cannot work (no DOM): show it as text, never as HTML.
