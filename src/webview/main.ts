@@ -63,8 +63,8 @@ function prepareAndPaint(next: PanelState): void {
 }
 
 /** The blocks a paint adds are rendered, inserted and laid out SLICE_CHARS at a time, each slice in a task of its own,
- *  and then the frame paints (streamPacer.ts). A host message that comes in between paints at once: that paint inserts what is
- *  left. */
+ *  and then the frame paints (streamPacer.ts). A host message that comes in between paints at once: that paint
+ *  inserts what is left. */
 const slices = new MessageChannel();
 let slicing = false;
 slices.port1.onmessage = () => {

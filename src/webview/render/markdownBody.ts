@@ -1,9 +1,9 @@
 // The body of an assistant message. A reply that arrives finished is rendered whole, once. While a reply streams, its
 // complete top-level blocks (blockSplitter.ts) are rendered once each and appended, never touched again (ahead of the
 // paint, a slice of about SLICE_CHARS at a time: insertReady), and only the open tail is shown, as plain text appended
-// in place. When the stream ends only the text after the last finished
-// block is rendered: the splitter cuts only where the blocks' HTML one by one equals the whole's, so the result is the
-// one-shot render of the final text (the streaming bench checks it) at the cost of about one render of it in all.
+// in place. When the stream ends only the text after the last finished block is rendered: the splitter cuts only
+// where the blocks' HTML one by one equals the whole's, so the result is the one-shot render of the final text (the
+// streaming bench checks it) at the cost of about one render of it in all.
 // (A reply with a link reference definition is rendered whole once at the end: such a definition changes earlier
 // blocks.)
 import { BlockChunks } from './blockChunks';

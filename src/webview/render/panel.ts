@@ -51,7 +51,8 @@ export class Panel {
   private paints = 0;
   /** Markdown renders done inside paints (the rest were done ahead of them, by layOutAhead). */
   private rendersInPaints = 0;
-  /** Tasks that inserted and laid out blocks ahead of a paint (layOutAhead), and the most characters one of them did. */
+  /** Tasks that inserted and laid out blocks ahead of a paint (layOutAhead), and the most characters one of them
+   *  did. */
   private slicesAhead = 0;
   private maxSliceChars = 0;
 
