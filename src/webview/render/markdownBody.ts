@@ -16,12 +16,11 @@ export class MarkdownBody {
   private readonly splitter = new BlockSplitter();
   /** The rendered blocks, in chunks that skip layout and paint off screen (blockChunks.ts). */
   private readonly chunks: BlockChunks;
-  /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it. */
+  /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it.
+   *  `tailLength`: how much of the tail it shows (0 once blocks were inserted before it: it is shown afresh). */
   private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
   /** Blocks finished since the last paint, one by one as the splitter cut them, not rendered yet. */
   private pending: string[] = [];
-  /** Blocks were inserted ahead of the paint (insertReady): the paint starts the tail afresh. */
-  private insertedEarly = false;
 
   constructor(private readonly el: HTMLElement) {
     this.chunks = new BlockChunks(el);
@@ -33,7 +32,6 @@ export class MarkdownBody {
     this.streaming = undefined;
     const pending = this.pending.join('');
     this.pending = [];
-    this.insertedEarly = false;
     let rest: string | undefined;
     if (s && this.splitter.extends(content)) {
       const { blocks, tail } = this.splitter.push(content);
@@ -70,10 +68,11 @@ export class MarkdownBody {
   }
 
   /**
-   * Ahead of the paint, renders and inserts waiting blocks, at least `maxChars` characters of their text or all there
-   * are, so that the caller can lay them out in a task of its own. The open tail is emptied: what it showed is the
-   * start of the first of those blocks (a frame drawn before the paint shows the reply up to where the blocks inserted
-   * end). The paint shows the tail again. Returns the characters inserted and whether some blocks are left.
+   * Renders and inserts waiting blocks, at least `maxChars` characters of their text or all there are: ahead of the
+   * paint, so that the caller can lay them out in a task of its own, and at the paint, what is left. The open tail is
+   * emptied: what it showed is the start of the first of those blocks (a frame drawn before the paint shows the reply
+   * up to where the blocks inserted end). The paint shows the tail again. Returns the characters inserted and whether
+   * some blocks are left.
    */
   insertReady(maxChars: number): { chars: number; more: boolean } {
     const s = this.streaming;
@@ -83,10 +82,10 @@ export class MarkdownBody {
     while (n < this.pending.length && size < maxChars) size += this.pending[n++].length;
     const source = this.pending.splice(0, n).join('');
     this.chunks.append(render(source), s.tailEl);
-    if (!this.insertedEarly) {
+    if (s.tailLength > 0) {
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
-      this.insertedEarly = true;
+      s.tailLength = 0;
     }
     return { chars: source.length, more: this.pending.length > 0 };
   }
@@ -95,20 +94,12 @@ export class MarkdownBody {
   showStreaming(content: string): void {
     const tail = this.prepareStreaming(content);
     const s = this.streaming as NonNullable<MarkdownBody['streaming']>;
-    const pending = this.pending.join('');
-    this.pending = [];
-    const early = this.insertedEarly;
-    this.insertedEarly = false;
     // Chunks that the last paint followed with another were laid out in its frame: they may skip from now on.
     this.chunks.closeFollowed();
-    // With no new block the tail only grew (the splitter checked the text extends the last one): append the rest.
-    let added = tail.slice(s.tailLength);
-    if (pending || early) {
-      if (pending) this.chunks.append(render(pending), s.tailEl);
-      s.tailEl.replaceChildren();
-      s.line = addLine(s.tailEl);
-      added = tail;
-    }
+    // The blocks no slice took (a message that paints at once). A block inserted empties the tail.
+    this.insertReady(Infinity);
+    // The tail only grew since it was shown (the splitter checked the text extends the last one): append the rest.
+    const added = tail.slice(s.tailLength);
     for (let from = 0; ;) {
       const nl = added.indexOf('\n', from);
       s.line.appendData(added.slice(from, nl < 0 ? undefined : nl + 1));
@@ -127,7 +118,6 @@ export class MarkdownBody {
     this.chunks.reset();
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
     this.pending = [];
-    this.insertedEarly = false;
   }
 }
 
