@@ -2,18 +2,17 @@
 // MIN_PAINT_MS; the next paint then waits COST_FACTOR times as long as the last one took (its script, the slices that
 // laid out its blocks ahead of it, and the frame's style, layout, paint and commit: render/panel.ts measures it), up
 // to MAX_PAINT_MS, so painting a stream takes at most about 1/COST_FACTOR of the panel's main thread, whatever the
-// machine and however long the reply. Each paint has
-// a near-fixed cost however little text it gained (style, layout of the list, paint and commit of what is on screen,
-// the frame after it, the message that brought the text): bench/streamRender.ts measured ~13 ms of thread time per
-// paint beyond what its text costs, so fewer, larger paints replace many costly ones, and the panel stays free for
-// typing. A reply at a common speed (tens of tokens a second) paints cheaply, so every MIN_PAINT_MS; only a very fast
-// one, or a slow machine, spaces paints out (at 2,000 tokens/s here: 2-3 a second). The end of a stream is not paced:
-// any other message paints at once.
-// A paint's new blocks are laid out SLICE_CHARS characters at a time (or a block more), each slice in a task of its own
-// before the frame (main.ts, Panel.layOutAhead): the more text a paint brings, the more slices, and no one task lays
-// it all out. In one task, a paint's worth of a fast reply took 30-60 ms here, over the 50 ms a task may hold up the
-// panel (bench/streamRender.ts); in slices, 20-40. So paints can be spaced out further (MAX_PAINT_MS 1,000 instead of
-// 400: ~22 paints for the bench's 10 s reply instead of ~38) without making any task longer.
+// machine and however long the reply. Each paint has a near-fixed cost however little text it gained (style, layout
+// of the list, paint and commit of what is on screen, the frame after it, the message that brought the text):
+// bench/streamRender.ts measured ~13 ms of thread time per paint beyond what its text costs, so fewer, larger paints
+// replace many costly ones, and the panel stays free for typing. A reply at a common speed (tens of tokens a second)
+// paints cheaply, so every MIN_PAINT_MS; only a very fast one, or a slow machine, spaces paints out (at 2,000
+// tokens/s here: 2-3 a second). The end of a stream is not paced: any other message paints at once.
+// A paint's new blocks are rendered and laid out SLICE_CHARS characters at a time (or a block more), each slice in a
+// task of its own before the frame (main.ts, Panel.layOutAhead): the more text a paint brings, the more slices, and no
+// one task lays it all out. In one task, a paint's worth of a fast reply took 30-60 ms here, over the 50 ms a task
+// may hold up the panel (bench/streamRender.ts); in slices, 20-40. So paints can be spaced out further (MAX_PAINT_MS
+// 1,000 instead of 400: ~22 paints for the bench's 10 s reply instead of ~38) without making any task longer.
 // The host is told the gap when it changes (`stream/pace`), so that it posts stream pieces no more often than they are
 // painted: on a machine where paints are costly, ~3 posts a second instead of 10 (each post is a message event here
 // and a message across processes in VS Code).
@@ -22,7 +21,8 @@
 export const MIN_PAINT_MS = 100;
 export const MAX_PAINT_MS = 1000;
 export const COST_FACTOR = 15;
-/** The most characters of finished blocks one task inserts and lays out ahead of a paint (or a block more). */
+/** The most characters of finished blocks one task renders, inserts and lays out ahead of a paint (or a block
+ *  more). */
 export const SLICE_CHARS = 1500;
 /** The gap told to the host changes only by this much or more (ms), and at most once every PACE_TELL_MS, so a
  *  paint's cost jittering does not become a message per paint. */

@@ -48,7 +48,8 @@ describe('chat path', () => {
     // the interval for the next one, and the router applies a pace synchronously. Every post but the last (the rest,
     // when the reply ends) must then come about 1,000 ms after the one before. The bound is half that: a timer never
     // fires early, but Node starts it from the event loop's cached time, which a loaded machine can leave behind by
-    // tens of ms; at the default pace, or the panel's (its paints here are cheap: MIN_PAINT_MS), posts would be far closer.
+    // tens of ms; at the default pace, or the panel's (its paints here are cheap: MIN_PAINT_MS), posts would be far
+    // closer.
     const at: number[] = [];
     const tell = () => api.receive({ type: 'stream/pace', intervalMs: 1000 });
     const sub = api.onDidPost((m) => {
