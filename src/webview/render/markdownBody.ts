@@ -19,8 +19,10 @@ export class MarkdownBody {
   /** The open tail as plain text, one element per line: a frame re-lays out the line being written, not all of it.
    *  `tailLength`: how much of the tail it shows (0 once blocks were inserted before it: it is shown afresh). */
   private streaming: { tailEl: HTMLElement; line: Text; tailLength: number } | undefined;
-  /** Blocks finished since the last paint, one by one as the splitter cut them, not rendered yet. */
+  /** Blocks finished since the last paint, one by one as the splitter cut them; those from `taken` on are not rendered
+   *  yet (an index, not shift/splice: a reply that ends at once may leave thousands for its slices). */
   private pending: string[] = [];
+  private taken = 0;
 
   constructor(private readonly el: HTMLElement) {
     this.chunks = new BlockChunks(el);
@@ -30,8 +32,9 @@ export class MarkdownBody {
   showFinal(content: string): void {
     const s = this.streaming;
     this.streaming = undefined;
-    const pending = this.pending.join('');
+    const pending = this.pending.slice(this.taken).join('');
     this.pending = [];
+    this.taken = 0;
     let rest: string | undefined;
     if (s && this.splitter.extends(content)) {
       const { blocks, tail } = this.splitter.push(content);
@@ -76,18 +79,22 @@ export class MarkdownBody {
    */
   insertReady(maxChars: number): { chars: number; more: boolean } {
     const s = this.streaming;
-    if (!s || this.pending.length === 0) return { chars: 0, more: false };
-    let n = 0;
+    if (!s || this.taken === this.pending.length) return { chars: 0, more: false };
+    const from = this.taken;
     let size = 0;
-    while (n < this.pending.length && size < maxChars) size += this.pending[n++].length;
-    const source = this.pending.splice(0, n).join('');
+    while (this.taken < this.pending.length && size < maxChars) size += this.pending[this.taken++].length;
+    const source = this.pending.slice(from, this.taken).join('');
+    if (this.taken === this.pending.length) {
+      this.pending = [];
+      this.taken = 0;
+    }
     this.chunks.append(render(source), s.tailEl);
     if (s.tailLength > 0) {
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
       s.tailLength = 0;
     }
-    return { chars: source.length, more: this.pending.length > 0 };
+    return { chars: source.length, more: this.taken < this.pending.length };
   }
 
   /** The reply so far, while it streams. */
@@ -118,6 +125,7 @@ export class MarkdownBody {
     this.chunks.reset();
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
     this.pending = [];
+    this.taken = 0;
   }
 }
 
