@@ -99,22 +99,42 @@ async function awayAndBack(view: FrameLocator, first: string, ask: string): Prom
 interface DuplicateWatch {
   frames: number;
   twice: string[];
+  /** Code blocks whose content changed after they were in the page (highlighted late: laid out twice). */
+  codeRepainted: number;
   stop?: boolean;
 }
 
 /** From now on, at every frame until stopDuplicateWatch: the streaming reply's paragraphs ("Paragraph N with", one per
  *  section of longReply) that it shows twice. A paint's blocks are inserted ahead of it in slices while the open tail
  *  still holds the start of the first one (main.ts, markdownBody.ts insertReady): a frame drawn between two slices
- *  must not show that text both as a block and in the tail. */
+ *  must not show that text both as a block and in the tail. Also counts code blocks highlighted after they were
+ *  inserted (a MutationObserver on the list): once their language is loaded, blocks are highlighted before, so that a
+ *  slice lays each out once (render/codeHighlight.ts). */
 async function watchDuplicates(view: FrameLocator): Promise<void> {
   // (No named function inside: tsx would wrap it in a __name() helper the page does not have; a property is not named.)
   await view.locator('body').evaluate(() => {
+    interface Mutated {
+      target: { nodeName: string; parentNode: { nodeName: string } | null };
+    }
     const g = globalThis as unknown as {
-      __dup: DuplicateWatch & { tick: () => void };
+      __dup: DuplicateWatch & { tick: () => void; observer: { disconnect(): void } };
       requestAnimationFrame(cb: () => void): void;
       document: { querySelector(s: string): { textContent: string | null } | null };
+      MutationObserver: new (cb: (records: Mutated[]) => void) => {
+        observe(target: unknown, options: { childList: boolean; subtree: boolean }): void;
+        disconnect(): void;
+      };
     };
-    g.__dup = { frames: 0, twice: [] } as unknown as DuplicateWatch & { tick: () => void };
+    g.__dup = { frames: 0, twice: [], codeRepainted: 0 } as unknown as DuplicateWatch & {
+      tick: () => void;
+      observer: { disconnect(): void };
+    };
+    const observer = new g.MutationObserver((records) => {
+      for (const r of records)
+        if (r.target.nodeName === 'CODE' && r.target.parentNode?.nodeName === 'PRE') g.__dup.codeRepainted++;
+    });
+    observer.observe(g.document.querySelector('#messages'), { childList: true, subtree: true });
+    g.__dup.observer = observer;
     g.__dup.tick = () => {
       const content = g.document.querySelector('.message.assistant[data-status="streaming"] .content');
       if (content) {
@@ -133,9 +153,10 @@ async function watchDuplicates(view: FrameLocator): Promise<void> {
 
 async function stopDuplicateWatch(view: FrameLocator): Promise<DuplicateWatch> {
   return view.locator('body').evaluate(() => {
-    const w = (globalThis as unknown as { __dup: DuplicateWatch }).__dup;
+    const w = (globalThis as unknown as { __dup: DuplicateWatch & { observer: { disconnect(): void } } }).__dup;
     w.stop = true;
-    return { frames: w.frames, twice: w.twice };
+    w.observer.disconnect();
+    return { frames: w.frames, twice: w.twice, codeRepainted: w.codeRepainted };
   });
 }
 
@@ -217,6 +238,14 @@ async function main(): Promise<number> {
     });
 
     await scenario('streamed = opened', async () => {
+      // A reply with a ```ts block first, so that the language is loaded when the long reply streams, as it is after
+      // the first block in that language: from then on each block is highlighted before it is inserted.
+      server.enqueue({ text: 'First a block:\n\n```ts\nconst warm = 1;\n```' });
+      await send(view, 'A code block first');
+      await view
+        .locator('.message.assistant[data-status="complete"] pre > code[data-highlighted="done"]')
+        .last()
+        .waitFor({ timeout: 30_000 });
       const ask = 'A long answer with code, please';
       await view.locator('#conversation-new').click();
       await view.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 });
@@ -237,10 +266,17 @@ async function main(): Promise<number> {
       const paints = Number(after.paints) - Number(before.paints);
       log(
         `${paints} paints, ${slices} slices laid out ahead (at most ${after.maxSliceChars} characters); ` +
-          `${watched.frames} frames watched, paragraphs shown twice: ${JSON.stringify(watched.twice)}`,
+          `${watched.frames} frames watched, paragraphs shown twice: ${JSON.stringify(watched.twice)}; ` +
+          `code blocks highlighted after they were inserted: ${watched.codeRepainted}`,
       );
       assert.ok(watched.frames >= 5, `frames watched while the reply streamed: ${watched.frames}`);
       assert.deepEqual(watched.twice, [], 'no frame shows a paragraph twice');
+      // Every block of this reply is ```ts (one per section, ~55), a language loaded already: none is highlighted
+      // after it was inserted (each would be laid out twice).
+      assert.ok(
+        watched.codeRepainted === 0,
+        `code blocks highlighted before they were inserted, once their language was loaded: ${watched.codeRepainted} highlighted after`,
+      );
       assert.ok(
         slices > paints,
         `a paint's blocks were laid out in more than one slice: ${slices} slices, ${paints} paints`,

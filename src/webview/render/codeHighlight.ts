@@ -4,6 +4,9 @@
 // the folder the panel's own script came from. The highlighted HTML is built by highlight.js from the block's text
 // (it escapes it) and is sanitised again to nothing but <span class> (the nodes DOMPurify returns are inserted as they
 // are, not parsed again), and kept only if its text is the block's text.
+// A block whose language is loaded already is highlighted at once, before it is inserted: a streaming reply's blocks
+// are laid out in the task that inserts them (render/panel.ts layOutAhead), and a block highlighted afterwards (in a
+// microtask) was laid out a second time at the next frame, plain and then in spans (bench/streamRender.ts).
 import DOMPurify from 'dompurify';
 import type { HLJSApi, LanguageFn } from 'highlight.js';
 import { fenceTag, highlightFileFor } from './codeLanguage';
@@ -24,6 +27,10 @@ const base = scriptSrc ? new URL('highlight/', scriptSrc).href : undefined;
 
 let core: Promise<HLJSApi> | undefined;
 const languages = new Map<string, Promise<void>>();
+/** highlight.js once its core is loaded, and the language files registered in it: a block in one of those is
+ *  highlighted synchronously. */
+let loadedCore: HLJSApi | undefined;
+const loaded = new Set<string>();
 const stats = { blocks: 0, languageLoads: 0 };
 
 /** How many blocks were highlighted and how many language files were loaded (tests count). */
@@ -38,19 +45,23 @@ async function importDefault<T>(file: string): Promise<T> {
 
 /** highlight.js with `file`'s language registered; each file is imported once. */
 async function withLanguage(file: string): Promise<HLJSApi> {
-  core ??= importDefault<HLJSApi>('core');
+  core ??= importDefault<HLJSApi>('core').then((hljs) => (loadedCore = hljs));
   const hljs = await core;
-  let loaded = languages.get(file);
-  if (!loaded) {
+  let registered = languages.get(file);
+  if (!registered) {
     stats.languageLoads++;
-    loaded = importDefault<LanguageFn>(`lang/${file}`).then((fn) => hljs.registerLanguage(file, fn));
-    languages.set(file, loaded);
+    registered = importDefault<LanguageFn>(`lang/${file}`).then((fn) => {
+      hljs.registerLanguage(file, fn);
+      loaded.add(file);
+    });
+    languages.set(file, registered);
   }
-  await loaded;
+  await registered;
   return hljs;
 }
 
-/** Highlights every finished code block under `root` whose language is known (asynchronously; never throws). */
+/** Highlights every finished code block under `root` whose language is known: at once when highlight.js has it
+ *  loaded, else once it is (never throws). */
 export function highlightCodeBlocks(root: ParentNode): void {
   if (base === undefined) return;
   for (const code of Array.from(root.querySelectorAll<HTMLElement>('pre > code'))) {
@@ -58,13 +69,25 @@ export function highlightCodeBlocks(root: ParentNode): void {
     if (file === undefined || code.dataset.highlighted !== undefined) continue;
     const text = code.textContent ?? '';
     if (text.length > MAX_HIGHLIGHT_CHARS) continue;
+    if (loadedCore && loaded.has(file)) {
+      highlight(code, text, loadedCore, file);
+      continue;
+    }
     code.dataset.highlighted = 'pending';
     withLanguage(file).then(
-      (hljs) => paint(code, text, hljs.highlight(text, { language: file, ignoreIllegals: true }).value),
+      (hljs) => highlight(code, text, hljs, file),
       () => {
         code.dataset.highlighted = 'failed';
       },
     );
+  }
+}
+
+function highlight(code: HTMLElement, text: string, hljs: HLJSApi, file: string): void {
+  try {
+    paint(code, text, hljs.highlight(text, { language: file, ignoreIllegals: true }).value);
+  } catch {
+    code.dataset.highlighted = 'failed';
   }
 }
 
