@@ -4,9 +4,12 @@
 // the folder the panel's own script came from. The highlighted HTML is built by highlight.js from the block's text
 // (it escapes it) and is sanitised again to nothing but <span class> (the nodes DOMPurify returns are inserted as they
 // are, not parsed again), and kept only if its text is the block's text.
-// A block whose language is loaded already is highlighted at once, before it is inserted: a streaming reply's blocks
-// are laid out in the task that inserts them (render/panel.ts layOutAhead), and a block highlighted afterwards (in a
-// microtask) was laid out a second time at the next frame, plain and then in spans (bench/streamRender.ts).
+// A block whose language is loaded already is highlighted while its markdown is rendered (markdown-it's `highlight`
+// option: highlightInRender), so its spans go through the reply's one DOMPurify pass and the block is inserted and
+// laid out once, highlighted: a streaming reply's blocks are laid out in the task that inserts them (render/panel.ts
+// layOutAhead), and a block highlighted afterwards (in a microtask) was laid out a second time at the next frame,
+// plain and then in spans; a DOMPurify pass of its own per block cost a parsed document each (bench/streamRender.ts).
+// Such a block is checked as the others are: nothing but <span> in it, and its text the block's text.
 import DOMPurify from 'dompurify';
 import type { HLJSApi, LanguageFn } from 'highlight.js';
 import { fenceTag, highlightFileFor } from './codeLanguage';
@@ -60,8 +63,51 @@ async function withLanguage(file: string): Promise<HLJSApi> {
   return hljs;
 }
 
-/** Highlights every finished code block under `root` whose language is known: at once when highlight.js has it
- *  loaded, else once it is (never throws). */
+/** The class of the empty span that starts a block highlighted in the render (model text cannot make one: markdown-it
+ *  escapes raw HTML). */
+const IN_RENDER = 'tally-highlighted';
+
+/**
+ * markdown-it's `highlight` option: a fenced block's HTML, highlighted, when its language is loaded (else '':
+ * markdown-it escapes the text, and highlightCodeBlocks highlights the block once the language is). The HTML starts
+ * with a marker span; `texts` gets the block's text, in order, for finishInRender to check against.
+ */
+export function highlightInRender(text: string, fence: string, texts: string[]): string {
+  if (base === undefined || !loadedCore || text.length > MAX_HIGHLIGHT_CHARS) return '';
+  const file = highlightFileFor(fenceTag(`language-${fence}`), TABLE);
+  if (file === undefined || !loaded.has(file)) return '';
+  let html: string;
+  try {
+    html = loadedCore.highlight(text, { language: file, ignoreIllegals: true }).value;
+  } catch {
+    return '';
+  }
+  texts.push(text);
+  return `<span class="${IN_RENDER}"></span>${html}`;
+}
+
+/** After the render's DOMPurify pass: the blocks highlightInRender highlighted (`texts`, in order) lose their marker
+ *  and are kept highlighted if they hold nothing but spans and their text is the block's text; else they show the
+ *  text, plain. */
+export function finishInRender(root: ParentNode, texts: readonly string[]): void {
+  const markers = root.querySelectorAll(`pre > code > span.${IN_RENDER}:first-child`);
+  markers.forEach((marker, i) => {
+    const code = marker.parentElement as HTMLElement;
+    marker.remove();
+    const text = texts[i];
+    if (text !== undefined && code.textContent === text && code.querySelector(':not(span)') === null) {
+      code.classList.add('hljs');
+      code.dataset.highlighted = 'done';
+      stats.blocks++;
+    } else {
+      code.textContent = text ?? code.textContent;
+      code.dataset.highlighted = 'failed';
+    }
+  });
+}
+
+/** Highlights every finished code block under `root` whose language is known and that the render did not highlight,
+ *  once highlight.js has its language (never throws). */
 export function highlightCodeBlocks(root: ParentNode): void {
   if (base === undefined) return;
   for (const code of Array.from(root.querySelectorAll<HTMLElement>('pre > code'))) {
@@ -69,25 +115,19 @@ export function highlightCodeBlocks(root: ParentNode): void {
     if (file === undefined || code.dataset.highlighted !== undefined) continue;
     const text = code.textContent ?? '';
     if (text.length > MAX_HIGHLIGHT_CHARS) continue;
-    if (loadedCore && loaded.has(file)) {
-      highlight(code, text, loadedCore, file);
-      continue;
-    }
     code.dataset.highlighted = 'pending';
     withLanguage(file).then(
-      (hljs) => highlight(code, text, hljs, file),
+      (hljs) => {
+        try {
+          paint(code, text, hljs.highlight(text, { language: file, ignoreIllegals: true }).value);
+        } catch {
+          code.dataset.highlighted = 'failed';
+        }
+      },
       () => {
         code.dataset.highlighted = 'failed';
       },
     );
-  }
-}
-
-function highlight(code: HTMLElement, text: string, hljs: HLJSApi, file: string): void {
-  try {
-    paint(code, text, hljs.highlight(text, { language: file, ignoreIllegals: true }).value);
-  } catch {
-    code.dataset.highlighted = 'failed';
   }
 }
 

@@ -6,10 +6,18 @@
 // finished block on its own, so what a call costs beyond its text is paid ~100 times per reply (bench/streamRender.ts).
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { finishInRender, highlightInRender } from './codeHighlight';
 import { isOpenableUrl } from './linkSafety';
 import { linkSafetyPlugin } from './markdownLinks';
 
-const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
+/** The texts of the blocks the render being done highlighted (codeHighlight.ts highlightInRender). */
+let highlighted: string[] = [];
+const md = new MarkdownIt({
+  html: false,
+  linkify: true,
+  breaks: false,
+  highlight: (text, fence) => highlightInRender(text, fence, highlighted),
+});
 md.use(linkSafetyPlugin);
 
 const purify = DOMPurify(window);
@@ -45,8 +53,12 @@ export function renderMarkdown(source: string, { counted = true } = {}): Documen
     renders++;
     renderedChars += source.length;
   }
+  highlighted = [];
   const out: unknown = purify.sanitize(md.render(source));
-  if (out instanceof DocumentFragment) return out;
+  if (out instanceof DocumentFragment) {
+    finishInRender(out, highlighted);
+    return out;
+  }
   // DOMPurify hands back its input unsanitised where it cannot work (no DOM): show it as text, never as HTML.
   const text = document.createDocumentFragment();
   text.append(source);
