@@ -5,6 +5,11 @@
 // an IPC message's task and a message event. The alternative, TALLY_BENCH_FEED=cdp, evaluates a script through the
 // DevTools protocol for every post (Playwright's page.evaluate), a test tool's cost: the feed alone took ~1.3x the
 // main-thread time that way here (2026-12-01, 3 runs each, loaded machine). Tables before then were measured so.
+// The other way, what the panel posts to its host reaches this process as a console message that the page's stub
+// writes (HOST_PREFIX, read through the DevTools protocol), after a postMessage to its own window as VS Code's
+// webview makes to the frame that hosts it: about what a post costs the panel's thread in VS Code (a message and an
+// IPC send). Until 2026-12-02 02:00 UTC the stub sent each post with fetch(), a network request that cost the panel's
+// thread ~3 ms per post and tasks for its response (bench/streamRender.ts: ~7 posts per stream).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +36,9 @@ export interface PanelScripts {
   highlightDir: string;
 }
 
+/** How the page's stub marks a console message that carries a post to the host (bench/streamRender.ts). */
+export const HOST_PREFIX = '__tallyHost ';
+
 /** The host script: forwards each message of the event stream to the page's window, like VS Code's webview host. */
 const HOST_SCRIPT =
   "<script>(()=>{const s=new EventSource('/feed');s.onopen=()=>{window.__feedOpen=true};" +
@@ -43,25 +51,6 @@ export async function startPanelFeed(scripts?: PanelScripts): Promise<PanelFeed>
   let stream: http.ServerResponse | undefined;
   let hostListener: ((msg: unknown) => void) | undefined;
   const server = http.createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/host') {
-      // What the panel posts to its host (bench pages' acquireVsCodeApi stub), as a message from another process.
-      const parts: Buffer[] = [];
-      let size = 0;
-      req.on('data', (b: Buffer) => {
-        size += b.length;
-        if (size <= 1 << 20) parts.push(b);
-      });
-      req.on('end', () => {
-        res.writeHead(204).end();
-        if (size > 1 << 20) return;
-        try {
-          hostListener?.(JSON.parse(Buffer.concat(parts).toString('utf8')));
-        } catch {
-          // not JSON: nothing for the host
-        }
-      });
-      return;
-    }
     const file = scripts && scriptFile(scripts, req.url ?? '');
     if (file !== undefined) {
       fs.readFile(file, (err, data) => {
@@ -86,6 +75,16 @@ export async function startPanelFeed(scripts?: PanelScripts): Promise<PanelFeed>
     ...(scripts ? { scriptUrl: `${url}panel/webview.js` } : {}),
     async open(page, html) {
       body = html;
+      // What the panel posts to its host (the page's acquireVsCodeApi stub), as a message from another process.
+      page.on('console', (m) => {
+        const text = m.text();
+        if (!text.startsWith(HOST_PREFIX) || text.length > 1 << 20) return;
+        try {
+          hostListener?.(JSON.parse(text.slice(HOST_PREFIX.length)));
+        } catch {
+          // not JSON: nothing for the host
+        }
+      });
       await page.goto(url);
       await page.waitForFunction(() => (globalThis as unknown as { __feedOpen?: boolean }).__feedOpen === true);
     },

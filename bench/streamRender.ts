@@ -28,7 +28,7 @@ import { parseWebviewMessage } from '../src/shared/protocol';
 import type { ChatSink } from '../src/core/chat/chatInterfaces';
 import { type Phase, traceMainThread, type MainThreadTrace } from './mainThreadTrace';
 import { markdownReply } from './markdownReply';
-import { startPanelFeed, type PanelFeed } from './panelFeed';
+import { HOST_PREFIX, startPanelFeed, type PanelFeed } from './panelFeed';
 import { f, median, spread } from './stats';
 
 /** What the page callbacks use (this file is typechecked without the DOM library; the callbacks run in Chromium). */
@@ -112,13 +112,13 @@ const VSCODE_FONT_VARS =
 type Coalesce = 'panel' | number;
 
 async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<void> {
-  // The panel's posts to its host go back to the feed's server (panelFeed.ts onHostMessage). setState does what VS
-  // Code's does (webview pre/index.html): serialises the state and posts it to the frame that hosts the webview, on
-  // the same main thread (here the page's own window; the panel ignores a message without a `type`).
+  // The panel's posts to its host go as VS Code's do to the frame that hosts the webview (here the page's own window;
+  // the panel ignores a message without a `type`), then back to this process (panelFeed.ts onHostMessage). setState
+  // does what VS Code's does (webview pre/index.html): serialises the state and posts it to that frame.
   await feed.open(
     page,
     '<div id="app"></div><script>window.acquireVsCodeApi=()=>({' +
-      'postMessage(m){fetch("/host",{method:"POST",body:JSON.stringify(m)}).catch(()=>{})},getState(){},' +
+      `postMessage(m){window.postMessage({command:"onmessage",data:m},"*");console.debug(${JSON.stringify(HOST_PREFIX)}+JSON.stringify(m))},getState(){},` +
       'setState(s){window.__setStates=(window.__setStates||0)+1;' +
       'window.postMessage({command:"do-update-state",data:JSON.stringify(s)},"*");return s}});' +
       'window.__long=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__long.push([e.startTime,e.duration])}).observe({entryTypes:["longtask"]});</script>',
