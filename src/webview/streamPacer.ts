@@ -1,29 +1,36 @@
 // When the panel paints a streaming reply. Pieces are queued (deltaBatch.ts) and painted together at most every
-// MIN_PAINT_MS; the next paint then waits COST_FACTOR times as long as the last one took (its script, the slices that
-// laid out its blocks ahead of it, and the frame's style, layout, paint and commit: render/panel.ts measures it), up
-// to MAX_PAINT_MS, so painting a stream takes at most about 1/COST_FACTOR of the panel's main thread, whatever the
-// machine and however long the reply. Each paint has a near-fixed cost however little text it gained (style, layout
-// of the list, paint and commit of what is on screen, the frame after it, the message that brought the text):
-// bench/streamRender.ts measured ~13 ms of thread time per paint beyond what its text costs, so fewer, larger paints
-// replace many costly ones, and the panel stays free for typing. A reply at a common speed (tens of tokens a second)
-// paints cheaply, so every MIN_PAINT_MS; only a very fast one, or a slow machine, spaces paints out (at 2,000
-// tokens/s here: 2-3 a second). The end of a stream is not paced: any other message paints at once.
+// MIN_PAINT_MS; the next paint then waits COST_FACTOR times as long as the last one took beyond FRAME_MS (its script,
+// the slices that laid out its blocks ahead of it, and the frame's style, layout, paint and commit: render/panel.ts
+// measures it), up to MAX_PAINT_MS. A paint that costs about what any frame does (FRAME_MS: a reply at a common speed,
+// tens of tokens a second) is not spaced out: every MIN_PAINT_MS. A costlier one brings much text (a very fast reply,
+// or a slow machine), and then the paints themselves are most of what streaming costs beyond the text's own render:
+// each has a near-fixed cost however much text it gained (style, layout of the list, paint and commit of what is on
+// screen, the scroll that follows the end and its frame, the message that brought the text: ~10 ms of thread time
+// here, bench/streamRender.ts), so fewer, larger paints cost less in all, and the panel stays free for typing.
+// Painting then takes at most ~7% of the panel's main thread (a paint of ~7 ms every 100 ms), falling towards
+// 1/COST_FACTOR as paints get costlier, whatever the machine and however long the reply. At 2,000 tokens/s here, paints are ~1 s
+// apart: ~17 for the bench's 10 s reply (with 15 × the whole cost, ~23; the stream cost ~10% more main-thread time).
+// The end of a stream is not paced: any other message paints at once.
 // A paint's new blocks are rendered and laid out SLICE_CHARS characters at a time (or a block more), each slice in a
 // task of its own before the frame (main.ts, Panel.layOutAhead): the more text a paint brings, the more slices, and no
-// one task lays it all out. In one task, a paint's worth of a fast reply took 30-60 ms here, over the 50 ms a task
-// may hold up the panel (bench/streamRender.ts); in slices, 20-40. So paints can be spaced out further (MAX_PAINT_MS
-// 1,000 instead of 400: ~22 paints for the bench's 10 s reply instead of ~38) without making any task longer.
+// one task lays it all out (in one task, a paint's worth of a fast reply took 30-60 ms here, over the 50 ms a task may
+// hold up the panel). A slice has a cost of its own beyond its text (a forced layout ~1.5 ms, a DOMPurify pass and its
+// document ~1 ms: bench/streamRender.ts with the reply arriving at once, 1,500 / 3,000 / all of it per slice: 49 / 25
+// / 1 slices, 528 / 418 / 266 ms of thread time), so slices are as large as keeps them well under 50 ms: ~10 ms of
+// thread time each here.
 // The host is told the gap when it changes (`stream/pace`), so that it posts stream pieces no more often than they are
-// painted: on a machine where paints are costly, ~3 posts a second instead of 10 (each post is a message event here
+// painted: on a machine where paints are costly, ~1-3 posts a second instead of 10 (each post is a message event here
 // and a message across processes in VS Code).
 // DOM-free and clock-free (the caller passes the time), unit-tested by counting paints.
 
 export const MIN_PAINT_MS = 100;
 export const MAX_PAINT_MS = 1000;
-export const COST_FACTOR = 15;
+export const COST_FACTOR = 30;
+/** What a paint costs that is not spaced out: about a frame's cost, ms. */
+export const FRAME_MS = 4;
 /** The most characters of finished blocks one task renders, inserts and lays out ahead of a paint (or a block
  *  more). */
-export const SLICE_CHARS = 1500;
+export const SLICE_CHARS = 3000;
 /** The gap told to the host changes only by this much or more (ms), and at most once every PACE_TELL_MS, so a
  *  paint's cost jittering does not become a message per paint. */
 export const PACE_STEP_MS = 40;
@@ -39,7 +46,7 @@ export class StreamPacer {
 
   /** How long after a paint's start the next one may start, ms. */
   get gapMs(): number {
-    return Math.min(MAX_PAINT_MS, Math.max(MIN_PAINT_MS, Math.round(COST_FACTOR * this.lastCost)));
+    return Math.min(MAX_PAINT_MS, Math.max(MIN_PAINT_MS, Math.round(COST_FACTOR * (this.lastCost - FRAME_MS))));
   }
 
   /** A piece arrived at `now`: the delay after which to paint, or undefined when a paint is already scheduled. */

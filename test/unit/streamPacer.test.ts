@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { DELTA_INTERVAL_MS } from '../../src/core/chat/deltaCoalescer';
 import {
   COST_FACTOR,
+  FRAME_MS,
   MAX_PAINT_MS,
   MIN_PAINT_MS,
   PACE_STEP_MS,
@@ -40,8 +41,11 @@ function simulate(cost: (paint: number) => number, duration = 10_000, every = 50
 }
 
 const gaps = (starts: number[]) => starts.slice(1).map((s, i) => s - starts[i]);
-/** A paint so costly that the next one waits MAX_PAINT_MS (COST_FACTOR times it is over the cap). */
-const OVER_CAP_MS = Math.ceil(MAX_PAINT_MS / COST_FACTOR) + 10;
+/** A paint so costly that the next one waits MAX_PAINT_MS (COST_FACTOR times its cost beyond a frame's is over the
+ *  cap). */
+const OVER_CAP_MS = FRAME_MS + Math.ceil(MAX_PAINT_MS / COST_FACTOR) + 10;
+/** What a paint costs whose next one waits `gap` ms. */
+const costFor = (gap: number) => FRAME_MS + gap / COST_FACTOR;
 
 test('cheap paints: one paint per MIN_PAINT_MS, never more often', () => {
   const starts = simulate(() => 5);
@@ -49,8 +53,15 @@ test('cheap paints: one paint per MIN_PAINT_MS, never more often', () => {
   for (const g of gaps(starts)) assert.ok(g >= MIN_PAINT_MS, `gap ${g}`);
 });
 
-test('costly paints: the next waits COST_FACTOR times the last one took, so fewer paints', () => {
-  const cost = 200 / COST_FACTOR; // 200 ms apart
+test('a paint that costs little more than a frame is not spaced out: a reply at a common speed paints every 100 ms', () => {
+  const starts = simulate(() => costFor(MIN_PAINT_MS) - 0.1); // 7.2 ms: 30 times 3.2 is under 100
+  for (const g of gaps(starts)) assert.equal(g, MIN_PAINT_MS);
+  // Without the frame's cost taken off, COST_FACTOR times 7.2 ms would space them 216 ms apart.
+  assert.ok(COST_FACTOR * (costFor(MIN_PAINT_MS) - 0.1) > 2 * MIN_PAINT_MS);
+});
+
+test('costly paints: the next waits COST_FACTOR times what the last one took beyond a frame, so fewer paints', () => {
+  const cost = costFor(200); // 200 ms apart
   const starts = simulate(() => cost);
   assert.ok(starts.length >= 48 && starts.length <= 51, `${starts.length} paints`);
   for (const g of gaps(starts)) assert.ok(g >= 200, `gap ${g}`);
@@ -69,7 +80,13 @@ test('paints that cost more as the reply grows come further apart: their share o
     `late gaps ${g.slice(-10)}`,
   );
   const busy = starts.reduce((sum, _, i) => sum + 5 + i / 10, 0);
-  assert.ok(busy / 20_000 <= 1 / COST_FACTOR + 0.01, `painting took ${busy} ms of 20,000`);
+  // At most a paint of just over a frame every MIN_PAINT_MS (7.3 ms: 30 × (7.3 - 4) is 100), and less as they cost
+  // more.
+  const worst = costFor(MIN_PAINT_MS) / MIN_PAINT_MS;
+  assert.ok(busy / 20_000 <= worst, `painting took ${busy} ms of 20,000`);
+  const late = g.slice(-10).reduce((a, b) => a + b, 0);
+  const lateBusy = starts.slice(-10).reduce((sum, _, i) => sum + 5 + (starts.length - 10 + i) / 10, 0);
+  assert.ok(lateBusy / late < worst, `late paints took ${lateBusy} ms of ${late}`);
 });
 
 test('very costly paints: never further apart than MAX_PAINT_MS (plus the paint itself)', () => {
@@ -114,7 +131,7 @@ test('costly paints: the host is told the gap once, not at every paint', () => {
 
 test('a cost that jitters tells the host at most once per PACE_TELL_MS, only moves of PACE_STEP_MS or more', () => {
   const told: [number, number][] = [];
-  // 16 to 24 ms: gaps of 16 and 24 times COST_FACTOR ms, alternating.
+  // 16 to 24 ms: gaps of (16 - FRAME_MS) and (24 - FRAME_MS) times COST_FACTOR ms, alternating.
   simulate((i) => (i % 2 ? 16 : 24), 20_000, 50, told);
   assert.ok(told.length >= 1, 'told at least once');
   for (let i = 1; i < told.length; i++) {
