@@ -58,41 +58,23 @@ function prepareAndPaint(next: PanelState): void {
   panel.prepare(next);
   if (!slicing) {
     slicing = true;
-    postSlice();
+    slices.port2.postMessage(null);
   }
 }
 
 /** The blocks a paint adds are rendered, inserted and laid out SLICE_CHARS at a time, each slice in a task of its own,
  *  and then the frame paints (streamPacer.ts). A host message that comes in between paints at once: that paint
  *  inserts what is left. */
+const slices = new MessageChannel();
 let slicing = false;
-function slice(): void {
+slices.port1.onmessage = () => {
   if (panel.layOutAhead(state, SLICE_CHARS)) {
-    postSlice();
+    slices.port2.postMessage(null);
     return;
   }
   slicing = false;
   panel.render(state);
-}
-
-/** The slices of a paint are tasks of the highest priority a page may post (`user-blocking`, which input still comes
- *  before), so they run one after another and the frame after the last one shows them all. Posted as ordinary tasks,
- *  a frame was drawn between most of them, each its own style, paint and commit, with the list scrolled after the
- *  half-inserted paint: the bench (bench/streamRender.ts, a reply that arrives at once: 25 slices) traced 25 frames
- *  and 431 ms of thread time that way, 8 frames and 313 ms this way. Chromium still draws a frame when one has waited
- *  ~100 ms, so a long burst (a whole reply arriving at once) does not freeze the screen. */
-const scheduler = (globalThis as { scheduler?: TaskScheduler }).scheduler;
-const slices = scheduler ? undefined : new MessageChannel();
-if (slices) slices.port1.onmessage = slice;
-function postSlice(): void {
-  if (scheduler) void scheduler.postTask(slice, { priority: 'user-blocking' });
-  else slices?.port2.postMessage(null);
-}
-
-/** The Prioritized Task Scheduling API (Chromium 94+; not in TypeScript's DOM library yet). */
-interface TaskScheduler {
-  postTask(task: () => void, options: { priority: 'user-blocking' | 'user-visible' | 'background' }): Promise<void>;
-}
+};
 
 host.onMessage((msg) => {
   if (msg.type === 'chat/delta') {
