@@ -118,7 +118,8 @@ async function panelPage(page: Page, feed: PanelFeed, webview: string): Promise<
   await feed.open(
     page,
     '<div id="app"></div><script>window.acquireVsCodeApi=()=>({' +
-      `postMessage(m){window.postMessage({command:"onmessage",data:m},"*");console.debug(${JSON.stringify(HOST_PREFIX)}+JSON.stringify(m))},getState(){},` +
+      'postMessage(m){window.postMessage({command:"onmessage",data:m},"*");' +
+      `console.debug(${JSON.stringify(HOST_PREFIX)}+JSON.stringify(m))},getState(){},` +
       'setState(s){window.__setStates=(window.__setStates||0)+1;' +
       'window.postMessage({command:"do-update-state",data:JSON.stringify(s)},"*");return s}});' +
       'window.__long=[];new PerformanceObserver((l)=>{for(const e of l.getEntries())window.__long.push([e.startTime,e.duration])}).observe({entryTypes:["longtask"]});</script>',

@@ -8,9 +8,9 @@
 // screen, the scroll that follows the end and its frame, the message that brought the text: ~10 ms of thread time
 // here, bench/streamRender.ts), so fewer, larger paints cost less in all, and the panel stays free for typing.
 // Painting then takes at most ~7% of the panel's main thread (a paint of ~7 ms every 100 ms), falling towards
-// 1/COST_FACTOR as paints get costlier, whatever the machine and however long the reply. At 2,000 tokens/s here, paints are ~1 s
-// apart: ~17 for the bench's 10 s reply (with 15 × the whole cost, ~23; the stream cost ~10% more main-thread time).
-// The end of a stream is not paced: any other message paints at once.
+// 1/COST_FACTOR as paints get costlier, whatever the machine and however long the reply. At 2,000 tokens/s here,
+// paints are ~1 s apart: ~17 for the bench's 10 s reply (with 15 times the whole cost, ~23, and the stream took ~10%
+// more main-thread time). The end of a stream is not paced: any other message paints at once.
 // A paint's new blocks are rendered and laid out SLICE_CHARS characters at a time (or a block more), each slice in a
 // task of its own before the frame (main.ts, Panel.layOutAhead): the more text a paint brings, the more slices, and no
 // one task lays it all out (in one task, a paint's worth of a fast reply took 30-60 ms here, over the 50 ms a task may

@@ -87,14 +87,15 @@ export function highlightInRender(text: string, fence: string, texts: string[]):
 }
 
 /** After the render's DOMPurify pass: the blocks highlightInRender highlighted (`texts`, in order) lose their marker
- *  and are kept highlighted if they hold nothing but spans and their text is the block's text; else they show the
- *  text, plain. */
+ *  and are kept highlighted if they hold nothing but spans and their text is the block's text; else they show their
+ *  text, plain (the block's own when the markers and the texts do not pair up one to one). */
 export function finishInRender(root: ParentNode, texts: readonly string[]): void {
   const markers = root.querySelectorAll(`pre > code > span.${IN_RENDER}:first-child`);
+  const paired = markers.length === texts.length;
   markers.forEach((marker, i) => {
     const code = marker.parentElement as HTMLElement;
     marker.remove();
-    const text = texts[i];
+    const text = paired ? texts[i] : undefined;
     if (text !== undefined && code.textContent === text && code.querySelector(':not(span)') === null) {
       code.classList.add('hljs');
       code.dataset.highlighted = 'done';
