@@ -76,12 +76,8 @@ export function highlightInRender(text: string, fence: string, texts: string[]):
   if (base === undefined || !loadedCore || text.length > MAX_HIGHLIGHT_CHARS) return '';
   const file = highlightFileFor(fenceTag(`language-${fence}`), TABLE);
   if (file === undefined || !loaded.has(file)) return '';
-  let html: string;
-  try {
-    html = loadedCore.highlight(text, { language: file, ignoreIllegals: true }).value;
-  } catch {
-    return '';
-  }
+  const html = highlightHtml(loadedCore, text, file);
+  if (html === undefined) return '';
   texts.push(text);
   return `<span class="${IN_RENDER}"></span>${html}`;
 }
@@ -90,20 +86,18 @@ export function highlightInRender(text: string, fence: string, texts: string[]):
  *  and are kept highlighted if they hold nothing but spans and their text is the block's text; else they show their
  *  text, plain (the block's own when the markers and the texts do not pair up one to one). */
 export function finishInRender(root: ParentNode, texts: readonly string[]): void {
+  if (texts.length === 0) return; // no marker either: only highlightInRender writes one
   const markers = root.querySelectorAll(`pre > code > span.${IN_RENDER}:first-child`);
   const paired = markers.length === texts.length;
   markers.forEach((marker, i) => {
     const code = marker.parentElement as HTMLElement;
     marker.remove();
     const text = paired ? texts[i] : undefined;
-    if (text !== undefined && code.textContent === text && code.querySelector(':not(span)') === null) {
-      code.classList.add('hljs');
-      code.dataset.highlighted = 'done';
-      stats.blocks++;
-    } else {
-      code.textContent = text ?? code.textContent;
-      code.dataset.highlighted = 'failed';
-    }
+    settle(
+      code,
+      text ?? code.textContent ?? '',
+      text !== undefined && code.textContent === text && code.querySelector(':not(span)') === null,
+    );
   });
 }
 
@@ -119,11 +113,9 @@ export function highlightCodeBlocks(root: ParentNode): void {
     code.dataset.highlighted = 'pending';
     withLanguage(file).then(
       (hljs) => {
-        try {
-          paint(code, text, hljs.highlight(text, { language: file, ignoreIllegals: true }).value);
-        } catch {
-          code.dataset.highlighted = 'failed';
-        }
+        const html = highlightHtml(hljs, text, file);
+        if (html === undefined) code.dataset.highlighted = 'failed';
+        else paint(code, text, html);
       },
       () => {
         code.dataset.highlighted = 'failed';
@@ -145,11 +137,26 @@ function sanitizeSpans(html: string): DocumentFragment | undefined {
   return out instanceof DocumentFragment ? out : undefined;
 }
 
+/** highlight.js's HTML for `text` in `file`'s language, or undefined if it throws. */
+function highlightHtml(hljs: HLJSApi, text: string, file: string): string | undefined {
+  try {
+    return hljs.highlight(text, { language: file, ignoreIllegals: true }).value;
+  } catch {
+    return undefined;
+  }
+}
+
 function paint(code: HTMLElement, text: string, html: string): void {
   if (code.textContent !== text) return; // replaced meanwhile
   const spans = sanitizeSpans(html);
   if (spans) code.replaceChildren(spans);
-  if (!spans || code.textContent !== text) {
+  settle(code, text, spans !== undefined && code.textContent === text);
+}
+
+/** A highlighted block is kept as it is when `ok` (nothing but spans, and the block's text), else it shows `text`,
+ *  plain. */
+function settle(code: HTMLElement, text: string, ok: boolean): void {
+  if (!ok) {
     code.textContent = text;
     code.dataset.highlighted = 'failed';
     return;
