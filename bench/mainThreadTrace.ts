@@ -4,7 +4,10 @@
 // calls the renderer made. Chromium asks the browser process which font has a character whenever it shapes text
 // that holds one the page's fonts lack (on a machine without CJK or emoji fonts, every CJK and emoji run), and waits
 // for the answer; under load each answer takes milliseconds.
+import { writeFileSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
+
+let dumps = 0;
 
 interface TraceEvent {
   name: string;
@@ -53,11 +56,31 @@ const FALLBACK = 'WebSandboxSupportLinux::GetFallbackFontForCharacter';
 export async function traceMainThread(cdp: CDPSession): Promise<() => Promise<MainThreadTrace>> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', { categories: 'toplevel,fonts,devtools.timeline', transferMode: 'ReportEvents' });
+  // TALLY_BENCH_TRACE_CATEGORIES adds categories for a diagnosis (each adds tracing overhead to what is measured).
+  const extra = process.env.TALLY_BENCH_TRACE_CATEGORIES ? `,${process.env.TALLY_BENCH_TRACE_CATEGORIES}` : '';
+  await cdp.send('Tracing.start', {
+    categories: `toplevel,fonts,devtools.timeline${extra}`,
+    transferMode: 'ReportEvents',
+  });
+  // TALLY_BENCH_PROF=prefix: a CPU profile of the page beside each trace (prefix-N.cpuprofile), for a diagnosis.
+  const prof = process.env.TALLY_BENCH_PROF;
+  if (prof) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   return async () => {
+    if (prof) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(`${prof}-${dumps + 1}.cpuprofile`, JSON.stringify(profile));
+    }
     const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.end');
     await complete;
+    // TALLY_BENCH_DUMP=prefix: each trace as prefix-N.json (Chrome's trace format: open it in chrome://tracing or
+    // Perfetto), for a diagnosis the summary cannot give.
+    if (process.env.TALLY_BENCH_DUMP)
+      writeFileSync(`${process.env.TALLY_BENCH_DUMP}-${++dumps}.json`, JSON.stringify({ traceEvents: events }));
     return summarise(events);
   };
 }
