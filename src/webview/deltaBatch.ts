@@ -17,6 +17,11 @@ export class DeltaBatch {
     return earlier;
   }
 
+  /** Whether a delta is queued. */
+  get pending(): boolean {
+    return this.requestId !== undefined;
+  }
+
   /** The queued deltas as one (their texts joined in order), or undefined when none is queued. */
   take(): ChatDelta | undefined {
     if (this.requestId === undefined) return undefined;

@@ -1,8 +1,9 @@
 // The chat panel's entry point: mount the panel, feed host messages through the reducer, say `ready`. Stream pieces
 // (`chat/delta`) are queued (deltaBatch.ts) and reduced at the pace streamPacer.ts sets (every 100 ms, less often when
 // paints are costly; the host is told that pace and posts pieces no more often): that task also cuts out the reply's
-// newly finished blocks (Panel.prepare), tasks of their own render, insert and lay them out a slice at a time
-// (Panel.layOutAhead), and then the frame shows them. The end of a reply goes the same way; any other message applies
+// newly finished blocks (Panel.prepare), tasks of their own render them a slice at a time and insert and lay out
+// what they hold once it is much (Panel.layOutAhead), and then the frame shows them. The next paint is scheduled when
+// this one's frame is done and its cost known. The end of a reply goes the same way; any other message applies
 // the queued pieces first and paints at once, so the order of messages is kept.
 // The panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
@@ -11,7 +12,7 @@ import { loadPanelL10n } from './panelL10n';
 import { Panel } from './render/panel';
 import { warmUpWhenIdle } from './render/warmUp';
 import { initialState, reduce, type PanelState } from './state';
-import { SLICE_CHARS, StreamPacer } from './streamPacer';
+import { LAYOUT_CHARS, SLICE_CHARS, StreamPacer } from './streamPacer';
 
 // The language first: every text the panel shows is looked up when it is painted, from here on.
 loadPanelL10n(document);
@@ -28,9 +29,24 @@ const panel = new Panel(
     post: (msg) => host.post(msg),
     saveUi: (ui) => host.saveUiState(ui),
     newRequestId: () => `w${Date.now().toString(36)}${(counter++).toString(36)}`,
+    painted: (costMs) => {
+      if (!pacer.painted(costMs)) return;
+      const now = performance.now();
+      // The host posts stream pieces no more often than they are painted.
+      const pace = pacer.paceToTell(now);
+      if (pace !== undefined) host.post({ type: 'stream/pace', intervalMs: pace });
+      // Pieces that arrived while the paint was in flight: the next paint, at the gap its cost sets.
+      if (deltas.pending) schedulePaint(now);
+    },
   },
   host.loadUiState(),
 );
+
+/** Schedules the paint of queued pieces, unless one is scheduled or the last is still in flight (streamPacer.ts). */
+function schedulePaint(now: number): void {
+  const delay = pacer.delayFor(now);
+  if (delay !== undefined) window.setTimeout(paintStream, delay);
+}
 
 /** The state with every queued delta applied. */
 function current(): PanelState {
@@ -43,17 +59,13 @@ function current(): PanelState {
 }
 
 function paintStream(): void {
-  const now = performance.now();
-  pacer.painted(now, panel.lastPaintMs);
-  // The host posts stream pieces no more often than they are painted.
-  const pace = pacer.paceToTell(now);
-  if (pace !== undefined) host.post({ type: 'stream/pace', intervalMs: pace });
-  // The new text's finished blocks are cut out in this task; slices render and lay them out, then the frame paints.
-  // Pieces that arrive meanwhile wait for the next paint (the pacer has scheduled it).
+  pacer.started(performance.now());
+  // The new text's finished blocks are cut out in this task; slices render them (and lay them out if many), then the
+  // frame paints. Pieces that arrive meanwhile wait for the next paint (scheduled once this one's frame is done).
   prepareAndPaint(current());
 }
 
-/** Cuts out the last reply's newly finished blocks, has them rendered and laid out a slice at a time, then paints. */
+/** Cuts out the last reply's newly finished blocks, has them rendered a slice at a time, then paints. */
 function prepareAndPaint(next: PanelState): void {
   panel.prepare(next);
   if (!slicing) {
@@ -62,13 +74,13 @@ function prepareAndPaint(next: PanelState): void {
   }
 }
 
-/** The blocks a paint adds are rendered, inserted and laid out SLICE_CHARS at a time, each slice in a task of its own,
- *  and then the frame paints (streamPacer.ts). A host message that comes in between paints at once: that paint
- *  inserts what is left. */
+/** The blocks a paint adds are rendered SLICE_CHARS at a time, each slice in a task of its own, and inserted and laid
+ *  out LAYOUT_CHARS or more at a time; then the frame paints (streamPacer.ts). A host message that comes in between
+ *  paints at once: that paint inserts what is left. */
 const slices = new MessageChannel();
 let slicing = false;
 slices.port1.onmessage = () => {
-  if (panel.layOutAhead(state, SLICE_CHARS)) {
+  if (panel.layOutAhead(state, SLICE_CHARS, LAYOUT_CHARS)) {
     slices.port2.postMessage(null);
     return;
   }
@@ -83,8 +95,7 @@ host.onMessage((msg) => {
       state = reduce(state, earlier);
       panel.announce(state);
     }
-    const delay = pacer.delayFor(performance.now());
-    if (delay !== undefined) window.setTimeout(paintStream, delay);
+    schedulePaint(performance.now());
     return;
   }
   state = reduce(current(), msg);

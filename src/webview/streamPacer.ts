@@ -1,6 +1,6 @@
 // When the panel paints a streaming reply. Pieces are queued (deltaBatch.ts) and painted together at most every
 // MIN_PAINT_MS; the next paint then waits COST_FACTOR times as long as the last one took beyond FRAME_MS (its script,
-// the slices that laid out its blocks ahead of it, and the frame's style, layout, paint and commit: render/panel.ts
+// the slices that rendered its blocks ahead of it, and the frame's style, layout, paint and commit: render/panel.ts
 // measures it), up to MAX_PAINT_MS. A paint that costs about what any frame does (FRAME_MS: a reply at a common speed,
 // tens of tokens a second) is not spaced out: every MIN_PAINT_MS. A costlier one brings much text (a very fast reply,
 // or a slow machine), and then the paints themselves are most of what streaming costs beyond the text's own render:
@@ -11,13 +11,19 @@
 // 1/COST_FACTOR as paints get costlier, whatever the machine and however long the reply. At 2,000 tokens/s here,
 // paints are ~1 s apart: ~17 for the bench's 10 s reply (with 15 times the whole cost, ~23, and the stream took ~10%
 // more main-thread time). The end of a stream is not paced: any other message paints at once.
-// A paint's new blocks are rendered and laid out SLICE_CHARS characters at a time (or a block more), each slice in a
-// task of its own before the frame (main.ts, Panel.layOutAhead): the more text a paint brings, the more slices, and no
-// one task lays it all out (in one task, a paint's worth of a fast reply took 30-60 ms here, over the 50 ms a task may
-// hold up the panel). A slice has a cost of its own beyond its text (a forced layout ~1.5 ms, a DOMPurify pass and its
-// document ~1 ms: bench/streamRender.ts with the reply arriving at once, 1,500 / 3,000 / all of it per slice: 49 / 25
-// / 1 slices, 528 / 418 / 266 ms of thread time), so slices are as large as keeps them well under 50 ms: ~10 ms of
-// thread time each here.
+// A paint's new blocks are rendered SLICE_CHARS characters at a time (or a block more), each slice in a task of its
+// own before the frame (main.ts, Panel.layOutAhead), and held out of the page; once LAYOUT_CHARS or more are held, the
+// task that rendered the last of them inserts them and lays them out; the paint inserts the rest and its frame lays
+// them out. So no one task renders or lays out all that a fast paint brings (in one task, a paint's worth of a fast
+// reply took 30-60 ms here, over the 50 ms a task may hold up the panel), and the DOM changes only when something is
+// laid out: each slice used to insert and lay out its own blocks, and every insertion cost a forced layout (~1.5 ms
+// beyond its text) and the frame drawn after it (~3 ms): a paint of ~7,000 characters was three slices, three layouts
+// and three frames; now it is two slices and the paint's one frame. (bench/streamRender.ts, thread time of the
+// bench's stream, 3 interleaved pairs: 541-560 ms with a layout per 3,000-character slice, 436-517 with layouts of
+// 9,000.) A slice of 6,000 characters is ~8 ms of script here; the frame lays out fewer than LAYOUT_CHARS, ~10-15 ms.
+// The gap after a paint follows from that paint's own cost, so nothing is scheduled while it is in flight (from its
+// start to its frame): with the cost of the paint before it instead (a step late), a cheap paint after a costly one
+// set a short gap, the next a long one, and so on: paints came ~200 and ~900 ms apart in turn, more of them in all.
 // The host is told the gap when it changes (`stream/pace`), so that it posts stream pieces no more often than they are
 // painted: on a machine where paints are costly, ~1-3 posts a second instead of 10 (each post is a message event here
 // and a message across processes in VS Code).
@@ -28,9 +34,11 @@ export const MAX_PAINT_MS = 1000;
 export const COST_FACTOR = 30;
 /** What a paint costs that is not spaced out: about a frame's cost, ms. */
 export const FRAME_MS = 4;
-/** The most characters of finished blocks one task renders, inserts and lays out ahead of a paint (or a block
- *  more). */
-export const SLICE_CHARS = 3000;
+/** The most characters of finished blocks one task renders ahead of a paint (or a block more). */
+export const SLICE_CHARS = 6000;
+/** Blocks rendered ahead and held out of the page are inserted and laid out ahead of the paint once they reach this
+ *  many characters; fewer are left to the paint's frame. */
+export const LAYOUT_CHARS = 9000;
 /** The gap told to the host changes only by this much or more (ms), and at most once every PACE_TELL_MS, so a
  *  paint's cost jittering does not become a message per paint. */
 export const PACE_STEP_MS = 40;
@@ -40,6 +48,8 @@ export class StreamPacer {
   private lastStart = -Infinity;
   private lastCost = 0;
   private scheduled = false;
+  /** A paint started and its frame is not done: its cost, which sets the next gap, is not known yet. */
+  private inFlight = false;
   /** The gap the host was last told (it starts at MIN_PAINT_MS, the host's interval until told: DELTA_INTERVAL_MS). */
   private told = MIN_PAINT_MS;
   private toldAt = -Infinity;
@@ -49,9 +59,10 @@ export class StreamPacer {
     return Math.min(MAX_PAINT_MS, Math.max(MIN_PAINT_MS, Math.round(COST_FACTOR * (this.lastCost - FRAME_MS))));
   }
 
-  /** A piece arrived at `now`: the delay after which to paint, or undefined when a paint is already scheduled. */
+  /** A piece arrived at `now`: the delay after which to paint, or undefined when a paint is already scheduled or the
+   *  last one is not done yet (call again when it is: painted). */
   delayFor(now: number): number | undefined {
-    if (this.scheduled) return undefined;
+    if (this.scheduled || this.inFlight) return undefined;
     this.scheduled = true;
     return Math.max(0, this.lastStart + this.gapMs - now);
   }
@@ -68,10 +79,20 @@ export class StreamPacer {
     return gap;
   }
 
-  /** The scheduled paint starts at `at`; the last paint took `costMs`. */
-  painted(at: number, costMs: number): void {
+  /** The scheduled paint starts at `at`. */
+  started(at: number): void {
     this.scheduled = false;
+    this.inFlight = true;
     this.lastStart = at;
+  }
+
+  /** A paint is done (its frame drawn): it took `costMs`. When it is the stream's paint in flight, the next gap
+   *  follows from it, and true is returned; any other paint (a host message painted at once, the panel's first) is
+   *  not a stream paint's cost: false. */
+  painted(costMs: number): boolean {
+    if (!this.inFlight) return false;
+    this.inFlight = false;
     this.lastCost = Math.max(0, costMs);
+    return true;
   }
 }

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { SLICE_CHARS } from '../../src/webview/streamPacer';
+import { LAYOUT_CHARS, SLICE_CHARS } from '../../src/webview/streamPacer';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import { E2eResults, REPO, SCREENSHOTS, Workbench, log, runE2e } from './workbench';
 
@@ -263,9 +263,11 @@ async function main(): Promise<number> {
         .locator('body')
         .evaluate((b) => ({ ...(b as unknown as { dataset: Record<string, string> }).dataset }));
       const slices = Number(after.slicesAhead) - Number(before.slicesAhead ?? 0);
+      const layouts = Number(after.layoutsAhead ?? 0) - Number(before.layoutsAhead ?? 0);
       const paints = Number(after.paints) - Number(before.paints);
       log(
-        `${paints} paints, ${slices} slices laid out ahead (at most ${after.maxSliceChars} characters); ` +
+        `${paints} paints, ${slices} slices rendered ahead (at most ${after.maxSliceChars} characters), ${layouts} ` +
+          `of them laid out what was held; ` +
           `${watched.frames} frames watched, paragraphs shown twice: ${JSON.stringify(watched.twice)}; ` +
           `code blocks highlighted after they were inserted: ${watched.codeRepainted}`,
       );
@@ -279,12 +281,18 @@ async function main(): Promise<number> {
       );
       assert.ok(
         slices > paints,
-        `a paint's blocks were laid out in more than one slice: ${slices} slices, ${paints} paints`,
+        `a paint's blocks were rendered in more than one slice: ${slices} slices, ${paints} paints`,
       );
       // A slice stops after the block that reaches SLICE_CHARS: at most that plus one block (here under 500).
       assert.ok(
         Number(after.maxSliceChars) <= SLICE_CHARS + 500,
-        `a slice laid out at most SLICE_CHARS and a block: ${after.maxSliceChars}`,
+        `a slice rendered at most SLICE_CHARS and a block: ${after.maxSliceChars}`,
+      );
+      // Rendered blocks are held out of the page and inserted and laid out LAYOUT_CHARS or more at a time (or by the
+      // paint): not a layout, and a frame after it, per slice (streamPacer.ts).
+      assert.ok(
+        layouts <= Math.floor(text.length / LAYOUT_CHARS) && layouts < slices,
+        `layouts ahead of paints each of LAYOUT_CHARS or more: ${layouts} for ${text.length} characters, ${slices} slices`,
       );
       const streamed = await settledReplyHtml(view);
       const chunks = await view.locator('.message.assistant .content > .chunk').count();

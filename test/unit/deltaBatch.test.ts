@@ -67,4 +67,13 @@ describe('delta batch', () => {
     assert.equal(batched.messages.at(-1)?.content, one.messages.at(-1)?.content);
     assert.equal(batched.messages.at(-1)?.content, 'Hello, world');
   });
+
+  it('says whether a piece is queued (the panel schedules its next paint when one is)', () => {
+    const batch = new DeltaBatch();
+    assert.equal(batch.pending, false);
+    batch.add({ type: 'chat/delta', requestId: 'r1', text: 'a' });
+    assert.equal(batch.pending, true);
+    batch.take();
+    assert.equal(batch.pending, false);
+  });
 });

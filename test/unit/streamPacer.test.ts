@@ -12,10 +12,16 @@ import {
 } from '../../src/webview/streamPacer';
 
 /**
- * A virtual clock: pieces arrive every `every` ms for `duration` ms; each paint takes `cost(i)` ms of the (single)
- * thread, during which pieces queue. Returns the paints' start times.
+ * A virtual clock: pieces arrive every `every` ms for `duration` ms; each paint takes `cost(i, since)` ms of the
+ * (single) thread (`since`: ms since the last paint started, for a cost that grows with the text it brings), during
+ * which pieces queue. Returns the paints' start times.
  */
-function simulate(cost: (paint: number) => number, duration = 10_000, every = 50, told: [number, number][] = []) {
+function simulate(
+  cost: (paint: number, since: number) => number,
+  duration = 10_000,
+  every = 50,
+  told: [number, number][] = [],
+) {
   const pacer = new StreamPacer();
   const starts: number[] = [];
   let due: number | undefined; // when the scheduled paint runs
@@ -24,12 +30,15 @@ function simulate(cost: (paint: number) => number, duration = 10_000, every = 50
     // Paints that were due before this piece (a timer runs once the thread is free).
     while (due !== undefined && due <= t) {
       const start = Math.max(due, busyUntil);
-      const end = start + cost(starts.length);
+      const end = start + cost(starts.length, start - (starts[starts.length - 1] ?? 0));
       starts.push(start);
-      pacer.painted(start, end - start);
-      // As the panel does at each paint (main.ts): what to tell the host, if anything.
-      const pace = pacer.paceToTell(start);
-      if (pace !== undefined) told.push([start, pace]);
+      pacer.started(start);
+      // A piece in flight schedules nothing: the paint's cost is not known yet.
+      assert.equal(pacer.delayFor(start), undefined);
+      pacer.painted(end - start);
+      // As the panel does when a paint's frame is done (main.ts): what to tell the host, if anything.
+      const pace = pacer.paceToTell(end);
+      if (pace !== undefined) told.push([end, pace]);
       busyUntil = end;
       due = undefined;
     }
@@ -106,8 +115,41 @@ test('one paint scheduled at a time: pieces during a wait add none', () => {
   assert.equal(pacer.delayFor(0), 0);
   assert.equal(pacer.delayFor(10), undefined);
   assert.equal(pacer.delayFor(20), undefined);
-  pacer.painted(20, 1); // a cheap paint: the next one MIN_PAINT_MS after it started
+  pacer.started(20);
+  assert.equal(pacer.delayFor(21), undefined, 'nothing is scheduled while the paint is in flight');
+  pacer.painted(1); // a cheap paint: the next one MIN_PAINT_MS after it started
   assert.equal(pacer.delayFor(40), MIN_PAINT_MS - 20);
+});
+
+test("a paint that is not the stream's (the panel's first, a host message painted at once) sets no gap", () => {
+  const pacer = new StreamPacer();
+  assert.equal(pacer.painted(costFor(MAX_PAINT_MS) + 50), false);
+  assert.equal(pacer.gapMs, MIN_PAINT_MS);
+  assert.equal(pacer.paceToTell(0), undefined, 'the host is told nothing');
+  pacer.started(0);
+  assert.equal(pacer.painted(costFor(300)), true);
+  assert.equal(pacer.gapMs, 300);
+});
+
+test("the gap after a paint follows that paint's own cost, not the one before it", () => {
+  const pacer = new StreamPacer();
+  pacer.started(0);
+  pacer.painted(costFor(900)); // costly
+  assert.equal(pacer.delayFor(50), 900 - 50);
+  pacer.started(900);
+  // A piece comes while the next paint is in flight: it waits for that paint's cost, not the last one's.
+  assert.equal(pacer.delayFor(905), undefined);
+  pacer.painted(costFor(200)); // cheap: little text since
+  assert.equal(pacer.delayFor(910), 900 + 200 - 910);
+});
+
+test('a cost that grows with the text a paint brings settles at one gap, not alternating short and long', () => {
+  // A paint's cost: a fixed part and a part per ms of stream since the last one (the text it brings).
+  const starts = simulate((_, since) => 9 + 0.024 * Math.min(since, 5_000), 30_000, 10);
+  const late = gaps(starts).slice(-10);
+  const [lo, hi] = [Math.min(...late), Math.max(...late)];
+  assert.ok(hi - lo <= 0.1 * hi, `late gaps ${late}`);
+  assert.ok(lo > 2 * MIN_PAINT_MS, `late gaps ${late}`);
 });
 
 // The host posts stream pieces at most once per interval it was told (`stream/pace`): never more often than they are

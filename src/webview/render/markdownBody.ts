@@ -1,7 +1,7 @@
 // The body of an assistant message. A reply that arrives finished is rendered whole, once. While a reply streams, its
 // complete top-level blocks (blockSplitter.ts) are rendered once each and appended, never touched again (ahead of the
-// paint, a slice of about SLICE_CHARS at a time: insertReady), and only the open tail is shown, as plain text appended
-// in place. When the stream ends only the text after the last finished block is rendered: the splitter cuts only
+// paint, a slice of about SLICE_CHARS at a time, held out of the page until they are inserted together: renderAhead,
+// insertHeld), and only the open tail is shown, as plain text appended in place. When the stream ends only the text after the last finished block is rendered: the splitter cuts only
 // where the blocks' HTML one by one equals the whole's, so the result is the one-shot render of the final text (the
 // streaming bench checks it) at the cost of about one render of it in all.
 // (A reply with a link reference definition is rendered whole once at the end: such a definition changes earlier
@@ -23,6 +23,9 @@ export class MarkdownBody {
    *  yet (an index, not shift/splice: a reply that ends at once may leave thousands for its slices). */
   private pending: string[] = [];
   private taken = 0;
+  /** Blocks rendered ahead of the paint, not inserted yet (renderAhead), and their characters. */
+  private held: DocumentFragment[] = [];
+  private heldChars = 0;
 
   constructor(private readonly el: HTMLElement) {
     this.chunks = new BlockChunks(el);
@@ -30,6 +33,8 @@ export class MarkdownBody {
 
   /** The whole reply, final. After a stream only what follows the blocks it showed is rendered; else all of it. */
   showFinal(content: string): void {
+    // Blocks rendered ahead go in first (the text after them is rendered below).
+    this.insertHeld();
     const s = this.streaming;
     this.streaming = undefined;
     const pending = this.pending.slice(this.taken).join('');
@@ -53,7 +58,7 @@ export class MarkdownBody {
 
   /**
    * Takes in `content` (the reply so far): the blocks finished since the last call wait to be rendered and inserted,
-   * by insertReady ahead of the paint, or by the paint (showStreaming). At the first piece it also empties the body.
+   * by renderAhead and insertHeld ahead of the paint, or by the paint (showStreaming). At the first piece it also empties the body.
    * Returns the open tail after those blocks.
    */
   prepareStreaming(content: string): string {
@@ -64,22 +69,19 @@ export class MarkdownBody {
   }
 
   /** The reply just ended with `content` (before showFinal): while it was streaming and `content` extends it, its
-   *  blocks finished since the last paint wait for insertReady, as prepareStreaming has them; showFinal then renders
+   *  blocks finished since the last paint wait for renderAhead, as prepareStreaming has them; showFinal then renders
    *  only the last block. */
   prepareFinal(content: string): void {
     if (this.streaming && this.splitter.extends(content)) this.prepareStreaming(content);
   }
 
   /**
-   * Renders and inserts waiting blocks, at least `maxChars` characters of their text or all there are: ahead of the
-   * paint, so that the caller can lay them out in a task of its own, and at the paint, what is left. The open tail is
-   * emptied: what it showed is the start of the first of those blocks (a frame drawn before the paint shows the reply
-   * up to where the blocks inserted end). The paint shows the tail again. Returns the characters inserted and whether
-   * some blocks are left.
+   * Renders waiting blocks, at least `maxChars` characters of their text or all there are, and holds them (not in the
+   * page yet: a frame has nothing new to draw) until insertHeld. Returns the characters rendered, the characters held
+   * in all, and whether some blocks are left to render.
    */
-  insertReady(maxChars: number): { chars: number; more: boolean } {
-    const s = this.streaming;
-    if (!s || this.taken === this.pending.length) return { chars: 0, more: false };
+  renderAhead(maxChars: number): { chars: number; held: number; more: boolean } {
+    if (!this.streaming || this.taken === this.pending.length) return { chars: 0, held: this.heldChars, more: false };
     const from = this.taken;
     let size = 0;
     while (this.taken < this.pending.length && size < maxChars) size += this.pending[this.taken++].length;
@@ -88,13 +90,28 @@ export class MarkdownBody {
       this.pending = [];
       this.taken = 0;
     }
-    this.chunks.append(render(source), s.tailEl);
+    this.held.push(render(source));
+    this.heldChars += source.length;
+    return { chars: source.length, held: this.heldChars, more: this.taken < this.pending.length };
+  }
+
+  /**
+   * Inserts the blocks renderAhead holds, in order, before the open tail, and empties the tail: what it showed is the
+   * start of the first of those blocks. The paint shows the tail again. Returns the characters inserted.
+   */
+  insertHeld(): number {
+    const s = this.streaming;
+    const chars = this.heldChars;
+    if (!s || chars === 0) return 0;
+    for (const nodes of this.held) this.chunks.append(nodes, s.tailEl);
+    this.held = [];
+    this.heldChars = 0;
     if (s.tailLength > 0) {
       s.tailEl.replaceChildren();
       s.line = addLine(s.tailEl);
       s.tailLength = 0;
     }
-    return { chars: source.length, more: this.taken < this.pending.length };
+    return chars;
   }
 
   /** The reply so far, while it streams. */
@@ -104,7 +121,8 @@ export class MarkdownBody {
     // Chunks that the last paint followed with another were laid out in its frame: they may skip from now on.
     this.chunks.closeFollowed();
     // The blocks no slice took (a message that paints at once). A block inserted empties the tail.
-    this.insertReady(Infinity);
+    this.renderAhead(Infinity);
+    this.insertHeld();
     // The tail only grew since it was shown (the splitter checked the text extends the last one): append the rest.
     const added = tail.slice(s.tailLength);
     for (let from = 0; ;) {
@@ -126,6 +144,8 @@ export class MarkdownBody {
     this.streaming = { tailEl, line: addLine(tailEl), tailLength: 0 };
     this.pending = [];
     this.taken = 0;
+    this.held = [];
+    this.heldChars = 0;
   }
 }
 

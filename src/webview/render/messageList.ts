@@ -98,10 +98,16 @@ export class MessageList {
     if (last) this.views.get(last.id)?.prepare(last);
   }
 
-  /** Ahead of a paint: renders and inserts about `maxChars` characters of the blocks `prepare` cut out. */
-  insertReady(messages: readonly ChatMessage[], maxChars: number): { chars: number; more: boolean } {
+  /** Ahead of a paint: renders about `maxChars` characters of the blocks `prepare` cut out, and holds them. */
+  renderAhead(messages: readonly ChatMessage[], maxChars: number): { chars: number; held: number; more: boolean } {
     const last = messages[messages.length - 1];
-    return (last && this.views.get(last.id)?.insertReady(maxChars)) ?? { chars: 0, more: false };
+    return (last && this.views.get(last.id)?.renderAhead(maxChars)) ?? { chars: 0, held: 0, more: false };
+  }
+
+  /** Ahead of a paint: inserts the blocks renderAhead holds; the characters inserted. */
+  insertHeld(messages: readonly ChatMessage[]): number {
+    const last = messages[messages.length - 1];
+    return (last && this.views.get(last.id)?.insertHeld()) ?? 0;
   }
 
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */

@@ -44,9 +44,14 @@ export class MessageView {
     else this.markdown.prepareFinal(message.content);
   }
 
-  /** Renders and inserts about `maxChars` characters of the blocks `prepare` cut out, ahead of the paint. */
-  insertReady(maxChars: number): { chars: number; more: boolean } {
-    return this.markdown.insertReady(maxChars);
+  /** Renders about `maxChars` characters of the blocks `prepare` cut out, ahead of the paint, and holds them. */
+  renderAhead(maxChars: number): { chars: number; held: number; more: boolean } {
+    return this.markdown.renderAhead(maxChars);
+  }
+
+  /** Inserts the blocks renderAhead holds; the characters inserted. */
+  insertHeld(): number {
+    return this.markdown.insertHeld();
   }
 
   /** Re-renders only what changed since the last call. */

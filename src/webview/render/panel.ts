@@ -25,6 +25,8 @@ export interface PanelCallbacks {
   post(msg: WebviewToHost): void;
   saveUi(state: UiState): void;
   newRequestId(): string;
+  /** A paint's frame was drawn: what it cost (lastPaintMs). */
+  painted(costMs: number): void;
 }
 
 export class Panel {
@@ -55,6 +57,8 @@ export class Panel {
    *  did. */
   private slicesAhead = 0;
   private maxSliceChars = 0;
+  /** Of those, the tasks that also inserted and laid out what was rendered ahead. */
+  private layoutsAhead = 0;
 
   constructor(
     root: HTMLElement,
@@ -106,6 +110,7 @@ export class Panel {
     });
     this.afterFrame.port1.onmessage = () => {
       this.lastPaintMs = this.paintPrepareMs + performance.now() - this.paintStart;
+      cb.painted(this.lastPaintMs);
     };
     this.list.addEventListener('scroll', () => this.saver.scrolled(), { passive: true });
     // A scroll save still waiting is made before the view goes (hidden views may be disposed).
@@ -152,17 +157,22 @@ export class Panel {
     this.prepareMs += performance.now() - start;
   }
 
-  /** Between prepare and the paint, in a task of its own: renders and inserts about `maxChars` characters of the
-   *  blocks prepare cut out (or a block more) and lays them out, so that no one task renders and lays out all that a
-   *  paint adds (its time counts in lastPaintMs). Whether some are left for another such task. */
-  layOutAhead(state: PanelState, maxChars: number): boolean {
+  /** Between prepare and the paint, in a task of its own: renders about `maxChars` characters of the blocks prepare
+   *  cut out (or a block more), and once `layoutChars` or more are rendered and not shown, inserts them and lays them
+   *  out, so that no one task renders and lays out all that a paint adds (its time counts in lastPaintMs). What is
+   *  left is inserted by the paint. Whether some blocks are left to render. */
+  layOutAhead(state: PanelState, maxChars: number, layoutChars: number): boolean {
     const start = performance.now();
-    const { chars, more } = this.messages.insertReady(state.messages, maxChars);
+    const { chars, held, more } = this.messages.renderAhead(state.messages, maxChars);
     if (chars > 0) {
-      // Reading a size lays out what was inserted, now rather than in the frame.
-      void this.list.scrollHeight;
       this.slicesAhead++;
       this.maxSliceChars = Math.max(this.maxSliceChars, chars);
+      if (held >= layoutChars) {
+        this.messages.insertHeld(state.messages);
+        // Reading a size lays out what was inserted, now rather than in the frame.
+        void this.list.scrollHeight;
+        this.layoutsAhead++;
+      }
       this.writeCounters();
     }
     this.prepareMs += performance.now() - start;
@@ -231,6 +241,7 @@ export class Panel {
     document.body.dataset.markdownChars = String(stats.chars);
     document.body.dataset.slicesAhead = String(this.slicesAhead);
     document.body.dataset.maxSliceChars = String(this.maxSliceChars);
+    document.body.dataset.layoutsAhead = String(this.layoutsAhead);
   }
 
   private paintHeader(state: PanelState): void {
