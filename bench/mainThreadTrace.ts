@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { CDPSession } from 'playwright-core';
 
+/** Traces stopped so far in this process: the files of a diagnosis are numbered by it. */
 let dumps = 0;
 
 interface TraceEvent {
@@ -70,9 +71,10 @@ export async function traceMainThread(cdp: CDPSession): Promise<() => Promise<Ma
     await cdp.send('Profiler.start');
   }
   return async () => {
+    const n = ++dumps;
     if (prof) {
       const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(`${prof}-${dumps + 1}.cpuprofile`, JSON.stringify(profile));
+      writeFileSync(`${prof}-${n}.cpuprofile`, JSON.stringify(profile));
     }
     const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.end');
@@ -80,7 +82,7 @@ export async function traceMainThread(cdp: CDPSession): Promise<() => Promise<Ma
     // TALLY_BENCH_DUMP=prefix: each trace as prefix-N.json (Chrome's trace format: open it in chrome://tracing or
     // Perfetto), for a diagnosis the summary cannot give.
     if (process.env.TALLY_BENCH_DUMP)
-      writeFileSync(`${process.env.TALLY_BENCH_DUMP}-${++dumps}.json`, JSON.stringify({ traceEvents: events }));
+      writeFileSync(`${process.env.TALLY_BENCH_DUMP}-${n}.json`, JSON.stringify({ traceEvents: events }));
     return summarise(events);
   };
 }

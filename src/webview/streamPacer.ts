@@ -12,15 +12,16 @@
 // paints are ~1 s apart: ~17 for the bench's 10 s reply (with 15 times the whole cost, ~23, and the stream took ~10%
 // more main-thread time). The end of a stream is not paced: any other message paints at once.
 // A paint's new blocks are rendered SLICE_CHARS characters at a time (or a block more), each slice in a task of its
-// own before the frame (main.ts, Panel.layOutAhead), and held out of the page; once LAYOUT_CHARS or more are held, the
-// task that rendered the last of them inserts them and lays them out; the paint inserts the rest and its frame lays
-// them out. So no one task renders or lays out all that a fast paint brings (in one task, a paint's worth of a fast
-// reply took 30-60 ms here, over the 50 ms a task may hold up the panel), and the DOM changes only when something is
-// laid out: each slice used to insert and lay out its own blocks, and every insertion cost a forced layout (~1.5 ms
-// beyond its text) and the frame drawn after it (~3 ms): a paint of ~7,000 characters was three slices, three layouts
-// and three frames; now it is two slices and the paint's one frame. (bench/streamRender.ts, thread time of the
-// bench's stream, 3 interleaved pairs: 541-560 ms with a layout per 3,000-character slice, 436-517 with layouts of
-// 9,000.) A slice of 6,000 characters is ~8 ms of script here; the frame lays out fewer than LAYOUT_CHARS, ~10-15 ms.
+// own before the frame (main.ts, Panel.layOutAhead), and held out of the page; once LAYOUT_CHARS or more are held, a
+// task of its own inserts them and lays them out; the paint inserts the rest and its frame lays them out. So no one
+// task renders or lays out all that a fast paint brings (in one task, a paint's worth of a fast reply took 30-60 ms
+// here, over the 50 ms a task may hold up the panel), and the DOM changes only when something is laid out: each slice
+// used to insert and lay out its own blocks, and every insertion cost a forced layout (~1.5 ms beyond its text) and
+// the frame drawn after it (~3 ms): a paint of ~7,000 characters was three slices, three layouts and three frames;
+// now it is one slice and the paint's one frame. (bench/streamRender.ts, thread time of the bench's stream in
+// interleaved pairs: 541-560 ms with a layout per 3,000-character slice, 436-517 with slices of 3,000 held and laid out
+// 9,000 at a time, ~45 ms less again with slices of 12,000: a slice's own cost is a DOMPurify document and its
+// passes.) A slice of 12,000 characters is ~15 ms of script here, a layout of 9,000-20,000 ~10-20 ms.
 // The gap after a paint follows from that paint's own cost, so nothing is scheduled while it is in flight (from its
 // start to its frame): with the cost of the paint before it instead (a step late), a cheap paint after a costly one
 // set a short gap, the next a long one, and so on: paints came ~200 and ~900 ms apart in turn, more of them in all.
@@ -35,10 +36,10 @@ export const COST_FACTOR = 30;
 /** What a paint costs that is not spaced out: about a frame's cost, ms. */
 export const FRAME_MS = 4;
 /** The most characters of finished blocks one task renders ahead of a paint (or a block more). */
-export const SLICE_CHARS = 6000;
+export const SLICE_CHARS = 12_000;
 /** Blocks rendered ahead and held out of the page are inserted and laid out ahead of the paint once they reach this
  *  many characters; fewer are left to the paint's frame. */
-export const LAYOUT_CHARS = 9000;
+export const LAYOUT_CHARS = 9_000;
 /** The gap told to the host changes only by this much or more (ms), and at most once every PACE_TELL_MS, so a
  *  paint's cost jittering does not become a message per paint. */
 export const PACE_STEP_MS = 40;

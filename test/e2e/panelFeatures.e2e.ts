@@ -250,7 +250,7 @@ async function main(): Promise<number> {
       await view.locator('#conversation-new').click();
       await view.locator('.message').first().waitFor({ state: 'detached', timeout: 10_000 });
       const text = longReply(25_000);
-      // Fast: each paint brings more than SLICE_CHARS of finished blocks.
+      // Fast: the reply comes faster than it is painted, and its blocks are rendered ahead of the paints, in slices.
       server.enqueue({ text, chunkSize: 120, chunkDelayMs: 1 });
       const before = await view
         .locator('body')
@@ -263,11 +263,12 @@ async function main(): Promise<number> {
         .locator('body')
         .evaluate((b) => ({ ...(b as unknown as { dataset: Record<string, string> }).dataset }));
       const slices = Number(after.slicesAhead) - Number(before.slicesAhead ?? 0);
+      const ahead = Number(after.charsAhead) - Number(before.charsAhead ?? 0);
       const layouts = Number(after.layoutsAhead ?? 0) - Number(before.layoutsAhead ?? 0);
       const paints = Number(after.paints) - Number(before.paints);
       log(
-        `${paints} paints, ${slices} slices rendered ahead (at most ${after.maxSliceChars} characters), ${layouts} ` +
-          `of them laid out what was held; ` +
+        `${paints} paints, ${slices} slices rendered ${ahead} characters ahead (at most ${after.maxSliceChars} in one), ` +
+          `${layouts} tasks laid out what was held (at most ${after.maxLayoutChars} characters); ` +
           `${watched.frames} frames watched, paragraphs shown twice: ${JSON.stringify(watched.twice)}; ` +
           `code blocks highlighted after they were inserted: ${watched.codeRepainted}`,
       );
@@ -279,20 +280,23 @@ async function main(): Promise<number> {
         watched.codeRepainted === 0,
         `code blocks highlighted before they were inserted, once their language was loaded: ${watched.codeRepainted} highlighted after`,
       );
-      assert.ok(
-        slices > paints,
-        `a paint's blocks were rendered in more than one slice: ${slices} slices, ${paints} paints`,
-      );
-      // A slice stops after the block that reaches SLICE_CHARS: at most that plus one block (here under 500).
+      // More was rendered ahead than one slice takes, and no slice took more than SLICE_CHARS and a block (here under
+      // 500): the blocks were rendered in more than one task.
+      assert.ok(ahead > SLICE_CHARS + 500, `characters rendered ahead of paints: ${ahead}`);
       assert.ok(
         Number(after.maxSliceChars) <= SLICE_CHARS + 500,
         `a slice rendered at most SLICE_CHARS and a block: ${after.maxSliceChars}`,
       );
+      assert.ok(slices >= 2, `slices: ${slices}`);
       // Rendered blocks are held out of the page and inserted and laid out LAYOUT_CHARS or more at a time (or by the
-      // paint): not a layout, and a frame after it, per slice (streamPacer.ts).
+      // paint): not a layout, and a frame after it, per slice (streamPacer.ts); and no task lays out much more.
       assert.ok(
-        layouts <= Math.floor(text.length / LAYOUT_CHARS) && layouts < slices,
-        `layouts ahead of paints each of LAYOUT_CHARS or more: ${layouts} for ${text.length} characters, ${slices} slices`,
+        layouts <= Math.floor(ahead / LAYOUT_CHARS),
+        `layouts ahead of paints of LAYOUT_CHARS or more each: ${layouts} for ${ahead} characters`,
+      );
+      assert.ok(
+        Number(after.maxLayoutChars ?? 0) <= SLICE_CHARS + LAYOUT_CHARS + 500,
+        `a task laid out at most what a slice and LAYOUT_CHARS hold: ${after.maxLayoutChars}`,
       );
       const streamed = await settledReplyHtml(view);
       const chunks = await view.locator('.message.assistant .content > .chunk').count();

@@ -95,6 +95,11 @@ export class MarkdownBody {
     return { chars: source.length, held: this.heldChars, more: this.taken < this.pending.length };
   }
 
+  /** What is ahead of the paint: the characters rendered and held, and whether blocks are left to render. */
+  get ahead(): { held: number; more: boolean } {
+    return { held: this.heldChars, more: this.streaming !== undefined && this.taken < this.pending.length };
+  }
+
   /**
    * Inserts the blocks renderAhead holds, in order, before the open tail, and empties the tail: what it showed is the
    * start of the first of those blocks. The paint shows the tail again. Returns the characters inserted.

@@ -104,6 +104,12 @@ export class MessageList {
     return (last && this.views.get(last.id)?.renderAhead(maxChars)) ?? { chars: 0, held: 0, more: false };
   }
 
+  /** Ahead of a paint: the characters rendered ahead and held, and whether blocks are left to render. */
+  ahead(messages: readonly ChatMessage[]): { held: number; more: boolean } {
+    const last = messages[messages.length - 1];
+    return (last && this.views.get(last.id)?.ahead) ?? { held: 0, more: false };
+  }
+
   /** Ahead of a paint: inserts the blocks renderAhead holds; the characters inserted. */
   insertHeld(messages: readonly ChatMessage[]): number {
     const last = messages[messages.length - 1];

@@ -49,6 +49,11 @@ export class MessageView {
     return this.markdown.renderAhead(maxChars);
   }
 
+  /** The characters rendered ahead and held, and whether blocks are left to render. */
+  get ahead(): { held: number; more: boolean } {
+    return this.markdown.ahead;
+  }
+
   /** Inserts the blocks renderAhead holds; the characters inserted. */
   insertHeld(): number {
     return this.markdown.insertHeld();

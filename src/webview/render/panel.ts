@@ -53,12 +53,14 @@ export class Panel {
   private paints = 0;
   /** Markdown renders done inside paints (the rest were done ahead of them, by layOutAhead). */
   private rendersInPaints = 0;
-  /** Tasks that inserted and laid out blocks ahead of a paint (layOutAhead), and the most characters one of them
-   *  did. */
+  /** Tasks that rendered blocks ahead of a paint (layOutAhead), the characters they rendered, and the most one of
+   *  them did. */
   private slicesAhead = 0;
+  private charsAhead = 0;
   private maxSliceChars = 0;
-  /** Of those, the tasks that also inserted and laid out what was rendered ahead. */
+  /** Tasks that inserted and laid out what was rendered ahead, and the most characters one of them did. */
   private layoutsAhead = 0;
+  private maxLayoutChars = 0;
 
   constructor(
     root: HTMLElement,
@@ -158,25 +160,31 @@ export class Panel {
   }
 
   /** Between prepare and the paint, in a task of its own: renders about `maxChars` characters of the blocks prepare
-   *  cut out (or a block more), and once `layoutChars` or more are rendered and not shown, inserts them and lays them
-   *  out, so that no one task renders and lays out all that a paint adds (its time counts in lastPaintMs). What is
-   *  left is inserted by the paint. Whether some blocks are left to render. */
+   *  cut out (or a block more) and holds them out of the page; or, once `layoutChars` or more are held, inserts them
+   *  and lays them out. So no one task renders or lays out all that a paint adds (its time counts in lastPaintMs).
+   *  What is held when all are rendered is inserted by the paint. Whether another such task is needed. */
   layOutAhead(state: PanelState, maxChars: number, layoutChars: number): boolean {
     const start = performance.now();
+    const ahead = this.messages.ahead(state.messages);
+    if (ahead.held >= layoutChars) {
+      const chars = this.messages.insertHeld(state.messages);
+      // Reading a size lays out what was inserted, now rather than in the frame.
+      void this.list.scrollHeight;
+      this.layoutsAhead++;
+      this.maxLayoutChars = Math.max(this.maxLayoutChars, chars);
+      this.writeCounters();
+      this.prepareMs += performance.now() - start;
+      return ahead.more;
+    }
     const { chars, held, more } = this.messages.renderAhead(state.messages, maxChars);
     if (chars > 0) {
       this.slicesAhead++;
+      this.charsAhead += chars;
       this.maxSliceChars = Math.max(this.maxSliceChars, chars);
-      if (held >= layoutChars) {
-        this.messages.insertHeld(state.messages);
-        // Reading a size lays out what was inserted, now rather than in the frame.
-        void this.list.scrollHeight;
-        this.layoutsAhead++;
-      }
       this.writeCounters();
     }
     this.prepareMs += performance.now() - start;
-    return more;
+    return more || held >= layoutChars;
   }
 
   /** Schedules a render of `state` (coalesced to one per frame). */
@@ -240,8 +248,10 @@ export class Panel {
     document.body.dataset.markdownRendersInPaints = String(this.rendersInPaints);
     document.body.dataset.markdownChars = String(stats.chars);
     document.body.dataset.slicesAhead = String(this.slicesAhead);
+    document.body.dataset.charsAhead = String(this.charsAhead);
     document.body.dataset.maxSliceChars = String(this.maxSliceChars);
     document.body.dataset.layoutsAhead = String(this.layoutsAhead);
+    document.body.dataset.maxLayoutChars = String(this.maxLayoutChars);
   }
 
   private paintHeader(state: PanelState): void {
