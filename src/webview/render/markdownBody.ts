@@ -1,9 +1,10 @@
 // The body of an assistant message. A reply that arrives finished is rendered whole, once. While a reply streams, its
 // complete top-level blocks (blockSplitter.ts) are rendered once each and appended, never touched again (ahead of the
 // paint, a slice of about SLICE_CHARS at a time, held out of the page until they are inserted together: renderAhead,
-// insertHeld), and only the open tail is shown, as plain text appended in place. When the stream ends only the text after the last finished block is rendered: the splitter cuts only
-// where the blocks' HTML one by one equals the whole's, so the result is the one-shot render of the final text (the
-// streaming bench checks it) at the cost of about one render of it in all.
+// insertHeld), and only the open tail is shown, as plain text appended in place. When the stream ends only the text
+// after the last finished block is rendered: the splitter cuts only where the blocks' HTML one by one equals the
+// whole's, so the result is the one-shot render of the final text (the streaming bench checks it) at the cost of about
+// one render of it in all.
 // (A reply with a link reference definition is rendered whole once at the end: such a definition changes earlier
 // blocks.)
 import { BlockChunks } from './blockChunks';
@@ -58,8 +59,8 @@ export class MarkdownBody {
 
   /**
    * Takes in `content` (the reply so far): the blocks finished since the last call wait to be rendered and inserted,
-   * by renderAhead and insertHeld ahead of the paint, or by the paint (showStreaming). At the first piece it also empties the body.
-   * Returns the open tail after those blocks.
+   * by renderAhead and insertHeld ahead of the paint, or by the paint (showStreaming). At the first piece it also
+   * empties the body. Returns the open tail after those blocks.
    */
   prepareStreaming(content: string): string {
     if (!this.streaming || !this.splitter.extends(content)) this.startStreaming();
@@ -77,11 +78,11 @@ export class MarkdownBody {
 
   /**
    * Renders waiting blocks, at least `maxChars` characters of their text or all there are, and holds them (not in the
-   * page yet: a frame has nothing new to draw) until insertHeld. Returns the characters rendered, the characters held
-   * in all, and whether some blocks are left to render.
+   * page yet: a frame has nothing new to draw) until insertHeld. Returns the characters rendered (what is held in all,
+   * and whether blocks are left: `ahead`).
    */
-  renderAhead(maxChars: number): { chars: number; held: number; more: boolean } {
-    if (!this.streaming || this.taken === this.pending.length) return { chars: 0, held: this.heldChars, more: false };
+  renderAhead(maxChars: number): number {
+    if (!this.streaming || this.taken === this.pending.length) return 0;
     const from = this.taken;
     let size = 0;
     while (this.taken < this.pending.length && size < maxChars) size += this.pending[this.taken++].length;
@@ -92,7 +93,7 @@ export class MarkdownBody {
     }
     this.held.push(render(source));
     this.heldChars += source.length;
-    return { chars: source.length, held: this.heldChars, more: this.taken < this.pending.length };
+    return source.length;
   }
 
   /** What is ahead of the paint: the characters rendered and held, and whether blocks are left to render. */

@@ -99,9 +99,9 @@ export class MessageList {
   }
 
   /** Ahead of a paint: renders about `maxChars` characters of the blocks `prepare` cut out, and holds them. */
-  renderAhead(messages: readonly ChatMessage[], maxChars: number): { chars: number; held: number; more: boolean } {
+  renderAhead(messages: readonly ChatMessage[], maxChars: number): number {
     const last = messages[messages.length - 1];
-    return (last && this.views.get(last.id)?.renderAhead(maxChars)) ?? { chars: 0, held: 0, more: false };
+    return (last && this.views.get(last.id)?.renderAhead(maxChars)) ?? 0;
   }
 
   /** Ahead of a paint: the characters rendered ahead and held, and whether blocks are left to render. */

@@ -44,8 +44,9 @@ export class MessageView {
     else this.markdown.prepareFinal(message.content);
   }
 
-  /** Renders about `maxChars` characters of the blocks `prepare` cut out, ahead of the paint, and holds them. */
-  renderAhead(maxChars: number): { chars: number; held: number; more: boolean } {
+  /** Renders about `maxChars` characters of the blocks `prepare` cut out, ahead of the paint, and holds them; the
+   *  characters rendered. */
+  renderAhead(maxChars: number): number {
     return this.markdown.renderAhead(maxChars);
   }
 

@@ -25,7 +25,8 @@ export interface PanelCallbacks {
   post(msg: WebviewToHost): void;
   saveUi(state: UiState): void;
   newRequestId(): string;
-  /** A paint's frame was drawn: what it cost (lastPaintMs). */
+  /** A paint's frame was drawn: how long the paint took on the main thread, ms (its script, the frame's style, layout,
+   *  paint and commit, and what prepare and layOutAhead did for it; streamPacer.ts paces a stream by it). */
   painted(costMs: number): void;
 }
 
@@ -111,8 +112,7 @@ export class Panel {
       this.composer.stopReply();
     });
     this.afterFrame.port1.onmessage = () => {
-      this.lastPaintMs = this.paintPrepareMs + performance.now() - this.paintStart;
-      cb.painted(this.lastPaintMs);
+      cb.painted(this.paintPrepareMs + performance.now() - this.paintStart);
     };
     this.list.addEventListener('scroll', () => this.saver.scrolled(), { passive: true });
     // A scroll save still waiting is made before the view goes (hidden views may be disposed).
@@ -152,7 +152,7 @@ export class Panel {
   }
 
   /** Ahead of the paint of a streaming reply, from the task that took in its new text: the reply's newly finished
-   *  blocks are cut out of it, to be rendered and laid out by layOutAhead (its cost counts in lastPaintMs). */
+   *  blocks are cut out of it, to be rendered and laid out by layOutAhead (its cost counts in the paint's). */
   prepare(state: PanelState): void {
     const start = performance.now();
     this.messages.prepare(state.messages);
@@ -161,7 +161,7 @@ export class Panel {
 
   /** Between prepare and the paint, in a task of its own: renders about `maxChars` characters of the blocks prepare
    *  cut out (or a block more) and holds them out of the page; or, once `layoutChars` or more are held, inserts them
-   *  and lays them out. So no one task renders or lays out all that a paint adds (its time counts in lastPaintMs).
+   *  and lays them out. So no one task renders or lays out all that a paint adds (its time counts in the paint's cost).
    *  What is held when all are rendered is inserted by the paint. Whether another such task is needed. */
   layOutAhead(state: PanelState, maxChars: number, layoutChars: number): boolean {
     const start = performance.now();
@@ -176,7 +176,7 @@ export class Panel {
       this.prepareMs += performance.now() - start;
       return ahead.more;
     }
-    const { chars, held, more } = this.messages.renderAhead(state.messages, maxChars);
+    const chars = this.messages.renderAhead(state.messages, maxChars);
     if (chars > 0) {
       this.slicesAhead++;
       this.charsAhead += chars;
@@ -184,7 +184,8 @@ export class Panel {
       this.writeCounters();
     }
     this.prepareMs += performance.now() - start;
-    return more || held >= layoutChars;
+    const left = this.messages.ahead(state.messages);
+    return left.more || left.held >= layoutChars;
   }
 
   /** Schedules a render of `state` (coalesced to one per frame). */
@@ -197,10 +198,8 @@ export class Panel {
     });
   }
 
-  /** How long the last paint took on the main thread, ms: its script and the frame's style, layout, paint and
-   *  commit, and what prepare() did for it (streamPacer.ts paces a stream by it). Measured up to a message posted from
-   *  the paint, which runs once the frame it ran in has been rendered. */
-  lastPaintMs = 0;
+  /** When the last paint started, and what prepare() and layOutAhead() did for it: with the message posted from the
+   *  paint, which runs once the frame it ran in has been rendered, they make its cost (PanelCallbacks.painted). */
   private paintStart = 0;
   private prepareMs = 0;
   private paintPrepareMs = 0;
