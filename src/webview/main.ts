@@ -3,8 +3,8 @@
 // paints are costly; the host is told that pace and posts pieces no more often): that task also cuts out the reply's
 // newly finished blocks (Panel.prepare), tasks of their own render them a slice at a time and insert and lay out
 // what they hold once it is much (Panel.layOutAhead), and then the frame shows them. The next paint is scheduled when
-// this one's frame is done and its cost known. The end of a reply goes the same way; any other message applies
-// the queued pieces first and paints at once, so the order of messages is kept.
+// this one's frame is done and its cost known. Any other message applies the queued pieces first and goes the same
+// way, so the order of messages is kept and no one task renders what many slices would.
 // The panel's language (the l10n bundle in its HTML) is loaded before anything is rendered.
 import { DeltaBatch } from './deltaBatch';
 import { createHostClient } from './hostClient';
@@ -76,7 +76,8 @@ function prepareAndPaint(next: PanelState): void {
 
 /** The blocks a paint adds are rendered SLICE_CHARS at a time, each slice in a task of its own, and inserted and laid
  *  out LAYOUT_CHARS or more at a time; then the frame paints (streamPacer.ts). A host message that comes in between
- *  paints at once: that paint inserts what is left. */
+ *  adds its text to theirs and is painted when they are done; a paint in between (the list paging) leaves the reply
+ *  alone until then (MessageView.update). */
 const slices = new MessageChannel();
 let slicing = false;
 slices.port1.onmessage = () => {
@@ -101,10 +102,9 @@ host.onMessage((msg) => {
   state = reduce(current(), msg);
   panel.announce(state);
   panel.noteHostMessage(msg);
-  // The end of a reply brings the text since the last paint, as much as a paint's worth or more: laid out in slices
-  // too. Any other message paints at once.
-  if (msg.type === 'chat/done') prepareAndPaint(state);
-  else panel.render(state);
+  // The end of a reply (or an error that keeps it) brings the text since the last paint, as much as a paint's worth or
+  // more: laid out in slices too, as is what is left of them when any other message comes in between.
+  prepareAndPaint(state);
 });
 panel.render(state);
 host.post({ type: 'ready' });

@@ -138,9 +138,14 @@ async function dangerousInLastReply(view: FrameLocator): Promise<string[]> {
 }
 
 /** The markdown work counters the panel keeps on <body> (see panel.ts). */
-async function counters(
-  view: FrameLocator,
-): Promise<{ paints: number; slices: number; renders: number; rendersInPaints: number; chars: number }> {
+async function counters(view: FrameLocator): Promise<{
+  paints: number;
+  slices: number;
+  renders: number;
+  rendersInPaints: number;
+  chars: number;
+  maxCharsInPaint: number;
+}> {
   const d = await view
     .locator('body')
     .evaluate(() => ({ ...(globalThis as unknown as PageGlobals).document.body.dataset }));
@@ -150,6 +155,7 @@ async function counters(
     renders: Number(d.markdownRenders ?? 0),
     rendersInPaints: Number(d.markdownRendersInPaints ?? 0),
     chars: Number(d.markdownChars ?? 0),
+    maxCharsInPaint: Number(d.maxCharsInPaint ?? 0),
   };
 }
 
@@ -398,6 +404,13 @@ async function main(): Promise<number> {
       );
       assert.ok(renders - inPaints >= 1, `blocks were rendered ahead of paints (${renders - inPaints} renders)`);
       assert.ok(inPaints <= 2, `markdown renders inside a paint: ${inPaints} of ${renders}`);
+      // The size error comes while pieces wait to be painted: what they finished goes through the slices too, and no
+      // paint in between renders what the slices have still to do (it once rendered ~1 MB in one task).
+      log(`the most characters rendered inside one paint: ${after.maxCharsInPaint}`);
+      assert.ok(
+        after.maxCharsInPaint <= SLICE_CHARS,
+        `a paint rendered ${after.maxCharsInPaint} characters (at most a slice: SLICE_CHARS = ${SLICE_CHARS})`,
+      );
       // Each finished block is rendered once while streaming and the end renders only the text after the last one
       // (markdownBody.ts): about once per character (a whole second render at the end would be ~2 MiB).
       assert.ok(

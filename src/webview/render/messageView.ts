@@ -64,6 +64,10 @@ export class MessageView {
   update(message: ChatMessage): void {
     // A paint of a streaming reply looks at every message in the window; only the reply changed.
     if (message === this.message) return;
+    // Blocks cut out for the tasks ahead of the paint are not rendered yet: they are rendered a slice at a time, and
+    // the paint that ends those tasks shows the message (main.ts). A paint in between (another host message, the list
+    // paging) leaves it as it is rather than render them all in one task.
+    if (this.markdown.ahead.more) return;
     this.message = message;
     const usage = message.usage ? formatReplyCost(message) : '';
     const prev = this.rendered;

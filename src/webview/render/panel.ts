@@ -52,8 +52,10 @@ export class Panel {
   private painted: PanelState | undefined;
   private frame = 0;
   private paints = 0;
-  /** Markdown renders done inside paints (the rest were done ahead of them, by layOutAhead). */
+  /** Markdown renders done inside paints (the rest were done ahead of them, by layOutAhead), and the most characters
+   *  one paint rendered. */
   private rendersInPaints = 0;
+  private maxCharsInPaint = 0;
   /** Tasks that rendered blocks ahead of a paint (layOutAhead), the characters they rendered, and the most one of
    *  them did. */
   private slicesAhead = 0;
@@ -209,7 +211,7 @@ export class Panel {
     const start = performance.now();
     const state = this.source;
     if (!state) return;
-    const rendersBefore = renderStats().renders;
+    const before = renderStats();
     const prev = this.painted;
     this.painted = state;
     this.messages.measure();
@@ -230,7 +232,9 @@ export class Panel {
     document.body.dataset.busy = String(state.busyRequestId !== undefined);
     this.messages.settle();
     this.paints++;
-    this.rendersInPaints += renderStats().renders - rendersBefore;
+    const after = renderStats();
+    this.rendersInPaints += after.renders - before.renders;
+    this.maxCharsInPaint = Math.max(this.maxCharsInPaint, after.chars - before.chars);
     this.writeCounters();
     this.paintStart = start;
     this.paintPrepareMs = this.prepareMs;
@@ -245,6 +249,7 @@ export class Panel {
     document.body.dataset.paints = String(this.paints);
     document.body.dataset.markdownRenders = String(stats.renders);
     document.body.dataset.markdownRendersInPaints = String(this.rendersInPaints);
+    document.body.dataset.maxCharsInPaint = String(this.maxCharsInPaint);
     document.body.dataset.markdownChars = String(stats.chars);
     document.body.dataset.slicesAhead = String(this.slicesAhead);
     document.body.dataset.charsAhead = String(this.charsAhead);
