@@ -4,11 +4,14 @@
 // the draft is saved at once, so nothing typed is lost when the view is hidden right after. A scroll is saved at most
 // once every SCROLL_SAVE_MS (the latest position, at the end of the wait): a streaming reply scrolls the list at every
 // paint, which saved the whole state at every paint. What is waiting is saved when the page is hidden or unloaded
-// (render/panel.ts), and a save that would write what the last one wrote is skipped.
+// (render/panel.ts), and a save that would write what the last one wrote is skipped. A list that follows the end of
+// the conversation saves no position (`scrollTop` undefined: it opens at its end), so a streaming reply, which
+// scrolls the list at every paint, arms no save at all.
 // DOM-free and clock-free (the timer and the clock are passed in), unit-tested by counting saves.
 /** The panel's own persisted UI state (it survives hiding and reloads of the view). */
 export interface UiState {
   draft: string;
+  /** Where the list was scrolled to; undefined when it was at its end, following what is added there. */
   scrollTop?: number;
 }
 
@@ -38,9 +41,10 @@ export class UiStateSaver {
     this.save();
   }
 
-  /** The list scrolled: saved now if no save was made in the last SCROLL_SAVE_MS, else at the end of that time. */
+  /** The list scrolled: saved now if no save was made in the last SCROLL_SAVE_MS, else at the end of that time; nothing
+   *  when what would be saved is what was (a list at its end, still there). */
   scrolled(): void {
-    if (this.waiting !== undefined) return;
+    if (this.waiting !== undefined || this.same(this.read())) return;
     const wait = this.lastAt + SCROLL_SAVE_MS - this.now();
     if (wait <= 0) {
       this.save();
@@ -68,8 +72,12 @@ export class UiStateSaver {
   private save(): void {
     const state = this.read();
     this.lastAt = this.now();
-    if (this.last && this.last.draft === state.draft && this.last.scrollTop === state.scrollTop) return;
+    if (this.same(state)) return;
     this.last = state;
     this.write(state);
+  }
+
+  private same(state: UiState): boolean {
+    return this.last !== undefined && this.last.draft === state.draft && this.last.scrollTop === state.scrollTop;
   }
 }

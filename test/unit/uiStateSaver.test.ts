@@ -95,3 +95,22 @@ test('a save that would write what the last one wrote is skipped', () => {
   saver.draftChanged(); // e.g. a draft set to what it was
   assert.equal(saved.length, 1);
 });
+
+test('a list that follows its end saves no position, and a stream scrolling it at every paint arms no save', () => {
+  const { state, saved, saver, advance, pending } = setup();
+  state.scrollTop = 300; // the user had scrolled up
+  saver.scrolled();
+  assert.equal(saved.at(-1)?.scrollTop, 300);
+  advance(SCROLL_SAVE_MS);
+  state.scrollTop = undefined; // back at the end
+  saver.scrolled();
+  assert.equal(saved.length, 2, 'returning to the end is saved');
+  assert.equal(saved.at(-1)?.scrollTop, undefined);
+  // A reply streams: 40 paints scroll the list to its end; what would be saved does not change.
+  for (let i = 1; i <= 40; i++) {
+    advance(SCROLL_SAVE_MS + i * 250);
+    saver.scrolled();
+    assert.equal(pending(), 0, `paint ${i}: no save armed`);
+  }
+  assert.equal(saved.length, 2, 'no save while the list follows the end');
+});

@@ -7,7 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import { PAGE, TAIL, newer, older, windowRange, type MessageWindow } from '../messageWindow';
-import { el } from './dom';
+import { el, setData, setText } from './dom';
 import { MessageView } from './messageView';
 
 type Step = (w: MessageWindow, total: number) => MessageWindow;
@@ -125,6 +125,11 @@ export class MessageList {
     this.jumpToEnd = false;
   }
 
+  /** The list is at its end and follows what is added there (what the panel saves as its scroll position: none). */
+  get atEnd(): boolean {
+    return this.stuck && this.window.below === 0;
+  }
+
   private stick(): void {
     this.stuck = true;
     this.stuckHeight = this.el.scrollHeight;
@@ -183,9 +188,9 @@ export class MessageList {
     const total = this.messages.length;
     const { start, end } = windowRange(this.window, total);
     this.olderButton.hidden = start === 0;
-    this.olderButton.textContent = l10n.t('Show {0} older messages ({1} hidden)', Math.min(PAGE, start), start);
+    setText(this.olderButton, l10n.t('Show {0} older messages ({1} hidden)', Math.min(PAGE, start), start));
     this.newerButton.hidden = end === total;
-    this.newerButton.textContent = l10n.t('Show newer messages ({0} hidden)', total - end);
+    setText(this.newerButton, l10n.t('Show newer messages ({0} hidden)', total - end));
     const seen = new Set<string>();
     let previous: Element = this.olderButton;
     for (let i = start; i < end; i++) {
@@ -213,9 +218,9 @@ export class MessageList {
     this.emptyHint.hidden = total > 0;
     if (total === 0) {
       this.el.dataset.empty = 'true';
-      this.emptyHint.textContent = l10n.t('Ask a question, or select code and run "Tally: Explain Selection".');
-    } else delete this.el.dataset.empty;
-    Object.assign(this.el.dataset, {
+      setText(this.emptyHint, l10n.t('Ask a question, or select code and run "Tally: Explain Selection".'));
+    } else if (this.el.dataset.empty !== undefined) delete this.el.dataset.empty;
+    setData(this.el, {
       hiddenAbove: String(start),
       hiddenBelow: String(total - end),
       viewsBuilt: String(this.built),

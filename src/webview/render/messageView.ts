@@ -72,11 +72,15 @@ export class MessageView {
     const usage = message.usage ? formatReplyCost(message) : '';
     const prev = this.rendered;
     if (prev && prev.content === message.content && prev.status === message.status && prev.usage === usage) return;
-    if (message.status) this.el.dataset.status = message.status;
     const streaming = message.status === 'streaming';
-    // A reply being written is busy: a screen reader in browse mode waits for it (the end is announced once).
-    if (streaming) this.el.setAttribute('aria-busy', 'true');
-    else this.el.removeAttribute('aria-busy');
+    // Set when the status changes, not at every paint of a stream (each write is an attribute change to style and,
+    // with a screen reader on, to the accessibility tree).
+    if (!prev || prev.status !== message.status) {
+      if (message.status) this.el.dataset.status = message.status;
+      // A reply being written is busy: a screen reader in browse mode waits for it (the end is announced once).
+      if (streaming) this.el.setAttribute('aria-busy', 'true');
+      else this.el.removeAttribute('aria-busy');
+    }
     // A reply that just finished is rendered whole once, even when its text did not change.
     if (!prev || prev.content !== message.content || (prev.status === 'streaming' && !streaming)) {
       if (message.role === 'user') this.body.textContent = message.content;

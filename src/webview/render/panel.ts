@@ -18,7 +18,7 @@ import { routeReaskClicks } from './routeLine';
 import { renderStats } from './markdown';
 import { MessageList } from './messageList';
 import { actionButton, ErrorBox, RetryBox } from './statusBoxes';
-import { el } from './dom';
+import { el, setData } from './dom';
 import { UiStateSaver } from '../uiStateSaver';
 
 export interface PanelCallbacks {
@@ -71,7 +71,8 @@ export class Panel {
     ui: UiState,
   ) {
     this.saver = new UiStateSaver(
-      () => ({ draft: this.composer.draft, scrollTop: this.list.scrollTop }),
+      // A list at its end saves no position: it opens at its end (a streaming reply scrolls it at every paint).
+      () => ({ draft: this.composer.draft, scrollTop: this.messages.atEnd ? undefined : this.list.scrollTop }),
       (state) => cb.saveUi(state),
       { set: (fn, ms) => window.setTimeout(fn, ms), clear: (h) => window.clearTimeout(h as number) },
       () => performance.now(),
@@ -229,7 +230,7 @@ export class Panel {
       if (primary && this.focusErrorAction) primary.focus();
       this.focusErrorAction = false;
     }
-    document.body.dataset.busy = String(state.busyRequestId !== undefined);
+    setData(document.body, { busy: String(state.busyRequestId !== undefined) });
     this.messages.settle();
     this.paints++;
     const after = renderStats();
@@ -246,16 +247,18 @@ export class Panel {
    *  its finished blocks ahead of the frames that show them, and lay them out a slice at a time). */
   private writeCounters(): void {
     const stats = renderStats();
-    document.body.dataset.paints = String(this.paints);
-    document.body.dataset.markdownRenders = String(stats.renders);
-    document.body.dataset.markdownRendersInPaints = String(this.rendersInPaints);
-    document.body.dataset.maxCharsInPaint = String(this.maxCharsInPaint);
-    document.body.dataset.markdownChars = String(stats.chars);
-    document.body.dataset.slicesAhead = String(this.slicesAhead);
-    document.body.dataset.charsAhead = String(this.charsAhead);
-    document.body.dataset.maxSliceChars = String(this.maxSliceChars);
-    document.body.dataset.layoutsAhead = String(this.layoutsAhead);
-    document.body.dataset.maxLayoutChars = String(this.maxLayoutChars);
+    setData(document.body, {
+      paints: String(this.paints),
+      markdownRenders: String(stats.renders),
+      markdownRendersInPaints: String(this.rendersInPaints),
+      maxCharsInPaint: String(this.maxCharsInPaint),
+      markdownChars: String(stats.chars),
+      slicesAhead: String(this.slicesAhead),
+      charsAhead: String(this.charsAhead),
+      maxSliceChars: String(this.maxSliceChars),
+      layoutsAhead: String(this.layoutsAhead),
+      maxLayoutChars: String(this.maxLayoutChars),
+    });
   }
 
   private paintHeader(state: PanelState): void {
