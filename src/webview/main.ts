@@ -81,7 +81,7 @@ function prepareAndPaint(next: PanelState): void {
 const slices = new MessageChannel();
 let slicing = false;
 slices.port1.onmessage = () => {
-  if (panel.layOutAhead(state, SLICE_CHARS, LAYOUT_CHARS)) {
+  if (panel.layOutAhead(SLICE_CHARS, LAYOUT_CHARS)) {
     slices.port2.postMessage(null);
     return;
   }

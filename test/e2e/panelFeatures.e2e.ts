@@ -12,6 +12,8 @@
 //                  ahead of the paints, and no frame showed a paragraph twice
 //   end in view    a reply whose last piece brings two chunks' worth of blocks ends with its end on screen, and so
 //                  does its conversation opened again (a chunk skipped at a guessed height grows when laid out)
+//   next request while slices render  a reply that ends with much text at once, and the next request starting
+//                  before the slices rendered it: the ended reply is still finished, in slices
 // Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
 //   node --import tsx test/e2e/panelFeatures.e2e.ts
 import assert from 'node:assert/strict';
@@ -394,6 +396,75 @@ async function main(): Promise<number> {
       const row = rows.filter({ hasText: 'gpt-4o-mini' });
       assert.match((await row.textContent()) ?? '', /\$/);
       await bench.screenshot(path.join(SHOTS, 'features-usage-report.png'));
+    });
+
+    // Last: it posts host messages into the panel's page itself, so the panel shows a conversation the host does not.
+    await scenario('next request while slices render', async () => {
+      // A streamed reply ends with ~100,000 characters at once, and the next request starts in the same task, before
+      // the slices have rendered them (a command run as a reply ends). The messages are dispatched in the page, so
+      // the order is exact. The ended reply must still be finished by the slices: the paint in between left it alone
+      // (MessageView.update) and the slices follow it, not only the last message (MessageList.withWorkAhead).
+      const text = longReply(100_000);
+      const last = text.trim().split(/\s+/).pop() ?? '';
+      const dataset = () =>
+        view.locator('body').evaluate((b) => ({ ...(b as unknown as { dataset: Record<string, string> }).dataset }));
+      const post = (messages: unknown[]) =>
+        view.locator('body').evaluate((_, ms) => {
+          const w = globalThis as unknown as {
+            dispatchEvent(e: unknown): void;
+            MessageEvent: new (type: string, init: { data: unknown }) => unknown;
+          };
+          for (const data of ms) w.dispatchEvent(new w.MessageEvent('message', { data }));
+        }, messages);
+      const m = (id: string, role: string, content: string, status?: string) => ({
+        id,
+        role,
+        content,
+        createdAt: Date.now(),
+        ...(status ? { status } : {}),
+      });
+      await post([
+        {
+          type: 'chat/started',
+          requestId: 'inj1',
+          user: m('inj-u1', 'user', 'first'),
+          assistant: m('inj-a1', 'assistant', '', 'streaming'),
+        },
+        { type: 'chat/delta', requestId: 'inj1', text: text.slice(0, 2_000) },
+      ]);
+      const first = view.locator('[data-id="inj-a1"][data-status="streaming"] .content');
+      await first.filter({ hasText: 'Section 1' }).waitFor({ timeout: 10_000 });
+      const before = await dataset();
+      await post([
+        { type: 'chat/done', requestId: 'inj1', assistant: m('inj-a1', 'assistant', text, 'complete') },
+        {
+          type: 'chat/started',
+          requestId: 'inj2',
+          user: m('inj-u2', 'user', 'second'),
+          assistant: m('inj-a2', 'assistant', '', 'streaming'),
+        },
+      ]);
+      const done = view.locator('[data-id="inj-a1"][data-status="complete"] .content');
+      await done.waitFor({ timeout: 20_000 });
+      const shown = ((await done.textContent()) ?? '').trimEnd();
+      await view.locator('[data-id="inj-a2"][data-status="streaming"]').waitFor({ timeout: 10_000 });
+      const after = await dataset();
+      const n = (k: string) => Number(after[k] ?? 0) - Number(before[k] ?? 0);
+      log(
+        `ended reply: ${n('slicesAhead')} slices over ${n('charsAhead')} characters, ${n('markdownRendersInPaints')} renders inside paints, ${n('markdownChars')} characters rendered`,
+      );
+      assert.ok(shown.endsWith(last), `the ended reply is shown whole: ...${JSON.stringify(shown.slice(-60))}`);
+      const middle = /Section \d+/.exec(text.slice(text.length / 2))?.[0] ?? '?';
+      assert.ok(shown.includes(middle), `its middle is there (${middle})`);
+      assert.ok(
+        n('charsAhead') >= text.length - 2_000 - SLICE_CHARS,
+        `what the end brought was rendered in slices ahead of the paint: ${n('charsAhead')} characters`,
+      );
+      assert.ok(n('slicesAhead') >= Math.floor((text.length - 2_000) / (SLICE_CHARS + 2_000)), 'in several slices');
+      assert.ok(n('markdownRendersInPaints') <= 1, 'inside a paint at most the text after the last block');
+      assert.ok(n('markdownChars') <= text.length, `each character rendered once: ${n('markdownChars')}`);
+      // The panel goes back to the host's own state.
+      await post([{ type: 'chat/done', requestId: 'inj2', assistant: m('inj-a2', 'assistant', 'ok', 'complete') }]);
     });
   } catch (e) {
     results.aborted(e);

@@ -22,6 +22,8 @@ export class MessageList {
   /** What an empty conversation shows. */
   private readonly emptyHint = el('p', { className: 'empty-hint' });
   private readonly views = new Map<string, MessageView>();
+  /** The views with blocks cut out for the tasks ahead of a paint (prepare): see withWorkAhead. */
+  private aheadViews: MessageView[] = [];
   private readonly observer: IntersectionObserver;
   private readonly inView = new Set<Element>();
   private window: MessageWindow = TAIL;
@@ -92,28 +94,49 @@ export class MessageList {
   }
 
   /** Ahead of a paint: the last reply, if it is shown and streams or has just ended, cuts out its newly finished
-   *  blocks (messageView.ts). */
+   *  blocks (messageView.ts), which the tasks ahead of the paint render (renderAhead) and insert (insertHeld). */
   prepare(messages: readonly ChatMessage[]): void {
     const last = messages[messages.length - 1];
-    if (last) this.views.get(last.id)?.prepare(last);
+    const view = last && this.views.get(last.id);
+    if (!view) return;
+    view.prepare(last);
+    if (!this.aheadViews.includes(view)) this.aheadViews.push(view);
   }
 
   /** Ahead of a paint: renders about `maxChars` characters of the blocks `prepare` cut out, and holds them. */
-  renderAhead(messages: readonly ChatMessage[], maxChars: number): number {
-    const last = messages[messages.length - 1];
-    return (last && this.views.get(last.id)?.renderAhead(maxChars)) ?? 0;
+  renderAhead(maxChars: number): number {
+    const view = this.withWorkAhead().find((v) => v.ahead.more);
+    return view?.renderAhead(maxChars) ?? 0;
   }
 
   /** Ahead of a paint: the characters rendered ahead and held, and whether blocks are left to render. */
-  ahead(messages: readonly ChatMessage[]): { held: number; more: boolean } {
-    const last = messages[messages.length - 1];
-    return (last && this.views.get(last.id)?.ahead) ?? { held: 0, more: false };
+  ahead(): { held: number; more: boolean } {
+    let held = 0;
+    let more = false;
+    for (const v of this.withWorkAhead()) {
+      const a = v.ahead;
+      held += a.held;
+      more ||= a.more;
+    }
+    return { held, more };
   }
 
   /** Ahead of a paint: inserts the blocks renderAhead holds; the characters inserted. */
-  insertHeld(messages: readonly ChatMessage[]): number {
-    const last = messages[messages.length - 1];
-    return (last && this.views.get(last.id)?.insertHeld()) ?? 0;
+  insertHeld(): number {
+    let chars = 0;
+    for (const v of this.withWorkAhead()) chars += v.insertHeld();
+    return chars;
+  }
+
+  /** The views prepare gave blocks to that still hold or wait for some, oldest first: the last reply, and a reply
+   *  that was still being sliced when another message came after it (its paint waits for the slices: messageView.ts).
+   *  A view no longer in the window is dropped with what it had. */
+  private withWorkAhead(): MessageView[] {
+    this.aheadViews = this.aheadViews.filter((v) => {
+      const a = v.ahead;
+      return (a.more || a.held > 0) && this.views.get(v.id) === v;
+    });
+    return this.aheadViews;
   }
 
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */

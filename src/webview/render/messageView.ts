@@ -13,6 +13,8 @@ function statusNote(status: ChatMessage['status']): string | undefined {
 
 export class MessageView {
   readonly el: HTMLElement;
+  /** The message's id. */
+  readonly id: string;
   private readonly body: HTMLElement;
   private readonly footer: HTMLElement;
   private readonly markdown: MarkdownBody;
@@ -23,6 +25,7 @@ export class MessageView {
   constructor(message: ChatMessage) {
     this.el = document.createElement('article');
     this.el.className = `message ${message.role}`;
+    this.id = message.id;
     this.el.dataset.id = message.id;
     const role = document.createElement('div');
     role.className = 'role';

@@ -166,11 +166,11 @@ export class Panel {
    *  cut out (or a block more) and holds them out of the page; or, once `layoutChars` or more are held, inserts them
    *  and lays them out. So no one task renders or lays out all that a paint adds (its time counts in the paint's cost).
    *  What is held when all are rendered is inserted by the paint. Whether another such task is needed. */
-  layOutAhead(state: PanelState, maxChars: number, layoutChars: number): boolean {
+  layOutAhead(maxChars: number, layoutChars: number): boolean {
     const start = performance.now();
-    const ahead = this.messages.ahead(state.messages);
+    const ahead = this.messages.ahead();
     if (ahead.held >= layoutChars) {
-      const chars = this.messages.insertHeld(state.messages);
+      const chars = this.messages.insertHeld();
       // Reading a size lays out what was inserted, now rather than in the frame.
       void this.list.scrollHeight;
       this.layoutsAhead++;
@@ -179,7 +179,7 @@ export class Panel {
       this.prepareMs += performance.now() - start;
       return ahead.more;
     }
-    const chars = this.messages.renderAhead(state.messages, maxChars);
+    const chars = this.messages.renderAhead(maxChars);
     if (chars > 0) {
       this.slicesAhead++;
       this.charsAhead += chars;
@@ -187,7 +187,7 @@ export class Panel {
       this.writeCounters();
     }
     this.prepareMs += performance.now() - start;
-    const left = this.messages.ahead(state.messages);
+    const left = this.messages.ahead();
     return left.more || left.held >= layoutChars;
   }
 
