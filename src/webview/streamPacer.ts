@@ -10,7 +10,8 @@
 // Painting then takes at most ~7% of the panel's main thread (a paint of ~7 ms every 100 ms), falling towards
 // 1/COST_FACTOR as paints get costlier, whatever the machine and however long the reply. At 2,000 tokens/s here,
 // paints are ~1 s apart: ~17 for the bench's 10 s reply (with 15 times the whole cost, ~23, and the stream took ~10%
-// more main-thread time). The end of a stream is not paced: any other message paints at once.
+// more main-thread time). The end of a stream is not paced: it, and any other host message, is painted as soon as
+// the slices have rendered what it brought.
 // A paint's new blocks are rendered SLICE_CHARS characters at a time (or a block more), each slice in a task of its
 // own before the frame (main.ts, Panel.layOutAhead), and held out of the page; once LAYOUT_CHARS or more are held, a
 // task of its own inserts them and lays them out; the paint inserts the rest and its frame lays them out. So no one

@@ -405,7 +405,8 @@ async function main(): Promise<number> {
       // the order is exact. The ended reply must still be finished by the slices: the paint in between left it alone
       // (MessageView.update) and the slices follow it, not only the last message (MessageList.withWorkAhead).
       const text = longReply(100_000);
-      const last = text.trim().split(/\s+/).pop() ?? '';
+      // The reply ends in a code block: its last line is what the screen ends with.
+      const last = text.split('\n').at(-2) ?? '?';
       const dataset = () =>
         view.locator('body').evaluate((b) => ({ ...(b as unknown as { dataset: Record<string, string> }).dataset }));
       const post = (messages: unknown[]) =>
