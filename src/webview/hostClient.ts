@@ -1,6 +1,6 @@
 // The webview's one channel to the host: a typed post and a single message listener.
 import type { HostToWebview, WebviewToHost } from '../shared/protocol';
-import type { UiState } from './uiStateSaver';
+import { parseScrollAnchor, type UiState } from './uiStateSaver';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -31,10 +31,12 @@ export function createHostClient(): HostClient {
           listener(e.data as HostToWebview);
       }),
     loadUiState: () => {
-      const s = api.getState() as Partial<UiState> | undefined;
+      // Saved by this panel, but read back as anything: checked field by field.
+      const s = api.getState() as { draft?: unknown; scroll?: unknown } | undefined;
+      const scroll = parseScrollAnchor(s?.scroll);
       return {
         draft: typeof s?.draft === 'string' ? s.draft : '',
-        ...(typeof s?.scrollTop === 'number' ? { scrollTop: s.scrollTop } : {}),
+        ...(scroll ? { scroll } : {}),
       };
     },
     saveUiState: (state) => api.setState(state),

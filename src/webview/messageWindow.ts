@@ -25,6 +25,13 @@ export function windowRange(w: MessageWindow, total: number): { start: number; e
   return { start: Math.max(0, end - w.size), end };
 }
 
+/** A page with message `index` of `total` in it, half a page from its end where there is room (where the list is put
+ *  back to when the panel is opened again: render/messageList.ts restore). */
+export function around(index: number, total: number): MessageWindow {
+  const end = Math.min(total, Math.max(PAGE, index + 1 + PAGE / 2));
+  return { below: total - end, size: PAGE };
+}
+
 /** One page further back; the newest pages beyond MAX_PAGES drop out below. */
 export function older(w: MessageWindow, total: number): MessageWindow {
   const { start, end } = windowRange(w, total);

@@ -1,18 +1,38 @@
-// When the panel saves its own state (the draft and the list's scroll position) with VS Code's setState. Each save
+// When the panel saves its own state (the draft and where the list is scrolled to) with VS Code's setState. Each save
 // serialises all of it and posts it to the workbench (VS Code's webview pre/index.html: setState does
 // `doPostMessage('do-update-state', JSON.stringify(newState))`), and the draft can be long (a pasted log). A change of
 // the draft is saved at once, so nothing typed is lost when the view is hidden right after. A scroll is saved at most
 // once every SCROLL_SAVE_MS (the latest position, at the end of the wait): a streaming reply scrolls the list at every
 // paint, which saved the whole state at every paint. What is waiting is saved when the page is hidden or unloaded
 // (render/panel.ts), and a save that would write what the last one wrote is skipped. A list that follows the end of
-// the conversation saves no position (`scrollTop` undefined: it opens at its end), so a streaming reply, which
-// scrolls the list at every paint, arms no save at all.
+// the conversation saves no position (`scroll` undefined: it opens at its end), so a streaming reply, which scrolls
+// the list at every paint, arms no save at all. A position is a message and where its top was (a pixel offset alone
+// means nothing once the list is built again: render/messageList.ts restore).
 // DOM-free and clock-free (the timer and the clock are passed in), unit-tested by counting saves.
+/** Where the list is scrolled to: the first message on screen, and its top relative to the list's top, px (≤ 0 when
+ *  it starts above the screen). */
+export interface ScrollAnchor {
+  id: string;
+  offset: number;
+}
+
 /** The panel's own persisted UI state (it survives hiding and reloads of the view). */
 export interface UiState {
   draft: string;
   /** Where the list was scrolled to; undefined when it was at its end, following what is added there. */
-  scrollTop?: number;
+  scroll?: ScrollAnchor;
+}
+
+/** The longest message id a saved state may name (ids are short; the state is read back from VS Code). */
+export const MAX_ANCHOR_ID = 200;
+
+/** `value` as a scroll anchor if it is a valid one (read back from VS Code's saved state), else undefined. */
+export function parseScrollAnchor(value: unknown): ScrollAnchor | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, offset } = value as { id?: unknown; offset?: unknown };
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ANCHOR_ID) return undefined;
+  if (typeof offset !== 'number' || !Number.isFinite(offset) || Math.abs(offset) > 1e7) return undefined;
+  return { id, offset };
 }
 
 export const SCROLL_SAVE_MS = 500;
@@ -78,6 +98,8 @@ export class UiStateSaver {
   }
 
   private same(state: UiState): boolean {
-    return this.last !== undefined && this.last.draft === state.draft && this.last.scrollTop === state.scrollTop;
+    const a = this.last?.scroll;
+    const b = state.scroll;
+    return this.last !== undefined && this.last.draft === state.draft && a?.id === b?.id && a?.offset === b?.offset;
   }
 }

@@ -4,6 +4,7 @@
 //   node --import tsx test/e2e/chatPanel.e2e.ts
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import { REPO, Workbench, log, runE2e } from './workbench';
 
@@ -16,6 +17,26 @@ interface PageGlobals {
   tallyE2eSeen?: string[];
   document: { body: unknown; querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
   MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, boolean>): void };
+}
+
+interface ScrollList {
+  scrollHeight: number;
+  scrollTop: number;
+  clientHeight: number;
+  getBoundingClientRect(): { top: number };
+  querySelector(selector: string): { getBoundingClientRect(): { top: number } } | null;
+}
+
+/** Where message `id` starts, relative to the top of the message list (px), and how far the list is from its end. */
+function whereIn(view: FrameLocator, id: string): Promise<{ offset: number; fromEnd: number }> {
+  return view.locator('#messages').evaluate((l, target) => {
+    const list = l as unknown as ScrollList;
+    const top = list.querySelector(`[data-id="${target}"]`)?.getBoundingClientRect().top ?? Number.NaN;
+    return {
+      offset: top - list.getBoundingClientRect().top,
+      fromEnd: list.scrollHeight - list.scrollTop - list.clientHeight,
+    };
+  }, id);
 }
 
 async function chatPanelTest(server: FakeOpenAIServer, wb: Workbench): Promise<void> {
@@ -62,6 +83,30 @@ async function chatPanelTest(server: FakeOpenAIServer, wb: Workbench): Promise<v
 
   await wb.screenshot(SCREENSHOT);
 
+  // Where the list is scrolled to survives too. Three long replies, and the list scrolled so that the second starts
+  // 37 px above the top of the screen: the panel saves that message and offset (uiStateSaver.ts), and puts the list
+  // back there when the conversation is shown again (render/messageList.ts restore).
+  for (let i = 1; i <= 3; i++) {
+    const long =
+      `Long reply ${i}.\n\n` + `Paragraph of reply ${i}, long enough to wrap in the sidebar. `.repeat(8) + '\n\n';
+    server.enqueue({ text: long.repeat(6), chunkSize: 4096, chunkDelayMs: 0 });
+    await view.locator('#composer-input').fill(`long ${i}`);
+    await view.locator('#send').click();
+    await view
+      .locator('.message.assistant[data-status="complete"]', { hasText: `Long reply ${i}.` })
+      .waitFor({ timeout: 30_000 });
+  }
+  const targetId = await view.locator('.message.assistant', { hasText: 'Long reply 2.' }).getAttribute('data-id');
+  assert.ok(targetId, 'the second long reply has an id');
+  await view.locator('#messages').evaluate((l, target) => {
+    const list = l as unknown as ScrollList;
+    const top = list.querySelector(`[data-id="${target}"]`)?.getBoundingClientRect().top ?? 0;
+    list.scrollTop += top - list.getBoundingClientRect().top + 37;
+  }, targetId);
+  const before = await whereIn(view, targetId);
+  log('scrolled to the second long reply:', JSON.stringify(before));
+  assert.ok(Math.abs(before.offset + 37) <= 1 && before.fromEnd > 100, 'scrolled up, into the second long reply');
+
   // A draft survives the view being hidden: VS Code disposes a hidden webview view (Tally does not retain it), and
   // the new one gets the draft back from the state the panel saved with setState (a draft change is saved at once:
   // uiStateSaver.ts).
@@ -80,6 +125,18 @@ async function chatPanelTest(server: FakeOpenAIServer, wb: Workbench): Promise<v
   assert.ok(fresh, 'the view was disposed and loaded again (a retained view would prove nothing)');
   assert.equal(await again.locator('#composer-input').inputValue(), draft, 'the draft came back');
   log('the draft survived hiding the view');
+  await again.locator(`[data-id="${targetId}"]`).waitFor({ timeout: 30_000 });
+  let after = await whereIn(again, targetId);
+  for (let i = 0; i < 20 && Math.abs(after.offset - before.offset) > 2; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    after = await whereIn(again, targetId);
+  }
+  log('after the view came back:', JSON.stringify(after));
+  assert.ok(
+    Math.abs(after.offset - before.offset) <= 2,
+    `the list came back where it was: the second long reply at ${after.offset} px (was ${before.offset})`,
+  );
+  assert.ok(after.fromEnd > 100, 'not at its end');
 }
 
 async function main(): Promise<number> {

@@ -1,9 +1,35 @@
 // The panel's message window: which slice of a long conversation is in the DOM while scrolling up and back down.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_PAGES, PAGE, TAIL, newer, older, windowRange, type MessageWindow } from '../../src/webview/messageWindow';
+import {
+  MAX_PAGES,
+  PAGE,
+  TAIL,
+  around,
+  newer,
+  older,
+  windowRange,
+  type MessageWindow,
+} from '../../src/webview/messageWindow';
 
 describe('message window', () => {
+  it('opened again around a saved message: a page with it in, half a page from its end where there is room', () => {
+    for (const total of [1, 10, PAGE, PAGE + 1, 2000])
+      for (const index of [0, 1, PAGE / 2, PAGE - 1, PAGE, 1000, total - PAGE / 2, total - 2, total - 1]) {
+        if (index < 0 || index >= total) continue;
+        const w = around(index, total);
+        const { start, end } = windowRange(w, total);
+        assert.ok(start <= index && index < end, `${index} of ${total} in [${start}, ${end})`);
+        assert.ok(end - start === Math.min(PAGE, total), `a page: [${start}, ${end}) of ${total}`);
+        if (index + 1 + PAGE / 2 <= total && index >= PAGE / 2) assert.equal(end, index + 1 + PAGE / 2);
+      }
+    assert.deepEqual(around(1999, 2000), { below: 0, size: PAGE }, 'near the end: the newest page');
+    // From there, the list pages on as it scrolls, both ways.
+    const w = around(1000, 2000);
+    assert.ok(windowRange(older(w, 2000), 2000).start < windowRange(w, 2000).start);
+    assert.ok(windowRange(newer(w, 2000), 2000).end > windowRange(w, 2000).end);
+  });
+
   it('opens on the newest page', () => {
     assert.deepEqual(windowRange(TAIL, 2000), { start: 2000 - PAGE, end: 2000 });
     assert.deepEqual(windowRange(TAIL, 10), { start: 0, end: 10 });

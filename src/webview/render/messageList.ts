@@ -6,7 +6,8 @@
 // Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
 import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
-import { PAGE, TAIL, newer, older, windowRange, type MessageWindow } from '../messageWindow';
+import { PAGE, TAIL, around, newer, older, windowRange, type MessageWindow } from '../messageWindow';
+import type { ScrollAnchor } from '../uiStateSaver';
 import { el, setData, setText } from './dom';
 import { MessageView } from './messageView';
 
@@ -39,6 +40,10 @@ export class MessageList {
   private stuck = false;
   private stuckHeight = 0;
   private readonly resizes = new ResizeObserver(() => this.keepEnd());
+  /** Where the list was when the panel was last open (restore), until the first conversation is shown; then, if that
+   *  conversation has the message, the paint that shows it puts it back there (settle). */
+  private restoring: ScrollAnchor | undefined;
+  private restoreAt: ScrollAnchor | undefined;
   /** Work counters for the UI tests: views built, window moves. */
   private built = 0;
   private moves = 0;
@@ -90,6 +95,16 @@ export class MessageList {
     }
     this.busyRequestId = busyRequestId;
     this.messages = messages.filter((m) => m.role !== 'system');
+    if (this.restoring && conversationId !== undefined) {
+      const anchor = this.restoring;
+      this.restoring = undefined;
+      const i = this.messages.findIndex((m) => m.id === anchor.id);
+      if (i >= 0 && !busyRequestId) {
+        this.window = around(i, this.messages.length);
+        this.jumpToEnd = false;
+        this.restoreAt = anchor;
+      }
+    }
     this.paintWindow();
   }
 
@@ -139,8 +154,34 @@ export class MessageList {
     return this.aheadViews;
   }
 
+  /** The panel was opened again: the list goes back to `anchor` when the conversation it was in is shown. */
+  restore(anchor: ScrollAnchor): void {
+    this.restoring = anchor;
+  }
+
+  /** Where the list is scrolled to (what the panel saves): the first message on screen and where its top is. */
+  position(): ScrollAnchor | undefined {
+    const a = this.anchor();
+    const id = (a?.el as HTMLElement | undefined)?.dataset.id;
+    return a && id ? { id, offset: Math.round(a.top - this.el.getBoundingClientRect().top) } : undefined;
+  }
+
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */
   settle(): void {
+    const back = this.restoreAt;
+    if (back) {
+      this.restoreAt = undefined;
+      this.jumpToEnd = false;
+      const view = this.views.get(back.id);
+      if (view) {
+        const top = view.el.getBoundingClientRect().top - this.el.getBoundingClientRect().top;
+        this.el.scrollTop += top - back.offset;
+        // Not following the end any more (the empty panel's first paint was there): a message laid out later must not
+        // take the list back to it (keepEnd). A position at the end sticks again when its scroll event comes.
+        this.stuck = false;
+        return;
+      }
+    }
     if ((this.wasNearBottom && this.window.below === 0) || this.jumpToEnd) {
       this.el.scrollTop = this.el.scrollHeight;
       this.stick();

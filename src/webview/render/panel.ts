@@ -72,7 +72,7 @@ export class Panel {
   ) {
     this.saver = new UiStateSaver(
       // A list at its end saves no position: it opens at its end (a streaming reply scrolls it at every paint).
-      () => ({ draft: this.composer.draft, scrollTop: this.messages.atEnd ? undefined : this.list.scrollTop }),
+      () => ({ draft: this.composer.draft, scroll: this.messages.atEnd ? undefined : this.messages.position() }),
       (state) => cb.saveUi(state),
       { set: (fn, ms) => window.setTimeout(fn, ms), clear: (h) => window.clearTimeout(h as number) },
       () => performance.now(),
@@ -123,10 +123,7 @@ export class Panel {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.saver.flush();
     });
-    if (ui.scrollTop !== undefined)
-      requestAnimationFrame(() => {
-        this.list.scrollTop = ui.scrollTop ?? 0;
-      });
+    if (ui.scroll) this.messages.restore(ui.scroll);
   }
 
   /** Side effects of a host message that the state alone does not carry: giving back a draft that was refused
