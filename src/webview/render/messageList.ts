@@ -15,6 +15,8 @@ type Step = (w: MessageWindow, total: number) => MessageWindow;
 
 /** A list whose viewport ends this close to its end (px) is at its end: it follows what is added there. */
 const NEAR_END_PX = 40;
+/** How long a position put back is held while what is around it is laid out, unless the user scrolls first (ms). */
+const RESTORE_HOLD_MS = 1500;
 
 export class MessageList {
   readonly el = el('main', { id: 'messages' });
@@ -39,11 +41,15 @@ export class MessageList {
    *  there. */
   private stuck = false;
   private stuckHeight = 0;
-  private readonly resizes = new ResizeObserver(() => this.keepEnd());
+  private readonly resizes = new ResizeObserver(() => {
+    if (!this.holdRestored()) this.keepEnd();
+  });
   /** Where the list was when the panel was last open (restore), until the first conversation is shown; then, if that
-   *  conversation has the message, the paint that shows it puts it back there (settle). */
+   *  conversation has the message, the paint that shows it puts it back there (settle), and keeps it there while the
+   *  messages around it are laid out at their real size (holdRestored), until the user scrolls or RESTORE_HOLD_MS. */
   private restoring: ScrollAnchor | undefined;
   private restoreAt: ScrollAnchor | undefined;
+  private restored: { anchor: ScrollAnchor; until: number } | undefined;
   /** Work counters for the UI tests: views built, window moves. */
   private built = 0;
   private moves = 0;
@@ -52,6 +58,9 @@ export class MessageList {
 
   /** `onMoved` runs after the window moved by scrolling or a button (outside the panel's paint). */
   constructor(private readonly onMoved: () => void) {
+    // The user scrolling takes over from a position being put back.
+    for (const type of ['wheel', 'pointerdown', 'keydown', 'touchstart'])
+      this.el.addEventListener(type, () => (this.restored = undefined), { passive: true });
     this.olderButton.addEventListener('click', () => this.move(older));
     this.newerButton.addEventListener('click', () => this.move(newer));
     this.el.append(this.emptyHint, this.olderButton, this.newerButton);
@@ -174,11 +183,11 @@ export class MessageList {
       this.jumpToEnd = false;
       const view = this.views.get(back.id);
       if (view) {
-        const top = view.el.getBoundingClientRect().top - this.el.getBoundingClientRect().top;
-        this.el.scrollTop += top - back.offset;
         // Not following the end any more (the empty panel's first paint was there): a message laid out later must not
         // take the list back to it (keepEnd). A position at the end sticks again when its scroll event comes.
         this.stuck = false;
+        this.restored = { anchor: back, until: performance.now() + RESTORE_HOLD_MS };
+        this.holdRestored();
         return;
       }
     }
@@ -192,6 +201,21 @@ export class MessageList {
   /** The list is at its end and follows what is added there (what the panel saves as its scroll position: none). */
   get atEnd(): boolean {
     return this.stuck && this.window.below === 0;
+  }
+
+  /** While a position is being put back: the message's top back at its offset (messages skipped off screen have a
+   *  guessed height until they are first laid out near the screen, so where it is moves as they are). Whether one is. */
+  private holdRestored(): boolean {
+    const r = this.restored;
+    if (!r) return false;
+    const view = this.views.get(r.anchor.id);
+    if (!view || performance.now() > r.until) {
+      this.restored = undefined;
+      return false;
+    }
+    const top = view.el.getBoundingClientRect().top - this.el.getBoundingClientRect().top;
+    if (Math.abs(top - r.anchor.offset) >= 1) this.el.scrollTop += top - r.anchor.offset;
+    return true;
   }
 
   private stick(): void {
