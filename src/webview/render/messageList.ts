@@ -10,13 +10,12 @@ import { PAGE, TAIL, around, newer, older, windowRange, type MessageWindow } fro
 import type { ScrollAnchor } from '../uiStateSaver';
 import { el, setData, setText } from './dom';
 import { MessageView } from './messageView';
+import { ScrollRestore } from './scrollRestore';
 
 type Step = (w: MessageWindow, total: number) => MessageWindow;
 
 /** A list whose viewport ends this close to its end (px) is at its end: it follows what is added there. */
 const NEAR_END_PX = 40;
-/** How long a position put back is held while what is around it is laid out, unless the user scrolls first (ms). */
-const RESTORE_HOLD_MS = 1500;
 
 export class MessageList {
   readonly el = el('main', { id: 'messages' });
@@ -42,14 +41,10 @@ export class MessageList {
   private stuck = false;
   private stuckHeight = 0;
   private readonly resizes = new ResizeObserver(() => {
-    if (!this.holdRestored()) this.keepEnd();
+    if (!this.restorer.hold()) this.keepEnd();
   });
-  /** Where the list was when the panel was last open (restore), until the first conversation is shown; then, if that
-   *  conversation has the message, the paint that shows it puts it back there (settle), and keeps it there while the
-   *  messages around it are laid out at their real size (holdRestored), until the user scrolls or RESTORE_HOLD_MS. */
-  private restoring: ScrollAnchor | undefined;
-  private restoreAt: ScrollAnchor | undefined;
-  private restored: { anchor: ScrollAnchor; until: number } | undefined;
+  /** Where the list was when the panel was last open, put back when its conversation is shown (scrollRestore.ts). */
+  private readonly restorer = new ScrollRestore(this.el, (id) => this.views.get(id)?.el);
   /** Work counters for the UI tests: views built, window moves. */
   private built = 0;
   private moves = 0;
@@ -58,9 +53,6 @@ export class MessageList {
 
   /** `onMoved` runs after the window moved by scrolling or a button (outside the panel's paint). */
   constructor(private readonly onMoved: () => void) {
-    // The user scrolling takes over from a position being put back.
-    for (const type of ['wheel', 'pointerdown', 'keydown', 'touchstart'])
-      this.el.addEventListener(type, () => (this.restored = undefined), { passive: true });
     this.olderButton.addEventListener('click', () => this.move(older));
     this.newerButton.addEventListener('click', () => this.move(newer));
     this.el.append(this.emptyHint, this.olderButton, this.newerButton);
@@ -104,15 +96,11 @@ export class MessageList {
     }
     this.busyRequestId = busyRequestId;
     this.messages = messages.filter((m) => m.role !== 'system');
-    if (this.restoring && conversationId !== undefined) {
-      const anchor = this.restoring;
-      this.restoring = undefined;
-      const i = this.messages.findIndex((m) => m.id === anchor.id);
-      if (i >= 0 && !busyRequestId) {
-        this.window = around(i, this.messages.length);
-        this.jumpToEnd = false;
-        this.restoreAt = anchor;
-      }
+    const back = conversationId !== undefined && this.restorer.waiting;
+    const i = back ? this.restorer.take(this.messages, busyRequestId !== undefined) : undefined;
+    if (i !== undefined) {
+      this.window = around(i, this.messages.length);
+      this.jumpToEnd = false;
     }
     this.paintWindow();
   }
@@ -165,7 +153,7 @@ export class MessageList {
 
   /** The panel was opened again: the list goes back to `anchor` when the conversation it was in is shown. */
   restore(anchor: ScrollAnchor): void {
-    this.restoring = anchor;
+    this.restorer.restore(anchor);
   }
 
   /** Where the list is scrolled to (what the panel saves): the first message on screen and where its top is. */
@@ -177,19 +165,12 @@ export class MessageList {
 
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */
   settle(): void {
-    const back = this.restoreAt;
-    if (back) {
-      this.restoreAt = undefined;
+    if (this.restorer.settle()) {
+      // Not following the end any more (the empty panel's first paint was there): a message laid out later must not
+      // take the list back to it (keepEnd). A position at the end sticks again when its scroll event comes.
+      this.stuck = false;
       this.jumpToEnd = false;
-      const view = this.views.get(back.id);
-      if (view) {
-        // Not following the end any more (the empty panel's first paint was there): a message laid out later must not
-        // take the list back to it (keepEnd). A position at the end sticks again when its scroll event comes.
-        this.stuck = false;
-        this.restored = { anchor: back, until: performance.now() + RESTORE_HOLD_MS };
-        this.holdRestored();
-        return;
-      }
+      return;
     }
     if ((this.wasNearBottom && this.window.below === 0) || this.jumpToEnd) {
       this.el.scrollTop = this.el.scrollHeight;
@@ -201,21 +182,6 @@ export class MessageList {
   /** The list is at its end and follows what is added there (what the panel saves as its scroll position: none). */
   get atEnd(): boolean {
     return this.stuck && this.window.below === 0;
-  }
-
-  /** While a position is being put back: the message's top back at its offset (messages skipped off screen have a
-   *  guessed height until they are first laid out near the screen, so where it is moves as they are). Whether one is. */
-  private holdRestored(): boolean {
-    const r = this.restored;
-    if (!r) return false;
-    const view = this.views.get(r.anchor.id);
-    if (!view || performance.now() > r.until) {
-      this.restored = undefined;
-      return false;
-    }
-    const top = view.el.getBoundingClientRect().top - this.el.getBoundingClientRect().top;
-    if (Math.abs(top - r.anchor.offset) >= 1) this.el.scrollTop += top - r.anchor.offset;
-    return true;
   }
 
   private stick(): void {
