@@ -26,7 +26,7 @@ export function windowRange(w: MessageWindow, total: number): { start: number; e
 }
 
 /** A page with message `index` of `total` in it, half a page from its end where there is room (where the list is put
- *  back to when the panel is opened again: render/messageList.ts restore). */
+ *  back to when the panel is opened again: render/scrollRestore.ts). */
 export function around(index: number, total: number): MessageWindow {
   const end = Math.min(total, Math.max(PAGE, index + 1 + PAGE / 2));
   return { below: total - end, size: PAGE };

@@ -7,7 +7,7 @@
 // (render/panel.ts), and a save that would write what the last one wrote is skipped. A list that follows the end of
 // the conversation saves no position (`scroll` undefined: it opens at its end), so a streaming reply, which scrolls
 // the list at every paint, arms no save at all. A position is a message and where its top was (a pixel offset alone
-// means nothing once the list is built again: render/messageList.ts restore).
+// means nothing once the list is built again: render/scrollRestore.ts).
 // DOM-free and clock-free (the timer and the clock are passed in), unit-tested by counting saves.
 /** Where the list is scrolled to: the first message on screen, and its top relative to the list's top, px (≤ 0 when
  *  it starts above the screen). */
@@ -64,10 +64,12 @@ export class UiStateSaver {
   /** The list scrolled: saved now if no save was made in the last SCROLL_SAVE_MS, else at the end of that time; nothing
    *  when what would be saved is what was (a list at its end, still there). */
   scrolled(): void {
-    if (this.waiting !== undefined || this.same(this.read())) return;
+    if (this.waiting !== undefined) return;
+    const state = this.read();
+    if (this.same(state)) return;
     const wait = this.lastAt + SCROLL_SAVE_MS - this.now();
     if (wait <= 0) {
-      this.save();
+      this.save(state);
       return;
     }
     this.waiting = this.timer.set(() => {
@@ -89,8 +91,8 @@ export class UiStateSaver {
     this.waiting = undefined;
   }
 
-  private save(): void {
-    const state = this.read();
+  /** Saves `state` (what is there now, unless the caller just read it). */
+  private save(state = this.read()): void {
     this.lastAt = this.now();
     if (this.same(state)) return;
     this.last = state;

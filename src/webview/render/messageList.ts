@@ -96,8 +96,7 @@ export class MessageList {
     }
     this.busyRequestId = busyRequestId;
     this.messages = messages.filter((m) => m.role !== 'system');
-    const back = conversationId !== undefined && this.restorer.waiting;
-    const i = back ? this.restorer.take(this.messages, busyRequestId !== undefined) : undefined;
+    const i = conversationId !== undefined ? this.restorer.take(this.messages, busyRequestId !== undefined) : undefined;
     if (i !== undefined) {
       this.window = around(i, this.messages.length);
       this.jumpToEnd = false;

@@ -33,7 +33,8 @@ export class ScrollRestore {
   }
 
   /** At the paint of the first conversation shown (not while a reply streams: that returns to the end): the index
-   *  in `messages` of the message to put back, whose page the list then shows, or undefined. */
+   *  in `messages` of the message to put back, whose page the list then shows, or undefined (also when no position
+   *  waits). */
   take(messages: readonly ChatMessage[], busy: boolean): number | undefined {
     const anchor = this.saved;
     this.saved = undefined;
@@ -41,11 +42,6 @@ export class ScrollRestore {
     if (i < 0) return undefined;
     this.due = anchor;
     return i;
-  }
-
-  /** Whether a position is waiting for the first conversation (take). */
-  get waiting(): boolean {
-    return this.saved !== undefined;
   }
 
   /** After the paint that shows it: puts the message back at its offset. Whether it did (then the list does not
