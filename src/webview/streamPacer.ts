@@ -7,11 +7,16 @@
 // each has a near-fixed cost however much text it gained (style, layout of the list, paint and commit of what is on
 // screen, the scroll that follows the end and its frame, the message that brought the text: ~10 ms of thread time
 // here, bench/streamRender.ts), so fewer, larger paints cost less in all, and the panel stays free for typing.
-// Painting then takes at most ~7% of the panel's main thread (a paint of ~7 ms every 100 ms), falling towards
-// 1/COST_FACTOR as paints get costlier, whatever the machine and however long the reply. At 2,000 tokens/s here,
-// paints are ~1 s apart: ~17 for the bench's 10 s reply (with 15 times the whole cost, ~23, and the stream took ~10%
-// more main-thread time). The end of a stream is not paced: it, and any other host message, is painted as soon as
-// the slices have rendered what it brought.
+// Painting then takes at most ~6% of the panel's main thread (a paint of ~6 ms every 100 ms), falling towards
+// 1/COST_FACTOR as paints get costlier, whatever the machine and however long the reply. A paint's cost grows with the
+// text it brings, so with a gap that follows it a reply at 2,000 tokens/s (the bench's) settles at the longest gap,
+// MAX_PAINT_MS, after ~1.5 s: ~16 paints for its 10 s. At COST_FACTOR 30 it hovered at 400-900 ms, ~18-27 paints, and
+// each paint beyond the text it renders costs ~9 ms of thread time (its frame ~5 ms, the scroll event's frame after
+// it, the host's post, its timer and tasks): thread time streamed / one render 1.69 (1.50-1.85)× at 45 against
+// 1.94 (1.91-2.40)× at 30, TaskDuration 1.47 against 1.71× (bench/streamRender.ts, 5 runs each, 2026-12-02). A
+// reply at a readable speed (tens to a few hundred tokens a second) still paints every MIN_PAINT_MS.
+// The end of a stream is not paced: it, and any other host message, is painted as soon as the slices have rendered
+// what it brought.
 // A paint's new blocks are rendered SLICE_CHARS characters at a time (or a block more), each slice in a task of its
 // own before the frame (main.ts, Panel.layOutAhead), and held out of the page; once LAYOUT_CHARS or more are held, a
 // task of its own inserts them and lays them out; the paint inserts the rest and its frame lays them out. So no one
@@ -33,7 +38,7 @@
 
 export const MIN_PAINT_MS = 100;
 export const MAX_PAINT_MS = 1000;
-export const COST_FACTOR = 30;
+export const COST_FACTOR = 45;
 /** What a paint costs that is not spaced out: about a frame's cost, ms. */
 export const FRAME_MS = 4;
 /** The most characters of finished blocks one task renders ahead of a paint (or a block more). */

@@ -63,9 +63,9 @@ test('cheap paints: one paint per MIN_PAINT_MS, never more often', () => {
 });
 
 test('a paint that costs little more than a frame is not spaced out (a reply at a common speed)', () => {
-  const starts = simulate(() => costFor(MIN_PAINT_MS) - 0.1); // 7.2 ms: 30 times 3.2 is under 100
+  const starts = simulate(() => costFor(MIN_PAINT_MS) - 0.1); // 6.1 ms: 45 times 2.1 is under 100
   for (const g of gaps(starts)) assert.equal(g, MIN_PAINT_MS);
-  // Without the frame's cost taken off, COST_FACTOR times 7.2 ms would space them 216 ms apart.
+  // Without the frame's cost taken off, COST_FACTOR times 6.1 ms would space them 276 ms apart.
   assert.ok(COST_FACTOR * (costFor(MIN_PAINT_MS) - 0.1) > 2 * MIN_PAINT_MS);
 });
 
@@ -89,7 +89,7 @@ test('paints that cost more as the reply grows come further apart: their share o
     `late gaps ${g.slice(-10)}`,
   );
   const busy = starts.reduce((sum, _, i) => sum + 5 + i / 10, 0);
-  // At most a paint of just over a frame every MIN_PAINT_MS (7.3 ms: 30 × (7.3 - 4) is 100), and less as they cost
+  // At most a paint of just over a frame every MIN_PAINT_MS (6.2 ms: 45 × (6.2 - 4) is 100), and less as they cost
   // more.
   const worst = costFor(MIN_PAINT_MS) / MIN_PAINT_MS;
   assert.ok(busy / 20_000 <= worst, `painting took ${busy} ms of 20,000`);
