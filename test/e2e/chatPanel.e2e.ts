@@ -108,7 +108,7 @@ async function chatPanelTest(server: FakeOpenAIServer, wb: Workbench): Promise<v
   assert.ok(Math.abs(before.offset + 37) <= 1 && before.fromEnd > 100, 'scrolled up, into the second long reply');
 
   // A draft survives the view being hidden: VS Code disposes a hidden webview view (Tally does not retain it), and
-  // the new one gets the draft back from the state the panel saved with setState (a draft change is saved at once:
+  // the new one gets the draft back from the state the panel saved with setState (a short draft change is saved at once:
   // uiStateSaver.ts).
   const draft = 'an unsent draft, typed just before the view was hidden';
   await view.locator('#composer-input').fill(draft);

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  draftGapMs,
   MAX_ANCHOR_ID,
+  MAX_DRAFT_GAP_MS,
   parseScrollAnchor,
   SCROLL_SAVE_MS,
   UiStateSaver,
@@ -153,4 +155,107 @@ test('a position is a message and its offset: the same offset on another message
   saver.scrolled();
   assert.deepEqual(saved.at(-1)?.scroll, { id: 'm2', offset: -10 });
   assert.equal(saved.length, 2);
+});
+
+test('a draft under 10,000 characters waits for nothing; a long one for 100 ms per MB, at most MAX_DRAFT_GAP_MS', () => {
+  assert.equal(draftGapMs(0), 0);
+  assert.equal(draftGapMs(9_999), 0);
+  assert.equal(draftGapMs(1_000_000), 100);
+  assert.equal(draftGapMs(3_000_000), 300);
+  assert.equal(draftGapMs(50_000_000), MAX_DRAFT_GAP_MS);
+});
+
+test('keys repeating in a long draft: saved once per gap, the latest draft, not once per key', () => {
+  const { state, saved, saver, advance, pending } = setup();
+  const log = 'a long pasted log line\n'.repeat(100_000); // 2.3 MB: saves 230 ms apart
+  const gap = draftGapMs(log.length + 300);
+  assert.ok(gap >= 200, `gap ${gap}`);
+  state.draft = log;
+  saver.draftChanged(); // the paste: saved at once
+  assert.equal(saved.length, 1);
+  // 300 keys 10 ms apart (a held key): 3 s.
+  for (let i = 1; i <= 300; i++) {
+    advance(i * 10);
+    state.draft = log + 'x'.repeat(i);
+    saver.draftChanged();
+  }
+  assert.equal(pending(), 1, 'the last keys wait for their save');
+  advance(3_000 + gap);
+  assert.equal(pending(), 0);
+  assert.equal(saved.at(-1)?.draft, state.draft, 'the latest draft is saved');
+  // A save per key wrote 300 × 2.3 MB; per gap, about 3 s / gap of them.
+  assert.ok(saved.length <= 3_000 / gap + 3, `${saved.length} saves for 300 keys`);
+  const written = saved.reduce((n, s) => n + s.draft.length, 0);
+  assert.ok(written <= (3_000 / gap + 3) * state.draft.length, `${written} characters serialised`);
+  // After a pause a key is saved at once again.
+  advance(10_000);
+  state.draft += 'y';
+  saver.draftChanged();
+  assert.equal(saved.at(-1)?.draft, state.draft);
+  assert.equal(pending(), 0);
+});
+
+test('a long draft waiting for its save is saved when the page hides; a scroll then keeps the sooner save', () => {
+  const { state, saved, saver, advance, pending } = setup();
+  state.draft = 'x'.repeat(5_000_000); // 500 ms apart
+  saver.draftChanged();
+  advance(50);
+  state.draft += 'y';
+  saver.draftChanged();
+  assert.equal(pending(), 1);
+  state.scroll = at(70);
+  saver.scrolled(); // a save waits already: no second timer
+  assert.equal(pending(), 1);
+  saver.flush();
+  assert.equal(pending(), 0);
+  assert.deepEqual(
+    { length: saved.at(-1)?.draft.length, scroll: saved.at(-1)?.scroll },
+    { length: 5_000_001, scroll: at(70) },
+  );
+});
+
+test('a scroll save waiting is brought forward by a draft change due sooner', () => {
+  const { state, saved, saver, advance, pending } = setup();
+  state.draft = 'x'.repeat(1_000_000); // 100 ms apart
+  saver.draftChanged();
+  advance(10);
+  state.scroll = at(30);
+  saver.scrolled(); // due at 500
+  state.draft += 'y';
+  saver.draftChanged(); // due at 100
+  assert.equal(pending(), 1);
+  advance(100);
+  assert.equal(pending(), 0);
+  assert.equal(saved.length, 2);
+  assert.deepEqual(saved.at(-1)?.scroll, at(30));
+  assert.equal(saved.at(-1)?.draft.length, 1_000_001);
+});
+
+test('a key that waits for its save reads nothing (no copy of the draft, no layout for the list position)', () => {
+  let reads = 0;
+  let now = 0;
+  const draft = { text: 'x'.repeat(2_000_000) };
+  const timers: (() => void)[] = [];
+  const saved: UiState[] = [];
+  const saver = new UiStateSaver(
+    () => {
+      reads++;
+      return { draft: draft.text };
+    },
+    (s) => saved.push(s),
+    { set: (fn) => timers.push(fn), clear: () => undefined },
+    () => now,
+  );
+  saver.draftChanged(draft.text.length);
+  assert.equal(reads, 1);
+  for (let i = 1; i <= 50; i++) {
+    now = i;
+    draft.text += 'k';
+    saver.draftChanged(draft.text.length);
+  }
+  assert.equal(reads, 1, 'keys within the gap read nothing');
+  assert.equal(timers.length, 1, 'one save armed for all of them');
+  timers[0]();
+  assert.equal(reads, 2);
+  assert.equal(saved.at(-1)?.draft, draft.text);
 });

@@ -84,7 +84,7 @@ export class Panel {
       {
         post: (msg) => cb.post(msg),
         newRequestId: () => cb.newRequestId(),
-        saveUi: () => this.saver.draftChanged(),
+        saveUi: () => this.saver.draftChanged(this.composer.draft.length),
         state: () => this.source,
       },
       ui.draft,
