@@ -73,9 +73,7 @@ export class UiStateSaver {
    *  it), or, for a long draft saved a moment ago, once draftGapMs have passed since (the state is read then: a key
    *  that waits costs no read of the draft or of the list's position). */
   draftChanged(length = this.read().draft.length): void {
-    const gap = draftGapMs(length);
-    if (this.lastAt + gap <= this.now()) this.saveWithin(this.read(), gap);
-    else this.saveWithin(undefined, gap);
+    this.saveWithin(undefined, draftGapMs(length));
   }
 
   /** The list scrolled: saved now if no save was made in the last SCROLL_SAVE_MS, else at the end of that time; nothing
