@@ -5,6 +5,7 @@ import type { ChatSink, SendOptions } from '../core/chat/chatInterfaces';
 import type { ChatService } from '../core/chat/chatService';
 import { coalesceDeltas, DELTA_INTERVAL_MS } from '../core/chat/deltaCoalescer';
 import { reaskRefusal } from '../core/chat/modelChoice';
+import { newestPage } from '../core/conversations/messagePages';
 import type { ConversationListItem, PanelConfig } from '../shared/protocol';
 import type { ChatViewProvider } from './chatViewProvider';
 import { refOf, type ConversationsController } from './conversationsController';
@@ -140,7 +141,7 @@ export class ChatController {
       type: 'init',
       config: await this.deps.panelConfig(),
       conversation: refOf(service.current),
-      messages: service.history.map((m) => ({ ...m })),
+      ...newestPage(service.history),
       ...(busy ? { busyRequestId: busy } : {}),
     });
   }

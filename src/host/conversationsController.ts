@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ChatService } from '../core/chat/chatService';
 import type { Conversation } from '../core/conversations/codec';
 import { toJson, toMarkdown } from '../core/conversations/export';
+import { newestPage, pageBefore } from '../core/conversations/messagePages';
 import { titleFor } from '../core/conversations/titles';
 import type { ConversationStore } from '../core/conversations/store';
 import type { LastOpened } from '../core/conversations/lastOpened';
@@ -79,12 +80,21 @@ export class ConversationsController {
     }
     this.deps.service.setConversation(conv);
     await this.deps.lastOpened.set(conv.id);
-    this.deps.view.post({
-      type: 'conversation/opened',
-      conversation: refOf(conv),
-      messages: conv.messages.map((m) => ({ ...m })),
-    });
+    this.deps.view.post({ type: 'conversation/opened', conversation: refOf(conv), ...newestPage(conv.messages) });
     return true;
+  }
+
+  /** The panel scrolled back to the first message it was sent: the page before it. A conversation no longer on
+   *  screen, or a message no longer in it, is answered with none (the panel then stops asking). */
+  more(conversationId: string, beforeId: string): void {
+    const current = this.deps.service.current;
+    const page = current.id === conversationId ? pageBefore(current.messages, beforeId) : undefined;
+    this.deps.view.post({
+      type: 'conversation/older',
+      conversationId,
+      beforeId,
+      ...(page ?? { messages: [], olderCount: 0 }),
+    });
   }
 
   /** A quick pick of this workspace's conversations; typing searches titles and content. */

@@ -64,6 +64,7 @@ export function createMessageRouter(
     'conversation/open': async (msg) => {
       await conversations.open(msg.id);
     },
+    'conversation/more': (msg) => conversations.more(msg.conversationId, msg.beforeId),
     'conversation/rename': (msg) => conversations.rename(msg.id),
     'conversation/delete': (msg) => conversations.delete(msg.id),
     'conversation/export': async (msg) => {

@@ -54,6 +54,13 @@ function buildWebviewToHostSchema() {
       model: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/)),
     }),
     v.strictObject({ type: v.literal('conversation/open'), id: conversationId }),
+    // Older messages of the conversation on screen, which the panel was not sent yet: those before its first one
+    // (answered with `conversation/older`).
+    v.strictObject({
+      type: v.literal('conversation/more'),
+      conversationId,
+      beforeId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+    }),
     v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),
     v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),
     v.strictObject({ type: v.literal('conversation/export'), format: v.picklist(['markdown', 'json', 'clipboard']) }),
@@ -164,10 +171,20 @@ export type HostToWebview =
       type: 'init';
       config: PanelConfig;
       conversation: ConversationRef;
+      /** The newest messages (core/conversations/messagePages.ts); `olderCount` more came before them (absent: 0). */
       messages: ChatMessage[];
+      olderCount?: number;
       busyRequestId?: string;
     }
-  | { type: 'conversation/opened'; conversation: ConversationRef; messages: ChatMessage[] }
+  | { type: 'conversation/opened'; conversation: ConversationRef; messages: ChatMessage[]; olderCount?: number }
+  /** The answer to `conversation/more`: the messages just before `beforeId`, and how many are still older. */
+  | {
+      type: 'conversation/older';
+      conversationId: string;
+      beforeId: string;
+      messages: ChatMessage[];
+      olderCount: number;
+    }
   | { type: 'conversation/titled'; conversation: ConversationRef }
   | { type: 'conversations/listed'; query: string; items: ConversationListItem[] }
   | { type: 'config/changed'; config: PanelConfig }

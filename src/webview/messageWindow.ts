@@ -1,6 +1,7 @@
 // Which slice of a long conversation the panel keeps in the DOM: a window of at most MAX_PAGES pages of messages,
-// counted from the end (so a reply streaming at the bottom and new messages keep it where it is). Pure arithmetic,
-// unit-tested in plain Node; `render/messageList.ts` applies it to the DOM.
+// counted from the end (so a reply streaming at the bottom, new messages and older ones the host sends later keep it
+// where it is), and when to ask the host for older messages. Pure arithmetic, unit-tested in plain Node;
+// `render/messageList.ts` applies it to the DOM.
 
 /** Messages added or dropped at a time, and shown when a conversation opens. */
 export const PAGE = 80;
@@ -48,4 +49,10 @@ export function newer(w: MessageWindow, total: number): MessageWindow {
   const added = Math.min(PAGE, total - end);
   if (added === 0) return w;
   return { below: total - end - added, size: Math.min(MAX, end - start + added) };
+}
+
+/** Whether to ask the host for older messages (`olderCount` of them are not loaded): the window is within a page of
+ *  the first of the `loaded` ones, so they are asked for while that page is read. */
+export function wantsOlder(w: MessageWindow, loaded: number, olderCount: number): boolean {
+  return olderCount > 0 && windowRange(w, loaded).start < PAGE;
 }

@@ -17,7 +17,10 @@ export interface PanelState {
   conversation?: ConversationRef;
   /** The conversation list (or search results) last received. */
   list?: { query: string; items: ConversationListItem[] };
+  /** The conversation's messages the host has sent: its newest, and older pages as the list scrolls back to them. */
   messages: ChatMessage[];
+  /** Messages before `messages[0]` the host has not sent yet (absent: none). */
+  olderCount?: number;
   /** The request whose reply is arriving. */
   busyRequestId?: string;
   /** The last failure, shown under the conversation until the next send. */
@@ -42,6 +45,9 @@ function replaceMessage(messages: ChatMessage[], msg: ChatMessage): ChatMessage[
   return next;
 }
 
+/** `olderCount` when there are older messages to ask for. */
+const older = (n: number | undefined): Pick<PanelState, 'olderCount'> => (n ? { olderCount: n } : {});
+
 /** What survives a change of conversation: the draft's estimate, the conversation list and the model picker. */
 function keep(state: PanelState): Pick<PanelState, 'estimate' | 'list' | 'models'> {
   return {
@@ -58,6 +64,7 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
         config: msg.config,
         conversation: msg.conversation,
         messages: msg.messages,
+        ...older(msg.olderCount),
         ...(msg.busyRequestId ? { busyRequestId: msg.busyRequestId } : {}),
         ...keep(state),
       };
@@ -66,8 +73,16 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
         ...(state.config ? { config: state.config } : {}),
         conversation: msg.conversation,
         messages: msg.messages,
+        ...older(msg.olderCount),
         ...keep(state),
       };
+    case 'conversation/older': {
+      // Only the answer for the conversation on screen and the first message it has (an answer to an ask made before
+      // a switch, or a duplicate, changes nothing).
+      if (state.conversation?.id !== msg.conversationId || state.messages[0]?.id !== msg.beforeId) return state;
+      const { olderCount: _, ...rest } = state;
+      return { ...rest, messages: [...msg.messages, ...state.messages], ...older(msg.olderCount) };
+    }
     case 'conversation/titled':
       return state.conversation?.id === msg.conversation.id ? { ...state, conversation: msg.conversation } : state;
     case 'conversations/listed':
@@ -82,6 +97,7 @@ export function reduce(state: PanelState, msg: HostToWebview): PanelState {
         ...(state.config ? { config: state.config } : {}),
         ...(state.conversation ? { conversation: state.conversation } : {}),
         messages: [...state.messages, msg.user, msg.assistant],
+        ...older(state.olderCount),
         busyRequestId: msg.requestId,
         ...keep(state),
       };

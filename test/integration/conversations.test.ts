@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseConversationLog } from '../../src/core/conversations/conversationLog';
+import { parseConversationLog, snapshotLine } from '../../src/core/conversations/conversationLog';
+import { OLDER_MESSAGES, OPENING_MESSAGES } from '../../src/core/conversations/messagePages';
+import type { ChatMessage } from '../../src/shared/conversation';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
 import type { TallyTestApi } from '../../src/host/testApi';
 import { useChatSuite, waitFor, type PostRecorder } from './helpers';
@@ -108,6 +110,60 @@ describe('conversations', () => {
       search.map((s) => s.id),
       [second],
     );
+  });
+
+  it("sends a long conversation's newest messages on open and older pages when the panel asks", async () => {
+    await ask('long0', 'a first question, so the folder exists');
+    const id = 'clongpages01';
+    const total = 700;
+    const messages: ChatMessage[] = Array.from({ length: total }, (_, i) => ({
+      id: `lp-m${i}`,
+      role: i % 2 ? 'assistant' : 'user',
+      content: `long message ${i}`,
+      createdAt: 1_700_000_000_000 + i,
+      // What the host caches for its context planning: never posted to the panel.
+      tokenCounts: { o200k_base: 9 },
+    }));
+    const now = Date.now();
+    const conv = { id, title: 'Pages', titleIsAuto: false, createdAt: now, updatedAt: now, messages };
+    fs.writeFileSync(path.join(dir, `${id}.json`), snapshotLine(conv).text, { mode: 0o600 });
+    await api.receive({ type: 'conversation/open', id });
+    const opened = await posts.next('conversation/opened');
+    assert.equal(opened.conversation.id, id);
+    assert.equal(opened.messages.length, OPENING_MESSAGES);
+    assert.equal(opened.olderCount, total - OPENING_MESSAGES);
+    assert.equal(opened.messages.at(-1)?.content, `long message ${total - 1}`);
+    assert.ok(
+      opened.messages.every((m) => m.tokenCounts === undefined),
+      'no token counts posted',
+    );
+    let loaded = opened.messages;
+    let olderCount = opened.olderCount;
+    for (let asked = 1; olderCount > 0; asked++) {
+      await api.receive({ type: 'conversation/more', conversationId: id, beforeId: loaded[0].id });
+      await waitFor('an older page', () => posts.of('conversation/older').length === asked);
+      const older = posts.of('conversation/older')[asked - 1];
+      assert.equal(older.beforeId, loaded[0].id);
+      assert.ok(older.messages.length > 0 && older.messages.length <= OLDER_MESSAGES);
+      assert.equal(older.olderCount, olderCount - older.messages.length);
+      loaded = [...older.messages, ...loaded];
+      olderCount = older.olderCount;
+      assert.ok(asked < 10, 'bounded');
+    }
+    assert.deepEqual(
+      loaded.map((m) => m.content),
+      messages.map((m) => m.content),
+      'every message once, in order',
+    );
+    // An ask for another conversation (the panel switched meanwhile) or a message no longer there: none, not an error.
+    const before = posts.of('conversation/older').length;
+    await api.receive({ type: 'conversation/more', conversationId: 'cnotopen', beforeId: 'lp-m500' });
+    await api.receive({ type: 'conversation/more', conversationId: id, beforeId: 'lp-gone' });
+    await waitFor('two answers', () => posts.of('conversation/older').length === before + 2);
+    for (const answer of posts.of('conversation/older').slice(before)) {
+      assert.deepEqual(answer.messages, []);
+      assert.equal(answer.olderCount, 0);
+    }
   });
 
   it('deletes a conversation and can restore it', async () => {

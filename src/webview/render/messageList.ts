@@ -1,15 +1,19 @@
 // The conversation's messages as a scrolling list whose DOM stays bounded: a window of at most MAX_PAGES pages of
-// MessageViews (messageWindow.ts). Older pages load as the top of the list comes into view, the newest pages that
+// MessageViews (messageWindow.ts). The host sends a long conversation's newest messages and older ones as they are
+// needed: when the window comes within a page of the first message the panel has, it asks for the ones before it
+// (`conversation/more`, core/conversations/messagePages.ts). Older pages load as the top of the list comes into view, the newest pages that
 // fall out of the window come back as the bottom comes into view (an IntersectionObserver on the "Show older" and
 // "Show newer" buttons, which stay as keyboard controls). What is on screen keeps its place when pages are added or
 // dropped above it, and a list at its end stays there when a message in it changes size after the paint (keepEnd).
 // Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
 import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
-import { PAGE, TAIL, around, newer, older, windowRange, type MessageWindow } from '../messageWindow';
+import { PAGE, TAIL, around, newer, older, wantsOlder, windowRange, type MessageWindow } from '../messageWindow';
 import type { ScrollAnchor } from '../uiStateSaver';
 import { el, setData, setText } from './dom';
 import { MessageView } from './messageView';
+import { OlderMessages } from '../olderMessages';
+import { WorkAhead } from './workAhead';
 import { ScrollRestore } from './scrollRestore';
 
 type Step = (w: MessageWindow, total: number) => MessageWindow;
@@ -24,12 +28,14 @@ export class MessageList {
   /** What an empty conversation shows. */
   private readonly emptyHint = el('p', { className: 'empty-hint' });
   private readonly views = new Map<string, MessageView>();
-  /** The views with blocks cut out for the tasks ahead of a paint (prepare): see withWorkAhead. */
-  private aheadViews: MessageView[] = [];
+  /** The views with blocks cut out for the tasks ahead of a paint (prepare), and that work. */
+  readonly workAhead = new WorkAhead((v) => this.views.get(v.id) === v);
   private readonly observer: IntersectionObserver;
   private readonly inView = new Set<Element>();
   private window: MessageWindow = TAIL;
   private messages: ChatMessage[] = [];
+  /** Messages before `messages` the host has not sent yet, and the asks for them. */
+  private readonly olderMessages: OlderMessages;
   private conversationId: string | undefined;
   private busyRequestId: string | undefined;
   private wasNearBottom = true;
@@ -51,8 +57,13 @@ export class MessageList {
   /** Times the list was put back at its end after a size change (keepEnd). */
   private endKept = 0;
 
-  /** `onMoved` runs after the window moved by scrolling or a button (outside the panel's paint). */
-  constructor(private readonly onMoved: () => void) {
+  /** `onMoved` runs after the window moved by scrolling or a button (outside the panel's paint); `askOlder` asks the
+   *  host for the messages before the message `beforeId` of the conversation on screen. */
+  constructor(
+    private readonly onMoved: () => void,
+    askOlder: (conversationId: string, beforeId: string) => void,
+  ) {
+    this.olderMessages = new OlderMessages(askOlder);
     this.olderButton.addEventListener('click', () => this.move(older));
     this.newerButton.addEventListener('click', () => this.move(newer));
     this.el.append(this.emptyHint, this.olderButton, this.newerButton);
@@ -87,67 +98,45 @@ export class MessageList {
     return height - this.el.scrollTop - this.el.clientHeight;
   }
 
-  /** Shows `messages` (system messages are not shown). A new conversation or a new request returns to the end. */
-  paint(messages: ChatMessage[], conversationId: string | undefined, busyRequestId: string | undefined): void {
-    if (conversationId !== this.conversationId || (busyRequestId && busyRequestId !== this.busyRequestId)) {
+  /** Shows `messages` (system messages are not shown), after `olderCount` older ones the host has not sent. A new
+   *  conversation or a new request returns to the end. */
+  paint(
+    messages: ChatMessage[],
+    conversationId: string | undefined,
+    busyRequestId: string | undefined,
+    olderCount = 0,
+  ): void {
+    const changed = conversationId !== this.conversationId;
+    if (changed || (busyRequestId && busyRequestId !== this.busyRequestId)) {
       this.conversationId = conversationId;
       this.window = TAIL;
       this.jumpToEnd = true;
     }
+    // Older messages came (the window counts from the end, so it stays on what it showed): the top of the list, if it
+    // is in view, goes on loading.
+    const came = this.olderMessages.update(conversationId, messages[0]?.id, olderCount);
     this.busyRequestId = busyRequestId;
     this.messages = messages.filter((m) => m.role !== 'system');
-    const i = conversationId !== undefined ? this.restorer.take(this.messages, busyRequestId !== undefined) : undefined;
-    if (i !== undefined) {
+    const i =
+      conversationId !== undefined
+        ? this.restorer.take(this.messages, busyRequestId !== undefined, olderCount > 0)
+        : undefined;
+    if (typeof i === 'number') {
       this.window = around(i, this.messages.length);
       this.jumpToEnd = false;
-    }
+    } else if (i === 'older') this.olderMessages.want();
     this.paintWindow();
+    if (came) this.observe();
   }
 
   /** Ahead of a paint: the last reply, if it is shown and streams or has just ended, cuts out its newly finished
-   *  blocks (messageView.ts), which the tasks ahead of the paint render (renderAhead) and insert (insertHeld). */
+   *  blocks (messageView.ts), which the tasks ahead of the paint render and insert (workAhead). */
   prepare(messages: readonly ChatMessage[]): void {
     const last = messages[messages.length - 1];
     const view = last && this.views.get(last.id);
     if (!view) return;
     view.prepare(last);
-    if (!this.aheadViews.includes(view)) this.aheadViews.push(view);
-  }
-
-  /** Ahead of a paint: renders about `maxChars` characters of the blocks `prepare` cut out, and holds them. */
-  renderAhead(maxChars: number): number {
-    const view = this.withWorkAhead().find((v) => v.ahead.more);
-    return view?.renderAhead(maxChars) ?? 0;
-  }
-
-  /** Ahead of a paint: the characters rendered ahead and held, and whether blocks are left to render. */
-  ahead(): { held: number; more: boolean } {
-    let held = 0;
-    let more = false;
-    for (const v of this.withWorkAhead()) {
-      const a = v.ahead;
-      held += a.held;
-      more ||= a.more;
-    }
-    return { held, more };
-  }
-
-  /** Ahead of a paint: inserts the blocks renderAhead holds; the characters inserted. */
-  insertHeld(): number {
-    let chars = 0;
-    for (const v of this.withWorkAhead()) chars += v.insertHeld();
-    return chars;
-  }
-
-  /** The views prepare gave blocks to that still hold or wait for some, oldest first: the last reply, and a reply
-   *  that was still being sliced when another message came after it (its paint waits for the slices: messageView.ts).
-   *  A view no longer in the window is dropped with what it had. */
-  private withWorkAhead(): MessageView[] {
-    this.aheadViews = this.aheadViews.filter((v) => {
-      const a = v.ahead;
-      return (a.more || a.held > 0) && this.views.get(v.id) === v;
-    });
-    return this.aheadViews;
+    this.workAhead.add(view);
   }
 
   /** The panel was opened again: the list goes back to `anchor` when the conversation it was in is shown. */
@@ -240,8 +229,15 @@ export class MessageList {
   private paintWindow(): void {
     const total = this.messages.length;
     const { start, end } = windowRange(this.window, total);
-    this.olderButton.hidden = start === 0;
-    setText(this.olderButton, l10n.t('Show {0} older messages ({1} hidden)', Math.min(PAGE, start), start));
+    if (wantsOlder(this.window, total, this.olderMessages.count)) this.olderMessages.want();
+    const above = start + this.olderMessages.count;
+    this.olderButton.hidden = above === 0;
+    setText(
+      this.olderButton,
+      start === 0
+        ? l10n.t('Loading older messages ({0} hidden)…', above)
+        : l10n.t('Show {0} older messages ({1} hidden)', Math.min(PAGE, start), above),
+    );
     this.newerButton.hidden = end === total;
     setText(this.newerButton, l10n.t('Show newer messages ({0} hidden)', total - end));
     const seen = new Set<string>();
@@ -274,10 +270,12 @@ export class MessageList {
       setText(this.emptyHint, l10n.t('Ask a question, or select code and run "Tally: Explain Selection".'));
     } else if (this.el.dataset.empty !== undefined) delete this.el.dataset.empty;
     setData(this.el, {
-      hiddenAbove: String(start),
+      hiddenAbove: String(above),
       hiddenBelow: String(total - end),
+      loaded: String(total),
       viewsBuilt: String(this.built),
       windowMoves: String(this.moves),
+      olderAsks: String(this.olderMessages.asks),
     });
   }
 }

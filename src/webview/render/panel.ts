@@ -33,7 +33,10 @@ export interface PanelCallbacks {
 export class Panel {
   private readonly header = el('header', { id: 'status' });
   private readonly notice = el('div', { id: 'notice' });
-  private readonly messages = new MessageList(() => this.writeCounters());
+  private readonly messages = new MessageList(
+    () => this.writeCounters(),
+    (conversationId, beforeId) => this.cb.post({ type: 'conversation/more', conversationId, beforeId }),
+  );
   private readonly list = this.messages.el;
   private readonly errorBox: ErrorBox;
   private readonly retryBox: RetryBox;
@@ -165,9 +168,9 @@ export class Panel {
    *  What is held when all are rendered is inserted by the paint. Whether another such task is needed. */
   layOutAhead(maxChars: number, layoutChars: number): boolean {
     const start = performance.now();
-    const ahead = this.messages.ahead();
+    const ahead = this.messages.workAhead.ahead();
     if (ahead.held >= layoutChars) {
-      const chars = this.messages.insertHeld();
+      const chars = this.messages.workAhead.insertHeld();
       // Reading a size lays out what was inserted, now rather than in the frame.
       void this.list.scrollHeight;
       this.layoutsAhead++;
@@ -176,7 +179,7 @@ export class Panel {
       this.prepareMs += performance.now() - start;
       return ahead.more;
     }
-    const chars = this.messages.renderAhead(maxChars);
+    const chars = this.messages.workAhead.renderAhead(maxChars);
     if (chars > 0) {
       this.slicesAhead++;
       this.charsAhead += chars;
@@ -184,7 +187,7 @@ export class Panel {
       this.writeCounters();
     }
     this.prepareMs += performance.now() - start;
-    const left = this.messages.ahead();
+    const left = this.messages.workAhead.ahead();
     return left.more || left.held >= layoutChars;
   }
 
@@ -215,7 +218,7 @@ export class Panel {
     this.messages.measure();
     if (!prev || state.config !== prev.config) this.paintHeader(state);
     if (!prev || state.list !== prev.list || state.conversation !== prev.conversation) this.conversations.paint(state);
-    this.messages.paint(state.messages, state.conversation?.id, state.busyRequestId);
+    this.messages.paint(state.messages, state.conversation?.id, state.busyRequestId, state.olderCount);
     if (!prev || composerChanged(prev, state)) this.composer.paint(state);
     if (!prev || state.notice !== prev.notice) {
       this.requestNotice.textContent = state.notice?.text ?? '';

@@ -1,9 +1,9 @@
 // Where the message list was scrolled to, put back when the panel is opened again (VS Code disposes a hidden view and
 // the panel's saved state, uiStateSaver.ts, brings the position back). A position is a message and where its top was:
-// once the conversation is shown, the list opens the page around that message (messageWindow.ts `around`) and puts
-// its top back at that offset, and holds it there while the messages around it are laid out (messages off screen are
-// skipped at a guessed height until first laid out near the screen, so where it is moves as they are), for up to
-// HOLD_MS or until the user scrolls.
+// once the conversation is shown (and, if the message is older than what the host sent, once its page has come), the
+// list opens the page around that message (messageWindow.ts `around`) and puts its top back at that offset, and holds
+// it there while the messages around it are laid out (messages off screen are skipped at a guessed height until first
+// laid out near the screen, so where it is moves as they are), for up to HOLD_MS or until the user scrolls.
 import type { ChatMessage } from '../../shared/conversation';
 import type { ScrollAnchor } from '../uiStateSaver';
 
@@ -22,9 +22,16 @@ export class ScrollRestore {
     private readonly list: HTMLElement,
     private readonly messageEl: (id: string) => HTMLElement | undefined,
   ) {
-    // The user scrolling takes over from a position being put back.
+    // The user scrolling takes over from a position being put back, or waiting for its page.
     for (const type of ['wheel', 'pointerdown', 'keydown', 'touchstart'])
-      list.addEventListener(type, () => (this.held = undefined), { passive: true });
+      list.addEventListener(
+        type,
+        () => {
+          this.held = undefined;
+          this.saved = undefined;
+        },
+        { passive: true },
+      );
   }
 
   /** The panel was opened again: the list goes back to `anchor` when the conversation it was in is shown. */
@@ -33,12 +40,15 @@ export class ScrollRestore {
   }
 
   /** At the paint of the first conversation shown (not while a reply streams: that returns to the end): the index
-   *  in `messages` of the message to put back, whose page the list then shows, or undefined (also when no position
-   *  waits). */
-  take(messages: readonly ChatMessage[], busy: boolean): number | undefined {
+   *  in `messages` of the message to put back, whose page the list then shows; 'older' when it is not among them
+   *  but `moreOlder` (the host has older messages: the position waits for the next paint); or undefined (also when no
+   *  position waits). */
+  take(messages: readonly ChatMessage[], busy: boolean, moreOlder = false): number | 'older' | undefined {
     const anchor = this.saved;
+    if (!anchor) return undefined;
+    const i = busy ? -1 : messages.findIndex((m) => m.id === anchor.id);
+    if (i < 0 && !busy && moreOlder) return 'older';
     this.saved = undefined;
-    const i = anchor && !busy ? messages.findIndex((m) => m.id === anchor.id) : -1;
     if (i < 0) return undefined;
     this.due = anchor;
     return i;
