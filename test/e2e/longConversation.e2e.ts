@@ -1,16 +1,22 @@
 // UI test of a long conversation in the panel, in one real VS Code (the packaged .vsix in code-server) driven in real
-// Chromium: a 2,000-message conversation is opened (posted to the webview as the host's `conversation/opened`, the
-// message the host sends with every message of a conversation), then
+// Chromium: a 2,000-message conversation is written to the workspace's conversation folder and opened from the
+// panel's conversation list (the host sends its newest 160 messages, and older pages when the panel asks), then
 //   scroll up    setting scrollTop to 0, again and again, reaches the first message: older pages load as the top
-//                comes into view (no click), the DOM stays under a bound, each message is built and rendered once
+//                comes into view (no click), asked of the host once each, the DOM stays under a bound, each message
+//                is built and rendered once
+//   restore      the view disposed and loaded again at the first message: the new panel asks for the pages back to
+//                it and puts it back where it was
 //   scroll down  a screen at a time back to the newest message, the DOM still bounded
 //   streaming    a sent message's reply streams at the bottom, followed by the scroll position
 // First paint of 2,000 messages against 80 is printed (information only, not asserted: timings live in the bench).
 // Each scenario counts as one test: TALLY_E2E_RESULT passed=N failed=N.
 //   node --import tsx test/e2e/longConversation.e2e.ts
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
+import { snapshotLine } from '../../src/core/conversations/conversationLog';
+import { OLDER_MESSAGES, OPENING_MESSAGES, newestPage } from '../../src/core/conversations/messagePages';
 import type { ChatMessage } from '../../src/shared/conversation';
 import { MAX_PAGES, PAGE } from '../../src/webview/messageWindow';
 import { FakeOpenAIServer } from '../support/fakeOpenAI';
@@ -45,6 +51,28 @@ interface ListEl extends Rect {
 interface Rect {
   getBoundingClientRect(): { top: number; bottom: number };
 }
+/** The first message on screen (its bottom below the list's top) and where its top is against the list's (px). */
+async function firstOnScreen(view: FrameLocator): Promise<{ id: string; offset: number }> {
+  return view.locator('#messages').evaluate((l) => {
+    const list = l as unknown as ListEl;
+    const top = list.getBoundingClientRect().top;
+    const all = Array.from(list.querySelectorAll('article.message') as ArrayLike<Rect & { dataset: { id?: string } }>);
+    const first = all.find((e) => e.getBoundingClientRect().bottom > top);
+    if (!first?.dataset.id) throw new Error('no message on screen');
+    return { id: first.dataset.id, offset: first.getBoundingClientRect().top - top };
+  });
+}
+
+/** Where message `id` is: its top against the list's top (px). */
+async function whereIs(view: FrameLocator, id: string): Promise<{ offset: number }> {
+  return view.locator('#messages').evaluate((l, target) => {
+    const list = l as unknown as ListEl & { querySelector(s: string): Rect | null };
+    const el = list.querySelector(`[data-id="${target}"]`);
+    if (!el) throw new Error(`${target} is not in the list`);
+    return { offset: el.getBoundingClientRect().top - list.getBoundingClientRect().top };
+  }, id);
+}
+
 interface PageGlobals {
   document: {
     body: { dataset: Record<string, string | undefined> };
@@ -56,7 +84,31 @@ interface PageGlobals {
   setTimeout(f: () => void, ms: number): void;
 }
 
-/** Posts `conversation/opened` inside the webview; resolves with the ms until the frame after it was painted. */
+/** The folder the host keeps this workspace's conversations in (under code-server's user data), once it exists. */
+async function conversationsFolder(runDir: string): Promise<string> {
+  const root = path.join(runDir, 'user-data', 'User', 'workspaceStorage');
+  for (let i = 0; i < 100; i++) {
+    const found = fs.existsSync(root)
+      ? fs
+          .readdirSync(root, { recursive: true, encoding: 'utf8' })
+          .filter((p) => path.basename(p) === 'conversations' && fs.statSync(path.join(root, p)).isDirectory())
+      : [];
+    if (found.length === 1) return path.join(root, found[0]);
+    if (found.length > 1) throw new Error(`several conversation folders: ${found.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no conversation folder under ${root}`);
+}
+
+/** Writes conversation `id` of `messages` as the host's store would, titled `title`. */
+function writeConversation(folder: string, id: string, title: string, messages: ChatMessage[]): void {
+  const now = Date.now();
+  const conv = { id, title, titleIsAuto: false, createdAt: now, updatedAt: now, messages };
+  fs.writeFileSync(path.join(folder, `${id}.json`), snapshotLine(conv).text, { mode: 0o600 });
+}
+
+/** Posts `conversation/opened` inside the webview, as the host posts it (its newest messages and the count of the
+ *  older ones); resolves with the ms until the frame after it was painted. */
 async function open(view: FrameLocator, id: string, messages: ChatMessage[]): Promise<number> {
   return view.locator('body').evaluate(
     async (_body, msg) => {
@@ -69,7 +121,7 @@ async function open(view: FrameLocator, id: string, messages: ChatMessage[]): Pr
       await new Promise<void>((r) => page.requestAnimationFrame(() => page.setTimeout(r, 0)));
       return page.performance.now() - t0;
     },
-    { type: 'conversation/opened', conversation: { id, title: id }, messages },
+    { type: 'conversation/opened', conversation: { id, title: id }, ...newestPage(messages) },
   );
 }
 
@@ -81,6 +133,9 @@ interface Probe {
   viewsBuilt: number;
   windowMoves: number;
   markdownRenders: number;
+  /** Messages the panel has been sent, and its asks for older ones. */
+  loaded: number;
+  olderAsks: number;
   atBottom: boolean;
   /** How far the first message on screen moved while pages were added or dropped (0: kept in place). */
   shift: number;
@@ -119,6 +174,8 @@ async function scrollTo(view: FrameLocator, where: 'top' | 'down'): Promise<Prob
       viewsBuilt: Number(d.viewsBuilt),
       windowMoves: Number(d.windowMoves),
       markdownRenders: Number(page.document.body.dataset.markdownRenders),
+      loaded: Number(d.loaded),
+      olderAsks: Number(d.olderAsks),
       atBottom: list.scrollHeight - list.scrollTop - list.clientHeight < 40,
       shift: (edge?.getBoundingClientRect().top ?? 0) - before,
     };
@@ -137,9 +194,14 @@ async function main(): Promise<number> {
       env: { ...process.env, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-e2e-env-key-0001' },
     });
     await wb.clickActivityBar('Tally');
-    const view = await wb.webview('#composer-input');
+    let view = await wb.webview('#composer-input');
     const bench = wb;
     const scenario = results.scenarios(bench);
+    // A first question, so the host has written its conversation folder; the long conversation goes next to it.
+    await view.locator('#composer-input').fill('A first question');
+    await view.locator('#send').click();
+    await view.locator('.message.assistant[data-status="complete"]').first().waitFor({ timeout: 30_000 });
+    const folder = await conversationsFolder(wb.server.runDir);
 
     const short = conversation('short', PAGE);
     const long = conversation('long', LONG);
@@ -155,13 +217,20 @@ async function main(): Promise<number> {
       `${median(paints.long).toFixed(0)} ms, ratio ${(median(paints.long) / median(paints.short)).toFixed(2)}`,
       JSON.stringify(paints),
     );
-    await open(view, 'long', long);
+    writeConversation(folder, 'clong2000', 'A long conversation', long);
+    await view.locator('#conversation-title').click(); // opens the conversation list
+    await view.locator('.conversation-item', { hasText: 'A long conversation' }).locator('.conversation-open').click();
+    await view.locator(`article[data-id="long-m${LONG - 1}"]`).waitFor({ timeout: 30_000 });
+    await view.locator('#conversation-title').click(); // and closes it
+    const asksFor = (loaded: number) => Math.ceil((LONG - loaded) / OLDER_MESSAGES);
 
     let top: Probe | undefined;
     let maxNodes = 0;
     await scenario('scroll up to the first message', async () => {
       const start = await scrollTo(view, 'down');
       assert.equal(start.hiddenAbove, LONG - PAGE, 'opens on the newest page');
+      assert.equal(start.loaded, OPENING_MESSAGES, 'the host sent the newest messages, not all');
+      assert.equal(start.olderAsks, 0, 'opening asks for nothing older');
       for (let i = 0; i < 3 * (LONG / PAGE) && (top?.hiddenAbove ?? 1) > 0; i++) {
         top = await scrollTo(view, 'top');
         maxNodes = Math.max(maxNodes, top.nodes);
@@ -176,11 +245,46 @@ async function main(): Promise<number> {
       assert.match(m0 ?? '', /long message 0:/);
       assert.ok(maxNodes < NODE_BOUND, `DOM nodes ${maxNodes} < ${NODE_BOUND}`);
       assert.ok(top.windowMoves >= Math.ceil((LONG - PAGE) / PAGE), 'one move per page');
+      assert.equal(top.loaded, LONG, 'every message sent by the host');
+      assert.equal(top.olderAsks, asksFor(OPENING_MESSAGES), 'each older page asked for once');
       // Each message built once on the way up (nothing above is rebuilt); markdown rendered once per built reply.
       assert.ok(top.viewsBuilt - start.viewsBuilt <= LONG - PAGE, `views built ${top.viewsBuilt - start.viewsBuilt}`);
       const renders = top.markdownRenders - start.markdownRenders;
       assert.ok(renders > 0 && renders <= (LONG - PAGE) / 2, `one markdown render per reply built (${renders})`);
       await bench.screenshot(path.join(SHOTS, 'long-top.png'));
+    });
+
+    await scenario('among the oldest messages after the view is disposed and loaded again', async () => {
+      // What the panel saves: the first message on screen and where its top is.
+      const before = await firstOnScreen(view);
+      assert.ok(Number(before.id.split('-m')[1]) < LONG - OPENING_MESSAGES, `older than what opens: ${before.id}`);
+      await new Promise((r) => setTimeout(r, 1000)); // the scroll position is saved (at most twice a second)
+      const mark = (v: FrameLocator, set: boolean) =>
+        v.locator('body').evaluate((_b, on) => {
+          const g = globalThis as unknown as { tallyE2eOld?: boolean };
+          if (on) g.tallyE2eOld = true;
+          return g.tallyE2eOld === true;
+        }, set);
+      await mark(view, true);
+      await bench.clickActivityBar('Explorer');
+      await bench.clickActivityBar('Tally');
+      view = await bench.webview('#composer-input');
+      assert.equal(await mark(view, false), false, 'the view was disposed and loaded again');
+      await view.locator(`article[data-id="${before.id}"]`).waitFor({ timeout: 30_000 });
+      let after = await whereIs(view, before.id);
+      for (let i = 0; i < 20 && Math.abs(after.offset - before.offset) > 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await whereIs(view, before.id);
+      }
+      const asks = Number(await view.locator('#messages').getAttribute('data-older-asks'));
+      log('first message before and after:', JSON.stringify({ before, after }), 'asks', asks);
+      assert.ok(Math.abs(after.offset - before.offset) <= 2, `put back: ${after.offset} px (was ${before.offset})`);
+      const index = Number(before.id.split('-m')[1]);
+      assert.equal(asks, asksFor(OPENING_MESSAGES + index), 'each page back to it, once');
+      // The position is held while what is around it is laid out (1.5 s, render/scrollRestore.ts): scrolling starts
+      // after that.
+      await new Promise((r) => setTimeout(r, 1600));
+      top = undefined;
     });
 
     await scenario('scroll back down to the newest message', async () => {
