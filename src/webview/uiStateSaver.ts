@@ -18,6 +18,8 @@
 export interface ScrollAnchor {
   id: string;
   offset: number;
+  /** The conversation it is in: a message older than what the host sent is waited for only in that conversation. */
+  conversationId?: string;
 }
 
 /** The panel's own persisted UI state (it survives hiding and reloads of the view). */
@@ -33,10 +35,12 @@ export const MAX_ANCHOR_ID = 200;
 /** `value` as a scroll anchor if it is a valid one (read back from VS Code's saved state), else undefined. */
 export function parseScrollAnchor(value: unknown): ScrollAnchor | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { id, offset } = value as { id?: unknown; offset?: unknown };
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ANCHOR_ID) return undefined;
+  const { id, offset, conversationId } = value as { id?: unknown; offset?: unknown; conversationId?: unknown };
+  const isId = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_ANCHOR_ID;
+  if (!isId(id)) return undefined;
   if (typeof offset !== 'number' || !Number.isFinite(offset) || Math.abs(offset) > 1e7) return undefined;
-  return { id, offset };
+  if (conversationId !== undefined && !isId(conversationId)) return undefined;
+  return conversationId === undefined ? { id, offset } : { id, offset, conversationId };
 }
 
 export const SCROLL_SAVE_MS = 500;

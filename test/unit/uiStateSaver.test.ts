@@ -128,7 +128,15 @@ test('a list that follows its end saves no position, and a stream scrolling it a
 
 test('a saved position is read back only if it is one: a message id and a finite offset', () => {
   assert.deepEqual(parseScrollAnchor({ id: 'm7', offset: -37 }), { id: 'm7', offset: -37 });
+  assert.deepEqual(parseScrollAnchor({ id: 'm7', offset: -37, conversationId: 'c1', other: 1 }), {
+    id: 'm7',
+    offset: -37,
+    conversationId: 'c1',
+  });
   for (const bad of [
+    { id: 'm7', offset: 0, conversationId: 7 },
+    { id: 'm7', offset: 0, conversationId: '' },
+    { id: 'm7', offset: 0, conversationId: 'c'.repeat(MAX_ANCHOR_ID + 1) },
     undefined,
     null,
     3,

@@ -119,7 +119,7 @@ export class MessageList {
     this.messages = messages.filter((m) => m.role !== 'system');
     const i =
       conversationId !== undefined
-        ? this.restorer.take(this.messages, busyRequestId !== undefined, olderCount > 0)
+        ? this.restorer.take(this.messages, busyRequestId !== undefined, conversationId, olderCount > 0)
         : undefined;
     if (typeof i === 'number') {
       this.window = around(i, this.messages.length);
@@ -148,7 +148,9 @@ export class MessageList {
   position(): ScrollAnchor | undefined {
     const a = this.anchor();
     const id = (a?.el as HTMLElement | undefined)?.dataset.id;
-    return a && id ? { id, offset: Math.round(a.top - this.el.getBoundingClientRect().top) } : undefined;
+    if (!a || !id) return undefined;
+    const offset = Math.round(a.top - this.el.getBoundingClientRect().top);
+    return this.conversationId ? { id, offset, conversationId: this.conversationId } : { id, offset };
   }
 
   /** Call after the whole panel is painted: follows the end of the conversation when it was there already. */

@@ -5,6 +5,7 @@
 // it there while the messages around it are laid out (messages off screen are skipped at a guessed height until first
 // laid out near the screen, so where it is moves as they are), for up to HOLD_MS or until the user scrolls.
 import type { ChatMessage } from '../../shared/conversation';
+import { restoreTarget } from '../restoreTarget';
 import type { ScrollAnchor } from '../uiStateSaver';
 
 /** How long a position put back is held while what is around it is laid out, unless the user scrolls first (ms). */
@@ -39,19 +40,23 @@ export class ScrollRestore {
     this.saved = anchor;
   }
 
-  /** At the paint of the first conversation shown (not while a reply streams: that returns to the end): the index
-   *  in `messages` of the message to put back, whose page the list then shows; 'older' when it is not among them
-   *  but `moreOlder` (the host has older messages: the position waits for the next paint); or undefined (also when no
+  /** At the paint of the first conversation shown: the index in `messages` of the message to put back, whose page
+   *  the list then shows; 'older' while it waits for older messages (restoreTarget.ts); or undefined (also when no
    *  position waits). */
-  take(messages: readonly ChatMessage[], busy: boolean, moreOlder = false): number | 'older' | undefined {
+  take(
+    messages: readonly ChatMessage[],
+    busy: boolean,
+    conversationId?: string,
+    moreOlder = false,
+  ): number | 'older' | undefined {
     const anchor = this.saved;
     if (!anchor) return undefined;
-    const i = busy ? -1 : messages.findIndex((m) => m.id === anchor.id);
-    if (i < 0 && !busy && moreOlder) return 'older';
+    const target = restoreTarget(anchor, messages, busy, conversationId, moreOlder);
+    if (target === 'older') return target;
     this.saved = undefined;
-    if (i < 0) return undefined;
+    if (target === 'drop') return undefined;
     this.due = anchor;
-    return i;
+    return target;
   }
 
   /** After the paint that shows it: puts the message back at its offset. Whether it did (then the list does not
