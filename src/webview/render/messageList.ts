@@ -121,10 +121,10 @@ export class MessageList {
       conversationId !== undefined
         ? this.restorer.take(this.messages, busyRequestId !== undefined, conversationId, olderCount > 0)
         : undefined;
-    if (typeof i === 'number') {
-      this.window = around(i, this.messages.length);
-      this.jumpToEnd = false;
-    } else if (i === 'older') this.olderMessages.want();
+    // The page around a position being put back (settle puts it back; were its message not found there, the list
+    // would go to its end as a new conversation does).
+    if (typeof i === 'number') this.window = around(i, this.messages.length);
+    else if (i === 'older') this.olderMessages.want();
     this.paintWindow();
     if (came) this.observe();
   }
