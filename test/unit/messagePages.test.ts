@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import {
   OLDER_MESSAGES,
   OPENING_MESSAGES,
+  PAGE_CHARS,
   forPanel,
   newestPage,
   pageBefore,
@@ -70,6 +71,32 @@ describe('messages sent a page at a time', () => {
     );
     assert.deepEqual(pageBefore(all, 'm0'), { messages: [], olderCount: 0 });
     assert.equal(pageBefore(all, 'gone'), undefined);
+  });
+
+  it('a page of long replies stops at PAGE_CHARS characters of content, with at least one message', () => {
+    const big = (n: number, chars: number): ChatMessage[] =>
+      messages(n).map((m) => ({ ...m, content: 'x'.repeat(chars) }));
+    const replies = big(300, 80_000); // 20,000-token replies
+    const opening = newestPage(replies);
+    assert.equal(opening.messages.length, Math.floor(PAGE_CHARS / 80_000));
+    assert.equal(opening.olderCount, 300 - opening.messages.length);
+    const sent = (p: { messages: ChatMessage[] }) => p.messages.reduce((n, m) => n + m.content.length, 0);
+    assert.ok(sent(opening) <= PAGE_CHARS);
+    const older = pageBefore(replies, opening.messages[0].id)!;
+    assert.equal(older.messages.length, opening.messages.length);
+    assert.equal(older.olderCount, opening.olderCount - older.messages.length);
+    assert.ok(sent(older) <= PAGE_CHARS);
+    // One message over the bound on its own is still sent, alone.
+    const huge = big(3, PAGE_CHARS * 3);
+    assert.deepEqual(
+      newestPage(huge).messages.map((m) => m.id),
+      ['m2'],
+    );
+    assert.deepEqual(
+      pageBefore(huge, 'm2')!.messages.map((m) => m.id),
+      ['m1'],
+    );
+    assert.equal(pageBefore(huge, 'm2')!.olderCount, 1);
   });
 
   it('the panel prepends the answer for its conversation and first message only', () => {

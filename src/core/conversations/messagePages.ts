@@ -9,6 +9,9 @@ import type { ChatMessage } from '../../shared/conversation';
 export const OPENING_MESSAGES = 160;
 /** Messages sent per ask for older ones: the most the panel's window holds (MAX_PAGES × PAGE). */
 export const OLDER_MESSAGES = 240;
+/** Characters of content a page stops at (with at least one message): 160 replies of 20,000 tokens would otherwise
+ *  be a 13 MB post. About 25 ms of posting and deserialising. */
+export const PAGE_CHARS = 1_000_000;
 
 export interface MessagePage {
   /** In conversation order, as the panel shows them (without what only the host uses). */
@@ -23,22 +26,41 @@ export function forPanel(m: ChatMessage): ChatMessage {
   return rest;
 }
 
-/** The newest `count` messages of `messages`. */
-export function newestPage(messages: readonly ChatMessage[], count = OPENING_MESSAGES): MessagePage {
-  const start = Math.max(0, messages.length - count);
+/** Where a page that ends before index `end` starts: up to `count` messages back, fewer once they hold `maxChars`
+ *  characters of content (never fewer than one). */
+function pageStart(messages: readonly ChatMessage[], end: number, count: number, maxChars: number): number {
+  let start = end;
+  let chars = 0;
+  while (start > 0 && end - start < count) {
+    chars += messages[start - 1].content.length;
+    if (chars > maxChars && start < end) break;
+    start--;
+  }
+  return start;
+}
+
+/** The newest `count` messages of `messages` (fewer if they hold more than `maxChars` characters). */
+export function newestPage(
+  messages: readonly ChatMessage[],
+  count = OPENING_MESSAGES,
+  maxChars = PAGE_CHARS,
+): MessagePage {
+  const start = pageStart(messages, messages.length, count, maxChars);
   return { messages: messages.slice(start).map(forPanel), olderCount: start };
 }
 
-/** Up to `count` messages just before the message `beforeId`; undefined when no message has that id (the
- *  conversation changed since the panel was sent it). Searches from the end, where the panel's pages are. */
+/** Up to `count` messages just before the message `beforeId` (fewer if they hold more than `maxChars` characters);
+ *  undefined when no message has that id (the conversation changed since the panel was sent it). Searches from the
+ *  end, where the panel's pages are. */
 export function pageBefore(
   messages: readonly ChatMessage[],
   beforeId: string,
   count = OLDER_MESSAGES,
+  maxChars = PAGE_CHARS,
 ): MessagePage | undefined {
   let end = messages.length - 1;
   while (end >= 0 && messages[end].id !== beforeId) end--;
   if (end < 0) return undefined;
-  const start = Math.max(0, end - count);
+  const start = pageStart(messages, end, count, maxChars);
   return { messages: messages.slice(start, end).map(forPanel), olderCount: start };
 }
