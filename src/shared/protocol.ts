@@ -20,6 +20,7 @@ export const STREAM_PACE_MS = { min: 16, max: 1000 } as const;
 function buildWebviewToHostSchema() {
   const requestId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
   const conversationId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,80}$/));
+  const messageId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/));
   return v.variant('type', [
     v.strictObject({ type: v.literal('ready') }),
     v.strictObject({
@@ -42,7 +43,7 @@ function buildWebviewToHostSchema() {
     v.strictObject({
       type: v.literal('chat/reask'),
       requestId,
-      messageId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+      messageId,
       model: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/)),
     }),
     v.strictObject({ type: v.literal('conversations/list'), query: v.pipe(v.string(), v.maxLength(200)) }),
@@ -59,7 +60,7 @@ function buildWebviewToHostSchema() {
     v.strictObject({
       type: v.literal('conversation/more'),
       conversationId,
-      beforeId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,128}$/)),
+      beforeId: messageId,
     }),
     v.strictObject({ type: v.literal('conversation/rename'), id: conversationId }),
     v.strictObject({ type: v.literal('conversation/delete'), id: conversationId }),

@@ -1,11 +1,11 @@
 // The conversation's messages as a scrolling list whose DOM stays bounded: a window of at most MAX_PAGES pages of
 // MessageViews (messageWindow.ts). The host sends a long conversation's newest messages and older ones as they are
 // needed: when the window comes within a page of the first message the panel has, it asks for the ones before it
-// (`conversation/more`, core/conversations/messagePages.ts). Older pages load as the top of the list comes into view, the newest pages that
-// fall out of the window come back as the bottom comes into view (an IntersectionObserver on the "Show older" and
-// "Show newer" buttons, which stay as keyboard controls). What is on screen keeps its place when pages are added or
-// dropped above it, and a list at its end stays there when a message in it changes size after the paint (keepEnd).
-// Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
+// (`conversation/more`, core/conversations/messagePages.ts). Older pages load as the top of the list comes into view,
+// the newest pages that fall out of the window come back as the bottom comes into view (an IntersectionObserver on the
+// "Show older" and "Show newer" buttons, which stay as keyboard controls). What is on screen keeps its place when pages
+// are added or dropped above it, and a list at its end stays there when a message in it changes size after the paint
+// (keepEnd). Messages off screen cost no layout (`content-visibility: auto` in media/chat.css).
 import * as l10n from '@vscode/l10n';
 import type { ChatMessage } from '../../shared/conversation';
 import { PAGE, TAIL, around, newer, older, wantsOlder, windowRange, type MessageWindow } from '../messageWindow';

@@ -46,8 +46,8 @@ export class ScrollRestore {
   take(
     messages: readonly ChatMessage[],
     busy: boolean,
-    conversationId?: string,
-    moreOlder = false,
+    conversationId: string,
+    moreOlder: boolean,
   ): number | 'older' | undefined {
     const anchor = this.saved;
     if (!anchor) return undefined;
